@@ -1,0 +1,69 @@
+"""The `clinicgen` command line: a thin shell over the core functions.
+
+Each command lives in its own module, parses its arguments, calls one core function and prints
+the result. This module is the one place where `ClinicgenError`s become messages on stderr and
+exit codes; nothing a user can fix ends in a traceback. Commands import their heavy
+dependencies inside their bodies so that `clinicgen --help` stays instant.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from generator import __version__
+from generator.errors import ClinicgenError
+
+HELP = """Turn a healthcare practice profile into sized, segmented, compliant Pulumi stacks.
+
+\b
+A practice profile (YAML) describes the practice's sites, specialties, staff,
+telehealth and device counts. clinicgen validates it, sizes networks, identity,
+backup and workloads from it, and writes Pulumi stacks for Azure or Google Cloud.
+
+\b
+Typical session:
+  clinicgen init riverside.yaml          write a commented starter profile
+  clinicgen validate riverside.yaml      report every problem at once
+  clinicgen plan riverside.yaml          read the sized plan and the reasons
+  clinicgen generate riverside.yaml      write stacks/ and site handoff sheets
+
+\b
+Exit status: 0 success, 1 failure, 2 invalid input (profile, ledger or arguments).
+"""
+
+
+class ClinicgenGroup(click.Group):
+    """Click group that turns every ClinicgenError into a clean message and exit status."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ClinicgenError as err:
+            for line in err.lines():
+                click.echo(line, err=True)
+            ctx.exit(err.exit_code)
+
+
+@click.group(
+    cls=ClinicgenGroup, help=HELP, context_settings={"help_option_names": ["-h", "--help"]}
+)
+@click.version_option(__version__, prog_name="clinicgen")
+def cli() -> None:
+    pass
+
+
+def _register() -> None:
+    from generator.cli import init_cmd, schema_cmd, validate_cmd
+
+    for module in (init_cmd, validate_cmd, schema_cmd):
+        cli.add_command(module.command)
+
+
+_register()
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="clinicgen")

@@ -1,0 +1,360 @@
+"""The Plan: the cloud-neutral result of sizing a practice profile.
+
+Plain frozen dataclasses that round-trip through JSON without loss (`generator.plan.codec`).
+Every sized value is explained by a `Decision` carrying the rule id that chose it and a
+one-line reason with the numbers. Fields that only one cloud reads (a SKU name, a role name)
+sit beside the neutral numbers they were derived from, never instead of them.
+
+The JSON shape is documented in docs/plan-json.md; field names here are the JSON keys except
+where a field's metadata names another key (`from`/`to` on flows).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+PLAN_SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Why a value is what it is: `NET-SEG-01` chose `/26` for `sites.main.segments.imaging`."""
+
+    rule: str
+    subject: str
+    value: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class PracticeInfo:
+    """The practice facts every stack needs. `name` is display text, never part of a name."""
+
+    id: str
+    name: str
+    cloud: str
+    region: str
+    dr_region: str | None
+    compliance: tuple[str, ...]
+    jurisdiction: str | None
+    gcp_project: str | None
+    tags: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One on-prem VLAN at a site, sized from its device count."""
+
+    # catalog key: clinical, medical-devices, imaging, voice, printers, admin, guest, management
+    name: str
+    vlan: int
+    cidr: str
+    gateway: str
+    dhcp_start: str
+    dhcp_end: str
+    devices: int
+    required: int  # devices x growth + reserved addresses
+    capacity: int  # usable host addresses in `cidr`
+    purpose: str  # what plugs in, for the installer's handoff sheet
+    crosses_vpn: bool  # False for guest: it never enters the tunnel
+
+
+@dataclass(frozen=True)
+class BgpSession:
+    """One tunnel's BGP session: link-local /30 addresses (GCP HA VPN; Azure APIPA)."""
+
+    tunnel: int
+    cloud_address: str
+    site_address: str
+    prefix_length: int
+
+
+@dataclass(frozen=True)
+class SiteVpn:
+    """The site's side of the site-to-cloud VPN."""
+
+    peer_ip: str
+    # what crosses the tunnel: every segment but guest, plus the site's on-prem ranges
+    local_prefixes: tuple[str, ...]
+    bandwidth_mbps: int
+    site_asn: int
+    bgp_sessions: tuple[BgpSession, ...]
+
+
+@dataclass(frozen=True)
+class SitePlan:
+    id: str
+    name: str
+    kind: str
+    staff: int
+    specialties: tuple[str, ...]
+    block: str  # the site's allocation from the pool; every segment lies inside it
+    segments: tuple[Segment, ...]
+    onprem_ranges: tuple[str, ...]
+    vpn: SiteVpn | None
+    priority_base: int  # first firewall/NSG rule priority reserved for this site (ledger)
+
+
+@dataclass(frozen=True)
+class Subnet:
+    """A cloud-side subnet of the hub network."""
+
+    # catalog key: gateway, firewall, bastion, shared, apps, data, imaging, ingest, telehealth,
+    # endpoints
+    name: str
+    cidr: str
+    required: int
+    capacity: int
+    purpose: str
+
+
+@dataclass(frozen=True)
+class CoreNetwork:
+    address_space: str
+    subnets: tuple[Subnet, ...]
+    firewall_tier: str  # none | basic | standard | premium
+    bastion: bool
+
+    def subnet(self, name: str) -> Subnet:
+        for subnet in self.subnets:
+            if subnet.name == name:
+                return subnet
+        raise KeyError(name)
+
+
+@dataclass(frozen=True)
+class VpnGateway:
+    """The cloud VPN gateway, sized from tunnel count and aggregate site bandwidth."""
+
+    sites: int
+    tunnels: int
+    aggregate_mbps: int
+    sku: str  # Azure VpnGw1..5 / VirtualWan; GCP HA_VPN
+    max_tunnels: int
+    max_mbps: int
+    cloud_asn: int
+
+
+@dataclass(frozen=True)
+class IpsecPolicy:
+    """The one IPsec/IKE policy every site tunnel uses (strong, explicit; catalog data)."""
+
+    ike_version: str
+    ike_encryption: str
+    ike_integrity: str
+    dh_group: str
+    ipsec_encryption: str
+    ipsec_integrity: str
+    pfs_group: str
+    sa_lifetime_seconds: int
+    sa_data_size_kb: int
+
+
+@dataclass(frozen=True)
+class Flow:
+    """One allowed flow from the flow matrix, at one site; everything else is denied."""
+
+    id: str  # flow matrix key, e.g. imaging-to-pacs
+    site: str
+    source: str = field(metadata={"json": "from"})  # segment name or cloud subnet name
+    destination: str = field(metadata={"json": "to"})
+    protocol: str = "tcp"
+    ports: tuple[int, ...] = ()
+    direction: str = "site-to-cloud"  # site-to-cloud | cloud-to-site
+    source_cidrs: tuple[str, ...] = ()
+    destination_cidrs: tuple[str, ...] = ()
+    priority: int = 0  # NSG / firewall rule priority, stable through the ledger
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class HostedEhr:
+    """Application servers for a hosted EHR, sized from staff and concurrency."""
+
+    concurrent_users: int
+    vm_count: int
+    vcpus: int
+    memory_gb: int
+    data_disk_gb: int
+    machine_type: str  # cloud-specific: Azure VM size / GCP machine type
+
+
+@dataclass(frozen=True)
+class Imaging:
+    """PACS / DICOM store and its archive, sized from modalities x studies x study size."""
+
+    modalities: int
+    studies_per_year: int
+    storage_gb_per_year: int
+    retention_years: int
+    total_storage_gb: int
+    hot_days: int  # lifecycle: days before moving to cool / nearline
+    cool_days: int  # days before moving to archive / coldline-archive
+
+
+@dataclass(frozen=True)
+class TelehealthPlan:
+    peak_sessions: int
+    min_instances: int
+    max_instances: int
+    egress_mbps: int
+    recording: bool
+    sku: str  # cloud-specific: App Service plan SKU / Cloud Run CPU-memory tier
+    cpu: int
+    memory_gb: int
+
+
+@dataclass(frozen=True)
+class DeviceIngest:
+    devices: int
+    messages_per_day: int
+    tier: str  # cloud-specific: IoT Hub SKU / Pub/Sub (serverless)
+    units: int
+    retention_days: int
+
+
+@dataclass(frozen=True)
+class WorkloadPlan:
+    ehr: HostedEhr | None
+    imaging: Imaging | None
+    fhir: bool
+    telehealth: TelehealthPlan | None
+    ingest: DeviceIngest | None
+
+
+@dataclass(frozen=True)
+class RoleGrant:
+    """A role (cloud-specific built-in / predefined role) at a logical scope.
+
+    Scopes are catalog keys the blueprints map to real resources: `network`, `key-vault`,
+    `backup`, `health-data`, `monitoring`, `workloads`, `imaging-archive`, `ingest`."""
+
+    role: str
+    scope: str
+
+
+@dataclass(frozen=True)
+class PersonaAccess:
+    persona: str
+    group: str
+    grants: tuple[RoleGrant, ...]
+
+
+@dataclass(frozen=True)
+class WorkloadIdentity:
+    workload: str  # ehr | imaging | fhir | telehealth | ingest | backup
+    grants: tuple[RoleGrant, ...]
+
+
+@dataclass(frozen=True)
+class IdentityPlan:
+    personas: tuple[PersonaAccess, ...]
+    workloads: tuple[WorkloadIdentity, ...]
+
+
+@dataclass(frozen=True)
+class BackupPlan:
+    rpo_hours: int
+    frequency_hours: int  # 24 = daily; less than 24 = hourly/enhanced schedules
+    daily_days: int
+    weekly_weeks: int
+    monthly_months: int
+    yearly_years: int
+    record_retention_years: int  # medical-record rule that drove `yearly_years`
+    redundancy: str  # geo | zone | local
+    dr_region: str | None
+    cross_region_restore: bool
+    immutable: bool
+    soft_delete_days: int
+
+
+@dataclass(frozen=True)
+class MonitoringPlan:
+    log_retention_days: int  # interactive (hot) retention
+    log_archive_days: int  # total retention including archive; >= 6 years (HIPAA 164.316(b)(2))
+    flow_logs: bool
+    policy_initiatives: tuple[str, ...]  # cloud-specific compliance initiative ids
+    defender_plans: tuple[str, ...]  # cloud-specific threat protection plans
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything sized for one practice on one cloud."""
+
+    schema: int
+    practice: PracticeInfo
+    cloud: str
+    sites: tuple[SitePlan, ...]
+    core: CoreNetwork
+    vpn: VpnGateway | None
+    ipsec: IpsecPolicy
+    flows: tuple[Flow, ...]
+    workloads: WorkloadPlan
+    identity: IdentityPlan
+    backup: BackupPlan
+    monitoring: MonitoringPlan
+    decisions: tuple[Decision, ...]
+
+    def site(self, site_id: str) -> SitePlan:
+        for site in self.sites:
+            if site.id == site_id:
+                return site
+        raise KeyError(site_id)
+
+
+@dataclass(frozen=True)
+class CoreStackPlan:
+    """What the `<practice>-core` stack deploys: hub network, identity, keys, backup,
+    monitoring, compliance and workloads. Holds nothing that belongs to one site."""
+
+    practice: PracticeInfo
+    core: CoreNetwork
+    vpn: VpnGateway | None
+    workloads: WorkloadPlan
+    identity: IdentityPlan
+    backup: BackupPlan
+    monitoring: MonitoringPlan
+
+
+@dataclass(frozen=True)
+class SiteStackPlan:
+    """What a `<practice>-site-<site>` stack deploys: the site's VPN peer and connection and
+    the rules for its flows. Reads the core stack's outputs through a StackReference."""
+
+    practice: PracticeInfo
+    core_stack: str
+    site: SitePlan
+    ipsec: IpsecPolicy
+    flows: tuple[Flow, ...]
+
+
+def core_stack_name(practice_id: str) -> str:
+    return f"{practice_id}-core"
+
+
+def site_stack_name(practice_id: str, site_id: str) -> str:
+    return f"{practice_id}-site-{site_id}"
+
+
+def split_into_stacks(plan: Plan) -> tuple[CoreStackPlan, tuple[SiteStackPlan, ...]]:
+    """Cut the plan into the core stack's part and one part per site."""
+    core = CoreStackPlan(
+        practice=plan.practice,
+        core=plan.core,
+        vpn=plan.vpn,
+        workloads=plan.workloads,
+        identity=plan.identity,
+        backup=plan.backup,
+        monitoring=plan.monitoring,
+    )
+    sites = tuple(
+        SiteStackPlan(
+            practice=plan.practice,
+            core_stack=core_stack_name(plan.practice.id),
+            site=site,
+            ipsec=plan.ipsec,
+            flows=tuple(flow for flow in plan.flows if flow.site == site.id),
+        )
+        for site in plan.sites
+    )
+    return core, sites

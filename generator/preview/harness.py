@@ -1,0 +1,139 @@
+"""Run a Pulumi program under mocks and record every resource it registers.
+
+Each stack runs in a fresh `contextvars.Context` with its own event loop, so the Pulumi
+runtime's ambient state (root stack resource, settings, config) never leaks between stacks
+run in one process. azure-native resources carry about sixty type aliases each, which the
+Python SDK turns into outputs at ~50 ms a resource; aliases only matter when a resource is
+renamed in existing state, so a preview drops them with a stack transformation.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+from pulumi.runtime import mocks as pulumi_mocks
+from pulumi.runtime import settings as pulumi_settings
+from pulumi.runtime.stack import run_in_stack
+from pulumi.runtime.sync_await import _sync_await
+
+PROJECT = "clinicgen"
+ORGANIZATION = "organization"
+
+
+@dataclass(frozen=True)
+class RegisteredResource:
+    """One resource as the engine received it: engine-level (camelCase) inputs."""
+
+    urn: str
+    type: str
+    name: str
+    parent: str
+    custom: bool
+    protect: bool
+    inputs: dict[str, Any]
+
+
+@dataclass
+class StackRun:
+    """Everything one stack registered, in registration order, and its stack outputs."""
+
+    stack: str
+    resources: list[RegisteredResource] = field(default_factory=list)
+    outputs: dict[str, Any] = field(default_factory=dict)
+
+    def of_type(self, type_token: str) -> list[RegisteredResource]:
+        return [r for r in self.resources if r.type == type_token]
+
+    def named(self, name: str) -> RegisteredResource:
+        (match,) = [r for r in self.resources if r.name == name]
+        return match
+
+
+class _RecordingMonitor(pulumi_mocks.MockMonitor):
+    def __init__(self, mocks: pulumi.runtime.Mocks, run: StackRun) -> None:
+        super().__init__(mocks)
+        self._run = run
+
+    def RegisterResource(self, request: Any) -> Any:  # gRPC method name
+        response = super().RegisterResource(request)
+        if request.type != "pulumi:pulumi:Stack":
+            self._run.resources.append(
+                RegisteredResource(
+                    urn=response.urn,
+                    type=request.type,
+                    name=request.name,
+                    parent=request.parent,
+                    custom=bool(request.custom),
+                    protect=bool(request.protect),
+                    inputs=_plain(pulumi_mocks.rpc.deserialize_properties(request.object)),
+                )
+            )
+        return response
+
+    def RegisterResourceOutputs(self, request: Any) -> Any:  # gRPC method name
+        if request.urn == self.make_urn("", "pulumi:pulumi:Stack", f"{PROJECT}-{self._run.stack}"):
+            outputs = pulumi_mocks.rpc.deserialize_properties(request.outputs)
+            self._run.outputs.update(_plain(outputs))
+        return super().RegisterResourceOutputs(request)
+
+
+UNKNOWN = "<computed>"
+
+
+def _plain(value: Any) -> Any:
+    """Inputs as JSON-ready data; values only known after deployment read `<computed>`."""
+    return json.loads(json.dumps(value, default=lambda _: UNKNOWN, sort_keys=True))
+
+
+def _drop_aliases(args: pulumi.ResourceTransformationArgs) -> pulumi.ResourceTransformationResult:
+    opts = args.opts._copy()
+    opts.aliases = None
+    return pulumi.ResourceTransformationResult(props=args.props, opts=opts)
+
+
+def run_stack(
+    stack: str,
+    config: Mapping[str, str],
+    program: Callable[[], None],
+    mocks: pulumi.runtime.Mocks,
+) -> StackRun:
+    """Run `program` as stack `stack` of the clinicgen project under `mocks` (a preview).
+
+    `config` maps full keys (`clinicgen:plan`) to their string values, as the CLI would pass them.
+    """
+    run = StackRun(stack=stack)
+
+    def execute() -> None:
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        try:
+            pulumi.runtime.set_all_config(dict(config))
+            pulumi_mocks.set_mocks(
+                mocks,
+                project=PROJECT,
+                stack=stack,
+                preview=True,
+                organization=ORGANIZATION,
+                monitor=_RecordingMonitor(mocks, run),
+            )
+            # set_mocks makes and finishes a root stack of its own; a fresh one, as the real
+            # entry point makes, is what records `pulumi.export` as stack outputs.
+            pulumi_settings.ROOT.set(None)
+
+            def program_without_aliases() -> None:
+                pulumi.runtime.register_stack_transformation(_drop_aliases)
+                program()
+
+            _sync_await(run_in_stack(program_without_aliases))
+        finally:
+            loop.close()
+            asyncio.set_event_loop(None)
+
+    contextvars.Context().run(execute)
+    return run
