@@ -1,0 +1,254 @@
+"""The practice profile v1 schema (DESIGN.md section 2), as a Cerberus schema.
+
+Closed vocabularies come from the catalog. Each field's `meta` carries the description shown
+in the JSON Schema (editor hover text) and, for patterned strings, the hint used in error
+messages, so the schema is the one place that says what a valid value looks like.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from generator.catalog import load
+
+# Patterns end in \Z: Cerberus anchors with `$`, which would accept a trailing newline.
+SLUG_PATTERN = r"[a-z][a-z0-9-]{1,22}\Z"
+SLUG_HINT = "a slug: 2-23 lowercase letters, digits or hyphens, starting with a letter"
+MAX_TEXT = 16_384
+MAX_COUNT = 100_000
+
+
+def _slug(description: str) -> dict[str, Any]:
+    return {
+        "type": "string",
+        "regex": SLUG_PATTERN,
+        "meta": {"description": description, "hint": SLUG_HINT},
+    }
+
+
+def _text(description: str, **rules: Any) -> dict[str, Any]:
+    return {
+        "type": "string",
+        "empty": False,
+        "maxlength": MAX_TEXT,
+        "meta": {"description": description},
+        **rules,
+    }
+
+
+def _count(description: str, minimum: int = 0) -> dict[str, Any]:
+    return {
+        "type": "integer",
+        "min": minimum,
+        "max": MAX_COUNT,
+        "default": 0,
+        "meta": {"description": description},
+    }
+
+
+def _cidr(description: str) -> dict[str, Any]:
+    return {
+        "type": "string",
+        "check_with": "cidr",
+        "meta": {"description": description, "hint": "an IPv4 network like 10.64.0.0/12"},
+    }
+
+
+@cache
+def profile_schema() -> dict[str, Any]:
+    practice = load("practice")
+    regions = load("regions")
+    all_regions = sorted(set(regions["azure"]) | set(regions["gcp"]))
+    devices = {
+        "workstations": _count("Clinical and office workstations (wired)."),
+        "medical_devices": _count(
+            "Networked biomedical / IoT devices: infusion pumps, monitors, analysers."
+        ),
+        "imaging_modalities": _count(
+            "Units that send DICOM: CT, MR, X-ray, ultrasound, OCT, intraoral scanners."
+        ),
+        "phones": _count("IP phones."),
+        "printers": _count("Printers, scanners and other peripherals."),
+        "guest_wifi_peak": _count("Concurrent guest Wi-Fi clients at peak."),
+    }
+    site = {
+        "id": _slug("Stable site identity; stack and resource names derive from it."),
+        "name": _text("Display name; never used in resource names."),
+        "kind": {
+            "type": "string",
+            "allowed": list(practice["site_kinds"]),
+            "meta": {"description": "What the site is; drives segments and growth."},
+        },
+        "staff": _count("Staff working at the site.", minimum=1) | {"required": True},
+        "specialties": {
+            "type": "list",
+            "default": [],
+            "schema": {"type": "string", "allowed": list(practice["specialties"])},
+            "meta": {"description": "Clinical specialties practised at the site."},
+        },
+        "devices": {"type": "dict", "default": {}, "schema": devices},
+        "connectivity": {
+            "type": "dict",
+            "required": True,
+            "schema": {
+                "bandwidth_mbps": {
+                    "type": "integer",
+                    "required": True,
+                    "min": 1,
+                    "max": MAX_COUNT,
+                    "meta": {"description": "Internet bandwidth at the site, in Mbps."},
+                },
+                "vpn_peer_ip": {
+                    "type": "string",
+                    "nullable": True,
+                    "check_with": "public_ip",
+                    "meta": {
+                        "description": "Public IPv4 of the site's VPN device; no VPN without it.",
+                        "hint": "a public IPv4 address like 203.0.113.10",
+                    },
+                },
+                "onprem_ranges": {
+                    "type": "list",
+                    "default": [],
+                    "schema": _cidr("An existing LAN range at this site."),
+                    "meta": {"description": "Existing LAN ranges kept at this site."},
+                },
+            },
+        },
+    }
+    persona_schema = {
+        persona: {
+            "type": "string",
+            "empty": False,
+            "required": bool(spec["required"]),
+            "meta": {
+                "description": f"{spec['title']}. Azure: Entra group object id; "
+                "GCP: group:name@domain.",
+            },
+        }
+        for persona, spec in practice["personas"].items()
+    }
+    return {
+        "version": {"type": "integer", "required": True, "allowed": [1]},
+        "practice": {
+            "type": "dict",
+            "required": True,
+            "schema": {
+                "name": _text("Practice display name.") | {"required": True},
+                "id": _slug("Practice slug; stack and resource names derive from it.")
+                | {"required": True},
+                "cloud": {"type": "string", "required": True, "allowed": practice["clouds"]},
+                "region": {
+                    "type": "string",
+                    "required": True,
+                    "meta": {"description": "The cloud's own region name.", "enum": all_regions},
+                },
+                "dr_region": {
+                    "type": "string",
+                    "nullable": True,
+                    "meta": {"description": "Region for geo-redundant backup and DR copies."},
+                },
+                "compliance": {
+                    "type": "list",
+                    "required": True,
+                    "minlength": 1,
+                    "schema": {"type": "string", "allowed": list(practice["compliance"])},
+                },
+                "jurisdiction": {
+                    "type": "string",
+                    "nullable": True,
+                    "regex": r"(?:US-[A-Z]{2}|[A-Z]{2})\Z",
+                    "meta": {
+                        "description": "Record-retention rules: US-<state> or ISO country code.",
+                        "hint": "US-<state code> like US-CA, or an ISO country code like GB",
+                    },
+                },
+                "address_pool": _cidr("Where every cloud and site range is allocated from."),
+                "reserved_ranges": {
+                    "type": "list",
+                    "default": [],
+                    "schema": _cidr("A range in use elsewhere; never allocated."),
+                },
+                "gcp_project": {
+                    "type": "string",
+                    "nullable": True,
+                    "regex": r"[a-z][a-z0-9-]{4,28}[a-z0-9]\Z",
+                    "meta": {
+                        "description": "Google Cloud project id (required when cloud is gcp).",
+                        "hint": "a GCP project id: 6-30 lowercase letters, digits or hyphens",
+                    },
+                },
+                "tags": {
+                    "type": "dict",
+                    "default": {},
+                    "keysrules": {
+                        "type": "string",
+                        "regex": r"[a-z][a-z0-9_-]{0,62}\Z",
+                        "meta": {"hint": "a lowercase label key (letters, digits, _ and -)"},
+                    },
+                    "valuesrules": {
+                        "type": "string",
+                        "coerce": "scalar_to_text",
+                        "regex": r"[a-z0-9_-]{0,63}\Z",
+                        "meta": {
+                            "hint": "a label value: up to 63 lowercase letters, digits, _ or -",
+                        },
+                    },
+                    "meta": {"description": "Labels applied to every resource."},
+                },
+            },
+        },
+        "sites": {
+            "type": "list",
+            "required": True,
+            "minlength": 1,
+            "maxlength": 500,
+            "schema": {"type": "dict", "schema": site},
+        },
+        "telehealth": {
+            "type": "dict",
+            "default": {},
+            "schema": {
+                "enabled": {"type": "boolean", "default": False},
+                "peak_concurrent_sessions": _count("Concurrent video visits at peak."),
+                "recording": {"type": "boolean", "default": False},
+            },
+        },
+        "workloads": {
+            "type": "dict",
+            "default": {},
+            "schema": {
+                "ehr": {"type": "string", "allowed": ["saas", "hosted"], "default": "saas"},
+                "pacs": {"type": "string", "allowed": ["auto", "on", "off"], "default": "auto"},
+                "fhir": {"type": "boolean", "default": True},
+            },
+        },
+        "identity": {"type": "dict", "required": True, "schema": persona_schema},
+        "backup": {
+            "type": "dict",
+            "default": {},
+            "schema": {
+                "rpo_hours": {"type": "integer", "nullable": True, "min": 1, "max": 168},
+                "retention_years": {"type": "integer", "nullable": True, "min": 1, "max": 100},
+            },
+        },
+        "waivers": {
+            "type": "list",
+            "default": [],
+            "schema": {
+                "type": "dict",
+                "schema": {
+                    "check": {
+                        "type": "string",
+                        "required": True,
+                        "regex": r"CG-[A-Z0-9-]+\Z",
+                        "meta": {"hint": "a check id like CG-AZ-NET-001"},
+                    },
+                    "resource": {"type": "string", "nullable": True, "empty": False},
+                    "reason": _text("Why the practice accepts this finding.", minlength=10)
+                    | {"required": True},
+                },
+            },
+        },
+    }

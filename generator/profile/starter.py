@@ -1,0 +1,46 @@
+"""The commented starter profile `clinicgen init` writes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.catalog import load
+from generator.profile import profile_from_document
+from generator.profile.loader import parse_document
+from generator.templating import render
+
+STARTER_REGIONS = {"azure": ("eastus", "westus2"), "gcp": ("us-central1", "us-east1")}
+GROUP_FORMS = {"azure": "Entra ID group object ids", "gcp": "Google groups as group:name@domain"}
+
+
+def _placeholder_group(cloud: str, persona: str) -> str:
+    if cloud == "azure":
+        return "00000000-0000-0000-0000-000000000000"
+    return f"group:{persona.replace('_', '-')}@example.com"
+
+
+def starter_profile(
+    profile_path: Path, cloud: str, practice_id: str, practice_name: str, schema_path: str
+) -> str:
+    """The starter profile text; it validates as written (a test holds it to that)."""
+    region, dr_region = STARTER_REGIONS[cloud]
+    personas = [
+        (persona, _placeholder_group(cloud, persona))
+        for persona, spec in load("practice")["personas"].items()
+        if spec["required"]
+    ]
+    text = render(
+        "init/profile.yaml.jinja",
+        schema_path=schema_path,
+        profile_name=profile_path.name,
+        practice_name=practice_name,
+        practice_id=practice_id,
+        cloud=cloud,
+        region=region,
+        dr_region=dr_region,
+        personas=personas,
+        group_form=GROUP_FORMS[cloud],
+        gcp_project=f"{practice_id}-prod" if cloud == "gcp" else None,
+    )
+    profile_from_document(parse_document(text, str(profile_path)), str(profile_path))
+    return text

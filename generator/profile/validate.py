@@ -1,0 +1,367 @@
+"""Validating a profile document: the Cerberus schema, then the rules that span fields.
+
+Every problem is collected before anything is raised, so a user fixes a profile in one pass.
+Messages say what would be valid; unknown keys and misspelt vocabulary get a suggestion.
+"""
+
+from __future__ import annotations
+
+import difflib
+import ipaddress
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import cerberus
+from cerberus import errors as cerberus_errors
+
+from generator.catalog import load
+from generator.errors import Problem
+from generator.profile.schema import profile_schema
+
+GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z")
+GCP_GROUP = re.compile(r"group:[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\Z")
+
+# Addresses that are never a site's public VPN endpoint. Documentation ranges (192.0.2.0/24,
+# 198.51.100.0/24, 203.0.113.0/24) are allowed so that examples can use them.
+NOT_PUBLIC = tuple(
+    ipaddress.ip_network(net)
+    for net in (
+        "0.0.0.0/8",
+        "10.0.0.0/8",
+        "100.64.0.0/10",
+        "127.0.0.0/8",
+        "169.254.0.0/16",
+        "172.16.0.0/12",
+        "192.168.0.0/16",
+        "198.18.0.0/15",
+        "224.0.0.0/4",
+        "240.0.0.0/4",
+    )
+)
+
+
+class _ProfileValidator(cerberus.Validator):  # type: ignore[misc]
+    """Cerberus validator with the profile's own value checks."""
+
+    def _check_with_cidr(self, field: str, value: Any) -> None:
+        if not isinstance(value, str):
+            return
+        problem = cidr_problem(value)
+        if problem:
+            self._error(field, problem)
+
+    def _check_with_public_ip(self, field: str, value: Any) -> None:
+        if not isinstance(value, str):
+            return
+        try:
+            address = ipaddress.ip_address(value)
+        except ValueError:
+            self._error(field, "must be a public IPv4 address like 203.0.113.10")
+            return
+        if address.version != 4:
+            self._error(field, "must be an IPv4 address: site VPN peers are IPv4 here")
+        elif any(address in net for net in NOT_PUBLIC):
+            self._error(
+                field,
+                "must be a public address; a private or reserved address "
+                "cannot terminate a site-to-cloud VPN",
+            )
+
+    def _normalize_coerce_scalar_to_text(self, value: Any) -> Any:
+        return (
+            str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
+        )
+
+
+def cidr_problem(value: str) -> str | None:
+    """Why `value` is not an IPv4 network in CIDR form, or None when it is one."""
+    try:
+        network = ipaddress.ip_network(value, strict=False)
+    except ValueError:
+        return "must be an IPv4 network in CIDR form like 10.64.0.0/12"
+    if network.version != 4:
+        return "must be an IPv4 network; IPv6 is not planned yet"
+    if "/" not in value:
+        return f"needs a prefix length, like {network.network_address}/24"
+    if str(network) != value:
+        return f"has host bits set; did you mean {network}?"
+    return None
+
+
+def validate_document(document: dict[str, Any], label: str) -> tuple[dict[str, Any], list[Problem]]:
+    """The normalised document (defaults filled) and every problem found in it."""
+    validator = _ProfileValidator(profile_schema())
+    valid = validator.validate(document)
+    problems = list(_schema_problems(validator._errors, document, label))
+    normalised: dict[str, Any] = validator.document if valid else document
+    problems.extend(_cross_field_problems(normalised, label, schema_valid=valid))
+    return normalised, sorted(problems, key=_problem_order)
+
+
+def _problem_order(problem: Problem) -> tuple[Any, ...]:
+    # Document order: sites[10] after sites[9], not after sites[1].
+    steps = [
+        (0, int(part)) if part.isdigit() else (1, part)
+        for part in re.split(r"[.\[\]]+", problem.path)
+        if part
+    ]
+    return (*steps, (1, problem.message))
+
+
+def format_path(path: Iterable[Any]) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _schema_problems(errors: Iterable[Any], document: Any, label: str) -> Iterator[Problem]:
+    for error in errors:
+        if error.is_group_error or error.is_logic_error:
+            yield from _schema_problems(error.child_errors, document, label)
+            continue
+        path = format_path(error.document_path)
+        message = _message(error)
+        if error.code == cerberus_errors.REQUIRED_FIELD.code:
+            yield Problem(label, path, message)
+        else:
+            yield Problem(label, path, message, error.value, True)
+
+
+def _message(error: Any) -> str:
+    rule, constraint, value = error.rule, error.constraint, error.value
+    meta = (error.schema_path and _meta_at(error)) or {}
+    if error.code == cerberus_errors.CUSTOM.code:
+        return str(error.info[0])
+    if error.code == cerberus_errors.UNKNOWN_FIELD.code:
+        field = error.document_path[-1]
+        siblings = _sibling_keys(error)
+        suggestion = _suggest(str(field), siblings)
+        known = f"; known keys: {', '.join(siblings)}" if siblings and not suggestion else ""
+        return f"unknown key{suggestion}{known}"
+    if rule == "required":
+        return "is required"
+    if rule == "type":
+        return f"must be {_TYPE_NAMES.get(constraint, constraint)}"
+    if rule == "allowed":
+        allowed = [str(item) for item in constraint]
+        return f"must be one of: {', '.join(allowed)}{_suggest(str(value), allowed)}"
+    if rule == "min":
+        return f"must be >= {constraint}"
+    if rule == "max":
+        return f"must be <= {constraint}"
+    if rule == "minlength":
+        return (
+            f"needs at least {constraint} {'item' if constraint == 1 else 'items'}"
+            if isinstance(value, list)
+            else f"must be at least {constraint} characters"
+        )
+    if rule == "maxlength":
+        unit = "items" if isinstance(value, list | dict) else "characters"
+        return f"may have at most {constraint} {unit}"
+    if rule == "empty":
+        return "must not be empty"
+    if rule == "nullable":
+        return "must have a value (remove the key to use the default)"
+    if rule == "regex":
+        return f"must be {meta.get('hint', 'in the documented form')}"
+    return f"is not valid ({rule})"
+
+
+_TYPE_NAMES = {
+    "string": "text",
+    "integer": "a whole number",
+    "boolean": "true or false",
+    "list": "a list",
+    "dict": "a mapping of keys to values",
+}
+
+
+def _meta_at(error: Any) -> dict[str, Any]:
+    rules: Any = profile_schema()
+    for step in error.schema_path[:-1]:
+        rules = rules[step]
+    return dict(rules.get("meta", {})) if isinstance(rules, dict) else {}
+
+
+def _sibling_keys(error: Any) -> list[str]:
+    rules: Any = {"schema": profile_schema()}
+    for part in error.document_path[:-1]:
+        rules = rules["schema"]
+        if isinstance(part, int):
+            continue
+        rules = rules.get(part, {})
+    return list(rules.get("schema", {})) if isinstance(rules, dict) else []
+
+
+def _suggest(word: str, choices: Iterable[str]) -> str:
+    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {match[0]!r}?)" if match else ""
+
+
+def _cross_field_problems(doc: dict[str, Any], label: str, schema_valid: bool) -> list[Problem]:
+    """Rules that relate fields to each other. They only look at values of the right type, so
+    they run even when the schema found problems, and report alongside them."""
+    problems: list[Problem] = []
+
+    def add(path: str, message: str, *value: Any) -> None:
+        problems.append(Problem(label, path, message, value[0] if value else None, bool(value)))
+
+    practice = doc.get("practice") if isinstance(doc.get("practice"), dict) else {}
+    cloud = practice.get("cloud")
+    regions = load("regions")
+    if cloud in regions:
+        for key in ("region", "dr_region"):
+            region = practice.get(key)
+            if isinstance(region, str) and region not in regions[cloud]:
+                hint = _suggest(region, regions[cloud])
+                add(f"practice.{key}", f"is not {_CLOUD_NAMES[cloud]} region{hint}", region)
+        if practice.get("dr_region") is not None and practice.get("dr_region") == practice.get(
+            "region"
+        ):
+            add(
+                "practice.dr_region",
+                "must differ from practice.region: a DR copy in the same "
+                "region does not survive a regional outage",
+                practice["dr_region"],
+            )
+    if cloud == "gcp" and not practice.get("gcp_project"):
+        add("practice.gcp_project", "is required when practice.cloud is gcp")
+    _check_pool(practice, add)
+    _check_identity(doc.get("identity"), cloud, add)
+    _check_sites(doc.get("sites"), add)
+    _check_telehealth_and_backup(doc, add)
+    return problems
+
+
+_CLOUD_NAMES = {"azure": "an Azure", "gcp": "a Google Cloud"}
+
+
+def _networks(values: Any) -> list[tuple[int, ipaddress.IPv4Network]]:
+    if not isinstance(values, list):
+        return []
+    return [
+        (index, ipaddress.IPv4Network(value))
+        for index, value in enumerate(values)
+        if isinstance(value, str) and cidr_problem(value) is None
+    ]
+
+
+def _check_pool(practice: dict[str, Any], add: Any) -> None:
+    pool_text = practice.get("address_pool")
+    if not isinstance(pool_text, str) or cidr_problem(pool_text):
+        return
+    pool = ipaddress.IPv4Network(pool_text)
+    if not pool.is_private:
+        add(
+            "practice.address_pool",
+            "must be a private range (RFC 1918: 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16)",
+            pool_text,
+        )
+    if pool.prefixlen > 22:
+        add(
+            "practice.address_pool",
+            "is too small: clinicgen needs at least a /22 for the cloud hub and one site",
+            pool_text,
+        )
+    remaining = [pool]
+    for _, reserved in _networks(practice.get("reserved_ranges")):
+        remaining = [
+            piece
+            for block in remaining
+            for piece in ([block] if not block.overlaps(reserved) else _exclude(block, reserved))
+        ]
+    if not remaining:
+        add(
+            "practice.reserved_ranges",
+            f"cover the whole address_pool {pool_text}; nothing would be left to allocate",
+            practice.get("reserved_ranges"),
+        )
+
+
+def _exclude(
+    block: ipaddress.IPv4Network, reserved: ipaddress.IPv4Network
+) -> list[ipaddress.IPv4Network]:
+    if block.subnet_of(reserved):
+        return []
+    return list(block.address_exclude(reserved))
+
+
+def _check_identity(identity: Any, cloud: Any, add: Any) -> None:
+    if not isinstance(identity, dict) or cloud not in _CLOUD_NAMES:
+        return
+    for persona, group in identity.items():
+        if not isinstance(group, str):
+            continue
+        if cloud == "azure" and not GUID.match(group):
+            add(
+                f"identity.{persona}",
+                "must be an Entra ID group object id (a GUID like "
+                "6f1c2a9e-0b7d-4c1e-9a55-2f3e4d5c6b7a) when cloud is azure",
+                group,
+            )
+        if cloud == "gcp" and not GCP_GROUP.match(group):
+            add(
+                f"identity.{persona}",
+                "must be a Google group as group:name@domain when cloud is gcp",
+                group,
+            )
+
+
+def _check_sites(sites: Any, add: Any) -> None:
+    if not isinstance(sites, list):
+        return
+    first_use: dict[str, int] = {}
+    routed: list[tuple[int, str, ipaddress.IPv4Network]] = []
+    for index, site in enumerate(sites):
+        if not isinstance(site, dict):
+            continue
+        site_id = site.get("id")
+        if isinstance(site_id, str):
+            if site_id in first_use:
+                add(
+                    f"sites[{index}].id",
+                    f"duplicate site id; sites[{first_use[site_id]}] already uses it",
+                    site_id,
+                )
+            else:
+                first_use[site_id] = index
+        connectivity = site.get("connectivity")
+        if not isinstance(connectivity, dict):
+            continue
+        for range_index, network in _networks(connectivity.get("onprem_ranges")):
+            for other_index, other_id, other in routed:
+                if other_index != index and network.overlaps(other):
+                    add(
+                        f"sites[{index}].connectivity.onprem_ranges[{range_index}]",
+                        f"overlaps {other} at sites[{other_index}] ({other_id}); two sites "
+                        "cannot both route the same range",
+                        str(network),
+                    )
+            routed.append((index, str(site_id), network))
+
+
+def _check_telehealth_and_backup(doc: dict[str, Any], add: Any) -> None:
+    telehealth = doc.get("telehealth")
+    if isinstance(telehealth, dict) and telehealth.get("enabled") is True:
+        sessions = telehealth.get("peak_concurrent_sessions")
+        if isinstance(sessions, int) and not isinstance(sessions, bool) and sessions < 1:
+            add(
+                "telehealth.peak_concurrent_sessions",
+                "must be >= 1 when telehealth.enabled is true",
+                sessions,
+            )
+    backup = doc.get("backup")
+    practice = doc.get("practice")
+    compliance = practice.get("compliance") if isinstance(practice, dict) else None
+    if isinstance(backup, dict) and isinstance(compliance, list) and "hipaa" in compliance:
+        years = backup.get("retention_years")
+        minimum = load("practice")["compliance"]["hipaa"]["minimum_retention_years"]
+        if isinstance(years, int) and not isinstance(years, bool) and years < minimum:
+            add(
+                "backup.retention_years",
+                f"must be >= {minimum} under hipaa (security "
+                "documentation is kept 6 years, 45 CFR 164.316(b)(2))",
+                years,
+            )
