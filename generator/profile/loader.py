@@ -93,17 +93,8 @@ def parse_document(text: str, label: str) -> dict[str, Any]:
     if document is None:
         raise _file_error(label, "the file is empty; start from `clinicgen init`")
     if not isinstance(document, dict):
-        raise ProfileError(
-            [
-                Problem(
-                    label,
-                    "",
-                    "a profile must be a mapping of keys to values",
-                    type(document).__name__,
-                    True,
-                )
-            ]
-        )
+        kind = "list" if isinstance(document, list) else "single value"
+        raise _file_error(label, f"a profile must be a mapping of keys to values, not a {kind}")
     if _count_values(document, MAX_VALUES) > MAX_VALUES:
         raise _file_error(
             label, f"the document expands to more than {MAX_VALUES} values (YAML aliases?)"
