@@ -73,10 +73,12 @@ def profile_schema() -> dict[str, Any]:
         "guest_wifi_peak": _count("Concurrent guest Wi-Fi clients at peak."),
     }
     site = {
-        "id": _slug("Stable site identity; stack and resource names derive from it."),
-        "name": _text("Display name; never used in resource names."),
+        "id": _slug("Stable site identity; stack and resource names derive from it.")
+        | {"required": True},
+        "name": _text("Display name; never used in resource names.") | {"required": True},
         "kind": {
             "type": "string",
+            "required": True,
             "allowed": list(practice["site_kinds"]),
             "meta": {"description": "What the site is; drives segments and growth."},
         },

@@ -91,12 +91,29 @@ def cidr_problem(value: str) -> str | None:
 
 def validate_document(document: dict[str, Any], label: str) -> tuple[dict[str, Any], list[Problem]]:
     """The normalised document (defaults filled) and every problem found in it."""
+    key_problems = list(_non_text_keys(document, label))
+    if key_problems:
+        return document, key_problems
     validator = _ProfileValidator(profile_schema())
     valid = validator.validate(document)
     problems = list(_schema_problems(validator._errors, document, label))
     normalised: dict[str, Any] = validator.document if valid else document
     problems.extend(_cross_field_problems(normalised, label, schema_valid=valid))
     return normalised, sorted(problems, key=_problem_order)
+
+
+def _non_text_keys(node: Any, label: str, path: tuple[Any, ...] = ()) -> Iterator[Problem]:
+    """Keys that are not text (`1:`, `null:`, `? [a]`) would break every later rule."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if not isinstance(key, str):
+                where = format_path(path) or "(top level)"
+                yield Problem(label, where, "keys must be text", key, True)
+            else:
+                yield from _non_text_keys(value, label, (*path, key))
+    elif isinstance(node, list):
+        for index, item in enumerate(node):
+            yield from _non_text_keys(item, label, (*path, index))
 
 
 def _problem_order(problem: Problem) -> tuple[Any, ...]:
@@ -209,13 +226,18 @@ def _cross_field_problems(doc: dict[str, Any], label: str, schema_valid: bool) -
         problems.append(Problem(label, path, message, value[0] if value else None, bool(value)))
 
     practice = doc.get("practice") if isinstance(doc.get("practice"), dict) else {}
-    cloud = practice.get("cloud")
+    cloud = practice.get("cloud") if isinstance(practice.get("cloud"), str) else None
     regions = load("regions")
     if cloud in regions:
         for key in ("region", "dr_region"):
             region = practice.get(key)
             if isinstance(region, str) and region not in regions[cloud]:
-                hint = _suggest(region, regions[cloud])
+                other = next((c for c in _CLOUD_NAMES if c != cloud and region in regions[c]), None)
+                hint = (
+                    f" but {_CLOUD_NAMES[other]} one; is practice.cloud right?"
+                    if other
+                    else _suggest(region, regions[cloud])
+                )
                 add(f"practice.{key}", f"is not {_CLOUD_NAMES[cloud]} region{hint}", region)
         if practice.get("dr_region") is not None and practice.get("dr_region") == practice.get(
             "region"

@@ -1,0 +1,139 @@
+"""`clinicgen init`, `validate`, `schema` and the help texts, as a user meets them."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from generator.profile import load_profile
+from generator.profile.json_schema import profile_json_schema
+from generator.profile.loader import parse_document
+from tests.conftest import EXAMPLES, ROOT
+
+
+def test_validate_examples_exits_zero(run_cli):
+    result = run_cli("validate", *EXAMPLES)
+    assert result.exit_code == 0, result.stderr
+    assert len(result.stdout.splitlines()) == len(EXAMPLES)
+    assert "maple-grove.yaml: ok (maple-grove, azure, 1 site)" in result.stdout
+
+
+def test_validate_reports_problems_of_every_file(run_cli, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("version: 1\n")
+    result = run_cli("validate", EXAMPLES[0], bad)
+    assert result.exit_code == 2
+    assert f"{bad}: practice: is required" in result.stderr.splitlines()
+    assert f"{EXAMPLES[0]}: ok" in result.stdout
+
+
+@pytest.mark.parametrize("cloud", ["azure", "gcp"])
+def test_init_writes_a_valid_commented_starter(run_cli, tmp_path, cloud):
+    profile = tmp_path / "riverside.yaml"
+    result = run_cli(
+        "init",
+        profile,
+        "--cloud",
+        cloud,
+        "--id",
+        "riverside",
+        "--name",
+        'Riverside "Family" Health: {{ x }}',
+    )
+    assert result.exit_code == 0, result.output
+    text = profile.read_text()
+    assert text.startswith("# yaml-language-server: $schema=clinicgen.schema.json\n")
+    assert text.count("\n#") + text.count("  #") > 20, "the starter explains its fields"
+    loaded = load_profile(profile)
+    assert loaded.practice.cloud == cloud
+    assert loaded.practice.name == 'Riverside "Family" Health: {{ x }}'
+    schema = json.loads((tmp_path / "clinicgen.schema.json").read_text())
+    assert schema["properties"]["practice"]["required"] == [
+        "cloud",
+        "compliance",
+        "id",
+        "name",
+        "region",
+    ]
+
+
+def test_init_refuses_to_overwrite(run_cli, tmp_path):
+    profile = tmp_path / "p.yaml"
+    profile.write_text("keep me")
+    result = run_cli("init", profile)
+    assert result.exit_code == 2
+    assert "exists; pass --force" in result.stderr
+    assert profile.read_text() == "keep me"
+    assert run_cli("init", profile, "--force").exit_code == 0
+
+
+def test_init_rejects_a_bad_slug(run_cli, tmp_path):
+    result = run_cli("init", tmp_path / "p.yaml", "--id", "Bad Id")
+    assert result.exit_code == 2
+    assert "Invalid value for '--id'" in result.stderr
+    assert not (tmp_path / "p.yaml").exists()
+
+
+def test_schema_matches_the_committed_copy(run_cli):
+    result = run_cli("schema")
+    assert result.exit_code == 0
+    assert result.stdout == (ROOT / "docs" / "profile.schema.json").read_text(), (
+        "regenerate with: clinicgen schema > docs/profile.schema.json"
+    )
+
+
+_JSON_TYPES = {
+    "object": (dict,),
+    "array": (list,),
+    "string": (str,),
+    "integer": (int,),
+    "boolean": (bool,),
+    "number": (int, float),
+    "null": (type(None),),
+}
+
+
+def _walk(schema, document, path="$"):
+    """A structural check of a document against the generated schema: every key is a declared
+    property, and every type, enum and pattern holds."""
+    if "type" in schema:
+        names = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
+        assert isinstance(document, tuple(t for name in names for t in _JSON_TYPES[name])), path
+    if "enum" in schema:
+        assert document in schema["enum"], path
+    if "pattern" in schema and isinstance(document, str):
+        assert re.match(schema["pattern"], document), path
+    if isinstance(document, dict) and "properties" in schema:
+        for key, value in document.items():
+            assert key in schema["properties"], f"{path}.{key} not in schema"
+            _walk(schema["properties"][key], value, f"{path}.{key}")
+    if isinstance(document, list) and "items" in schema:
+        for index, item in enumerate(document):
+            _walk(schema["items"], item, f"{path}[{index}]")
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name)
+def test_examples_conform_to_the_json_schema(example):
+    _walk(profile_json_schema(), parse_document(example.read_text(), str(example)))
+
+
+def test_the_schema_rejects_what_validate_rejects():
+    """The structural check above can fail: an unknown key and a wrong enum are caught."""
+    schema = profile_json_schema()
+    document = parse_document(EXAMPLES[0].read_text(), "x")
+    document["practice"]["colour"] = "blue"
+    with pytest.raises(AssertionError, match="colour not in schema"):
+        _walk(schema, document)
+
+
+def test_help_texts_explain_the_tool(run_cli):
+    top = run_cli("--help")
+    assert top.exit_code == 0
+    for word in ("init", "validate", "schema", "Typical session", "Exit status"):
+        assert word in top.stdout
+    for command in ("init", "validate", "schema"):
+        result = run_cli(command, "--help")
+        assert result.exit_code == 0
+        assert "Example" in result.stdout or "clinicgen schema >" in result.stdout
