@@ -21,7 +21,7 @@ def _slug(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
     return value
 
 
-@click.command("init")
+@click.command("init", short_help="Write a commented starter profile.")
 @click.argument(
     "profile", type=click.Path(dir_okay=False, path_type=Path), default=Path("profile.yaml")
 )

@@ -6,8 +6,16 @@ import click
 
 
 @click.command("schema")
-def command() -> None:
-    """Print the JSON Schema of the practice profile.
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["json", "markdown"]),
+    default="json",
+    show_default=True,
+    help="json: JSON Schema for editors; markdown: the profile reference page.",
+)
+def command(output_format: str) -> None:
+    """Print the JSON Schema (or the reference page) of the practice profile.
 
     Save it and point a profile at it so editors with the YAML language server
     autocomplete keys and flag mistakes as you type:
@@ -16,7 +24,9 @@ def command() -> None:
       clinicgen schema > clinicgen.schema.json
       # first line of the profile:
       # yaml-language-server: $schema=clinicgen.schema.json
+      clinicgen schema --format markdown > docs/profile.md
     """
-    from generator.profile.json_schema import profile_json_schema_text
+    from generator.profile.json_schema import profile_json_schema_text, profile_reference_markdown
 
-    click.echo(profile_json_schema_text(), nl=False)
+    text = profile_json_schema_text() if output_format == "json" else profile_reference_markdown()
+    click.echo(text, nl=False)

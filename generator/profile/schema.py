@@ -89,10 +89,16 @@ def profile_schema() -> dict[str, Any]:
             "schema": {"type": "string", "allowed": list(practice["specialties"])},
             "meta": {"description": "Clinical specialties practised at the site."},
         },
-        "devices": {"type": "dict", "default": {}, "schema": devices},
+        "devices": {
+            "type": "dict",
+            "default": {},
+            "schema": devices,
+            "meta": {"description": "Networked device counts; segments are sized from them."},
+        },
         "connectivity": {
             "type": "dict",
             "required": True,
+            "meta": {"description": "How the site reaches the cloud."},
             "schema": {
                 "bandwidth_mbps": {
                     "type": "integer",
@@ -114,7 +120,10 @@ def profile_schema() -> dict[str, Any]:
                     "type": "list",
                     "default": [],
                     "schema": _cidr("An existing LAN range at this site."),
-                    "meta": {"description": "Existing LAN ranges kept at this site."},
+                    "meta": {
+                        "description": "Existing LAN ranges kept at this site; never "
+                        "allocated over and routed through the VPN."
+                    },
                 },
             },
         },
@@ -132,15 +141,26 @@ def profile_schema() -> dict[str, Any]:
         for persona, spec in practice["personas"].items()
     }
     return {
-        "version": {"type": "integer", "required": True, "allowed": [1]},
+        "version": {
+            "type": "integer",
+            "required": True,
+            "allowed": [1],
+            "meta": {"description": "Profile format version."},
+        },
         "practice": {
             "type": "dict",
             "required": True,
+            "meta": {"description": "The practice as a whole."},
             "schema": {
                 "name": _text("Practice display name.") | {"required": True},
                 "id": _slug("Practice slug; stack and resource names derive from it.")
                 | {"required": True},
-                "cloud": {"type": "string", "required": True, "allowed": practice["clouds"]},
+                "cloud": {
+                    "type": "string",
+                    "required": True,
+                    "allowed": practice["clouds"],
+                    "meta": {"description": "The cloud the practice deploys to."},
+                },
                 "region": {
                     "type": "string",
                     "required": True,
@@ -156,6 +176,10 @@ def profile_schema() -> dict[str, Any]:
                     "required": True,
                     "minlength": 1,
                     "schema": {"type": "string", "allowed": list(practice["compliance"])},
+                    "meta": {
+                        "description": "Frameworks the build must meet; drives policy "
+                        "assignments, checks and retention."
+                    },
                 },
                 "jurisdiction": {
                     "type": "string",
@@ -171,6 +195,7 @@ def profile_schema() -> dict[str, Any]:
                     "type": "list",
                     "default": [],
                     "schema": _cidr("A range in use elsewhere; never allocated."),
+                    "meta": {"description": "Ranges in use elsewhere; never allocated."},
                 },
                 "gcp_project": {
                     "type": "string",
@@ -207,37 +232,95 @@ def profile_schema() -> dict[str, Any]:
             "minlength": 1,
             "maxlength": 500,
             "schema": {"type": "dict", "schema": site},
+            "meta": {"description": "One entry per physical site."},
         },
         "telehealth": {
             "type": "dict",
             "default": {},
+            "meta": {"description": "Video visits: sizes the telehealth front end."},
             "schema": {
-                "enabled": {"type": "boolean", "default": False},
+                "enabled": {
+                    "type": "boolean",
+                    "default": False,
+                    "meta": {"description": "Whether the practice offers video visits."},
+                },
                 "peak_concurrent_sessions": _count("Concurrent video visits at peak."),
-                "recording": {"type": "boolean", "default": False},
+                "recording": {
+                    "type": "boolean",
+                    "default": False,
+                    "meta": {
+                        "description": "Whether visits are recorded (recordings are ePHI "
+                        "and are retained)."
+                    },
+                },
             },
         },
         "workloads": {
             "type": "dict",
             "default": {},
+            "meta": {"description": "Which clinical workloads run in the cloud."},
             "schema": {
-                "ehr": {"type": "string", "allowed": ["saas", "hosted"], "default": "saas"},
-                "pacs": {"type": "string", "allowed": ["auto", "on", "off"], "default": "auto"},
-                "fhir": {"type": "boolean", "default": True},
+                "ehr": {
+                    "type": "string",
+                    "allowed": ["saas", "hosted"],
+                    "default": "saas",
+                    "meta": {"description": "hosted: application servers sized from staff."},
+                },
+                "pacs": {
+                    "type": "string",
+                    "allowed": ["auto", "on", "off"],
+                    "default": "auto",
+                    "meta": {
+                        "description": "Cloud PACS/DICOM store; auto: on when any site "
+                        "has imaging modalities."
+                    },
+                },
+                "fhir": {
+                    "type": "boolean",
+                    "default": True,
+                    "meta": {"description": "FHIR R4 store for interoperability."},
+                },
             },
         },
-        "identity": {"type": "dict", "required": True, "schema": persona_schema},
+        "identity": {
+            "type": "dict",
+            "required": True,
+            "schema": persona_schema,
+            "meta": {
+                "description": "Persona -> directory group; each persona gets "
+                "least-privilege roles."
+            },
+        },
         "backup": {
             "type": "dict",
             "default": {},
+            "meta": {
+                "description": "Backup objectives; defaults come from compliance and jurisdiction."
+            },
             "schema": {
-                "rpo_hours": {"type": "integer", "nullable": True, "min": 1, "max": 168},
-                "retention_years": {"type": "integer", "nullable": True, "min": 1, "max": 100},
+                "rpo_hours": {
+                    "type": "integer",
+                    "nullable": True,
+                    "min": 1,
+                    "max": 168,
+                    "meta": {"description": "Most data, in hours, the practice can lose."},
+                },
+                "retention_years": {
+                    "type": "integer",
+                    "nullable": True,
+                    "min": 1,
+                    "max": 100,
+                    "meta": {"description": "Override of the record-retention default."},
+                },
             },
         },
         "waivers": {
             "type": "list",
             "default": [],
+            "meta": {
+                "description": "Compliance checks the practice accepts failing, each "
+                "with a reason shown in every report."
+            },
             "schema": {
                 "type": "dict",
                 "schema": {
@@ -245,9 +328,17 @@ def profile_schema() -> dict[str, Any]:
                         "type": "string",
                         "required": True,
                         "regex": r"CG-[A-Z0-9-]+\Z",
-                        "meta": {"hint": "a check id like CG-AZ-NET-001"},
+                        "meta": {
+                            "hint": "a check id like CG-AZ-NET-001",
+                            "description": "The compliance check id (see clinicgen check).",
+                        },
                     },
-                    "resource": {"type": "string", "nullable": True, "empty": False},
+                    "resource": {
+                        "type": "string",
+                        "nullable": True,
+                        "empty": False,
+                        "meta": {"description": "Limit the waiver to one resource name."},
+                    },
                     "reason": _text("Why the practice accepts this finding.", minlength=10)
                     | {"required": True},
                 },

@@ -76,12 +76,26 @@ def test_init_rejects_a_bad_slug(run_cli, tmp_path):
     assert not (tmp_path / "p.yaml").exists()
 
 
-def test_schema_matches_the_committed_copy(run_cli):
-    result = run_cli("schema")
+@pytest.mark.parametrize(
+    ("output_format", "committed"), [("json", "profile.schema.json"), ("markdown", "profile.md")]
+)
+def test_schema_matches_the_committed_copy(run_cli, output_format, committed):
+    result = run_cli("schema", "--format", output_format)
     assert result.exit_code == 0
-    assert result.stdout == (ROOT / "docs" / "profile.schema.json").read_text(), (
-        "regenerate with: clinicgen schema > docs/profile.schema.json"
+    assert result.stdout == (ROOT / "docs" / committed).read_text(), (
+        f"regenerate with: clinicgen schema --format {output_format} > docs/{committed}"
     )
+
+
+def test_reference_page_describes_every_field():
+    rows = [
+        line
+        for line in (ROOT / "docs" / "profile.md").read_text().splitlines()
+        if line.startswith("| `")
+    ]
+    assert len(rows) > 40
+    undescribed = [row.split("|")[1] for row in rows if row.rstrip().endswith("|  |")]
+    assert not undescribed
 
 
 _JSON_TYPES = {
