@@ -98,22 +98,29 @@ def stamp(path: PurePosixPath, body: str, kept: str = "") -> str:
     return header + kept + body
 
 
-def write_files(
-    root: Path, files: Sequence[GeneratedFile], *, force: bool = False
-) -> list[WrittenFile]:
-    """Write `files` under `root`, refusing every hand-edited file before writing any.
+@dataclass(frozen=True)
+class PendingWrite:
+    """A checked file, ready to write: `shown` is how the user names it, `target` where it goes."""
 
-    Raises OutputError for a path that would leave `root` (after resolving symlinks), for
-    files edited since clinicgen wrote them (unless `force`), and for write failures.
+    shown: Path
+    target: Path
+    text: str
+    existing: str | None
+
+
+def prepare(
+    root: Path, files: Sequence[GeneratedFile], *, force: bool = False
+) -> list[PendingWrite]:
+    """Check `files` for writing under `root`, without writing anything.
+
+    Raises OutputError for a path that would leave `root` (after resolving symlinks) and,
+    unless `force`, for every file edited since clinicgen wrote it, all named at once.
     """
-    try:
-        root.mkdir(parents=True, exist_ok=True)
-        resolved_root = root.resolve(strict=True)
-    except OSError as err:
-        raise OutputError(f"{root}: cannot create the output directory: {err.strerror}") from err
-    planned = []
+    resolved_root = root.resolve()
+    pending = []
     edited = []
     for generated in files:
+        shown = root / generated.path
         target = _inside(resolved_root, root, generated.path)
         existing = _read(target)
         text = generated.body
@@ -121,8 +128,8 @@ def write_files(
             kept = _kept_lines(existing, generated.kept_keys) if existing else ""
             text = stamp(generated.path, generated.body, kept)
             if existing not in (None, text) and _edited(existing, generated.kept_keys):
-                edited.append(root / generated.path)
-        planned.append((root / generated.path, target, text, existing))
+                edited.append(shown)
+        pending.append(PendingWrite(shown, target, text, existing))
     if edited and not force:
         raise OutputError(
             "\n".join(
@@ -131,14 +138,26 @@ def write_files(
                 for path in edited
             )
         )
+    return pending
+
+
+def commit(pending: Sequence[PendingWrite]) -> list[WrittenFile]:
+    """Write every checked file that changed, each atomically, in order."""
     written = []
-    for shown, target, text, existing in planned:
-        if not write_text(target, text):
-            written.append(WrittenFile(shown, FileStatus.UNCHANGED))
+    for item in pending:
+        if not write_text(item.target, item.text):
+            written.append(WrittenFile(item.shown, FileStatus.UNCHANGED))
         else:
-            status = FileStatus.CREATED if existing is None else FileStatus.UPDATED
-            written.append(WrittenFile(shown, status))
+            status = FileStatus.CREATED if item.existing is None else FileStatus.UPDATED
+            written.append(WrittenFile(item.shown, status))
     return written
+
+
+def write_files(
+    root: Path, files: Sequence[GeneratedFile], *, force: bool = False
+) -> list[WrittenFile]:
+    """Write `files` under `root`, refusing every hand-edited file before writing any."""
+    return commit(prepare(root, files, force=force))
 
 
 def _inside(resolved_root: Path, root: Path, relative: PurePosixPath) -> Path:
@@ -158,27 +177,25 @@ def _read(path: Path) -> str | None:
 
 
 def _kept_pattern(keys: tuple[str, ...]) -> re.Pattern[str]:
+    # A kept key's line, wherever the other tool put it: above the header, in or after the body.
     names = "|".join(re.escape(key) for key in keys)
-    return re.compile(rf"^(?:{names}):.*\n", re.MULTILINE)
+    return re.compile(rf"^(?:{names}):.*(?:\n|\Z)", re.MULTILINE)
 
 
 def _kept_lines(existing: str, keys: tuple[str, ...]) -> str:
     if not keys:
         return ""
-    return "".join(match.group(0) for match in _kept_pattern(keys).finditer(_body(existing)))
-
-
-def _body(text: str) -> str:
-    match = _HEADER.match(text)
-    return text[match.end() :] if match else text
+    lines = (match.group(0) for match in _kept_pattern(keys).finditer(existing))
+    return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
 
 
 def _edited(existing: str, kept_keys: tuple[str, ...]) -> bool:
-    """True unless `existing` carries a checksum header that matches its body."""
+    """True unless `existing`, less the kept keys' lines, is a header whose checksum matches
+    the body below it."""
+    if kept_keys:
+        existing = _kept_pattern(kept_keys).sub("", existing)
     match = _HEADER.match(existing)
     if match is None:
         return True
     body = existing[match.end() :]
-    if kept_keys:
-        body = _kept_pattern(kept_keys).sub("", body)
     return hashlib.sha256(body.encode("utf-8")).hexdigest() != match.group(1)

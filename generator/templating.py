@@ -2,12 +2,15 @@
 
 Templates live in the project's top-level `templates/` folder, mirror the output tree and
 end in `.jinja`. Undefined names are errors (StrictUndefined), trailing newlines are kept, and
-profile values reach YAML only through the `yaml` filter: they are data, never template source.
+profile values reach YAML only through the `yaml`, `yaml_key` and `yaml_block` filters and
+Markdown only through the `md` filter: they are data, never template source.
 """
 
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -17,23 +20,114 @@ import yaml
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
+# Words YAML 1.1 readers (PyYAML, go-yaml v2) turn into booleans or null when unquoted.
+_YAML_WORDS = frozenset(["y", "n", "yes", "no", "on", "off", "true", "false", "null"])
+_PLAIN_KEY = re.compile(r"[a-z][a-z0-9_-]*(?::[a-z][a-zA-Z0-9_-]*)?\Z")
+# ASCII punctuation that means something to Markdown: emphasis, code, links, HTML, tables,
+# strikethrough, headings, images, entities (`&`) and GitHub's math (`$`).
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#!$])")
+
+
+def _hidden(char: str) -> bool:
+    """True for characters a reader cannot see or that YAML treats as structure.
+
+    Control and format characters (bidi overrides, zero-width, BOM), surrogates, private-use
+    and unassigned code points, and every separator but the plain space: escaped, they show in
+    a pull request as what they are instead of reordering or hiding the text around them.
+    """
+    return char != " " and unicodedata.category(char)[0] in "CZ"
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
 
 def yaml_value(value: Any) -> str:
     """`value` as one YAML flow scalar or collection that reads back equal to it.
 
-    JSON is a subset of YAML 1.2 that PyYAML reads back exactly; json.dumps escapes every
-    control character and never emits YAML syntax of its own (anchors, tags, document markers),
-    so user text cannot change the structure of the file it lands in.
+    JSON is a subset of YAML 1.2: json.dumps quotes every string and escapes control
+    characters, so user text cannot change the structure of the file it lands in (no anchors,
+    tags, document markers or comments). What JSON leaves raw and YAML would not read back
+    (line separators, BOM, lone surrogates), and what would mislead a reviewer (bidi overrides,
+    zero-width characters), is escaped too; characters above U+FFFF use `\\U` escapes, since
+    YAML does not join JSON's surrogate-pair escapes.
     """
-    text = json.dumps(value, ensure_ascii=True, sort_keys=True)
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, allow_nan=False)
+    if not (text.isascii() and text.isprintable()):
+        text = "".join(_escape(char) if _hidden(char) else char for char in text)
     if yaml.safe_load(text) != value:
         raise ValueError(f"value does not round-trip through YAML: {value!r}")
     return text
 
 
+def yaml_key(key: str) -> str:
+    """A mapping key: plain when it is a simple lowercase name (`backup`, `clinicgen:plan`,
+    `cost-center`) that every YAML reader takes as that string, else quoted like a value."""
+    if _PLAIN_KEY.match(key) and key.lower() not in _YAML_WORDS:
+        return key
+    return yaml_value(key)
+
+
+def yaml_block(value: dict[str, Any], indent: int = 0) -> str:
+    """A mapping as block-style YAML at `indent` spaces, one key per line (no final newline).
+
+    Nested mappings and lists of mappings are blocks, so a change to one value is a one-line
+    diff; scalars, empty collections and lists of scalars are `yaml_value` flow values.
+    """
+    return "\n".join(_mapping_lines(value, indent))
+
+
+def _is_block(value: Any) -> bool:
+    if isinstance(value, dict):
+        return bool(value)
+    if isinstance(value, list):
+        return any(isinstance(item, dict | list) and item for item in value)
+    return False
+
+
+def _mapping_lines(mapping: dict[str, Any], indent: int) -> list[str]:
+    pad = " " * indent
+    lines = []
+    for key, item in mapping.items():
+        if _is_block(item):
+            lines.append(f"{pad}{yaml_key(key)}:")
+            lines.extend(_block_lines(item, indent + 2))
+        else:
+            lines.append(f"{pad}{yaml_key(key)}: {yaml_value(item)}")
+    return lines
+
+
+def _block_lines(value: dict[str, Any] | list[Any], indent: int) -> list[str]:
+    if isinstance(value, dict):
+        return _mapping_lines(value, indent)
+    pad = " " * indent
+    lines = []
+    for item in value:
+        if not _is_block(item):
+            lines.append(f"{pad}- {yaml_value(item)}")
+            continue
+        # The item's own lines sit two columns in; its first line takes the "- " there.
+        nested = _block_lines(item, indent + 2)
+        if isinstance(item, dict):
+            lines.append(f"{pad}- {nested[0].lstrip()}")
+            lines.extend(nested[1:])
+        else:
+            lines.append(f"{pad}-")
+            lines.extend(nested)
+    return lines
+
+
 def markdown_cell(value: Any) -> str:
-    """Text safe inside one Markdown table cell: pipes escaped, newlines folded."""
-    return " ".join(str(value).split()).replace("|", "\\|")
+    """Text that stays one inert run of text in Markdown: on one line, inside its table cell,
+    with no markup, links, HTML or hidden characters of its own."""
+    text = "".join(f"U+{ord(char):04X}" if _invisible(char) else char for char in str(value))
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def _invisible(char: str) -> bool:
+    # Whitespace is folded to single spaces afterwards; everything else hidden is named.
+    return _hidden(char) and not char.isspace()
 
 
 @cache
@@ -47,6 +141,8 @@ def environment() -> jinja2.Environment:
         autoescape=False,
     )
     env.filters["yaml"] = yaml_value
+    env.filters["yaml_key"] = yaml_key
+    env.filters["yaml_block"] = yaml_block
     env.filters["md"] = markdown_cell
     return env
 

@@ -55,9 +55,21 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from generator.cli import init_cmd, schema_cmd, validate_cmd
+    from generator.cli import (
+        generate_cmd,
+        init_cmd,
+        plan_cmd,
+        schema_cmd,
+        validate_cmd,
+    )
 
-    for module in (init_cmd, validate_cmd, schema_cmd):
+    for module in (
+        init_cmd,
+        validate_cmd,
+        plan_cmd,
+        schema_cmd,
+        generate_cmd,
+    ):
         cli.add_command(module.command)
 
 

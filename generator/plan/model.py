@@ -53,8 +53,8 @@ class Segment:
     dhcp_start: str
     dhcp_end: str
     devices: int
-    required: int  # devices x growth + reserved addresses
-    capacity: int  # usable host addresses in `cidr`
+    required: int  # hosts needed: devices x growth
+    capacity: int  # usable host addresses in `cidr`; always >= required
     purpose: str  # what plugs in, for the installer's handoff sheet
     crosses_vpn: bool  # False for guest: it never enters the tunnel
 
@@ -103,8 +103,8 @@ class Subnet:
     # endpoints
     name: str
     cidr: str
-    required: int
-    capacity: int
+    required: int  # hosts needed: hosts x growth
+    capacity: int  # usable host addresses in `cidr`, after the cloud's reserved ones
     purpose: str
 
 

@@ -7,17 +7,18 @@ from __future__ import annotations
 
 import json
 
-from generator.plan.codec import to_data
 from generator.plan.model import CoreStackPlan, SiteStackPlan, core_stack_name, site_stack_name
 from generator.preview.harness import ORGANIZATION, PROJECT, StackRun, run_stack
 from generator.preview.mocks import PreviewMocks
+from generator.stack_config import stack_config as stack_file_config
 
 
 def stack_config(kind: str, stack_plan: CoreStackPlan | SiteStackPlan) -> dict[str, str]:
-    """The config a stack file gives the program, as `pulumi.Config` sees it."""
+    """The config a stack file gives the program, as `pulumi.Config` sees it: structured
+    values arrive as JSON text."""
     return {
-        f"{PROJECT}:kind": kind,
-        f"{PROJECT}:plan": json.dumps(to_data(stack_plan), sort_keys=True),
+        key: value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+        for key, value in stack_file_config(kind, stack_plan).items()
     }
 
 

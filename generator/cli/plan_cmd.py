@@ -1,0 +1,76 @@
+"""`clinicgen plan`: print the sized plan and the reason for every size."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+FORMATS = ("text", "json", "markdown")
+
+
+@click.command("plan")
+@click.argument("profile", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="text: tables (rich in a terminal, plain when piped); json: the whole plan; "
+    "markdown: a review document.",
+)
+@click.option(
+    "--ledger",
+    "ledger_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Allocation ledger to honour [default: <stacks-dir>/<practice>.ledger.yaml].",
+)
+@click.option(
+    "--stacks-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("stacks"),
+    show_default=True,
+    help="Where the stacks and the default ledger live.",
+)
+def command(profile: Path, output_format: str, ledger_path: Path | None, stacks_dir: Path) -> None:
+    """Size PROFILE into a plan and print it, every value with the rule that chose it.
+
+    Reads the allocation ledger when there is one, so the addresses shown are the ones
+    `clinicgen generate` keeps; writes nothing.
+
+    \b
+    Examples:
+      clinicgen plan riverside.yaml
+      clinicgen plan riverside.yaml --format json > plan.json
+      clinicgen plan riverside.yaml --format markdown > plan.md
+    """
+    from generator.sizing.files import plan_files
+
+    plan = plan_files(profile, ledger_path, stacks_dir).plan
+    if output_format == "json":
+        from generator.plan.codec import dumps
+
+        click.echo(dumps(plan), nl=False)
+        return
+    from generator.sizing.report import plan_tables
+
+    tables = plan_tables(plan)
+    if output_format == "markdown":
+        from generator.templating import render
+
+        click.echo(render("plan/plan.md.jinja", plan=plan, tables=tables), nl=False)
+        return
+    if sys.stdout.isatty():
+        from rich.console import Console
+
+        from generator.sizing.report import rich_tables
+
+        console = Console()
+        for table in rich_tables(tables):
+            console.print(table)
+        return
+    from generator.sizing.report import plain_text
+
+    click.echo(plain_text(tables), nl=False)

@@ -1,0 +1,439 @@
+"""Allocation from the address pool, honouring the ledger.
+
+`allocate` takes what the sizing rules need (a hub block and its subnets, a block per site and
+its segments, flow ids, tunnel counts) and returns the updated ledger with every allocation in
+it, plus a decision for each placement. Existing allocations never move: a range that still
+holds what is needed is kept; one that is too small grows in place when the space beside it is
+free, else moves to free space in its own block; a site that no longer fits its block, or a
+pool that runs out, is a PlanError that says what to change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from ipaddress import IPv4Network
+
+from generator.catalog import load
+from generator.errors import LedgerError, PlanError
+from generator.ipam.addresses import (
+    first_fit,
+    free_addresses,
+    grow_in_place,
+    lan_addresses,
+    network,
+    size_of,
+)
+from generator.ipam.ledger import (
+    CoreAllocation,
+    FlowPriority,
+    Ledger,
+    SegmentAllocation,
+    SiteAllocation,
+    SubnetAllocation,
+)
+from generator.plan.model import Decision
+
+KEPT = "NET-IPAM-02"
+PLACED = "NET-IPAM-01"
+GROWN = "NET-IPAM-03"
+RETIRED = "NET-IPAM-04"
+PRIORITY_RULE = "FLOW-PRI-01"
+
+
+@dataclass(frozen=True)
+class RangeRequest:
+    """A named range wanting at least a /prefix; `vlan` for site segments."""
+
+    name: str
+    prefix: int
+    vlan: int = 0
+
+
+@dataclass(frozen=True)
+class SiteRequest:
+    id: str
+    block_prefix: int
+    segments: tuple[RangeRequest, ...]
+    flows: tuple[str, ...]
+    tunnels: int
+
+
+@dataclass(frozen=True)
+class AddressRequest:
+    """Everything the address plan must hold for one practice."""
+
+    practice: str
+    cloud: str
+    pool: str
+    excluded: tuple[tuple[str, str], ...]  # (where it comes from, cidr): never allocated
+    core_block_prefix: int
+    core_subnets: tuple[RangeRequest, ...]
+    sites: tuple[SiteRequest, ...]
+
+
+@dataclass(frozen=True)
+class Allocation:
+    ledger: Ledger
+    decisions: tuple[Decision, ...]
+
+
+def allocate(request: AddressRequest, ledger: Ledger | None) -> Allocation:
+    """Place everything in `request`, keeping every allocation already in `ledger`."""
+    pool = network(request.pool)
+    excluded = [(label, network(cidr)) for label, cidr in request.excluded]
+    decisions: list[Decision] = []
+    if ledger is not None:
+        _check_ledger(request, ledger, pool, excluded)
+    taken = [net for _label, net in excluded]
+    if ledger is not None:
+        taken += [network(site.block) for site in ledger.sites]
+    core = _core(request, ledger, pool, taken, decisions)
+    taken.append(network(core.block))
+    sites = _sites(request, ledger, pool, taken, decisions)
+    result = Ledger(
+        practice=request.practice, cloud=request.cloud, pool=str(pool), core=core, sites=sites
+    )
+    return Allocation(ledger=result, decisions=tuple(decisions))
+
+
+def _check_ledger(
+    request: AddressRequest,
+    ledger: Ledger,
+    pool: IPv4Network,
+    excluded: list[tuple[str, IPv4Network]],
+) -> None:
+    if ledger.practice != request.practice:
+        raise LedgerError(
+            f"the ledger belongs to practice '{ledger.practice}', not '{request.practice}': "
+            "point --ledger at this practice's ledger"
+        )
+    if ledger.cloud != request.cloud:
+        raise LedgerError(
+            f"the ledger was made for {ledger.cloud}, the profile says {request.cloud}: moving "
+            "clouds renumbers everything, so start a new ledger with --ledger NEW_PATH"
+        )
+    held = [("core.block", network(ledger.core.block))]
+    held += [(f"sites.{site.id}.block", network(site.block)) for site in ledger.sites]
+    for label, net in held:
+        if not net.subnet_of(pool):
+            raise PlanError(
+                f"ledger {label} {net} lies outside practice.address_pool {pool}: the pool may "
+                "grow but must keep every range already allocated"
+            )
+    requested = {site.id for site in request.sites}
+    active = [held[0]] + [
+        (f"sites.{site.id}.block", network(site.block))
+        for site in ledger.sites
+        if site.id in requested
+    ]
+    for label, net in active:
+        for source, other in excluded:
+            if net.overlaps(other):
+                raise PlanError(
+                    f"ledger {label} {net} overlaps {source} {other}: an allocated range cannot "
+                    f"be reserved afterwards; remove {other} from {source} or renumber that range"
+                )
+
+
+def _core(
+    request: AddressRequest,
+    ledger: Ledger | None,
+    pool: IPv4Network,
+    taken: list[IPv4Network],
+    decisions: list[Decision],
+) -> CoreAllocation:
+    if ledger is not None:
+        block = network(ledger.core.block)
+        decisions.append(
+            Decision(KEPT, "core.address_space", str(block), f"hub block {block} kept (ledger)")
+        )
+        existing = {s.name: (network(s.cidr), 0) for s in ledger.core.subnets}
+    else:
+        block = _pool_fit(pool, taken, request.core_block_prefix, "the hub network")
+        decisions.append(
+            Decision(
+                PLACED,
+                "core.address_space",
+                str(block),
+                f"hub block: first free /{block.prefixlen} in pool {pool} -> {block}",
+            )
+        )
+        existing = {}
+    placed = _place(
+        block,
+        existing,
+        request.core_subnets,
+        lambda name, prefix: (
+            f"the hub block {block} has no free /{prefix} for subnet '{name}': give the hub more "
+            "room by deleting inactive entries under core.subnets in the ledger, or replace "
+            "core.block in the ledger with a larger free range and regenerate every stack"
+        ),
+    )
+    subnets = []
+    for name, (net, _vlan, how, active) in placed.items():
+        subnets.append(SubnetAllocation(name=name, cidr=str(net), active=active))
+        if active:
+            decisions.append(
+                Decision(how.rule, f"core.subnets.{name}.cidr", str(net), how.reason(name, block))
+            )
+    return CoreAllocation(block=str(block), subnets=tuple(subnets))
+
+
+def _sites(
+    request: AddressRequest,
+    ledger: Ledger | None,
+    pool: IPv4Network,
+    taken: list[IPv4Network],
+    decisions: list[Decision],
+) -> tuple[SiteAllocation, ...]:
+    recorded = {site.id: site for site in ledger.sites} if ledger is not None else {}
+    wanted = {site.id: site for site in request.sites}
+    sites: list[SiteAllocation] = []
+    for site in recorded.values():
+        if site.id in wanted:
+            continue
+        sites.append(replace(site, status="retired"))
+        decisions.append(
+            Decision(
+                RETIRED,
+                f"ledger.sites.{site.id}",
+                site.block,
+                f"site '{site.id}' is no longer in the profile: its block {site.block}, VLANs, "
+                "priorities and ASN stay reserved in the ledger as retired, never reused",
+            )
+        )
+    pending = list(recorded.values()) + [s for s in request.sites if s.id not in recorded]
+    for entry in pending:
+        if entry.id not in wanted:
+            continue
+        holders = sites + list(recorded.values())
+        place = _SitePlace(request.cloud, pool, taken, holders, decisions)
+        sites.append(place.site(wanted[entry.id], recorded.get(entry.id)))
+    order = {site.id: index for index, site in enumerate(pending)}
+    return tuple(sorted(sites, key=lambda site: order[site.id]))
+
+
+@dataclass
+class _SitePlace:
+    """Places one site; `holders` are every site whose ASN, priorities and BGP ranges count."""
+
+    cloud: str
+    pool: IPv4Network
+    taken: list[IPv4Network]
+    holders: list[SiteAllocation]
+    decisions: list[Decision]
+
+    def site(self, want: SiteRequest, previous: SiteAllocation | None) -> SiteAllocation:
+        block = self.block(want, previous)
+        segments_before = previous.segments if previous else ()
+        existing = {s.name: (network(s.cidr), s.vlan) for s in segments_before}
+        placed = _place(
+            block,
+            existing,
+            want.segments,
+            lambda name, prefix: (
+                f"site '{want.id}' outgrew its block {block}: segment '{name}' needs a /{prefix} "
+                f"and the block has no free /{prefix} left. Lower the site's device counts, or "
+                f"renumber the site: delete sites.{want.id} from the allocation ledger (its old "
+                "block is then released) and regenerate"
+            ),
+        )
+        segments = []
+        for name, (net, vlan, how, active) in placed.items():
+            segments.append(SegmentAllocation(name=name, vlan=vlan, cidr=str(net), active=active))
+            if active:
+                gateway, first, last = lan_addresses(net)
+                self.decisions.append(
+                    Decision(
+                        how.rule,
+                        f"sites.{want.id}.segments.{name}.cidr",
+                        str(net),
+                        f"{how.reason(name, block)}; VLAN {vlan}; gateway {gateway}, "
+                        f"DHCP {first}-{last}",
+                    )
+                )
+        base = previous.priority_base if previous else self.free_band(want.id)
+        asn, bgp = self.bgp(want, previous)
+        return SiteAllocation(
+            id=want.id,
+            status="active",
+            block=str(block),
+            priority_base=base,
+            segments=tuple(segments),
+            flows=self.flow_priorities(want, previous, base),
+            asn=asn,
+            bgp=bgp,
+        )
+
+    def block(self, want: SiteRequest, previous: SiteAllocation | None) -> IPv4Network:
+        subject = f"sites.{want.id}.block"
+        if previous is not None:
+            block = network(previous.block)
+            again = " (reactivated: the site was retired)" if previous.status == "retired" else ""
+            self.decisions.append(
+                Decision(KEPT, subject, str(block), f"site block {block} kept (ledger){again}")
+            )
+            return block
+        block = _pool_fit(self.pool, self.taken, want.block_prefix, f"site '{want.id}'")
+        self.taken.append(block)
+        self.decisions.append(
+            Decision(
+                PLACED,
+                subject,
+                str(block),
+                f"site block: first free /{block.prefixlen} in pool {self.pool} -> {block}",
+            )
+        )
+        return block
+
+    def free_band(self, site_id: str) -> int:
+        limits = load("flows")["priorities"]
+        used = {site.priority_base for site in self.holders}
+        for base in range(limits["first"], limits["last"] - limits["band"] + 2, limits["band"]):
+            if base not in used:
+                return int(base)
+        raise PlanError(
+            f"no free firewall rule priority band for site '{site_id}': every band of "
+            f"{limits['band']} between {limits['first']} and {limits['last']} is held by a site "
+            "in the ledger; delete retired sites from the ledger to release their bands"
+        )
+
+    def flow_priorities(
+        self, want: SiteRequest, previous: SiteAllocation | None, base: int
+    ) -> tuple[FlowPriority, ...]:
+        band = int(load("flows")["priorities"]["band"])
+        pinned = {f.flow: f.priority for f in previous.flows} if previous else {}
+        for flow in want.flows:
+            if flow in pinned:
+                continue
+            free = [p for p in range(base, base + band) if p not in pinned.values()]
+            if not free:
+                raise PlanError(
+                    f"site '{want.id}' has no free rule priority for flow '{flow}' in its band "
+                    f"{base}-{base + band - 1}: delete flows the site no longer uses from "
+                    f"sites.{want.id}.flows in the ledger"
+                )
+            pinned[flow] = free[0]
+        origin = "ledger" if previous else "first free band"
+        listed = ", ".join(f"{flow} {pinned[flow]}" for flow in want.flows)
+        self.decisions.append(
+            Decision(
+                PRIORITY_RULE,
+                f"sites.{want.id}.priority_base",
+                str(base),
+                f"rule priorities {base}-{base + band - 1} belong to site '{want.id}' ({origin}), "
+                f"each flow's kept for good: {listed or 'no flows'}",
+            )
+        )
+        return tuple(FlowPriority(flow=flow, priority=prio) for flow, prio in pinned.items())
+
+    def bgp(
+        self, want: SiteRequest, previous: SiteAllocation | None
+    ) -> tuple[int | None, tuple[str, ...]]:
+        asn = previous.asn if previous else None
+        sessions = list(previous.bgp) if previous else []
+        if want.tunnels == 0:
+            return asn, tuple(sessions)
+        vpn = load("vpn")
+        if asn is None:
+            asn = self.free_asn(want.id, vpn["asn"]["site_first"], vpn["asn"]["site_last"])
+        held = [network(cidr) for site in self.holders for cidr in site.bgp]
+        held += [network(cidr) for cidr in sessions]
+        prefix = int(vpn["bgp_link_local"]["prefix"])
+        pools = [network(cidr) for cidr in vpn["bgp_link_local"][self.cloud]]
+        while len(sessions) < want.tunnels:
+            slot = next((s for s in (first_fit(p, held, prefix) for p in pools) if s), None)
+            if slot is None:
+                raise PlanError(
+                    f"no free link-local /{prefix} for a BGP session of site '{want.id}' in "
+                    f"{', '.join(str(p) for p in pools)}: delete retired sites from the ledger "
+                    "to release theirs"
+                )
+            held.append(slot)
+            sessions.append(str(slot))
+        return asn, tuple(sessions)
+
+    def free_asn(self, site_id: str, first: int, last: int) -> int:
+        used = {site.asn for site in self.holders}
+        for asn in range(first, last + 1):
+            if asn not in used:
+                return asn
+        raise PlanError(
+            f"no free private ASN for site '{site_id}' in {first}-{last}: delete retired sites "
+            "from the ledger to release theirs"
+        )
+
+
+@dataclass(frozen=True)
+class _How:
+    rule: str
+    text: str
+
+    def reason(self, name: str, block: IPv4Network) -> str:
+        return f"{name}: {self.text} in block {block}"
+
+
+def _place(
+    block: IPv4Network,
+    existing: dict[str, tuple[IPv4Network, int]],
+    requests: tuple[RangeRequest, ...],
+    full: Callable[[str, int], str],
+) -> dict[str, tuple[IPv4Network, int, _How, bool]]:
+    """Ranges for `requests` inside `block`: existing ones kept or grown, new ones first fit.
+
+    Largest first, so that power-of-two ranges pack without gaps. Existing names no longer
+    requested stay held (inactive), so their addresses are not handed to anything else.
+    """
+    wanted = sorted(requests, key=lambda r: r.prefix)
+    held = {name: net for name, (net, _vlan) in existing.items()}
+    vlans = {name: vlan for name, (_net, vlan) in existing.items()}
+    result: dict[str, tuple[IPv4Network, int, _How, bool]] = {}
+    for req in wanted:
+        current = held.get(req.name)
+        if current is not None and current.prefixlen <= req.prefix:
+            result[req.name] = (current, vlans[req.name], _How(KEPT, "kept (ledger)"), True)
+    for req in wanted:
+        current = held.get(req.name)
+        if current is None or req.name in result:
+            continue
+        others = [net for name, net in held.items() if name != req.name]
+        wider = grow_in_place(current, req.prefix, block, others)
+        if wider is not None:
+            how = _How(GROWN, f"grew in place {current} -> {wider}")
+        else:
+            wider = first_fit(block, others, req.prefix)
+            if wider is None:
+                raise PlanError(full(req.name, req.prefix))
+            how = _How(GROWN, f"outgrew {current}, moved to free /{req.prefix}")
+        held[req.name] = wider
+        result[req.name] = (wider, vlans[req.name], how, True)
+    for req in wanted:
+        if req.name in held:
+            continue
+        net = first_fit(block, held.values(), req.prefix)
+        if net is None:
+            raise PlanError(full(req.name, req.prefix))
+        held[req.name] = net
+        result[req.name] = (net, req.vlan, _How(PLACED, f"first free /{req.prefix}"), True)
+    for name, (net, vlan) in existing.items():
+        if name not in result:
+            result[name] = (net, vlan, _How(KEPT, "held inactive"), False)
+    order = {name: index for index, name in enumerate(existing)}
+    for req in requests:
+        order.setdefault(req.name, len(order))
+    return dict(sorted(result.items(), key=lambda item: order[item[0]]))
+
+
+def _pool_fit(pool: IPv4Network, taken: list[IPv4Network], prefix: int, what: str) -> IPv4Network:
+    block = first_fit(pool, taken, prefix)
+    if block is None:
+        free = free_addresses(pool, taken)
+        raise PlanError(
+            f"address pool {pool} has no free /{prefix} for {what} ({size_of(prefix)} "
+            f"addresses needed; {free} of {pool.num_addresses} are free, none in one aligned "
+            f"range that size): widen practice.address_pool (e.g. to a "
+            f"/{max(pool.prefixlen - 1, 0)}), or drop reserved_ranges and on-prem ranges that "
+            "lie inside it"
+        )
+    return block

@@ -1,0 +1,350 @@
+"""The allocation ledger: every address, VLAN, ASN and rule priority ever handed out.
+
+The ledger lives beside the generated stacks (`<stacks>/<practice>.ledger.yaml`) and makes
+regeneration stable: adding, removing or reordering sites, or renaming them, never moves an
+existing allocation. Entries are never deleted by clinicgen: a removed site stays as `retired`,
+a segment or subnet no longer needed stays with `active: false`, so nothing is reused silently.
+It holds ids and numbers only, never profile display text or secrets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from ipaddress import IPv4Network
+from itertools import pairwise
+from pathlib import Path
+from typing import Any, TypeGuard
+
+import yaml
+
+from generator.errors import LedgerError
+from generator.ipam.addresses import network
+
+LEDGER_VERSION = 1
+SITE_STATUSES = ("active", "retired")
+
+HEADER = """\
+# clinicgen allocation ledger: every range, VLAN id, BGP ASN and rule priority allocated for
+# this practice. clinicgen reads it on every run so that existing allocations never move.
+# Keep it under version control beside the stacks. Retired entries stay reserved: delete one
+# by hand only when its addresses are free on the network again.
+"""
+
+
+@dataclass(frozen=True)
+class SegmentAllocation:
+    """A site VLAN's number and range. Inactive: the segment is gone but its range stays held."""
+
+    name: str
+    vlan: int
+    cidr: str
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class SubnetAllocation:
+    """A hub subnet's range. Inactive: no longer planned, range still held."""
+
+    name: str
+    cidr: str
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class FlowPriority:
+    """The firewall / NSG rule priority pinned to one flow at one site."""
+
+    flow: str
+    priority: int
+
+
+@dataclass(frozen=True)
+class SiteAllocation:
+    """Everything allocated to one site, keyed by its stable id."""
+
+    id: str
+    status: str
+    block: str
+    priority_base: int
+    segments: tuple[SegmentAllocation, ...] = ()
+    flows: tuple[FlowPriority, ...] = ()
+    asn: int | None = None
+    bgp: tuple[str, ...] = ()  # link-local /30 per tunnel, in tunnel order
+
+    def segment(self, name: str) -> SegmentAllocation | None:
+        return next((s for s in self.segments if s.name == name), None)
+
+
+@dataclass(frozen=True)
+class CoreAllocation:
+    """The hub block and its subnets."""
+
+    block: str
+    subnets: tuple[SubnetAllocation, ...] = ()
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """All allocations for one practice on one cloud, sites in the order first allocated."""
+
+    practice: str
+    cloud: str
+    pool: str
+    core: CoreAllocation
+    sites: tuple[SiteAllocation, ...] = ()
+    version: int = LEDGER_VERSION
+
+    def site(self, site_id: str) -> SiteAllocation | None:
+        return next((s for s in self.sites if s.id == site_id), None)
+
+
+def default_ledger_path(stacks_dir: Path, practice_id: str) -> Path:
+    """Where the ledger lives by default: beside the practice's stack files."""
+    return stacks_dir / f"{practice_id}.ledger.yaml"
+
+
+def load_ledger_if_present(path: Path) -> Ledger | None:
+    """The ledger at `path`, or None when there is no file there yet (a first run)."""
+    if not path.exists():
+        return None
+    return load_ledger(path)
+
+
+def load_ledger(path: Path) -> Ledger:
+    """Read and check the ledger at `path`; LedgerError naming the file and field otherwise."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as err:
+        raise LedgerError(f"{path}: cannot read the ledger: {err.strerror or err}") from err
+    return parse_ledger(text, str(path))
+
+
+def parse_ledger(text: str, label: str) -> Ledger:
+    """The ledger in `text` (`label` names it in messages)."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        raise LedgerError(f"{label}: {where}not valid YAML: {err}") from err
+    reader = _Reader(label)
+    ledger = reader.ledger(data)
+    if reader.problems:
+        raise LedgerError("\n".join(reader.problems))
+    assert ledger is not None
+    problems = _overlaps(ledger)
+    if problems:
+        raise LedgerError("\n".join(f"{label}: {problem}" for problem in problems))
+    return ledger
+
+
+def ledger_text(ledger: Ledger) -> str:
+    """The ledger as deterministic YAML: same ledger, same bytes."""
+    data = {
+        "version": ledger.version,
+        "practice": ledger.practice,
+        "cloud": ledger.cloud,
+        "pool": ledger.pool,
+        "core": {
+            "block": ledger.core.block,
+            "subnets": {s.name: {"cidr": s.cidr, "active": s.active} for s in ledger.core.subnets},
+        },
+        "sites": {site.id: _site_data(site) for site in ledger.sites},
+    }
+    body = yaml.safe_dump(data, sort_keys=False, default_flow_style=False, width=100)
+    return HEADER + body
+
+
+def _site_data(site: SiteAllocation) -> dict[str, Any]:
+    return {
+        "status": site.status,
+        "block": site.block,
+        "priority_base": site.priority_base,
+        "asn": site.asn,
+        "bgp": list(site.bgp),
+        "segments": {
+            s.name: {"vlan": s.vlan, "cidr": s.cidr, "active": s.active} for s in site.segments
+        },
+        "flows": {f.flow: f.priority for f in site.flows},
+    }
+
+
+class _Reader:
+    """Checks ledger data field by field, collecting every problem before failing."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.problems: list[str] = []
+
+    def problem(self, path: str, message: str, value: object) -> None:
+        self.problems.append(f"{self.label}: {path}: {message} (got {value!r})")
+
+    def ledger(self, data: Any) -> Ledger | None:
+        if not isinstance(data, dict):
+            self.problems.append(f"{self.label}: a ledger must be a YAML mapping")
+            return None
+        version = data.get("version")
+        if version != LEDGER_VERSION:
+            self.problem("version", f"must be {LEDGER_VERSION}", version)
+        core = self.mapping(data, "core", "core")
+        sites = self.mapping(data, "sites", "sites")
+        return Ledger(
+            practice=self.text(data, "practice", "practice"),
+            cloud=self.text(data, "cloud", "cloud"),
+            pool=self.cidr(data, "pool", "pool"),
+            core=CoreAllocation(
+                block=self.cidr(core, "block", "core.block"),
+                subnets=tuple(
+                    SubnetAllocation(
+                        name=str(name),
+                        cidr=self.cidr(entry, "cidr", f"core.subnets.{name}.cidr"),
+                        active=self.flag(entry, "active", f"core.subnets.{name}.active"),
+                    )
+                    for name, entry in self.entries(core, "subnets", "core.subnets")
+                ),
+            ),
+            sites=tuple(
+                self.site(str(site_id), entry)
+                for site_id, entry in sites.items()
+                if self.is_mapping(entry, f"sites.{site_id}")
+            ),
+        )
+
+    def site(self, site_id: str, data: dict[str, Any]) -> SiteAllocation:
+        where = f"sites.{site_id}"
+        status = data.get("status")
+        if status not in SITE_STATUSES:
+            self.problem(f"{where}.status", f"must be one of {', '.join(SITE_STATUSES)}", status)
+        asn = data.get("asn")
+        if asn is not None and not _is_int(asn):
+            self.problem(f"{where}.asn", "must be an integer or null", asn)
+        bgp = data.get("bgp") or []
+        if not isinstance(bgp, list):
+            self.problem(f"{where}.bgp", "must be a list of /30 ranges", bgp)
+            bgp = []
+        flows = self.mapping(data, "flows", f"{where}.flows", required=False)
+        for flow, priority in flows.items():
+            if not _is_int(priority):
+                self.problem(f"{where}.flows.{flow}", "must be an integer priority", priority)
+        return SiteAllocation(
+            id=site_id,
+            status=str(status),
+            block=self.cidr(data, "block", f"{where}.block"),
+            priority_base=self.integer(data, "priority_base", f"{where}.priority_base"),
+            segments=tuple(
+                SegmentAllocation(
+                    name=str(name),
+                    vlan=self.integer(entry, "vlan", f"{where}.segments.{name}.vlan"),
+                    cidr=self.cidr(entry, "cidr", f"{where}.segments.{name}.cidr"),
+                    active=self.flag(entry, "active", f"{where}.segments.{name}.active"),
+                )
+                for name, entry in self.entries(data, "segments", f"{where}.segments")
+            ),
+            flows=tuple(
+                FlowPriority(flow=str(flow), priority=int(priority))
+                for flow, priority in flows.items()
+                if _is_int(priority)
+            ),
+            asn=int(asn) if _is_int(asn) else None,
+            bgp=tuple(self.cidr_value(item, f"{where}.bgp[{i}]") for i, item in enumerate(bgp)),
+        )
+
+    def is_mapping(self, value: Any, path: str) -> bool:
+        if isinstance(value, dict):
+            return True
+        self.problem(path, "must be a mapping", value)
+        return False
+
+    def mapping(
+        self, data: dict[str, Any], key: str, path: str, required: bool = True
+    ) -> dict[str, Any]:
+        value = data.get(key)
+        if isinstance(value, dict):
+            return value
+        if value is not None or required:
+            self.problem(path, "must be a mapping", value)
+        return {}
+
+    def entries(self, data: dict[str, Any], key: str, path: str) -> list[tuple[Any, Any]]:
+        return [
+            (name, entry)
+            for name, entry in self.mapping(data, key, path, required=False).items()
+            if self.is_mapping(entry, f"{path}.{name}")
+        ]
+
+    def text(self, data: dict[str, Any], key: str, path: str) -> str:
+        value = data.get(key)
+        if not isinstance(value, str) or not value:
+            self.problem(path, "must be a non-empty string", value)
+            return ""
+        return value
+
+    def integer(self, data: dict[str, Any], key: str, path: str) -> int:
+        value = data.get(key)
+        if not _is_int(value):
+            self.problem(path, "must be an integer", value)
+            return 0
+        return int(value)
+
+    def flag(self, data: dict[str, Any], key: str, path: str) -> bool:
+        value = data.get(key, True)
+        if not isinstance(value, bool):
+            self.problem(path, "must be true or false", value)
+            return True
+        return value
+
+    def cidr(self, data: dict[str, Any], key: str, path: str) -> str:
+        return self.cidr_value(data.get(key), path)
+
+    def cidr_value(self, value: Any, path: str) -> str:
+        if isinstance(value, str):
+            try:
+                return str(network(value))
+            except ValueError:
+                pass
+        self.problem(path, "must be an IPv4 network in CIDR form, e.g. 10.64.0.0/22", value)
+        return "0.0.0.0/32"
+
+
+def _is_int(value: Any) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _overlaps(ledger: Ledger) -> list[str]:
+    """Ranges in a ledger that contradict each other: a hand edit gone wrong."""
+    problems: list[str] = []
+    tops: list[tuple[str, IPv4Network]] = [("core.block", network(ledger.core.block))]
+    tops += [(f"sites.{s.id}.block", network(s.block)) for s in ledger.sites]
+    pool = network(ledger.pool)
+    for label, net in tops:
+        if not net.subnet_of(pool):
+            problems.append(f"{label}: {net} lies outside the pool {pool}")
+    problems += _pairwise(tops)
+    problems += _inside(
+        "core", network(ledger.core.block), [(s.name, s.cidr) for s in ledger.core.subnets]
+    )
+    for site in ledger.sites:
+        problems += _inside(
+            f"sites.{site.id}", network(site.block), [(s.name, s.cidr) for s in site.segments]
+        )
+    return problems
+
+
+def _inside(where: str, block: IPv4Network, ranges: list[tuple[str, str]]) -> list[str]:
+    kind = "subnets" if where == "core" else "segments"
+    labelled = [(f"{where}.{kind}.{name}", network(cidr)) for name, cidr in ranges]
+    problems = [
+        f"{label}: {net} lies outside {where}'s block {block}"
+        for label, net in labelled
+        if not net.subnet_of(block)
+    ]
+    return problems + _pairwise(labelled)
+
+
+def _pairwise(labelled: list[tuple[str, IPv4Network]]) -> list[str]:
+    ordered = sorted(labelled, key=lambda item: (int(item[1].network_address), item[0]))
+    problems = []
+    for (label_a, a), (label_b, b) in pairwise(ordered):
+        if a.overlaps(b):
+            problems.append(f"{label_a} {a} overlaps {label_b} {b}")
+    return problems

@@ -1,0 +1,142 @@
+"""Backup and retention rules: record retention, backup frequency and tiers, vault redundancy.
+
+Sources: DESIGN.md section 9 (HIPAA 45 CFR 164.316(b)(2) and 164.308(a)(7); state and NHS
+England record rules) and catalog/retention.yaml, each rule with its source.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from generator.catalog import load
+from generator.errors import PlanError
+from generator.plan.model import BackupPlan, Decision
+from generator.sizing.sized import Sized
+
+HOSPITAL = "hospital"
+
+
+def jurisdiction_rules(jurisdiction: str | None) -> tuple[str | None, dict[str, Any]]:
+    """The retention entry for `jurisdiction` (following `same_as`), or (None, {})."""
+    table = load("retention")["jurisdictions"]
+    if jurisdiction is None or jurisdiction not in table:
+        return None, {}
+    entry = table[jurisdiction]
+    target = entry.get("same_as", jurisdiction)
+    return target, table[target]
+
+
+def record_retention(
+    jurisdiction: str | None,
+    compliance: tuple[str, ...],
+    site_kinds: set[str],
+    specialties: set[str],
+    override: int | None,
+) -> Sized[int]:
+    """BKP-RET-01: medical-record retention: the longest rule that applies, never under HIPAA's
+    6-year documentation rule; an explicit `backup.retention_years` wins above that floor.
+
+    Source: catalog/retention.yaml (45 CFR 164.316(b)(2)(i) 6 years; 42 CFR 424.516(f) 7 years
+    for US practices; state rules such as Florida physicians 5 / hospitals 7, North Carolina
+    hospitals 11 and minors to 30; NHS England adults 8, children to 25, mental health 20,
+    maternity 25). Pediatrics keeps a minor's record until the jurisdiction's age, so a
+    newborn's record lasts that many years.
+    """
+    catalog = load("retention")
+    floor = int(catalog["documentation"]["years"])
+    candidates = [(floor, "HIPAA documentation 6 years")]
+    name, rules = jurisdiction_rules(jurisdiction)
+    us = (jurisdiction or "").startswith("US-") or (jurisdiction is None and "hipaa" in compliance)
+    if us:
+        candidates.append((int(catalog["us_default"]["years"]), "Medicare 7 years"))
+    where = name or jurisdiction or "no jurisdiction"
+    if HOSPITAL in site_kinds and "hospital_years" in rules:
+        candidates.append((int(rules["hospital_years"]), f"{where} hospitals"))
+    if site_kinds - {HOSPITAL} and "practitioner_years" in rules:
+        candidates.append((int(rules["practitioner_years"]), f"{where} practitioners"))
+    if "pediatrics" in specialties:
+        age = rules.get("minors_until_age", catalog["minors_default"]["until_age"])
+        source = where if "minors_until_age" in rules else "AHIMA default"
+        candidates.append((int(age), f"pediatrics: minors to age {age} ({source})"))
+    for specialty, years in sorted(rules.get("specialty_years", {}).items()):
+        if specialty in specialties:
+            candidates.append((int(years), f"{specialty} ({where})"))
+    years, why = max(candidates, key=lambda item: item[0])
+    considered = "; ".join(f"{text} {value}" for value, text in candidates)
+    if override is not None:
+        chosen = max(override, floor)
+        raised = f", raised to the {floor}-year floor" if override < floor else ""
+        below = f" (below the {years}-year {why})" if chosen < years else ""
+        reason = f"backup.retention_years {override}{raised}{below}; rules: {considered}"
+        return Sized(
+            chosen, Decision("BKP-RET-01", "backup.record_retention_years", str(chosen), reason)
+        )
+    reason = f"longest applicable rule: {why} = {years} years; considered: {considered}"
+    return Sized(years, Decision("BKP-RET-01", "backup.record_retention_years", str(years), reason))
+
+
+def backup_frequency(rpo_hours: int | None) -> Sized[tuple[int, int]]:
+    """BKP-RPO-01: the backup interval that meets the RPO: the longest allowed interval not
+    over it, daily at most. Returns (rpo_hours, frequency_hours).
+
+    Source: catalog/retention.yaml backup (Azure Backup enhanced policy every 4, 6, 8 or 12
+    hours; HIPAA 164.308(a)(7)(ii)(A) data backup plan). An RPO under the shortest interval
+    cannot be met by VM backup: a PlanError says so.
+    """
+    rule = load("retention")["backup"]
+    intervals = sorted(int(i) for i in rule["intervals_hours"])
+    rpo = int(rpo_hours if rpo_hours is not None else rule["default_rpo_hours"])
+    fitting = [i for i in intervals if i <= rpo]
+    if not fitting:
+        raise PlanError(
+            f"backup.rpo_hours {rpo} is shorter than the shortest VM backup interval "
+            f"({intervals[0]} hours): set rpo_hours to {intervals[0]} or more, and protect "
+            "systems that need less with database log shipping or replication"
+        )
+    frequency = fitting[-1]
+    default = " (default)" if rpo_hours is None else ""
+    reason = f"RPO {rpo} hours{default} -> back up every {frequency} hours (allowed: {intervals})"
+    return Sized(
+        (rpo, frequency), Decision("BKP-RPO-01", "backup.frequency_hours", str(frequency), reason)
+    )
+
+
+def backup_plan(
+    rpo_hours: int, frequency_hours: int, record_years: int, dr_region: str | None
+) -> Sized[BackupPlan]:
+    """BKP-RET-02: backup tiers (daily, weekly, monthly, yearly for the record period), an
+    immutable vault with soft delete, geo-redundant with cross-region restore when a DR region
+    is set, zone-redundant otherwise.
+
+    Source: catalog/retention.yaml backup (HIPAA 164.308(a)(7)(ii)(A)-(B): exact retrievable
+    copies and disaster recovery; Azure Recovery Services soft delete 14 days); DESIGN.md
+    section 7 (immutability, geo-redundancy with cross-region restore when dr_region).
+    """
+    rule = load("retention")["backup"]
+    geo = dr_region is not None
+    plan = BackupPlan(
+        rpo_hours=rpo_hours,
+        frequency_hours=frequency_hours,
+        daily_days=int(rule["daily_days"]),
+        weekly_weeks=int(rule["weekly_weeks"]),
+        monthly_months=int(rule["monthly_months"]),
+        yearly_years=record_years,
+        record_retention_years=record_years,
+        redundancy="geo" if geo else "zone",
+        dr_region=dr_region,
+        cross_region_restore=geo,
+        immutable=True,
+        soft_delete_days=int(rule["soft_delete_days"]),
+    )
+    where = (
+        f"geo-redundant to {dr_region} with cross-region restore"
+        if geo
+        else "zone-redundant (no dr_region)"
+    )
+    reason = (
+        f"keep {plan.daily_days} daily, {plan.weekly_weeks} weekly, {plan.monthly_months} "
+        f"monthly, {plan.yearly_years} yearly (record retention); immutable, soft delete "
+        f"{plan.soft_delete_days} days; {where}"
+    )
+    value = f"{plan.daily_days}d/{plan.weekly_weeks}w/{plan.monthly_months}m/{plan.yearly_years}y"
+    return Sized(plan, Decision("BKP-RET-02", "backup.retention", value, reason))

@@ -1,0 +1,383 @@
+"""Profile -> Plan: run every sizing rule, place every range, collect every decision.
+
+The order matters only where one rule feeds another: retention feeds imaging storage; the
+workloads decide which hub subnets exist; the segments and subnets decide the flows; the
+address plan (through the ledger) gives every range its place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from generator.ipam import AddressRequest, Ledger, RangeRequest, SiteRequest, allocate
+from generator.ipam.addresses import lan_addresses, usable
+from generator.ipam.addresses import network as network_of
+from generator.ipam.ledger import SiteAllocation
+from generator.plan.model import (
+    PLAN_SCHEMA_VERSION,
+    CoreNetwork,
+    Decision,
+    Flow,
+    IdentityPlan,
+    MonitoringPlan,
+    Plan,
+    PracticeInfo,
+    Segment,
+    SitePlan,
+    SiteVpn,
+    Subnet,
+    VpnGateway,
+    WorkloadPlan,
+)
+from generator.profile.model import Profile, Site
+from generator.sizing import backup, flows, identity, monitoring, network, vpn, workloads
+from generator.sizing.network import RangeSize
+from generator.sizing.sized import Sized, T
+
+GUEST = "guest"
+
+
+@dataclass
+class _Decisions:
+    """Collects decisions in the order rules ran; `take` unwraps a rule's value."""
+
+    items: list[Decision] = field(default_factory=list)
+
+    def take(self, sized: Sized[T]) -> T:
+        self.items.append(sized.decision)
+        return sized.value
+
+
+@dataclass(frozen=True)
+class _SiteSizing:
+    site: Site
+    sizes: dict[str, RangeSize]  # present segments only, catalog order
+    block_prefix: int
+
+
+def build_plan(profile: Profile, ledger: Ledger | None = None) -> tuple[Plan, Ledger]:
+    """Size `profile` into a Plan, placing addresses so that `ledger`'s allocations hold.
+
+    Returns the plan and the updated ledger (unchanged allocations kept, new ones added,
+    removed sites retired). Raises PlanError when the profile cannot be planned.
+    """
+    practice = profile.practice
+    cloud = practice.cloud
+    log = _Decisions()
+    kinds = {site.kind for site in profile.sites}
+    specialties = {s for site in profile.sites for s in site.specialties}
+    record_years = log.take(
+        backup.record_retention(
+            practice.jurisdiction,
+            practice.compliance,
+            kinds,
+            specialties,
+            profile.backup.retention_years,
+        )
+    )
+    modalities = {site.id: log.take(workloads.site_modalities(site)) for site in profile.sites}
+    planned = _size_workloads(profile, modalities, record_years, log)
+
+    vpn_sites = [site for site in profile.sites if site.connectivity.vpn_peer_ip]
+    aggregate = sum(site.connectivity.bandwidth_mbps for site in vpn_sites)
+    devices_total = sum(sum(vars(site.devices).values()) for site in profile.sites)
+    firewall = log.take(
+        network.firewall_tier(
+            len(profile.sites), devices_total, aggregate, practice.compliance, kinds
+        )
+    )
+    bastion = log.take(network.bastion())
+    sitings = [_size_site(site, modalities[site.id], log) for site in profile.sites]
+    subnet_sizes, hub_prefix = _size_hub(cloud, planned, bool(vpn_sites), firewall, log)
+    flow_ids = {
+        s.site.id: log.take(flows.site_flow_ids(s.site.id, set(s.sizes), set(subnet_sizes)))
+        for s in sitings
+    }
+    tunnels = {
+        site.id: log.take(vpn.site_tunnels(cloud, site.id, site.connectivity.bandwidth_mbps))
+        for site in vpn_sites
+    }
+    allocation = allocate(
+        _address_request(profile, sitings, subnet_sizes, hub_prefix, flow_ids, tunnels), ledger
+    )
+    log.items.extend(allocation.decisions)
+    placed = allocation.ledger
+
+    core = _core_network(cloud, placed, subnet_sizes, firewall, bastion)
+    subnet_cidrs = {s.name: s.cidr for s in core.subnets}
+    site_plans: list[SitePlan] = []
+    all_flows: list[Flow] = []
+    for sizing in sitings:
+        allocated = placed.site(sizing.site.id)
+        assert allocated is not None
+        site_plan = _site_plan(sizing, allocated, tunnels.get(sizing.site.id, 0), log)
+        site_plans.append(site_plan)
+        all_flows.extend(
+            flows.site_flows(
+                sizing.site.id,
+                flow_ids[sizing.site.id],
+                {segment.name: segment.cidr for segment in site_plan.segments},
+                subnet_cidrs,
+                {f.flow: f.priority for f in allocated.flows},
+            )
+        )
+    gateway: VpnGateway | None = None
+    if vpn_sites:
+        gateway = log.take(vpn.gateway_sku(cloud, len(vpn_sites), sum(tunnels.values()), aggregate))
+    ipsec = log.take(vpn.ipsec_policy())
+    access = _identity_plan(profile, planned, specialties, log)
+    rpo, frequency = log.take(backup.backup_frequency(profile.backup.rpo_hours))
+    backup_plan = log.take(backup.backup_plan(rpo, frequency, record_years, practice.dr_region))
+    watch = _monitoring_plan(cloud, practice.compliance, planned, log)
+    plan = Plan(
+        schema=PLAN_SCHEMA_VERSION,
+        practice=PracticeInfo(
+            id=practice.id,
+            name=practice.name,
+            cloud=cloud,
+            region=practice.region,
+            dr_region=practice.dr_region,
+            compliance=practice.compliance,
+            jurisdiction=practice.jurisdiction,
+            gcp_project=practice.gcp_project,
+            tags=dict(practice.tags),
+        ),
+        cloud=cloud,
+        sites=tuple(site_plans),
+        core=core,
+        vpn=gateway,
+        ipsec=ipsec,
+        flows=tuple(all_flows),
+        workloads=planned,
+        identity=access,
+        backup=backup_plan,
+        monitoring=watch,
+        decisions=tuple(log.items),
+    )
+    return plan, placed
+
+
+def _size_workloads(
+    profile: Profile, modalities: dict[str, int], record_years: int, log: _Decisions
+) -> WorkloadPlan:
+    cloud = profile.practice.cloud
+    pacs = log.take(workloads.pacs_enabled(profile.workloads.pacs, sum(modalities.values())))
+    imaging = None
+    if pacs:
+        per_site = [(site, modalities[site.id]) for site in profile.sites]
+        imaging = log.take(workloads.imaging_storage(per_site, record_years))
+    staff = sum(site.staff for site in profile.sites)
+    tele = profile.telehealth
+    medical = sum(site.devices.medical_devices for site in profile.sites)
+    return WorkloadPlan(
+        ehr=log.take(workloads.hosted_ehr(profile.workloads.ehr, staff, cloud)),
+        imaging=imaging,
+        fhir=log.take(workloads.fhir_store(profile.workloads.fhir)),
+        telehealth=log.take(
+            workloads.telehealth(tele.enabled, tele.peak_concurrent_sessions, tele.recording, cloud)
+        ),
+        ingest=log.take(workloads.device_ingest(medical, cloud)),
+    )
+
+
+def _size_hub(
+    cloud: str, planned: WorkloadPlan, any_vpn: bool, firewall: str, log: _Decisions
+) -> tuple[dict[str, RangeSize], int]:
+    """The hub subnets that exist with their sizes, and the hub block's prefix."""
+    conditions = {
+        "vpn": any_vpn,
+        "firewall": firewall != "none",
+        "imaging": planned.imaging is not None,
+        "ingest": planned.ingest is not None,
+        "telehealth": planned.telehealth is not None,
+    }
+    extra = {
+        "ehr-vms": planned.ehr.vm_count if planned.ehr else 0,
+        "telehealth-instances": planned.telehealth.max_instances if planned.telehealth else 0,
+    }
+    sizes: dict[str, RangeSize] = {}
+    reserved_for_later: list[int] = []
+    for name, entry in network.subnet_catalog(cloud).items():
+        if log.take(network.subnet_presence(cloud, name, conditions)):
+            plus = extra[entry["plus"]] if entry.get("plus") else 0
+            sizes[name] = log.take(network.subnet_size(cloud, name, plus))
+        else:
+            reserved_for_later.append(network.subnet_size(cloud, name, 0).value.prefix)
+    present = [size.prefix for size in sizes.values()]
+    return sizes, log.take(network.hub_block_prefix(present, reserved_for_later))
+
+
+def _address_request(
+    profile: Profile,
+    sitings: list[_SiteSizing],
+    subnet_sizes: dict[str, RangeSize],
+    hub_prefix: int,
+    flow_ids: dict[str, tuple[str, ...]],
+    tunnels: dict[str, int],
+) -> AddressRequest:
+    practice = profile.practice
+    vlans = {name: int(entry["vlan"]) for name, entry in network.segment_catalog().items()}
+    excluded = [("practice.reserved_ranges", cidr) for cidr in practice.reserved_ranges]
+    excluded += [
+        (f"sites[{index}].connectivity.onprem_ranges", cidr)
+        for index, site in enumerate(profile.sites)
+        for cidr in site.connectivity.onprem_ranges
+    ]
+    return AddressRequest(
+        practice=practice.id,
+        cloud=practice.cloud,
+        pool=practice.address_pool,
+        excluded=tuple(excluded),
+        core_block_prefix=hub_prefix,
+        core_subnets=tuple(RangeRequest(name, s.prefix) for name, s in subnet_sizes.items()),
+        sites=tuple(
+            SiteRequest(
+                id=s.site.id,
+                block_prefix=s.block_prefix,
+                segments=tuple(
+                    RangeRequest(name, size.prefix, vlans[name]) for name, size in s.sizes.items()
+                ),
+                flows=flow_ids[s.site.id],
+                tunnels=tunnels.get(s.site.id, 0),
+            )
+            for s in sitings
+        ),
+    )
+
+
+def _core_network(
+    cloud: str, placed: Ledger, sizes: dict[str, RangeSize], firewall: str, bastion: bool
+) -> CoreNetwork:
+    catalog = network.subnet_catalog(cloud)
+    cidrs = {s.name: s.cidr for s in placed.core.subnets if s.active}
+    reserved = network.reserved_addresses(cloud)
+    return CoreNetwork(
+        address_space=placed.core.block,
+        subnets=tuple(
+            Subnet(
+                name=name,
+                cidr=cidrs[name],
+                required=size.required,
+                capacity=usable(network_of(cidrs[name]).prefixlen, reserved),
+                purpose=str(catalog[name]["purpose"]),
+            )
+            for name, size in sizes.items()
+        ),
+        firewall_tier=firewall,
+        bastion=bastion,
+    )
+
+
+def _identity_plan(
+    profile: Profile, planned: WorkloadPlan, specialties: set[str], log: _Decisions
+) -> IdentityPlan:
+    cloud = profile.practice.cloud
+    imaging = planned.imaging is not None
+    present = identity.scopes(
+        health_data=planned.fhir or imaging, imaging=imaging, ingest=planned.ingest is not None
+    )
+    restricted = log.take(identity.restricted_specialties(specialties))
+    running = {
+        "ehr": planned.ehr is not None,
+        "imaging": imaging,
+        "fhir": planned.fhir,
+        "telehealth": planned.telehealth is not None,
+        "ingest": planned.ingest is not None,
+        "backup": True,
+    }
+    return IdentityPlan(
+        personas=tuple(
+            log.take(identity.persona_access(cloud, group, present, restricted))
+            for group in profile.identity
+        ),
+        workloads=tuple(
+            log.take(identity.workload_identity(cloud, name, present))
+            for name, runs in running.items()
+            if runs
+        ),
+    )
+
+
+def _monitoring_plan(
+    cloud: str, compliance: tuple[str, ...], planned: WorkloadPlan, log: _Decisions
+) -> MonitoringPlan:
+    vms, app_service = planned.ehr is not None, planned.telehealth is not None
+    return monitoring.monitoring_plan(
+        log.take(monitoring.log_retention()),
+        log.take(monitoring.policy_initiatives(cloud, compliance)),
+        log.take(monitoring.defender_plans(cloud, vms=vms, app_service=app_service)),
+    )
+
+
+def _size_site(site: Site, modalities: int, log: _Decisions) -> _SiteSizing:
+    counts, device_decisions = network.segment_devices(site, modalities)
+    log.items.extend(device_decisions)
+    catalog = network.segment_catalog()
+    reserved = network.reserved_addresses("onprem")
+    sizes: dict[str, RangeSize] = {}
+    for name, count in counts.items():
+        absent = network.segment_presence(site.id, name, count, str(catalog[name]["devices"]))
+        if absent is not None:
+            log.items.append(absent)
+            continue
+        growth = network.segment_growth(name, site.kind)
+        sizes[name] = log.take(network.segment_size(site.id, name, count, growth, reserved))
+    block = log.take(network.site_block_prefix(site.id, [s.prefix for s in sizes.values()]))
+    return _SiteSizing(site=site, sizes=sizes, block_prefix=block)
+
+
+def _site_plan(
+    sizing: _SiteSizing, allocated: SiteAllocation, tunnels: int, log: _Decisions
+) -> SitePlan:
+    site = sizing.site
+    catalog = network.segment_catalog()
+    reserved = network.reserved_addresses("onprem")
+    segments = []
+    for name, size in sizing.sizes.items():
+        placed = allocated.segment(name)
+        assert placed is not None
+        net = network_of(placed.cidr)
+        gateway, first, last = lan_addresses(net)
+        segments.append(
+            Segment(
+                name=name,
+                vlan=placed.vlan,
+                cidr=placed.cidr,
+                gateway=str(gateway),
+                dhcp_start=str(first),
+                dhcp_end=str(last),
+                devices=size.devices,
+                required=size.required,
+                capacity=usable(net.prefixlen, reserved),
+                purpose=str(catalog[name]["purpose"]),
+                crosses_vpn=name != GUEST,
+            )
+        )
+    site_vpn = None
+    peer = site.connectivity.vpn_peer_ip
+    if peer:
+        crossing = [(s.name, s.cidr) for s in segments if s.crosses_vpn]
+        guest = next((s.cidr for s in segments if not s.crosses_vpn), None)
+        prefixes = log.take(
+            vpn.local_prefixes(site.id, crossing, guest, site.connectivity.onprem_ranges)
+        )
+        assert allocated.asn is not None
+        site_vpn = SiteVpn(
+            peer_ip=peer,
+            local_prefixes=prefixes,
+            bandwidth_mbps=site.connectivity.bandwidth_mbps,
+            site_asn=allocated.asn,
+            bgp_sessions=log.take(vpn.bgp_sessions(site.id, allocated.asn, allocated.bgp, tunnels)),
+        )
+    return SitePlan(
+        id=site.id,
+        name=site.name,
+        kind=site.kind,
+        staff=site.staff,
+        specialties=site.specialties,
+        block=allocated.block,
+        segments=tuple(segments),
+        onprem_ranges=site.connectivity.onprem_ranges,
+        vpn=site_vpn,
+        priority_base=allocated.priority_base,
+    )

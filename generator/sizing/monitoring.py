@@ -1,0 +1,80 @@
+"""Monitoring rules: log retention, compliance initiatives and threat-protection plans.
+
+Sources: DESIGN.md sections 7 and 9 (log retention anchors; the 6-year rule; the Azure
+HIPAA/HITRUST initiative) and catalog/retention.yaml logs, catalog/skus.yaml monitoring.
+"""
+
+from __future__ import annotations
+
+from generator.catalog import load
+from generator.plan.model import Decision, MonitoringPlan
+from generator.sizing.sized import Sized
+
+
+def log_retention() -> Sized[tuple[int, int]]:
+    """LOG-RET-01: logs interactive for a year, kept (with archive) for six years.
+
+    Source: catalog/retention.yaml logs (ALZ Bicep 365 days interactive; HIPAA 45 CFR
+    164.316(b)(2)(i) 6 years; 2191 days is Log Analytics' 6-year total-retention step).
+    """
+    logs = load("retention")["logs"]
+    interactive, total = int(logs["interactive_days"]), int(logs["total_days"])
+    reason = f"{interactive} days interactive, {total} days total with archive (6 years)"
+    value = f"{interactive}/{total} days"
+    return Sized(
+        (interactive, total), Decision("LOG-RET-01", "monitoring.log_retention", value, reason)
+    )
+
+
+def policy_initiatives(cloud: str, compliance: tuple[str, ...]) -> Sized[tuple[str, ...]]:
+    """MON-POL-01: the cloud's compliance initiatives (Azure Policy) or org-policy constraints
+    (GCP) for the practice's compliance regimes.
+
+    Source: catalog/skus.yaml monitoring (Azure built-in HIPAA/HITRUST initiative
+    a169a624-5599-4385-a696-c8d643089fab; GCP constraints from DESIGN.md section 7).
+    """
+    table = load("skus")["monitoring"][cloud]["initiatives"]
+    chosen: dict[str, None] = {}
+    for regime in compliance:
+        entry = table.get(regime, [])
+        for item in [entry] if isinstance(entry, str) else entry:
+            chosen[str(item)] = None
+    uncovered = [regime for regime in compliance if regime not in table]
+    gap = f"; no built-in for {', '.join(uncovered)}" if uncovered else ""
+    reason = f"{', '.join(compliance)} -> {len(chosen)} assignments{gap}"
+    value = ", ".join(chosen) or "none"
+    return Sized(
+        tuple(chosen), Decision("MON-POL-01", "monitoring.policy_initiatives", value, reason)
+    )
+
+
+def defender_plans(cloud: str, vms: bool, app_service: bool) -> Sized[tuple[str, ...]]:
+    """MON-DEF-01: threat-protection plans for what the plan deploys (Azure Defender for Cloud).
+
+    Source: catalog/skus.yaml monitoring (Defender plan names); HIPAA 164.308(a)(5)(ii)(B)
+    protection from malicious software.
+    """
+    table = load("skus")["monitoring"][cloud]
+    plans = [str(p) for p in table["defender_always"]]
+    if vms and "defender_vms" in table:
+        plans.append(str(table["defender_vms"]))
+    if app_service and "defender_app_service" in table:
+        plans.append(str(table["defender_app_service"]))
+    reason = (
+        f"{len(plans)} plans for the resources deployed" if plans else f"{cloud}: none in the plan"
+    )
+    value = ", ".join(plans) or "none"
+    return Sized(tuple(plans), Decision("MON-DEF-01", "monitoring.defender_plans", value, reason))
+
+
+def monitoring_plan(
+    retention: tuple[int, int], initiatives: tuple[str, ...], defender: tuple[str, ...]
+) -> MonitoringPlan:
+    """Flow logs are always on: DESIGN.md section 7 (VNet flow logs / subnet flow logs)."""
+    return MonitoringPlan(
+        log_retention_days=retention[0],
+        log_archive_days=retention[1],
+        flow_logs=True,
+        policy_initiatives=initiatives,
+        defender_plans=defender,
+    )

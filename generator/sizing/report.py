@@ -1,0 +1,387 @@
+"""The plan as tables for people: the rows `clinicgen plan` prints as text, rich or Markdown.
+
+Every row of a sized table ends with the rule ids of the decisions behind its numbers, so an
+architect can trace any value to its reason in the closing Decisions table. A table keeps the
+decision subjects of each row too (`subjects`), and names the columns copied from the profile
+rather than sized (`profile_columns`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from generator.plan.model import Decision, Flow, Plan, RoleGrant
+from generator.sizing.flows import SITE_TO_CLOUD
+
+if TYPE_CHECKING:
+    from rich.table import Table as RichTable
+
+RULES_COLUMN = "rules"
+# Segments whose device count a rule derives (NET-DEV-01..03) rather than the profile giving it.
+DEVICE_SUBJECTS = {
+    "clinical": "workstations",
+    "admin": "workstations",
+    "management": "management",
+    "imaging": "imaging",
+}
+
+
+@dataclass(frozen=True)
+class Table:
+    """One titled table. `rules` are the title's rules (from `title_subjects`); a sized table's
+    last column lists each row's rules (from `subjects`, one tuple per row)."""
+
+    title: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    subjects: tuple[tuple[str, ...], ...] = ()
+    title_subjects: tuple[str, ...] = ()
+    rules: tuple[str, ...] = ()
+    profile_columns: tuple[str, ...] = ()
+    from_profile: bool = False
+
+
+@dataclass(frozen=True)
+class _Row:
+    cells: tuple[str, ...]
+    subjects: tuple[str, ...]
+
+
+class _Rules:
+    """Rule ids by decision subject, so a row can name the rules behind it."""
+
+    def __init__(self, decisions: tuple[Decision, ...]) -> None:
+        self.by_subject: dict[str, list[str]] = defaultdict(list)
+        for decision in decisions:
+            if decision.rule not in self.by_subject[decision.subject]:
+                self.by_subject[decision.subject].append(decision.rule)
+
+    def ids(self, subjects: tuple[str, ...]) -> tuple[str, ...]:
+        found: dict[str, None] = {}
+        for subject in subjects:
+            found.update(dict.fromkeys(self.by_subject.get(subject, ())))
+        return tuple(found)
+
+    def table(
+        self,
+        title: str,
+        columns: tuple[str, ...],
+        rows: list[_Row],
+        title_subjects: tuple[str, ...] = (),
+        profile_columns: tuple[str, ...] = (),
+    ) -> Table:
+        return Table(
+            title=title,
+            columns=(*columns, RULES_COLUMN),
+            rows=tuple((*row.cells, " ".join(self.ids(row.subjects))) for row in rows),
+            subjects=tuple(row.subjects for row in rows),
+            title_subjects=title_subjects,
+            rules=self.ids(title_subjects),
+            profile_columns=profile_columns,
+        )
+
+
+def plan_tables(plan: Plan) -> tuple[Table, ...]:
+    """Every table of the plan view, in reading order."""
+    rules = _Rules(plan.decisions)
+    return (
+        _practice(plan),
+        *(_site(plan, index, rules) for index in range(len(plan.sites))),
+        _vpn(plan, rules),
+        _hub(plan, rules),
+        _subnets(plan, rules),
+        _flows(plan, rules),
+        _workloads(plan, rules),
+        _identity(plan, rules),
+        _backup(plan, rules),
+        _decisions(plan),
+    )
+
+
+def _practice(plan: Plan) -> Table:
+    info = plan.practice
+    rows = (
+        ("name", info.name),
+        ("id", info.id),
+        ("cloud", info.cloud),
+        ("region", info.region),
+        ("dr region", info.dr_region or "none"),
+        ("compliance", ", ".join(info.compliance)),
+        ("jurisdiction", info.jurisdiction or "none"),
+    )
+    return Table("Practice (from the profile)", ("field", "value"), rows, from_profile=True)
+
+
+def _site(plan: Plan, index: int, rules: _Rules) -> Table:
+    site = plan.sites[index]
+    where = f"sites.{site.id}"
+    rows = [
+        _Row(
+            (
+                s.name,
+                str(s.vlan),
+                s.cidr,
+                s.gateway,
+                f"{s.dhcp_start}-{s.dhcp_end}",
+                str(s.devices),
+                str(s.required),
+                str(s.capacity),
+                "yes" if s.crosses_vpn else "no",
+            ),
+            (
+                f"{where}.segments.{s.name}",
+                f"{where}.segments.{s.name}.cidr",
+                *((f"{where}.{DEVICE_SUBJECTS[s.name]}",) if s.name in DEVICE_SUBJECTS else ()),
+            ),
+        )
+        for s in site.segments
+    ]
+    columns = ("segment", "vlan", "cidr", "gateway", "dhcp", "devices", "x growth", "capacity")
+    return rules.table(
+        f"Site {site.id}: {site.name} ({site.kind}), block {site.block}",
+        (*columns, "vpn"),
+        rows,
+        title_subjects=(f"{where}.block",),
+    )
+
+
+def _vpn(plan: Plan, rules: _Rules) -> Table:
+    rows = [
+        _Row(
+            (
+                site.id,
+                site.vpn.peer_ip,
+                f"{site.vpn.bandwidth_mbps} Mbps",
+                f"AS{site.vpn.site_asn}",
+                ", ".join(f"{b.cloud_address}/{b.site_address}" for b in site.vpn.bgp_sessions),
+                ", ".join(site.vpn.local_prefixes),
+            ),
+            tuple(f"sites.{site.id}.vpn.{part}" for part in ("local_prefixes", "tunnels", "bgp")),
+        )
+        for site in plan.sites
+        if site.vpn is not None
+    ]
+    columns = ("site", "peer", "bandwidth", "asn", "bgp cloud/site", "prefixes")
+    return rules.table("Site VPNs", columns, rows, profile_columns=("peer", "bandwidth"))
+
+
+def _hub(plan: Plan, rules: _Rules) -> Table:
+    core = plan.core
+    rows = [
+        _Row(("address space", core.address_space), ("core.address_space",)),
+        _Row(("firewall tier", core.firewall_tier), ("core.firewall_tier",)),
+        _Row(("bastion", "yes" if core.bastion else "no"), ("core.bastion",)),
+    ]
+    if plan.vpn is not None:
+        gw = plan.vpn
+        value = (
+            f"{gw.sku}: {gw.sites} sites, {gw.tunnels}/{gw.max_tunnels} tunnels, "
+            f"{gw.aggregate_mbps}/{gw.max_mbps} Mbps, AS{gw.cloud_asn}"
+        )
+        rows.append(_Row(("vpn gateway", value), ("vpn.sku",)))
+    ipsec = plan.ipsec
+    value = (
+        f"{ipsec.ike_version} {ipsec.ike_encryption}/{ipsec.ike_integrity} {ipsec.dh_group}, "
+        f"ESP {ipsec.ipsec_encryption}, PFS {ipsec.pfs_group}, "
+        f"SA {ipsec.sa_lifetime_seconds} s / {ipsec.sa_data_size_kb} KB"
+    )
+    rows.append(_Row(("ipsec", value), ("ipsec",)))
+    return rules.table(f"Hub network ({plan.cloud})", ("item", "value"), rows)
+
+
+def _subnets(plan: Plan, rules: _Rules) -> Table:
+    rows = [
+        _Row(
+            (s.name, s.cidr, str(s.required), str(s.capacity), s.purpose),
+            (f"core.subnets.{s.name}", f"core.subnets.{s.name}.cidr"),
+        )
+        for s in plan.core.subnets
+    ]
+    columns = ("subnet", "cidr", "hosts x growth", "capacity", "purpose")
+    return rules.table("Hub subnets", columns, rows)
+
+
+def _flows(plan: Plan, rules: _Rules) -> Table:
+    def ends(flow: Flow) -> tuple[str, str]:
+        segment = f"sites.{flow.site}.segments.{{}}.cidr"
+        subnet = "core.subnets.{}.cidr"
+        outbound = flow.direction == SITE_TO_CLOUD
+        source, destination = (segment, subnet) if outbound else (subnet, segment)
+        return source.format(flow.source), destination.format(flow.destination)
+
+    rows = [
+        _Row(
+            (
+                flow.site,
+                flow.id,
+                f"{flow.source} {', '.join(flow.source_cidrs)}",
+                f"{flow.destination} {', '.join(flow.destination_cidrs)}",
+                f"{flow.protocol} {', '.join(str(p) for p in flow.ports)}",
+                str(flow.priority),
+            ),
+            (
+                f"flows.{flow.site}",
+                f"sites.{flow.site}.priority_base",
+                *ends(flow),
+            ),
+        )
+        for flow in plan.flows
+    ]
+    columns = ("site", "flow", "from", "to", "ports", "priority")
+    return rules.table("Allowed flows (everything else denied)", columns, rows)
+
+
+def _workloads(plan: Plan, rules: _Rules) -> Table:
+    w = plan.workloads
+    ehr = "none"
+    if w.ehr is not None:
+        ehr = (
+            f"{w.ehr.vm_count} x {w.ehr.machine_type} ({w.ehr.vcpus} vCPU, {w.ehr.memory_gb} GB, "
+            f"{w.ehr.data_disk_gb} GB data disk) for {w.ehr.concurrent_users} concurrent users"
+        )
+    imaging = "none"
+    if w.imaging is not None:
+        i = w.imaging
+        imaging = (
+            f"{i.modalities} modalities, {i.studies_per_year} studies/year, "
+            f"{i.storage_gb_per_year} GB/year x {i.retention_years} years = "
+            f"{i.total_storage_gb} GB; cool after {i.hot_days} days, archive after {i.cool_days}"
+        )
+    telehealth = "none"
+    if w.telehealth is not None:
+        t = w.telehealth
+        telehealth = (
+            f"{t.min_instances}-{t.max_instances} x {t.sku} ({t.cpu} vCPU, {t.memory_gb} GB) "
+            f"for {t.peak_sessions} sessions, {t.egress_mbps} Mbps egress"
+            + (", visits recorded" if t.recording else "")
+        )
+    ingest = "none"
+    if w.ingest is not None:
+        d = w.ingest
+        ingest = (
+            f"{d.units} x {d.tier} for {d.devices} devices, {d.messages_per_day} messages/day, "
+            f"{d.retention_days} days retention"
+        )
+    rows = [
+        _Row(("hosted EHR", ehr), ("workloads.ehr",)),
+        _Row(("PACS / DICOM", imaging), ("workloads.imaging", "workloads.imaging.storage")),
+        _Row(("FHIR store", "yes" if w.fhir else "no"), ("workloads.fhir",)),
+        _Row(("telehealth", telehealth), ("workloads.telehealth",)),
+        _Row(("device ingest", ingest), ("workloads.ingest",)),
+    ]
+    return rules.table("Workloads", ("workload", "size"), rows)
+
+
+def _identity(plan: Plan, rules: _Rules) -> Table:
+    def roles(grants: tuple[RoleGrant, ...]) -> str:
+        return "; ".join(f"{g.role} @ {g.scope}" for g in grants)
+
+    rows = [
+        _Row(
+            (f"persona {p.persona}", p.group, roles(p.grants)),
+            (f"identity.personas.{p.persona}", "identity.data_plane"),
+        )
+        for p in plan.identity.personas
+    ]
+    rows += [
+        _Row(
+            (f"workload {w.workload}", "own identity", roles(w.grants)),
+            (f"identity.workloads.{w.workload}",),
+        )
+        for w in plan.identity.workloads
+    ]
+    columns = ("who", "group", "roles")
+    return rules.table("Identity", columns, rows, profile_columns=("group",))
+
+
+def _backup(plan: Plan, rules: _Rules) -> Table:
+    b = plan.backup
+    m = plan.monitoring
+    vault = f"{b.redundancy}-redundant"
+    if b.cross_region_restore:
+        vault += f" to {b.dr_region}, cross-region restore"
+    vault += f"; immutable: {'yes' if b.immutable else 'no'}; soft delete {b.soft_delete_days} days"
+    rows = [
+        _Row(
+            ("record retention", f"{b.record_retention_years} years"),
+            ("backup.record_retention_years",),
+        ),
+        _Row(
+            ("backup", f"RPO {b.rpo_hours} h, every {b.frequency_hours} h"),
+            ("backup.frequency_hours",),
+        ),
+        _Row(
+            (
+                "backup retention",
+                f"{b.daily_days} daily, {b.weekly_weeks} weekly, {b.monthly_months} monthly, "
+                f"{b.yearly_years} yearly",
+            ),
+            ("backup.retention",),
+        ),
+        _Row(("vault", vault), ("backup.retention",)),
+        _Row(
+            (
+                "logs",
+                f"{m.log_retention_days} days interactive, {m.log_archive_days} days total; "
+                f"flow logs {'on' if m.flow_logs else 'off'}",
+            ),
+            ("monitoring.log_retention",),
+        ),
+        _Row(
+            ("compliance", ", ".join(m.policy_initiatives) or "none"),
+            ("monitoring.policy_initiatives",),
+        ),
+        _Row(
+            ("threat protection", ", ".join(m.defender_plans) or "none"),
+            ("monitoring.defender_plans",),
+        ),
+    ]
+    return rules.table("Backup, retention and monitoring", ("item", "value"), rows)
+
+
+def _decisions(plan: Plan) -> Table:
+    rows = tuple((d.rule, d.subject, d.value, d.reason) for d in plan.decisions)
+    return Table("Decisions", ("rule", "subject", "value", "reason"), rows)
+
+
+def _title(table: Table) -> str:
+    return table.title + (f"  [{' '.join(table.rules)}]" if table.rules else "")
+
+
+def plain_text(tables: tuple[Table, ...]) -> str:
+    """Tables as aligned plain text: for pipes, files and diffs."""
+    blocks = []
+    for table in tables:
+        title = _title(table)
+        lines = [title, "=" * len(title)]
+        if table.rows:
+            widths = [
+                max(len(cell) for cell in column)
+                for column in zip(table.columns, *table.rows, strict=True)
+            ]
+            for row in (table.columns, *table.rows):
+                cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=True)]
+                lines.append("  ".join(cells).rstrip())
+        else:
+            lines.append("(none)")
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks) + "\n"
+
+
+def rich_tables(tables: tuple[Table, ...]) -> list[RichTable]:
+    """Tables as rich tables for a terminal."""
+    from rich.table import Table as RichTable
+    from rich.text import Text
+
+    rendered = []
+    for table in tables:
+        # Text, not markup: profile strings and "[RULE-ID]" must print as written.
+        rich = RichTable(title=Text(_title(table)), title_justify="left")
+        for column in table.columns:
+            rich.add_column(Text(column), overflow="fold")
+        for row in table.rows:
+            rich.add_row(*(Text(cell) for cell in row))
+        rendered.append(rich)
+    return rendered

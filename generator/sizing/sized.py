@@ -1,0 +1,25 @@
+"""A sized value and the decision that explains it: what every sizing rule returns."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from generator.plan.model import Decision
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Sized(Generic[T]):
+    """`value`, chosen by the rule named in `decision`, with the reason and the numbers."""
+
+    value: T
+    decision: Decision
+
+
+def grown(count: int, growth: float) -> int:
+    """`count` x `growth` rounded up; rounded to 6 places first so that 50 x 1.1 gives 55, not 56
+    from float noise (55.00000000000001)."""
+    return math.ceil(round(count * growth, 6))

@@ -1,0 +1,151 @@
+"""VPN rules: the cloud gateway SKU, what crosses each site's tunnel, and the IPsec policy.
+
+Sources: DESIGN.md sections 3, 5 and 7; catalog/skus.yaml vpn_gateways and catalog/vpn.yaml.
+"""
+
+from __future__ import annotations
+
+from ipaddress import IPv4Network
+
+from generator.catalog import load
+from generator.errors import PlanError
+from generator.plan.model import BgpSession, Decision, IpsecPolicy, VpnGateway
+from generator.sizing.sized import Sized
+
+
+def site_tunnels(cloud: str, site_id: str, bandwidth_mbps: int) -> Sized[int]:
+    """VPN-TUN-01: tunnels for one site: Azure one connection (the gateway SKU carries the
+    bandwidth); GCP HA VPN pairs of tunnels, as many pairs as the site's bandwidth needs.
+
+    Source: catalog/skus.yaml vpn_gateways (Google Cloud HA VPN: two tunnels per peer for the
+    99.99% SLA, about 3 Gbps per tunnel; add tunnel pairs for more throughput).
+    """
+    table = load("skus")["vpn_gateways"][cloud]
+    per_site = int(table["tunnels_per_site"])
+    if cloud == "gcp":
+        pair_mbps = per_site * int(table["mbps_per_tunnel"])
+        pairs = max(1, -(-bandwidth_mbps // pair_mbps))
+        tunnels = per_site * pairs
+        reason = (
+            f"{site_id}: {bandwidth_mbps} Mbps / {pair_mbps} Mbps per pair -> {tunnels} tunnels"
+        )
+    else:
+        tunnels = per_site
+        reason = (
+            f"{site_id}: {tunnels} connection; the gateway SKU carries its {bandwidth_mbps} Mbps"
+        )
+    decision = Decision("VPN-TUN-01", f"sites.{site_id}.vpn.tunnels", str(tunnels), reason)
+    return Sized(tunnels, decision)
+
+
+def gateway_sku(cloud: str, sites: int, tunnels: int, aggregate_mbps: int) -> Sized[VpnGateway]:
+    """VPN-SKU-01: the smallest gateway carrying every site's tunnels and their bandwidth.
+
+    Source: DESIGN.md section 3 (Azure VpnGw1/2/3: 30 tunnels at 650 Mbps / 1 / 1.25 Gbps,
+    VpnGw4/5: 100 tunnels at 5 / 10 Gbps, over 100 sites Virtual WAN; GCP HA VPN: two tunnels
+    per site, about 3 Gbps each); catalog/skus.yaml vpn_gateways.
+    """
+    table = load("skus")["vpn_gateways"][cloud]
+    asn = int(load("vpn")["asn"][cloud])
+    if cloud == "gcp":
+        per = int(table["mbps_per_tunnel"])
+        gateway = VpnGateway(
+            sites=sites,
+            tunnels=tunnels,
+            aggregate_mbps=aggregate_mbps,
+            sku=str(table["sku"]),
+            max_tunnels=tunnels,
+            max_mbps=tunnels * per,
+            cloud_asn=asn,
+        )
+        reason = (
+            f"{sites} sites, {tunnels} HA VPN tunnels x {per} Mbps = {gateway.max_mbps} Mbps "
+            f"for {aggregate_mbps} Mbps aggregate; Cloud Router AS{asn}"
+        )
+        return Sized(gateway, Decision("VPN-SKU-01", "vpn.sku", gateway.sku, reason))
+    fitting = [sku for sku in table["skus"] if sku["max_tunnels"] >= tunnels]
+    if not fitting:
+        raise PlanError(
+            f"{sites} VPN sites need {tunnels} tunnels, more than any Azure gateway carries "
+            f"({table['skus'][-1]['max_tunnels']}): split the practice into several profiles"
+        )
+    chosen = next((sku for sku in fitting if sku["max_mbps"] >= aggregate_mbps), fitting[-1])
+    shared = "" if chosen["max_mbps"] >= aggregate_mbps else "; sites share it at peak"
+    gateway = VpnGateway(
+        sites=sites,
+        tunnels=tunnels,
+        aggregate_mbps=aggregate_mbps,
+        sku=str(chosen["sku"]),
+        max_tunnels=int(chosen["max_tunnels"]),
+        max_mbps=int(chosen["max_mbps"]),
+        cloud_asn=asn,
+    )
+    reason = (
+        f"{sites} sites, {tunnels} tunnels, {aggregate_mbps} Mbps aggregate -> {gateway.sku} "
+        f"({gateway.max_tunnels} tunnels, {gateway.max_mbps} Mbps){shared}; gateway AS{asn}"
+    )
+    return Sized(gateway, Decision("VPN-SKU-01", "vpn.sku", gateway.sku, reason))
+
+
+def local_prefixes(
+    site_id: str, crossing: list[tuple[str, str]], guest: str | None, onprem: tuple[str, ...]
+) -> Sized[tuple[str, ...]]:
+    """VPN-PFX-01: what the tunnel carries: every segment but guest, plus on-prem ranges.
+
+    Source: DESIGN.md section 5 (guest never enters the VPN: its range is left out of the
+    local network prefixes / traffic selectors).
+    """
+    prefixes = tuple(cidr for _name, cidr in crossing) + onprem
+    left_out = f"; guest {guest} left out" if guest else ""
+    reason = (
+        f"{site_id}: {len(crossing)} segments ({', '.join(n for n, _c in crossing)})"
+        f"{' + on-prem ' + ', '.join(onprem) if onprem else ''}{left_out}"
+    )
+    value = ", ".join(prefixes)
+    return Sized(
+        prefixes, Decision("VPN-PFX-01", f"sites.{site_id}.vpn.local_prefixes", value, reason)
+    )
+
+
+def bgp_sessions(
+    site_id: str, asn: int, ranges: tuple[str, ...], tunnels: int
+) -> Sized[tuple[BgpSession, ...]]:
+    """VPN-BGP-01: one BGP session per tunnel on its ledger link-local /30, cloud side on the
+    first host address, site side on the second; the site's private ASN from the ledger.
+
+    Source: catalog/vpn.yaml asn and bgp_link_local (RFC 6996 private ASNs; Azure APIPA
+    169.254.21.0-169.254.22.255; Google Cloud Router link-local /30 per BGP session).
+    """
+    sessions = []
+    for index, cidr in enumerate(ranges[:tunnels]):
+        net = IPv4Network(cidr)
+        sessions.append(
+            BgpSession(
+                tunnel=index,
+                cloud_address=str(net.network_address + 1),
+                site_address=str(net.network_address + 2),
+                prefix_length=net.prefixlen,
+            )
+        )
+    listed = "; ".join(
+        f"tunnel {s.tunnel} on {cidr}: cloud {s.cloud_address}, site {s.site_address}"
+        for s, cidr in zip(sessions, ranges, strict=False)
+    )
+    reason = f"{site_id}: AS{asn}; {listed}"
+    decision = Decision("VPN-BGP-01", f"sites.{site_id}.vpn.bgp", f"AS{asn}", reason)
+    return Sized(tuple(sessions), decision)
+
+
+def ipsec_policy() -> Sized[IpsecPolicy]:
+    """VPN-IPS-01: one strong IPsec/IKE policy for every tunnel (IKEv2, AES-GCM-256, P-384).
+
+    Source: catalog/vpn.yaml ipsec (NSA CNSA suite; NIST SP 800-77r1).
+    """
+    data = {k: v for k, v in load("vpn")["ipsec"].items() if k != "source"}
+    policy = IpsecPolicy(**data)
+    reason = (
+        f"{policy.ike_version} {policy.ike_encryption}/{policy.ike_integrity} {policy.dh_group}, "
+        f"ESP {policy.ipsec_encryption}, PFS {policy.pfs_group}, SA {policy.sa_lifetime_seconds} s"
+        f" / {policy.sa_data_size_kb} KB"
+    )
+    return Sized(policy, Decision("VPN-IPS-01", "ipsec", policy.ike_version, reason))

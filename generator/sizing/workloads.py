@@ -1,0 +1,243 @@
+"""Workload sizing rules: hosted EHR servers, PACS storage, FHIR, telehealth, device ingest.
+
+Sources: DESIGN.md section 3 (what is sized) and the SKU and study-volume tables in
+catalog/skus.yaml and catalog/imaging.yaml, each entry with its own source.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from generator.catalog import load
+from generator.plan.model import (
+    Decision,
+    DeviceIngest,
+    HostedEhr,
+    Imaging,
+    TelehealthPlan,
+)
+from generator.profile.model import Site
+from generator.sizing.sized import Sized, grown
+
+MB_PER_GB = 1024
+
+
+def imaging_heavy(specialties: tuple[str, ...]) -> list[str]:
+    catalog = load("practice")["specialties"]
+    return [s for s in specialties if catalog[s]["imaging_heavy"]]
+
+
+def study_profile(site: Site) -> tuple[str, dict[str, Any]]:
+    """The site's study volume profile: its heaviest imaging specialty, its kind's, or general."""
+    imaging = load("imaging")
+    profiles = imaging["profiles"]
+    candidates = [s for s in imaging_heavy(site.specialties) if s in profiles]
+    if not candidates and site.kind in imaging["site_kinds"]:
+        candidates = [imaging["site_kinds"][site.kind]]
+    if not candidates:
+        return "general", profiles["general"]
+    name = max(candidates, key=lambda s: profiles[s]["studies_per_day"] * profiles[s]["study_mb"])
+    return name, profiles[name]
+
+
+def site_modalities(site: Site) -> Sized[int]:
+    """NET-DEV-03: imaging units at a site; an imaging-heavy specialty (or an imaging center)
+    implies at least the catalogue's minimum even when the profile counts none.
+
+    Source: DESIGN.md section 2 (imaging-heavy specialties) and the issue's rule that
+    imaging-heavy specialties drive an imaging segment; catalog/imaging.yaml min_modalities.
+    """
+    name, profile = study_profile(site)
+    counted = site.devices.imaging_modalities
+    count = max(counted, int(profile["min_modalities"]))
+    if count > counted:
+        reason = f"{name} at {site.id} implies {count} modality (profile counts {counted})"
+    else:
+        reason = f"{counted} imaging modalities at {site.id} (profile)"
+    return Sized(count, Decision("NET-DEV-03", f"sites.{site.id}.imaging", str(count), reason))
+
+
+def pacs_enabled(setting: str, modalities: int) -> Sized[bool]:
+    """WL-IMG-01: PACS on or off; `auto` turns it on when any site sends DICOM.
+
+    Source: DESIGN.md section 2 (`pacs: auto | on | off`).
+    """
+    enabled = setting == "on" or (setting == "auto" and modalities > 0)
+    state = "on" if enabled else "off"
+    reason = f"pacs: {setting}; {modalities} imaging modalities across sites -> {state}"
+    return Sized(enabled, Decision("WL-IMG-01", "workloads.imaging", str(enabled).lower(), reason))
+
+
+def operating_days(kind: str) -> int:
+    days = load("imaging")["operating_days"]
+    return int(days["round_the_clock_days"] if kind in days["round_the_clock"] else days["default"])
+
+
+def imaging_storage(sites: list[tuple[Site, int]], retention_years: int) -> Sized[Imaging]:
+    """WL-IMG-02: PACS storage per year = modalities x studies/day x study size x operating days,
+    kept for the record-retention period, with hot -> cool -> archive lifecycle.
+
+    Source: DESIGN.md section 3; catalog/imaging.yaml (study volume per specialty, operating
+    days, lifecycle). `sites` pairs each site with its modality count after NET-DEV-03.
+    """
+    lifecycle = load("imaging")["lifecycle"]
+    studies = 0
+    megabytes = 0
+    groups: dict[tuple[str, int], int] = {}
+    for site, modalities in sites:
+        if modalities == 0:
+            continue
+        name, profile = study_profile(site)
+        days = operating_days(site.kind)
+        site_studies = modalities * int(profile["studies_per_day"]) * days
+        studies += site_studies
+        megabytes += site_studies * int(profile["study_mb"])
+        groups[(name, days)] = groups.get((name, days), 0) + modalities
+    profiles = load("imaging")["profiles"]
+    parts = [
+        f"{count} x {profiles[name]['studies_per_day']}/day x {profiles[name]['study_mb']} MB "
+        f"({name}) x {days} days"
+        for (name, days), count in groups.items()
+    ]
+    per_year = math.ceil(megabytes / MB_PER_GB)
+    plan = Imaging(
+        modalities=sum(count for _site, count in sites),
+        studies_per_year=studies,
+        storage_gb_per_year=per_year,
+        retention_years=retention_years,
+        total_storage_gb=per_year * retention_years,
+        hot_days=int(lifecycle["hot_days"]),
+        cool_days=int(lifecycle["cool_days"]),
+    )
+    reason = (
+        f"{plan.modalities} modalities: {' + '.join(parts) or 'none'} = {studies} studies, "
+        f"{per_year} GB/year x "
+        f"{retention_years} years = {plan.total_storage_gb} GB; hot {plan.hot_days} days, "
+        f"cool until {plan.cool_days} days, then archive"
+    )
+    value = f"{per_year} GB/year"
+    return Sized(plan, Decision("WL-IMG-02", "workloads.imaging.storage", value, reason))
+
+
+def hosted_ehr(setting: str, staff: int, cloud: str) -> Sized[HostedEhr | None]:
+    """WL-EHR-01: application servers for a hosted EHR from staff and peak concurrency.
+
+    Source: catalog/skus.yaml ehr_servers (concurrency and users per server from EHR vendors'
+    application-server sizing guides; at least two servers so one can fail or be patched).
+    """
+    if setting != "hosted":
+        reason = f"ehr: {setting}: the vendor runs it, no application servers"
+        return Sized(None, Decision("WL-EHR-01", "workloads.ehr", "none", reason))
+    rule = load("skus")["ehr_servers"]
+    users = grown(staff, float(rule["concurrency"]))
+    chosen = rule["sizes"][-1]
+    for size in rule["sizes"]:
+        if math.ceil(users / size["users_per_server"]) <= rule["max_servers"]:
+            chosen = size
+            break
+    count = max(int(rule["min_servers"]), math.ceil(users / chosen["users_per_server"]))
+    disk = max(int(rule["min_data_disk_gb"]), users * int(rule["data_disk_gb_per_user"]))
+    plan = HostedEhr(
+        concurrent_users=users,
+        vm_count=count,
+        vcpus=int(chosen["vcpus"]),
+        memory_gb=int(chosen["memory_gb"]),
+        data_disk_gb=disk,
+        machine_type=str(chosen[cloud]),
+    )
+    reason = (
+        f"{staff} staff x {rule['concurrency']:g} concurrency = {users} users; "
+        f"{chosen['users_per_server']} per {chosen[cloud]} ({chosen['vcpus']} vCPU, "
+        f"{chosen['memory_gb']} GB) -> {count} servers (min {rule['min_servers']}); "
+        f"data disk {disk} GB"
+    )
+    return Sized(plan, Decision("WL-EHR-01", "workloads.ehr", f"{count} x {chosen[cloud]}", reason))
+
+
+def fhir_store(enabled: bool) -> Sized[bool]:
+    """WL-FHIR-01: a FHIR R4 store for interoperability when the profile asks for one.
+
+    Source: DESIGN.md section 2 (`workloads.fhir`); ONC Cures Act API rules (45 CFR 170.315(g)(10)).
+    """
+    reason = "FHIR R4 store planned" if enabled else "workloads.fhir is false: no FHIR store"
+    return Sized(enabled, Decision("WL-FHIR-01", "workloads.fhir", str(enabled).lower(), reason))
+
+
+def telehealth(
+    enabled: bool, peak: int, recording: bool, cloud: str
+) -> Sized[TelehealthPlan | None]:
+    """WL-TEL-01: telehealth instances and egress from peak concurrent sessions.
+
+    Source: catalog/skus.yaml telehealth (sessions per instance per tier; HD video 1.5-2.5 Mbps
+    per participant; two instances minimum for zone redundancy).
+    """
+    if not enabled:
+        reason = "telehealth disabled"
+        return Sized(None, Decision("WL-TEL-01", "workloads.telehealth", "none", reason))
+    rule = load("skus")["telehealth"]
+    tier = rule["tiers"][-1]
+    for candidate in rule["tiers"]:
+        if math.ceil(peak / candidate["sessions_per_instance"]) <= rule["max_instances_per_tier"]:
+            tier = candidate
+            break
+    needed = math.ceil(peak / tier["sessions_per_instance"])
+    size = tier[cloud]
+    minimum = max(int(rule["min_instances"]), needed)
+    maximum = minimum * int(rule["burst_factor"])
+    egress = math.ceil(peak * float(rule["egress_mbps_per_session"]))
+    plan = TelehealthPlan(
+        peak_sessions=peak,
+        min_instances=minimum,
+        max_instances=maximum,
+        egress_mbps=egress,
+        recording=recording,
+        sku=str(size["sku"]),
+        cpu=int(size["cpu"]),
+        memory_gb=int(size["memory_gb"]),
+    )
+    reason = (
+        f"{peak} peak sessions / {tier['sessions_per_instance']} per {size['sku']} instance "
+        f"({size['cpu']} vCPU, {size['memory_gb']} GB) = {needed} -> {minimum}-{maximum} "
+        f"instances (min {rule['min_instances']}, burst x{rule['burst_factor']}); egress "
+        f"{peak} x {rule['egress_mbps_per_session']:g} Mbps = {egress} Mbps"
+        + ("; visits recorded" if recording else "")
+    )
+    value = f"{minimum}-{maximum} x {size['sku']}"
+    return Sized(plan, Decision("WL-TEL-01", "workloads.telehealth", value, reason))
+
+
+def device_ingest(devices: int, cloud: str) -> Sized[DeviceIngest | None]:
+    """WL-ING-01: device telemetry ingest from the practice's medical-device count.
+
+    Source: catalog/skus.yaml device_ingest (Azure IoT Hub messages per unit per day by tier;
+    one message a minute per device; Pub/Sub is serverless).
+    """
+    if devices == 0:
+        reason = "no medical devices: no device ingest"
+        return Sized(None, Decision("WL-ING-01", "workloads.ingest", "none", reason))
+    rule = load("skus")["device_ingest"]
+    messages = devices * int(rule["messages_per_device_per_day"])
+    tiers = rule[cloud]
+    tier, units = tiers[-1], 1
+    for candidate in tiers:
+        quota = candidate["messages_per_unit_per_day"]
+        units = 1 if quota is None else max(1, math.ceil(messages / quota))
+        if units <= rule["max_units"]:
+            tier = candidate
+            break
+    plan = DeviceIngest(
+        devices=devices,
+        messages_per_day=messages,
+        tier=str(tier["tier"]),
+        units=units,
+        retention_days=int(rule["retention_days"]),
+    )
+    quota = tier["messages_per_unit_per_day"]
+    capacity = "serverless" if quota is None else f"{quota} per unit per day"
+    reason = (
+        f"{devices} devices x {rule['messages_per_device_per_day']} messages/day = {messages}; "
+        f"{tier['tier']} ({capacity}) -> {units} unit(s); retention {plan.retention_days} days"
+    )
+    value = f"{units} x {tier['tier']}"
+    return Sized(plan, Decision("WL-ING-01", "workloads.ingest", value, reason))

@@ -1,0 +1,118 @@
+"""Allocation against the ledger: what is kept, what grows, what is refused."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from generator.errors import LedgerError, PlanError
+from generator.ipam import AddressRequest, RangeRequest, SiteRequest, allocate
+
+REQUEST = AddressRequest(
+    practice="p",
+    cloud="azure",
+    pool="10.0.0.0/16",
+    excluded=(("practice.reserved_ranges", "10.0.0.0/24"),),
+    core_block_prefix=24,
+    core_subnets=(RangeRequest("shared", 27), RangeRequest("bastion", 26)),
+    sites=(
+        SiteRequest(
+            id="a",
+            block_prefix=24,
+            segments=(RangeRequest("clinical", 26, 10), RangeRequest("voice", 27, 50)),
+            flows=("clinical-to-apps",),
+            tunnels=1,
+        ),
+    ),
+)
+
+
+def test_first_allocation_is_first_fit_around_excluded_ranges() -> None:
+    ledger = allocate(REQUEST, None).ledger
+    assert ledger.core.block == "10.0.1.0/24"
+    assert [s.cidr for s in ledger.core.subnets] == ["10.0.1.64/27", "10.0.1.0/26"]
+    site = ledger.site("a")
+    assert site is not None
+    assert (site.block, site.priority_base, site.asn) == ("10.0.2.0/24", 1000, 65001)
+    assert [(s.name, s.vlan, s.cidr) for s in site.segments] == [
+        ("clinical", 10, "10.0.2.0/26"),
+        ("voice", 50, "10.0.2.64/27"),
+    ]
+    assert site.bgp == ("169.254.21.0/30",)
+
+
+def test_ledger_vlan_wins_over_the_request() -> None:
+    ledger = allocate(REQUEST, None).ledger
+    site = ledger.site("a")
+    assert site is not None
+    renumbered = dataclasses.replace(
+        site, segments=(dataclasses.replace(site.segments[0], vlan=110), *site.segments[1:])
+    )
+    ledger = dataclasses.replace(ledger, sites=(renumbered,))
+    again = allocate(REQUEST, ledger).ledger.site("a")
+    assert again is not None and again.segments[0].vlan == 110
+
+
+def test_a_segment_no_longer_needed_stays_held_inactive() -> None:
+    ledger = allocate(REQUEST, None).ledger
+    (site,) = REQUEST.sites
+    fewer = dataclasses.replace(
+        REQUEST, sites=(dataclasses.replace(site, segments=site.segments[:1]),)
+    )
+    after = allocate(fewer, ledger).ledger.site("a")
+    assert after is not None
+    voice = after.segment("voice")
+    assert voice is not None and not voice.active and voice.cidr == "10.0.2.64/27"
+    back = allocate(REQUEST, allocate(fewer, ledger).ledger).ledger
+    assert back == ledger
+
+
+def test_a_flow_keeps_its_priority_and_new_flows_take_the_next_free_one() -> None:
+    ledger = allocate(REQUEST, None).ledger
+    (site,) = REQUEST.sites
+    more = dataclasses.replace(
+        REQUEST, sites=(dataclasses.replace(site, flows=("devices-to-ingest", "clinical-to-apps")),)
+    )
+    after = allocate(more, ledger).ledger.site("a")
+    assert after is not None
+    assert {f.flow: f.priority for f in after.flows} == {
+        "clinical-to-apps": 1000,
+        "devices-to-ingest": 1001,
+    }
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "error", "message"),
+    [
+        ("practice", "other", LedgerError, "belongs to practice 'other'"),
+        ("cloud", "gcp", LedgerError, "made for gcp"),
+        ("pool", "10.0.0.0/16", PlanError, "lies outside practice.address_pool 10.1.0.0/16"),
+    ],
+)
+def test_a_ledger_for_something_else_is_refused(
+    field: str, value: str, error: type[Exception], message: str
+) -> None:
+    ledger = allocate(REQUEST, None).ledger
+    if field == "pool":
+        request = dataclasses.replace(REQUEST, pool="10.1.0.0/16", excluded=())
+        with pytest.raises(error, match=message):
+            allocate(request, ledger)
+        return
+    with pytest.raises(error, match=message):
+        allocate(REQUEST, dataclasses.replace(ledger, **{field: value}))
+
+
+def test_the_pool_may_grow_around_existing_allocations() -> None:
+    ledger = allocate(REQUEST, None).ledger
+    wider = dataclasses.replace(REQUEST, pool="10.0.0.0/15")
+    assert allocate(wider, ledger).ledger == dataclasses.replace(ledger, pool="10.0.0.0/15")
+
+
+def test_bgp_sessions_are_added_when_a_site_needs_more_tunnels() -> None:
+    ledger = allocate(REQUEST, None).ledger
+    (site,) = REQUEST.sites
+    more = dataclasses.replace(REQUEST, sites=(dataclasses.replace(site, tunnels=2),))
+    after = allocate(more, ledger).ledger.site("a")
+    assert after is not None
+    assert after.bgp == ("169.254.21.0/30", "169.254.21.4/30")

@@ -1,0 +1,77 @@
+"""Retention and backup rules at their boundaries."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.errors import PlanError
+from generator.sizing import backup
+
+CLINIC = {"clinic"}
+HOSPITAL = {"hospital"}
+
+
+@pytest.mark.parametrize(
+    ("jurisdiction", "compliance", "kinds", "specialties", "years", "why"),
+    [
+        (None, ("gdpr",), CLINIC, set(), 6, "HIPAA documentation"),  # the floor, always
+        (None, ("hipaa",), CLINIC, set(), 7, "Medicare"),
+        ("US-FL", ("hipaa",), CLINIC, set(), 7, "Medicare"),  # physicians 5 < 7
+        ("US-TX", ("hipaa",), HOSPITAL, set(), 10, "US-TX hospitals"),
+        ("US-NC", ("hipaa",), HOSPITAL, set(), 11, "US-NC hospitals"),
+        ("US-NC", ("hipaa",), HOSPITAL, {"pediatrics"}, 30, "minors to age 30"),
+        ("US-FL", ("hipaa",), CLINIC, {"pediatrics"}, 21, "AHIMA default"),
+        ("GB-ENG", ("gdpr",), CLINIC, set(), 8, "GB-ENG practitioners"),
+        ("GB", ("gdpr",), CLINIC, {"behavioral-health"}, 20, "behavioral-health"),
+        ("GB-ENG", ("gdpr",), CLINIC, {"obstetrics", "pediatrics"}, 25, ""),
+        ("NL", ("nen7510",), CLINIC, set(), 20, "NL practitioners"),
+        ("US-ZZ", ("hipaa",), CLINIC, set(), 7, "Medicare"),  # unknown state
+    ],
+)
+def test_record_retention_takes_the_longest_applicable_rule(
+    jurisdiction: str | None,
+    compliance: tuple[str, ...],
+    kinds: set[str],
+    specialties: set[str],
+    years: int,
+    why: str,
+) -> None:
+    sized = backup.record_retention(jurisdiction, compliance, kinds, specialties, None)
+    assert sized.value == years
+    assert why in sized.decision.reason
+    assert sized.decision.rule == "BKP-RET-01"
+
+
+@pytest.mark.parametrize(("override", "years"), [(3, 6), (6, 6), (9, 9), (40, 40)])
+def test_retention_override_never_goes_under_the_six_year_floor(override: int, years: int) -> None:
+    assert backup.record_retention("US-NC", ("hipaa",), HOSPITAL, set(), override).value == years
+
+
+def test_override_below_a_state_rule_says_so() -> None:
+    reason = backup.record_retention("US-NC", ("hipaa",), HOSPITAL, set(), 8).decision.reason
+    assert "below the 11-year" in reason
+
+
+@pytest.mark.parametrize(
+    ("rpo", "frequency"),
+    [(None, 24), (4, 4), (5, 4), (6, 6), (11, 8), (12, 12), (23, 12), (168, 24)],
+)
+def test_backup_frequency_meets_the_rpo(rpo: int | None, frequency: int) -> None:
+    assert backup.backup_frequency(rpo).value == (rpo or 24, frequency)
+
+
+def test_rpo_shorter_than_any_backup_interval_is_a_clear_error() -> None:
+    with pytest.raises(PlanError, match=r"rpo_hours 3 .* set rpo_hours to 4 or more"):
+        backup.backup_frequency(3)
+
+
+@pytest.mark.parametrize(
+    ("dr_region", "redundancy", "cross_region"), [("westus2", "geo", True), (None, "zone", False)]
+)
+def test_vault_is_geo_redundant_only_with_a_dr_region(
+    dr_region: str | None, redundancy: str, cross_region: bool
+) -> None:
+    plan = backup.backup_plan(24, 24, 7, dr_region).value
+    assert (plan.redundancy, plan.cross_region_restore) == (redundancy, cross_region)
+    assert plan.immutable and plan.soft_delete_days >= 14
+    assert plan.yearly_years == plan.record_retention_years == 7

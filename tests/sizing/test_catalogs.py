@@ -1,0 +1,91 @@
+"""The sizing catalogues: every entry names its source, and the tables are consistent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from generator.catalog import load
+
+# (catalogue, path to a mapping whose every entry must carry `source`)
+SOURCED = [
+    ("segments", ("segments",)),
+    ("segments", ("site_kinds",)),
+    ("flows", ("flows",)),
+    ("cloud_subnets", ("azure",)),
+    ("cloud_subnets", ("gcp",)),
+    ("imaging", ("profiles",)),
+    ("retention", ("jurisdictions",)),
+    ("roles", ("personas",)),
+    ("roles", ("workloads",)),
+]
+# (catalogue, path to one entry that must carry `source`)
+SOURCED_ONE = [
+    ("segments", ("management_devices",)),
+    ("segments", ("min_prefix",)),
+    ("flows", ("priorities",)),
+    ("skus", ("vpn_gateways", "azure")),
+    ("skus", ("vpn_gateways", "gcp")),
+    ("skus", ("ehr_servers",)),
+    ("skus", ("telehealth",)),
+    ("skus", ("device_ingest",)),
+    ("skus", ("firewall",)),
+    ("vpn", ("ipsec",)),
+    ("vpn", ("asn",)),
+    ("retention", ("documentation",)),
+    ("retention", ("backup",)),
+    ("retention", ("logs",)),
+    ("imaging", ("lifecycle",)),
+]
+
+
+def _at(name: str, path: tuple[str, ...]) -> Any:
+    node: Any = load(name)
+    for key in path:
+        node = node[key]
+    return node
+
+
+@pytest.mark.parametrize(("name", "path"), SOURCED)
+def test_every_catalogue_entry_has_a_source(name: str, path: tuple[str, ...]) -> None:
+    for key, entry in _at(name, path).items():
+        assert str(entry.get("source", "")).strip(), f"{name}.yaml {'.'.join(path)}.{key}"
+
+
+@pytest.mark.parametrize(("name", "path"), SOURCED_ONE)
+def test_every_rule_table_has_a_source(name: str, path: tuple[str, ...]) -> None:
+    assert str(_at(name, path).get("source", "")).strip()
+
+
+def test_vlan_ids_are_unique_and_valid() -> None:
+    vlans = [entry["vlan"] for entry in load("segments")["segments"].values()]
+    assert len(set(vlans)) == len(vlans)
+    assert all(1 < vlan < 4095 for vlan in vlans)
+
+
+def test_every_site_kind_and_specialty_of_the_profile_is_covered() -> None:
+    practice = load("practice")
+    assert set(load("segments")["site_kinds"]) == set(practice["site_kinds"])
+    heavy = {name for name, s in practice["specialties"].items() if s["imaging_heavy"]}
+    assert heavy <= set(load("imaging")["profiles"])
+
+
+def test_flows_name_catalogued_segments_and_subnets() -> None:
+    segments = set(load("segments")["segments"])
+    subnets = set(load("cloud_subnets")["azure"]) | set(load("cloud_subnets")["gcp"])
+    for flow in load("flows")["flows"].values():
+        site_end, cloud_end = (
+            (flow["from"], flow["to"])
+            if flow["direction"] == "site-to-cloud"
+            else (flow["to"], flow["from"])
+        )
+        assert site_end in segments and cloud_end in subnets
+
+
+def test_sku_tables_grow_monotonically() -> None:
+    skus = load("skus")["vpn_gateways"]["azure"]["skus"]
+    assert [s["max_tunnels"] for s in skus] == sorted(s["max_tunnels"] for s in skus)
+    assert [s["max_mbps"] for s in skus] == sorted(s["max_mbps"] for s in skus)
+    sizes = load("skus")["ehr_servers"]["sizes"]
+    assert [s["users_per_server"] for s in sizes] == sorted(s["users_per_server"] for s in sizes)

@@ -1,0 +1,82 @@
+"""Identity rules: least privilege per persona, behavioural-health restriction, workloads."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.catalog import load
+from generator.plan.model import RoleGrant
+from generator.profile.model import PersonaGroup
+from generator.sizing import identity
+
+ALL_SCOPES = identity.scopes(health_data=True, imaging=True, ingest=True)
+CLOUDS = ("azure", "gcp")
+
+
+def _every_grant(cloud: str) -> list[str]:
+    roles = load("roles")
+    entries = [e for p in roles["personas"].values() for e in p[cloud]]
+    entries += [e for w in roles["workloads"].values() for e in w[cloud]]
+    return [str(e["role"]) for e in entries]
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+def test_catalog_never_grants_owner_contributor_or_basic_roles(cloud: str) -> None:
+    forbidden = {"Owner", "Contributor", "User Access Administrator"} | {
+        "roles/owner",
+        "roles/editor",
+        "roles/viewer",
+    }
+    assert not set(_every_grant(cloud)) & forbidden
+    if cloud == "gcp":
+        assert all(role.startswith("roles/") for role in _every_grant(cloud))
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+@pytest.mark.parametrize("persona", ["platform_admins", "security_auditors", "app_operators"])
+def test_persona_grants_follow_the_catalog(cloud: str, persona: str) -> None:
+    sized = identity.persona_access(cloud, PersonaGroup(persona, "g"), ALL_SCOPES, False)
+    expected = [e["role"] for e in load("roles")["personas"][persona][cloud]]
+    assert [g.role for g in sized.value.grants] == expected
+    assert sized.decision.rule == "IAM-PER-01"
+
+
+def test_security_auditors_only_read() -> None:
+    grants = identity.persona_access(
+        "azure", PersonaGroup("security_auditors", "g"), ALL_SCOPES, False
+    )
+    assert all("Reader" in g.role for g in grants.value.grants)
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+def test_behavioural_health_removes_every_persona_data_plane_role(cloud: str) -> None:
+    group = PersonaGroup("app_operators", "g")
+    open_access = identity.persona_access(cloud, group, ALL_SCOPES, restricted=False).value
+    restricted = identity.persona_access(cloud, group, ALL_SCOPES, restricted=True).value
+    data_roles = {
+        e["role"] for e in load("roles")["personas"]["app_operators"][cloud] if e.get("data_plane")
+    }
+    assert data_roles and data_roles <= {g.role for g in open_access.grants}
+    assert not data_roles & {g.role for g in restricted.grants}
+    assert identity.restricted_specialties({"behavioral-health", "dental"}).value is True
+    assert identity.restricted_specialties({"dental"}).value is False
+
+
+def test_grants_at_scopes_the_plan_does_not_create_are_left_out() -> None:
+    without_health_data = identity.scopes(health_data=False, imaging=False, ingest=False)
+    access = identity.persona_access(
+        "azure", PersonaGroup("app_operators", "g"), without_health_data, False
+    ).value
+    assert all(g.scope != "health-data" for g in access.grants)
+    assert (
+        "left out"
+        in identity.persona_access(
+            "azure", PersonaGroup("app_operators", "g"), without_health_data, False
+        ).decision.reason
+    )
+
+
+def test_each_workload_gets_its_own_identity() -> None:
+    ingest = identity.workload_identity("gcp", "ingest", ALL_SCOPES).value
+    assert ingest.workload == "ingest"
+    assert ingest.grants == (RoleGrant("roles/pubsub.subscriber", "ingest"),)

@@ -1,0 +1,87 @@
+"""The plan view: every number printed for the example profiles traces to a decision."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from generator.plan.model import Plan
+from generator.profile import load_profile
+from generator.sizing import build_plan
+from generator.sizing.report import RULES_COLUMN, Table, plain_text, plan_tables
+
+ROOT = Path(__file__).resolve().parents[2]
+PROFILES = sorted((ROOT / "examples").glob("*.yaml")) + sorted(
+    p for p in (ROOT / "tests" / "data").glob("*.yaml") if p.stem != "tiny-pool"
+)
+# An IPv4 address with an optional prefix length, or a standalone number.
+ADDRESS = re.compile(r"\d+\.\d+\.\d+\.\d+(?:/\d{1,2}(?![\d.]))?")
+NUMBER = re.compile(r"(?<![\w.])\d+(?![\w.])")
+
+
+def numbers(text: str) -> set[str]:
+    addresses = set(ADDRESS.findall(text))
+    return addresses | set(NUMBER.findall(ADDRESS.sub(" ", text)))
+
+
+def traced(plan: Plan, subjects: tuple[str, ...]) -> set[str]:
+    """Every number the decisions about `subjects` state."""
+    text = " ".join(f"{d.value} {d.reason}" for d in plan.decisions if d.subject in subjects)
+    return numbers(text)
+
+
+def sized_tables(plan: Plan) -> list[Table]:
+    return [t for t in plan_tables(plan) if not t.from_profile and t.title != "Decisions"]
+
+
+@pytest.fixture(scope="module", params=PROFILES, ids=lambda p: p.stem)
+def plan(request: pytest.FixtureRequest) -> Plan:
+    return build_plan(load_profile(request.param))[0]
+
+
+def test_every_sized_row_names_rules_that_exist(plan: Plan) -> None:
+    rules = {d.rule for d in plan.decisions}
+    for table in sized_tables(plan):
+        assert table.columns[-1] == RULES_COLUMN
+        for row in table.rows:
+            named = row[-1].split()
+            assert named, (table.title, row)
+            assert set(named) <= rules
+
+
+def test_every_number_printed_traces_to_a_decision_with_its_reason(plan: Plan) -> None:
+    for table in sized_tables(plan):
+        assert numbers(table.title) <= traced(plan, table.title_subjects) | {"0"}, table.title
+        copied = [table.columns.index(c) for c in table.profile_columns]
+        for row, subjects in zip(table.rows, table.subjects, strict=True):
+            shown = " ".join(cell for i, cell in enumerate(row[:-1]) if i not in copied)
+            missing = numbers(shown) - traced(plan, subjects)
+            assert not missing, (table.title, row, missing)
+
+
+def test_plain_text_prints_every_row_and_the_reasons(plan: Plan) -> None:
+    text = plain_text(plan_tables(plan))
+    for decision in plan.decisions:
+        assert decision.reason in text
+    assert "\x1b[" not in text
+
+
+def test_rich_tables_print_profile_text_and_rule_ids_literally() -> None:
+    import io
+
+    from rich.console import Console
+
+    from generator.sizing.report import rich_tables
+    from sizing.profiles import make_profile, make_site
+
+    profile = make_profile(make_site("main", name="[bold]Main[/bold]", workstations=5))
+    tables = plan_tables(build_plan(profile)[0])
+    out = io.StringIO()
+    console = Console(file=out, force_terminal=True, width=250)
+    for table in rich_tables(tables):
+        console.print(table)
+    text = out.getvalue()
+    assert "[bold]Main[/bold]" in text
+    assert "[NET-BLK-01 NET-IPAM-01]" in text

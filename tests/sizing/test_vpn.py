@@ -1,0 +1,78 @@
+"""VPN rules at their boundaries: gateway SKU, tunnels per site, prefixes, BGP, IPsec."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.errors import PlanError
+from generator.sizing import vpn
+
+
+@pytest.mark.parametrize(
+    ("sites", "mbps", "sku"),
+    [
+        (1, 100, "VpnGw1"),
+        (30, 650, "VpnGw1"),  # 30 tunnels at 650 Mbps
+        (30, 651, "VpnGw2"),
+        (30, 1000, "VpnGw2"),
+        (30, 1001, "VpnGw3"),
+        (30, 1251, "VpnGw4"),
+        (31, 100, "VpnGw4"),  # more than 30 tunnels
+        (100, 10000, "VpnGw5"),
+        (100, 10001, "VirtualWan"),
+        (101, 100, "VirtualWan"),  # more than 100 sites needs Virtual WAN
+    ],
+)
+def test_azure_gateway_sku_from_tunnels_and_bandwidth(sites: int, mbps: int, sku: str) -> None:
+    sized = vpn.gateway_sku("azure", sites, sites, mbps)
+    assert sized.value.sku == sku
+    assert sized.value.max_tunnels >= sized.value.tunnels
+    assert sized.decision.rule == "VPN-SKU-01"
+
+
+def test_azure_gateway_beyond_every_sku_is_a_clear_error() -> None:
+    with pytest.raises(PlanError, match="split the practice"):
+        vpn.gateway_sku("azure", 1001, 1001, 100)
+
+
+def test_bandwidth_beyond_the_largest_sku_is_shared_not_an_error() -> None:
+    sized = vpn.gateway_sku("azure", 10, 10, 50_000)
+    assert sized.value.sku == "VirtualWan"
+    assert "share" in sized.decision.reason
+
+
+@pytest.mark.parametrize(
+    ("cloud", "mbps", "tunnels"),
+    [("azure", 10_000, 1), ("gcp", 100, 2), ("gcp", 6000, 2), ("gcp", 6001, 4), ("gcp", 12_001, 6)],
+)
+def test_tunnels_per_site(cloud: str, mbps: int, tunnels: int) -> None:
+    assert vpn.site_tunnels(cloud, "s", mbps).value == tunnels
+
+
+def test_gcp_ha_vpn_capacity_is_tunnels_times_three_gbps() -> None:
+    gateway = vpn.gateway_sku("gcp", 3, 8, 9000).value
+    assert (gateway.sku, gateway.tunnels, gateway.max_mbps) == ("HA_VPN", 8, 24_000)
+
+
+def test_local_prefixes_leave_guest_out_and_keep_onprem() -> None:
+    sized = vpn.local_prefixes(
+        "s", [("clinical", "10.0.0.0/26")], "10.0.0.64/26", ("192.168.1.0/24",)
+    )
+    assert sized.value == ("10.0.0.0/26", "192.168.1.0/24")
+    assert "guest 10.0.0.64/26 left out" in sized.decision.reason
+
+
+def test_bgp_sessions_use_the_first_two_hosts_of_each_slash_30() -> None:
+    sized = vpn.bgp_sessions("s", 65001, ("169.254.21.0/30", "169.254.21.4/30"), 2)
+    first, second = sized.value
+    assert (first.cloud_address, first.site_address) == ("169.254.21.1", "169.254.21.2")
+    assert (second.tunnel, second.cloud_address) == (1, "169.254.21.5")
+    assert sized.decision.value == "AS65001"
+
+
+def test_ipsec_policy_is_ikev2_with_aes_gcm_and_pfs() -> None:
+    policy = vpn.ipsec_policy().value
+    assert policy.ike_version == "IKEv2"
+    assert policy.ipsec_encryption.startswith("GCMAES")
+    assert policy.pfs_group not in ("None", "PFS1", "PFS2")
+    assert policy.dh_group not in ("None", "DHGroup1", "DHGroup2")
