@@ -7,17 +7,14 @@ from pathlib import Path
 
 import click
 
-from generator.profile.schema import SLUG_PATTERN
+from generator.profile.schema import SLUG_HINT, SLUG_PATTERN
 
 SCHEMA_FILE = "clinicgen.schema.json"
 
 
 def _slug(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
     if not re.match(SLUG_PATTERN, value):
-        raise click.BadParameter(
-            "must be 2-23 lowercase letters, digits or hyphens, "
-            f"starting with a letter (got {value!r})"
-        )
+        raise click.BadParameter(f"must be {SLUG_HINT} (got {value!r})")
     return value
 
 

@@ -129,7 +129,7 @@ class VpnGateway:
     sites: int
     tunnels: int
     aggregate_mbps: int
-    sku: str  # Azure VpnGw1..5 / VirtualWan; GCP HA_VPN
+    sku: str  # Azure VpnGw1AZ..VpnGw5AZ; GCP HA_VPN
     max_tunnels: int
     max_mbps: int
     cloud_asn: int

@@ -13,8 +13,13 @@ from typing import Any
 from generator.catalog import load
 
 # Patterns end in \Z: Cerberus anchors with `$`, which would accept a trailing newline.
-SLUG_PATTERN = r"[a-z][a-z0-9-]{1,22}\Z"
-SLUG_HINT = "a slug: 2-23 lowercase letters, digits or hyphens, starting with a letter"
+# No trailing hyphen: names trimmed to a cloud's limit drop edge hyphens, so `main` and `main-`
+# would collide; no double hyphen, which names use as a separator.
+SLUG_PATTERN = r"(?!.*--)[a-z][a-z0-9-]{0,21}[a-z0-9]\Z"
+SLUG_HINT = (
+    "a slug: 2-23 lowercase letters, digits or single hyphens, starting with a letter and "
+    "not ending with a hyphen"
+)
 MAX_TEXT = 16_384
 MAX_COUNT = 100_000
 

@@ -119,7 +119,7 @@ def _non_text_keys(node: Any, label: str, path: tuple[Any, ...] = ()) -> Iterato
 def _problem_order(problem: Problem) -> tuple[Any, ...]:
     # Document order: sites[10] after sites[9], not after sites[1].
     steps = [
-        (0, int(part)) if part.isdigit() else (1, part)
+        (0, int(part)) if re.fullmatch(r"[0-9]+", part) else (1, part)
         for part in re.split(r"[.\[\]]+", problem.path)
         if part
     ]

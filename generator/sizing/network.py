@@ -223,11 +223,11 @@ def hub_block_prefix(present: list[int], absent: list[int]) -> Sized[int]:
 def firewall_tier(
     sites: int, devices: int, aggregate_mbps: int, compliance: tuple[str, ...], kinds: set[str]
 ) -> Sized[str]:
-    """NET-FW-01: NSGs alone for one small site; else Basic, Standard, or Premium (IDPS and TLS
+    """NET-FW-01: NSGs alone for one small site; else Standard, or Premium (IDPS and TLS
     inspection) for hospitals and HITRUST.
 
-    Source: catalog/skus.yaml firewall (Azure Firewall features by SKU: Basic 250 Mbps;
-    HITRUST CSF 09.m); DESIGN.md section 7 (tier by size, or NSGs alone for small practices).
+    Source: catalog/skus.yaml firewall (Azure Firewall features by SKU; HITRUST CSF 09.m);
+    DESIGN.md section 7 (tier by size, or NSGs alone for small practices).
     """
     rule = load("skus")["firewall"]
     premium_by = sorted(set(compliance) & set(rule["premium_when_compliance"]))
@@ -242,10 +242,9 @@ def firewall_tier(
             f"{sites} site, {devices} devices (<= {rule['small_practice_max_devices']}): "
             "NSGs / firewall rules alone"
         )
-    elif aggregate_mbps <= rule["basic_max_mbps"]:
-        tier, why = "basic", f"{aggregate_mbps} Mbps aggregate <= {rule['basic_max_mbps']} Mbps"
     else:
-        tier, why = "standard", f"{aggregate_mbps} Mbps aggregate > {rule['basic_max_mbps']} Mbps"
+        tier = "standard"
+        why = f"{sites} sites, {devices} devices, {aggregate_mbps} Mbps aggregate: hub firewall"
     return Sized(tier, Decision("NET-FW-01", "core.firewall_tier", tier, f"firewall {tier}: {why}"))
 
 

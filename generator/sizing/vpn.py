@@ -42,7 +42,8 @@ def gateway_sku(cloud: str, sites: int, tunnels: int, aggregate_mbps: int) -> Si
     """VPN-SKU-01: the smallest gateway carrying every site's tunnels and their bandwidth.
 
     Source: DESIGN.md section 3 (Azure VpnGw1/2/3: 30 tunnels at 650 Mbps / 1 / 1.25 Gbps,
-    VpnGw4/5: 100 tunnels at 5 / 10 Gbps, over 100 sites Virtual WAN; GCP HA VPN: two tunnels
+    VpnGw4/5: 100 tunnels at 5 / 10 Gbps, in their AZ variants; over 100 sites Virtual WAN,
+    which clinicgen does not generate; GCP HA VPN: two tunnels
     per site, about 3 Gbps each); catalog/skus.yaml vpn_gateways.
     """
     table = load("skus")["vpn_gateways"][cloud]
@@ -66,8 +67,9 @@ def gateway_sku(cloud: str, sites: int, tunnels: int, aggregate_mbps: int) -> Si
     fitting = [sku for sku in table["skus"] if sku["max_tunnels"] >= tunnels]
     if not fitting:
         raise PlanError(
-            f"{sites} VPN sites need {tunnels} tunnels, more than any Azure gateway carries "
-            f"({table['skus'][-1]['max_tunnels']}): split the practice into several profiles"
+            f"{sites} VPN sites need {tunnels} tunnels, more than an Azure VPN gateway carries "
+            f"({table['skus'][-1]['max_tunnels']}); Azure needs Virtual WAN beyond that, which "
+            "clinicgen does not generate: split the practice into several profiles"
         )
     chosen = next((sku for sku in fitting if sku["max_mbps"] >= aggregate_mbps), fitting[-1])
     shared = "" if chosen["max_mbps"] >= aggregate_mbps else "; sites share it at peak"

@@ -135,26 +135,38 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
     (
         "practice-id-uppercase",
         put("practice.id", "Riverside"),
-        "practice.id: must be a slug: 2-23 lowercase letters, digits or hyphens, starting with a "
-        "letter (got 'Riverside')",
+        "practice.id: must be a slug: 2-23 lowercase letters, digits or single hyphens, starting "
+        "with a letter and not ending with a hyphen (got 'Riverside')",
     ),
     (
         "practice-id-path-separator",
         put("practice.id", "../etc"),
-        "practice.id: must be a slug: 2-23 lowercase letters, digits or hyphens, starting with a "
-        "letter (got '../etc')",
+        "practice.id: must be a slug: 2-23 lowercase letters, digits or single hyphens, starting "
+        "with a letter and not ending with a hyphen (got '../etc')",
     ),
     (
         "site-id-with-dot",
         put("sites[1].id", "north.clinic"),
-        "sites[1].id: must be a slug: 2-23 lowercase letters, digits or hyphens, starting with a "
-        "letter (got 'north.clinic')",
+        "sites[1].id: must be a slug: 2-23 lowercase letters, digits or single hyphens, starting "
+        "with a letter and not ending with a hyphen (got 'north.clinic')",
     ),
     (
         "site-id-trailing-newline",
         put("sites[1].id", "north\n"),
-        "sites[1].id: must be a slug: 2-23 lowercase letters, digits or hyphens, starting with a "
-        "letter (got 'north\\n')",
+        "sites[1].id: must be a slug: 2-23 lowercase letters, digits or single hyphens, starting "
+        "with a letter and not ending with a hyphen (got 'north\\n')",
+    ),
+    (
+        "site-id-trailing-hyphen",
+        put("sites[1].id", "north-"),
+        "sites[1].id: must be a slug: 2-23 lowercase letters, digits or single hyphens, starting "
+        "with a letter and not ending with a hyphen (got 'north-')",
+    ),
+    (
+        "site-id-double-hyphen",
+        put("sites[1].id", "north--a"),
+        "sites[1].id: must be a slug: 2-23 lowercase letters, digits or single hyphens, starting "
+        "with a letter and not ending with a hyphen (got 'north--a')",
     ),
     (
         "unknown-cloud",

@@ -145,8 +145,7 @@ def test_hub_block_reserves_room_for_subnets_not_yet_planned() -> None:
     [
         (1, 100, 500, ("hipaa",), {"clinic"}, "none"),
         (1, 101, 500, ("hipaa",), {"clinic"}, "standard"),
-        (2, 50, 250, ("hipaa",), {"clinic"}, "basic"),
-        (2, 50, 251, ("hipaa",), {"clinic"}, "standard"),
+        (2, 50, 250, ("hipaa",), {"clinic"}, "standard"),
         (1, 10, 100, ("hipaa", "hitrust"), {"clinic"}, "premium"),
         (1, 10, 100, ("hipaa",), {"hospital"}, "premium"),
     ],

@@ -11,16 +11,15 @@ from generator.sizing import vpn
 @pytest.mark.parametrize(
     ("sites", "mbps", "sku"),
     [
-        (1, 100, "VpnGw1"),
-        (30, 650, "VpnGw1"),  # 30 tunnels at 650 Mbps
-        (30, 651, "VpnGw2"),
-        (30, 1000, "VpnGw2"),
-        (30, 1001, "VpnGw3"),
-        (30, 1251, "VpnGw4"),
-        (31, 100, "VpnGw4"),  # more than 30 tunnels
-        (100, 10000, "VpnGw5"),
-        (100, 10001, "VirtualWan"),
-        (101, 100, "VirtualWan"),  # more than 100 sites needs Virtual WAN
+        (1, 100, "VpnGw1AZ"),
+        (30, 650, "VpnGw1AZ"),  # 30 tunnels at 650 Mbps
+        (30, 651, "VpnGw2AZ"),
+        (30, 1000, "VpnGw2AZ"),
+        (30, 1001, "VpnGw3AZ"),
+        (30, 1251, "VpnGw4AZ"),
+        (31, 100, "VpnGw4AZ"),  # more than 30 tunnels
+        (100, 10000, "VpnGw5AZ"),
+        (100, 10001, "VpnGw5AZ"),  # shared at peak, see below
     ],
 )
 def test_azure_gateway_sku_from_tunnels_and_bandwidth(sites: int, mbps: int, sku: str) -> None:
@@ -30,14 +29,18 @@ def test_azure_gateway_sku_from_tunnels_and_bandwidth(sites: int, mbps: int, sku
     assert sized.decision.rule == "VPN-SKU-01"
 
 
-def test_azure_gateway_beyond_every_sku_is_a_clear_error() -> None:
-    with pytest.raises(PlanError, match="split the practice"):
-        vpn.gateway_sku("azure", 1001, 1001, 100)
+@pytest.mark.parametrize("sites", [101, 1001])
+def test_azure_gateway_beyond_100_tunnels_is_a_clear_error(sites: int) -> None:
+    with pytest.raises(
+        PlanError,
+        match="Virtual WAN beyond that, which clinicgen does not generate: split the practice",
+    ):
+        vpn.gateway_sku("azure", sites, sites, 100)
 
 
 def test_bandwidth_beyond_the_largest_sku_is_shared_not_an_error() -> None:
     sized = vpn.gateway_sku("azure", 10, 10, 50_000)
-    assert sized.value.sku == "VirtualWan"
+    assert sized.value.sku == "VpnGw5AZ"
     assert "share" in sized.decision.reason
 
 
