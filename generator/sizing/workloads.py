@@ -137,7 +137,10 @@ def hosted_ehr(setting: str, staff: int, cloud: str) -> Sized[HostedEhr | None]:
             chosen = size
             break
     count = max(int(rule["min_servers"]), math.ceil(users / chosen["users_per_server"]))
-    disk = max(int(rule["min_data_disk_gb"]), users * int(rule["data_disk_gb_per_user"]))
+    needed = max(int(rule["min_data_disk_gb"]), users * int(rule["data_disk_gb_per_user"]))
+    # Managed disks are priced in power-of-two tiers (Azure P10 128 GB, P15 256, P20 512, ...):
+    # rounding up costs nothing extra and keeps the disk still while staff numbers drift.
+    disk = 2 ** math.ceil(math.log2(needed))
     plan = HostedEhr(
         concurrent_users=users,
         vm_count=count,
@@ -150,7 +153,7 @@ def hosted_ehr(setting: str, staff: int, cloud: str) -> Sized[HostedEhr | None]:
         f"{staff} staff x {rule['concurrency']:g} concurrency = {users} users; "
         f"{chosen['users_per_server']} per {chosen[cloud]} ({chosen['vcpus']} vCPU, "
         f"{chosen['memory_gb']} GB) -> {count} servers (min {rule['min_servers']}); "
-        f"data disk {disk} GB"
+        f"data disk {users} x {rule['data_disk_gb_per_user']} GB = {needed} GB -> {disk} GB tier"
     )
     return Sized(plan, Decision("WL-EHR-01", "workloads.ehr", f"{count} x {chosen[cloud]}", reason))
 

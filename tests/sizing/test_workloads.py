@@ -21,7 +21,10 @@ def test_hosted_ehr_servers(staff: int, users: int, servers: int, machine: str) 
     ehr = workloads.hosted_ehr("hosted", staff, "azure").value
     assert ehr is not None
     assert (ehr.concurrent_users, ehr.vm_count, ehr.machine_type) == (users, servers, machine)
-    assert ehr.data_disk_gb == max(128, users * 2)
+    needed = max(128, users * 2)
+    # The next power-of-two disk tier: holds what is needed, less than twice it.
+    assert needed <= ehr.data_disk_gb < 2 * needed
+    assert ehr.data_disk_gb & (ehr.data_disk_gb - 1) == 0
 
 
 def test_saas_ehr_has_no_servers() -> None:
