@@ -33,7 +33,7 @@ from generator.profile import load_profile
 from generator.profile.loader import parse_document
 from generator.sizing import build_plan
 from generator.stack_config import KIND_KEY, PLAN_KEY, PROJECT, stack_config
-from tests.conftest import EXAMPLES, ROOT
+from tests.paths import EXAMPLES, ROOT
 from tests.test_templating import hostile_text
 
 EXAMPLE_IDS = [path.stem for path in EXAMPLES]

@@ -14,7 +14,7 @@ import pytest
 
 from generator.generate import generate_stacks
 from generator.profile import load_profile
-from tests.conftest import EXAMPLES, ROOT
+from tests.paths import EXAMPLES, ROOT
 
 GOLDEN = ROOT / "stacks"
 REGENERATE = 'for profile in examples/*.yaml; do clinicgen generate "$profile" --out stacks; done'

@@ -1,4 +1,4 @@
-"""`clinicgen plan`: formats, the ledger options, clean errors, speed, no Pulumi SDK loaded."""
+"""`clinicgen plan`: formats, the ledger options, clean errors, no Pulumi SDK loaded."""
 
 from __future__ import annotations
 
@@ -17,10 +17,8 @@ from generator.plan.codec import loads
 from generator.plan.model import Plan
 from generator.profile import load_profile
 from generator.sizing import build_plan
+from tests.paths import DATA, EXAMPLES
 
-ROOT = Path(__file__).resolve().parents[2]
-EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
-DATA = ROOT / "tests" / "data"
 FIFTY = DATA / "fifty-sites.yaml"
 Invoke = Callable[..., Result]
 

@@ -10,7 +10,7 @@ import pytest
 from generator.profile import load_profile
 from generator.profile.json_schema import profile_json_schema
 from generator.profile.loader import parse_document
-from tests.conftest import EXAMPLES, ROOT
+from tests.paths import EXAMPLES, ROOT
 
 
 def test_validate_examples_exits_zero(run_cli):

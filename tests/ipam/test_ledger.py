@@ -8,7 +8,6 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sizing.profiles import make_profile, make_site, profiles
 
 from generator.errors import LedgerError
 from generator.ipam import (
@@ -20,6 +19,7 @@ from generator.ipam import (
 )
 from generator.profile.model import Profile
 from generator.sizing import build_plan
+from tests.sizing.profiles import make_profile, make_site, profiles
 
 
 def _ledger_text() -> str:

@@ -14,7 +14,7 @@ from generator.errors import ProfileError
 from generator.profile import load_profile, profile_from_document
 from generator.profile.loader import parse_document
 from generator.profile.model import Profile
-from tests.conftest import EXAMPLES
+from tests.paths import EXAMPLES
 
 scalars = st.one_of(
     st.none(),

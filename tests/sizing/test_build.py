@@ -20,11 +20,10 @@ from generator.profile.model import Profile
 from generator.sizing import build_plan
 from generator.sizing.network import reserved_addresses, segment_growth
 from generator.sizing.sized import grown
-from sizing.profiles import make_profile, make_site, profiles, sites, with_sites
+from tests.paths import DATA, ROOT
+from tests.sizing.profiles import make_profile, make_site, profiles, sites, with_sites
 
-ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
-DATA = ROOT / "tests" / "data"
 PROPERTY = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 

@@ -17,9 +17,8 @@ from generator.plan.model import Plan
 from generator.profile import load_profile
 from generator.profile.model import PersonaGroup, Profile
 from generator.sizing import build_plan
-from sizing.profiles import profiles
-
-EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "examples").glob("*.yaml"))
+from tests.paths import EXAMPLES
+from tests.sizing.profiles import profiles
 
 # Azure region -> the Google Cloud region in the same metro area.
 REGIONS = {

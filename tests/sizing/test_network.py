@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from generator.sizing import network
 from generator.sizing.sized import grown
-from sizing.profiles import make_site
+from tests.sizing.profiles import make_site
 
 
 @pytest.mark.parametrize(

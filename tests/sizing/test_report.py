@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
@@ -11,8 +10,8 @@ from generator.plan.model import Plan
 from generator.profile import load_profile
 from generator.sizing import build_plan
 from generator.sizing.report import RULES_COLUMN, Table, plain_text, plan_tables
+from tests.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 PROFILES = sorted((ROOT / "examples").glob("*.yaml")) + sorted(
     p for p in (ROOT / "tests" / "data").glob("*.yaml") if p.stem != "tiny-pool"
 )
@@ -74,7 +73,7 @@ def test_rich_tables_print_profile_text_and_rule_ids_literally() -> None:
     from rich.console import Console
 
     from generator.sizing.report import rich_tables
-    from sizing.profiles import make_profile, make_site
+    from tests.sizing.profiles import make_profile, make_site
 
     profile = make_profile(make_site("main", name="[bold]Main[/bold]", workstations=5))
     tables = plan_tables(build_plan(profile)[0])

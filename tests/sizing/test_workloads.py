@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from generator.sizing import workloads
-from sizing.profiles import make_site
+from tests.sizing.profiles import make_site
 
 
 @pytest.mark.parametrize(
