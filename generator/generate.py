@@ -200,6 +200,7 @@ def render_handoff(plan: Plan, site: SitePlan) -> str:
         practice=practice,
         site=site,
         kind_title=load("practice")["site_kinds"][site.kind]["title"],
+        ike_groups=load("vpn")["ike_groups"],
         segment_titles={name: spec["title"] for name, spec in load("segments")["segments"].items()},
         cloud_title=CLOUD_TITLES[practice.cloud],
         core_stack=core_stack,

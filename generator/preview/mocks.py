@@ -8,11 +8,12 @@ references resolve to the outputs of the core stack run in the same preview.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Mapping
 from typing import Any
 
 import pulumi
+
+from generator import catalog
 
 SUBSCRIPTION_ID = "00000000-0000-4000-8000-000000000000"
 TENANT_ID = "11111111-1111-4111-8111-111111111111"
@@ -41,6 +42,12 @@ class PreviewMocks(pulumi.runtime.Mocks):
             return _gcp_state(args.typ, args.name, inputs)
         if args.typ.startswith("random:"):
             return f"{args.name}-id", {**inputs, "result": "<secret>"}
+        if args.typ.startswith("tls:"):
+            return f"{args.name}-id", {
+                **inputs,
+                "publicKeyOpenssh": f"ssh-ed25519 PREVIEW {args.name}",
+                "privateKeyOpenssh": "<secret>",
+            }
         return f"{args.name}-id", inputs
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:
@@ -59,18 +66,19 @@ class PreviewMocks(pulumi.runtime.Mocks):
 
 def _azure_state(type_token: str, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     _, module, kind = type_token.split(":")
-    namespace = "Microsoft." + module[:1].upper() + module[1:]
-    collection = kind[:1].lower() + kind[1:] + "s"
     physical = str(_first(inputs, *_azure_name_keys(kind)) or name)
-    if kind == "ResourceGroup":
-        arm_id = f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/{physical}"
-    else:
-        group = inputs.get("resourceGroupName", "rg")
-        arm_id = (
-            f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/{group}"
-            f"/providers/{namespace}/{collection}/{physical}"
-        )
+    arm_id = _arm_id(type_token, physical, inputs)
     state = {**inputs, "name": physical, "id": arm_id}
+    identity = inputs.get("identity")
+    if isinstance(identity, dict) and isinstance(identity.get("userAssignedIdentities"), list):
+        # ARM takes a list of identity ids and answers with a map of id -> principal.
+        state["identity"] = {
+            **identity,
+            "userAssignedIdentities": {
+                str(ref): {"principalId": _guid(str(ref), 3), "clientId": _guid(str(ref), 4)}
+                for ref in identity["userAssignedIdentities"]
+            },
+        }
     if kind == "UserAssignedIdentity":
         state |= {
             "principalId": _guid(physical, 3),
@@ -79,6 +87,8 @@ def _azure_state(type_token: str, name: str, inputs: dict[str, Any]) -> tuple[st
         }
     if kind == "PublicIPAddress":
         state |= {"ipAddress": "20.0.0.1"}
+    if module == "operationalinsights" and kind == "Workspace":
+        state |= {"customerId": _guid(physical, 5)}
     if kind == "Vault" and "properties" in inputs:
         state |= {
             "properties": {
@@ -89,23 +99,64 @@ def _azure_state(type_token: str, name: str, inputs: dict[str, Any]) -> tuple[st
     return arm_id, state
 
 
+def _arm_id(type_token: str, physical: str, inputs: Mapping[str, Any]) -> str:
+    """The ARM resource id: the catalog's template for child, extension and subscription-level
+    resources, else `/subscriptions/../resourceGroups/../providers/<namespace>/<kinds>/<name>`."""
+    _, module, kind = type_token.split(":")
+    ids = catalog.load("resource_types")["azure_ids"]
+    template = ids["templates"].get(type_token, ids["default"])
+    return _fill(
+        template,
+        inputs,
+        name=physical,
+        subscription=SUBSCRIPTION_ID,
+        namespace=ids["namespaces"].get(module, "Microsoft." + module[:1].upper() + module[1:]),
+        collection=kind[:1].lower() + kind[1:] + "s",
+    )
+
+
+def _fill(template: str, inputs: Mapping[str, Any], **known: str) -> str:
+    """`template` with {placeholders} from `known`, then the inputs; a missing one reads as
+    its own name, so an id is always well formed."""
+    values = {key: value for key, value in inputs.items() if isinstance(value, str | int)}
+    return template.format_map(_Placeholders({**values, **known}))
+
+
+class _Placeholders(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return key
+
+
 def _azure_name_keys(kind: str) -> tuple[str, ...]:
     # azure-native names a resource by a kind-specific input: virtualNetworkName, vaultName, ...
-    return (kind[:1].lower() + kind[1:] + "Name", "name", "resourceName")
+    # Some kinds name it otherwise: storage accountName, vmName, policyName, publicIpAddressName.
+    return (
+        kind[:1].lower() + kind[1:] + "Name",
+        "name",
+        "resourceName",
+        "accountName",
+        "vmName",
+        "policyName",
+        "publicIpAddressName",
+    )
 
 
 def _gcp_state(type_token: str, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    _, module, kind = type_token.split(":")
-    kind = kind.split("/")[-1]
-    project = inputs.get("project", "project")
+    _, path, kind = type_token.split(":")
+    module = path.split("/")[0]
+    project = str(inputs.get("project", "project"))
     physical = str(inputs.get("name") or inputs.get("accountId") or inputs.get("secretId") or name)
-    collection = re.sub(r"(?<!^)(?=[A-Z])", "_", kind).lower() + "s"
-    region = inputs.get("region") or inputs.get("location")
-    where = f"regions/{region}" if region else "global"
-    self_link = (
-        f"https://www.googleapis.com/{module}/v1/projects/{project}/{where}/{collection}/{physical}"
-    )
-    state = {**inputs, "name": physical, "selfLink": self_link, "id": self_link.split("/v1/")[1]}
+    ids = catalog.load("resource_types")["gcp_ids"]
+    collection = ids["compute_collections"].get(kind, kind[:1].lower() + kind[1:] + "s")
+    scope = _gcp_scope(module, inputs)
+    templates = {} if module == "compute" else ids["templates"]
+    template = templates.get(type_token, ids["default"])
+    known = {"name": physical, "project": project, "scope": scope, "collection": collection}
+    resource_id = _fill(template, inputs, **known)
+    links = ids["self_links"]
+    link = links.get(type_token) or links.get(module) or ids["self_link_default"]
+    self_link = _fill(link, inputs, **known, id=resource_id, module=module)
+    state = {**inputs, "name": physical, "selfLink": self_link, "id": resource_id}
     if kind == "Account":
         state |= {
             "email": f"{physical}@{project}.iam.gserviceaccount.com",
@@ -119,6 +170,17 @@ def _gcp_state(type_token: str, name: str, inputs: dict[str, Any]) -> tuple[str,
             ]
         }
     return str(state["id"]), state
+
+
+def _gcp_scope(module: str, inputs: Mapping[str, Any]) -> str:
+    """Where a resource lives in its id: Compute Engine's zones/regions/global, or another
+    service's locations."""
+    if module == "compute":
+        if inputs.get("zone"):
+            return f"zones/{inputs['zone']}"
+        return f"regions/{inputs['region']}" if inputs.get("region") else "global"
+    location = inputs.get("location") or inputs.get("region")
+    return f"locations/{location}" if location else "global"
 
 
 def _first(inputs: Mapping[str, Any], *keys: str) -> Any:

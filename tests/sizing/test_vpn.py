@@ -73,9 +73,10 @@ def test_bgp_sessions_use_the_first_two_hosts_of_each_slash_30() -> None:
     assert sized.decision.value == "AS65001"
 
 
-def test_ipsec_policy_is_ikev2_with_aes_gcm_and_pfs() -> None:
+def test_ipsec_policy_is_ikev2_with_aes_gcm_and_pfs_in_neutral_names() -> None:
     policy = vpn.ipsec_policy().value
     assert policy.ike_version == "IKEv2"
-    assert policy.ipsec_encryption.startswith("GCMAES")
-    assert policy.pfs_group not in ("None", "PFS1", "PFS2")
-    assert policy.dh_group not in ("None", "DHGroup1", "DHGroup2")
+    assert (policy.ike_encryption, policy.ipsec_encryption) == ("aes-256-gcm", "aes-256-gcm")
+    assert policy.ipsec_integrity == "aead"
+    # Elliptic-curve groups (CNSA); never the broken MODP groups 1, 2 or 5, never no PFS.
+    assert (policy.dh_group, policy.pfs_group) == ("ecp-384", "ecp-384")

@@ -1,0 +1,84 @@
+"""Monitoring: the practice's Log Analytics workspace, its retention, and the activity log."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pulumi
+from pulumi_azure_native import monitor, operationalinsights, resources
+
+from blueprints.azure import naming
+from blueprints.azure.platform import facts
+
+
+@dataclass(frozen=True)
+class MonitoringArgs:
+    practice_id: str
+    location: str
+    tags: Mapping[str, str]
+    log_retention_days: int  # interactive retention of every table
+    log_archive_days: int  # total retention (interactive + archive) of the audit tables
+
+
+class Monitoring(pulumi.ComponentResource):
+    """Log Analytics workspace every diagnostic setting sends to, sized from the plan."""
+
+    resource_group_name: pulumi.Output[str]
+    resource_group_id: pulumi.Output[str]
+    workspace_id: pulumi.Output[str]
+    workspace_customer_id: pulumi.Output[str]
+
+    def __init__(
+        self, name: str, args: MonitoringArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("clinicgen:azure:Monitoring", name, None, opts)
+        child_opts = pulumi.ResourceOptions(parent=self)
+        group = resources.ResourceGroup(
+            f"{name}-group",
+            resource_group_name=naming.resource_group(args.practice_id, "monitoring"),
+            location=args.location,
+            tags=dict(args.tags),
+            opts=child_opts,
+        )
+        workspace = operationalinsights.Workspace(
+            f"{name}-workspace",
+            workspace_name=naming.scoped(naming.LOG_WORKSPACE, "log", args.practice_id),
+            resource_group_name=group.name,
+            location=args.location,
+            sku=operationalinsights.WorkspaceSkuArgs(name="PerGB2018"),
+            retention_in_days=args.log_retention_days,
+            # Entra ID only, and readers see the logs of the resources they may read.
+            features=operationalinsights.WorkspaceFeaturesArgs(
+                disable_local_auth=True,
+                enable_log_access_using_only_resource_permissions=True,
+            ),
+            tags=dict(args.tags),
+            opts=pulumi.ResourceOptions.merge(child_opts, pulumi.ResourceOptions(protect=True)),
+        )
+        # HIPAA 164.316(b)(2): the audit trail outlives the interactive window, in archive.
+        for table in facts("log_analytics")["archive_tables"]:
+            operationalinsights.Table(
+                f"{name}-{table.lower()}",
+                table_name=table,
+                workspace_name=workspace.name,
+                resource_group_name=group.name,
+                retention_in_days=args.log_retention_days,
+                total_retention_in_days=args.log_archive_days,
+                opts=child_opts,
+            )
+        monitor.SubscriptionDiagnosticSetting(
+            f"{name}-activity-log",
+            name=naming.scoped(naming.DIAGNOSTIC_SETTING, "clinicgen", args.practice_id),
+            workspace_id=workspace.id,
+            logs=[
+                monitor.SubscriptionLogSettingsArgs(category=category, enabled=True)
+                for category in facts("activity_log_categories")["categories"]
+            ],
+            opts=child_opts,
+        )
+        self.resource_group_name = group.name
+        self.resource_group_id = group.id
+        self.workspace_id = workspace.id
+        self.workspace_customer_id = workspace.customer_id
+        self.register_outputs({"resource_group_name": group.name, "workspace_id": workspace.id})

@@ -1,0 +1,464 @@
+"""Core network: the hub VNet, its subnets and NSGs, private DNS, VPN gateway, firewall, Bastion."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pulumi
+from pulumi_azure_native import network, privatedns, resources
+
+from blueprints.azure import naming
+from blueprints.azure.diagnostics import send_to_workspace
+from blueprints.azure.platform import facts
+from blueprints.azure.security_rules import RuleSpec, add_rule
+from generator.catalog import load
+from generator.plan.model import CoreNetwork as CoreNetworkPlan
+from generator.plan.model import VpnGateway
+
+# Azure Firewall's frontend takes the first usable address of AzureFirewallSubnet (Azure keeps
+# .0-.3 of every subnet), so the route to it is known from the plan before the firewall exists.
+FIREWALL_HOST_INDEX = 4
+
+
+def azure_subnet_name(key: str) -> str:
+    """The Azure name of a hub subnet (GatewaySubnet and friends are names Azure requires)."""
+    return str(load("cloud_subnets")["azure"][key]["cloud_name"])
+
+
+@dataclass(frozen=True)
+class CoreNetworkArgs:
+    practice_id: str
+    location: str
+    tags: Mapping[str, str]
+    network: CoreNetworkPlan
+    vpn: VpnGateway | None
+    private_dns_zones: tuple[str, ...]
+    workspace_id: pulumi.Input[str]
+
+
+class CoreNetwork(pulumi.ComponentResource):
+    """The hub: every subnet the plan sizes, an NSG with a deny-all floor on each one Azure lets
+    carry an NSG, the hub's own allow rules, private DNS zones, and the gateways the plan asks
+    for (VPN gateway, Azure Firewall with egress routing, Bastion)."""
+
+    resource_group_name: pulumi.Output[str]
+    resource_group_id: pulumi.Output[str]
+    vnet_id: pulumi.Output[str]
+    subnet_ids: dict[str, pulumi.Output[str]]
+    nsg_names: dict[str, pulumi.Output[str]]
+    zone_ids: dict[str, pulumi.Output[str]]
+    vpn_gateway_id: pulumi.Output[str] | None
+    vpn_gateway_addresses: pulumi.Output[list[str]] | None
+
+    def __init__(
+        self, name: str, args: CoreNetworkArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("clinicgen:azure:CoreNetwork", name, None, opts)
+        child_opts = pulumi.ResourceOptions(parent=self)
+        self._name, self._args, self._child_opts = name, args, child_opts
+        pid, plan = args.practice_id, args.network
+        group = resources.ResourceGroup(
+            f"{name}-group",
+            resource_group_name=naming.resource_group(pid, "network"),
+            location=args.location,
+            tags=dict(args.tags),
+            opts=child_opts,
+        )
+        self.resource_group_name = group.name
+        self.resource_group_id = group.id
+        vnet = network.VirtualNetwork(
+            f"{name}-vnet",
+            virtual_network_name=naming.scoped(naming.NETWORK, "vnet", pid, "hub"),
+            resource_group_name=group.name,
+            location=args.location,
+            address_space=network.AddressSpaceArgs(address_prefixes=[plan.address_space]),
+            tags=dict(args.tags),
+            opts=child_opts,
+        )
+        self.vnet_id = vnet.id
+        send_to_workspace(
+            f"{name}-vnet-diagnostics", "virtual-network", vnet.id, args.workspace_id, child_opts
+        )
+        self._nsgs = self._security_groups()
+        self.nsg_names = {key: nsg.name for key, nsg in self._nsgs.items()}
+        route_table_id = self._egress_route_table() if self._has_firewall() else None
+        self.subnet_ids = self._subnets(vnet, route_table_id)
+        self._hub_rules()
+        self.zone_ids = self._private_dns(vnet)
+        self.vpn_gateway_id, self.vpn_gateway_addresses = self._vpn_gateway()
+        if self._has_firewall():
+            self._firewall()
+        if plan.bastion:
+            self._bastion()
+        self.register_outputs(
+            {
+                "resource_group_name": group.name,
+                "vnet_id": vnet.id,
+                "subnet_ids": self.subnet_ids,
+                "nsg_names": self.nsg_names,
+                "vpn_gateway_id": self.vpn_gateway_id,
+            }
+        )
+
+    def _has_firewall(self) -> bool:
+        return self._args.network.firewall_tier != "none"
+
+    def _cidr(self, key: str) -> str:
+        return self._args.network.subnet(key).cidr
+
+    def _present(self, keys: str | list[str]) -> list[str]:
+        """The plan's subnets among `keys`, in plan order."""
+        wanted = [keys] if isinstance(keys, str) else keys
+        return [s.name for s in self._args.network.subnets if s.name in wanted]
+
+    def _security_groups(self) -> dict[str, network.NetworkSecurityGroup]:
+        name, args = self._name, self._args
+        without_nsg = facts("subnets_without_nsg")["keys"]
+        groups: dict[str, network.NetworkSecurityGroup] = {}
+        for subnet in args.network.subnets:
+            if subnet.name in without_nsg:
+                continue
+            nsg = network.NetworkSecurityGroup(
+                f"{name}-nsg-{subnet.name}",
+                network_security_group_name=naming.scoped(
+                    naming.NETWORK, "nsg", args.practice_id, subnet.name
+                ),
+                resource_group_name=self.resource_group_name,
+                location=args.location,
+                tags=dict(args.tags),
+                opts=self._child_opts,
+            )
+            groups[subnet.name] = nsg
+            send_to_workspace(
+                f"{name}-nsg-{subnet.name}-diagnostics",
+                "network-security-group",
+                nsg.id,
+                args.workspace_id,
+                self._child_opts,
+            )
+            # Under every allow, above Azure's defaults: AllowVnetInBound (65000) would admit
+            # every site over the VPN; this floor admits only what a rule names.
+            add_rule(
+                f"{name}-nsg-{subnet.name}-deny-all",
+                nsg.name,
+                self.resource_group_name,
+                RuleSpec(
+                    rule_name="deny-all-inbound",
+                    priority=facts("nsg_priorities")["deny_all"],
+                    direction="Inbound",
+                    sources=["*"],
+                    destinations=["*"],
+                    protocol="any",
+                    access="Deny",
+                    description="default deny: only flows a rule names are admitted",
+                ),
+                self._child_opts,
+            )
+        return groups
+
+    def _egress_route_table(self) -> pulumi.Output[str]:
+        name, args = self._name, self._args
+        firewall_ip = ipaddress.ip_network(self._cidr("firewall"))[FIREWALL_HOST_INDEX]
+        table = network.RouteTable(
+            f"{name}-egress-routes",
+            route_table_name=naming.scoped(naming.NETWORK, "rt", args.practice_id, "egress"),
+            resource_group_name=self.resource_group_name,
+            location=args.location,
+            # Site routes learned from the VPN gateway still apply; only the default route moves.
+            disable_bgp_route_propagation=False,
+            routes=[
+                network.RouteArgs(
+                    name="internet-via-firewall",
+                    address_prefix="0.0.0.0/0",
+                    next_hop_type="VirtualAppliance",
+                    next_hop_ip_address=str(firewall_ip),
+                )
+            ],
+            tags=dict(args.tags),
+            opts=self._child_opts,
+        )
+        return table.id
+
+    def _subnets(
+        self, vnet: network.VirtualNetwork, route_table_id: pulumi.Output[str] | None
+    ) -> dict[str, pulumi.Output[str]]:
+        name, args = self._name, self._args
+        roles = facts("subnet_roles")
+        ids: dict[str, pulumi.Output[str]] = {}
+        previous: network.Subnet | None = None
+        for plan_subnet in args.network.subnets:
+            role = roles.get(plan_subnet.name, {})
+            nsg = self._nsgs.get(plan_subnet.name)
+            subnet = network.Subnet(
+                f"{name}-subnet-{plan_subnet.name}",
+                subnet_name=azure_subnet_name(plan_subnet.name),
+                virtual_network_name=vnet.name,
+                resource_group_name=self.resource_group_name,
+                address_prefix=plan_subnet.cidr,
+                network_security_group=network.NetworkSecurityGroupArgs(id=nsg.id)
+                if nsg is not None
+                else None,
+                route_table=network.RouteTableArgs(id=route_table_id)
+                if route_table_id is not None and role.get("egress_via_firewall")
+                else None,
+                delegations=[
+                    network.DelegationArgs(name="delegation", service_name=role["delegation"])
+                ]
+                if "delegation" in role
+                else None,
+                private_endpoint_network_policies="Enabled"
+                if role.get("private_endpoints")
+                else None,
+                # Workloads reach the internet only through an explicit path (the firewall).
+                default_outbound_access=False if role else None,
+                # Azure serialises changes to one VNet's subnets; parallel updates fail.
+                opts=pulumi.ResourceOptions.merge(
+                    self._child_opts,
+                    pulumi.ResourceOptions(depends_on=[previous] if previous else None),
+                ),
+            )
+            ids[plan_subnet.name] = subnet.id
+            previous = subnet
+        return ids
+
+    def _hub_rules(self) -> None:
+        name = self._name
+        for rule in facts("hub_rules"):
+            sources = self._present(rule["from"])
+            if not sources:
+                continue
+            for target in self._present(rule["to"]):
+                add_rule(
+                    f"{name}-nsg-{target}-{rule['id']}",
+                    self.nsg_names[target],
+                    self.resource_group_name,
+                    RuleSpec(
+                        rule_name=rule["id"],
+                        priority=rule["priority"],
+                        direction="Inbound",
+                        sources=[self._cidr(source) for source in sources],
+                        destinations=[self._cidr(target)],
+                        ports=rule["ports"],
+                    ),
+                    self._child_opts,
+                )
+        if "bastion" in self.nsg_names:
+            for required in facts("bastion_rules")["rules"]:
+                add_rule(
+                    f"{name}-nsg-bastion-{required['name']}",
+                    self.nsg_names["bastion"],
+                    self.resource_group_name,
+                    RuleSpec(
+                        rule_name=required["name"],
+                        priority=required["priority"],
+                        direction=required["direction"],
+                        sources=[required["source"]],
+                        destinations=[required["destination"]],
+                        ports=required["ports"],
+                    ),
+                    self._child_opts,
+                )
+
+    def _private_dns(self, vnet: network.VirtualNetwork) -> dict[str, pulumi.Output[str]]:
+        name, args = self._name, self._args
+        ids: dict[str, pulumi.Output[str]] = {}
+        for zone_name in args.private_dns_zones:
+            role = zone_name.removeprefix("privatelink.").split(".")[0]
+            zone = privatedns.PrivateZone(
+                f"{name}-dns-{role}",
+                private_zone_name=zone_name,
+                resource_group_name=self.resource_group_name,
+                location="global",
+                tags=dict(args.tags),
+                opts=self._child_opts,
+            )
+            privatedns.VirtualNetworkLink(
+                f"{name}-dns-{role}-link",
+                virtual_network_link_name=naming.scoped(naming.NETWORK, "link", "hub"),
+                private_zone_name=zone.name,
+                resource_group_name=self.resource_group_name,
+                location="global",
+                virtual_network=privatedns.SubResourceArgs(id=vnet.id),
+                registration_enabled=False,
+                tags=dict(args.tags),
+                opts=self._child_opts,
+            )
+            ids[zone_name] = zone.id
+        return ids
+
+    def _public_ip(self, role: str) -> network.PublicIPAddress:
+        args = self._args
+        return network.PublicIPAddress(
+            f"{self._name}-{role}-ip",
+            public_ip_address_name=naming.scoped(naming.NETWORK, "pip", args.practice_id, role),
+            resource_group_name=self.resource_group_name,
+            location=args.location,
+            sku=network.PublicIPAddressSkuArgs(name="Standard", tier="Regional"),
+            public_ip_allocation_method="Static",
+            tags=dict(args.tags),
+            opts=self._child_opts,
+        )
+
+    def _vpn_gateway(self) -> tuple[pulumi.Output[str] | None, pulumi.Output[list[str]] | None]:
+        name, args, vpn = self._name, self._args, self._args.vpn
+        if vpn is None:
+            return None, None
+        generations = facts("vpn_gateway")["generation"]
+        if vpn.sku not in generations:
+            raise ValueError(
+                f"the plan's VPN gateway SKU {vpn.sku!r} is not a VNet gateway SKU "
+                f"({', '.join(generations)}); Virtual WAN hubs are not built by these blueprints"
+            )
+        address = self._public_ip("vpn")
+        gateway = network.VirtualNetworkGateway(
+            f"{name}-vpn-gateway",
+            virtual_network_gateway_name=naming.scoped(naming.NETWORK, "vgw", args.practice_id),
+            resource_group_name=self.resource_group_name,
+            location=args.location,
+            gateway_type="Vpn",
+            vpn_type="RouteBased",
+            sku=network.VirtualNetworkGatewaySkuArgs(name=vpn.sku, tier=vpn.sku),
+            vpn_gateway_generation=generations[vpn.sku],
+            active_active=False,
+            # Sites route statically through their local network gateway prefixes, so adding
+            # a site never touches the gateway (BGP peering addresses would live on it).
+            enable_bgp=False,
+            ip_configurations=[
+                network.VirtualNetworkGatewayIPConfigurationArgs(
+                    name="default",
+                    private_ip_allocation_method="Dynamic",
+                    public_ip_address=network.SubResourceArgs(id=address.id),
+                    subnet=network.SubResourceArgs(id=self.subnet_ids["gateway"]),
+                )
+            ],
+            tags=dict(args.tags),
+            opts=self._child_opts,
+        )
+        send_to_workspace(
+            f"{name}-vpn-gateway-diagnostics",
+            "vpn-gateway",
+            gateway.id,
+            args.workspace_id,
+            self._child_opts,
+        )
+        # The installer points the site's VPN device at these addresses.
+        return gateway.id, address.ip_address.apply(lambda ip: [ip] if ip else [])
+
+    def _firewall(self) -> None:
+        name, args = self._name, self._args
+        platform = facts("firewall")
+        tier = args.network.firewall_tier
+        if tier not in platform["tiers"]:
+            raise ValueError(
+                f"the plan's firewall tier {tier!r} is not built by these blueprints "
+                "(standard or premium, or none for NSGs alone)"
+            )
+        sku_tier = platform["tiers"][tier]
+        policy = network.FirewallPolicy(
+            f"{name}-firewall-policy",
+            firewall_policy_name=naming.scoped(naming.NETWORK, "afwp", args.practice_id),
+            resource_group_name=self.resource_group_name,
+            location=args.location,
+            sku=network.FirewallPolicySkuArgs(tier=sku_tier),
+            threat_intel_mode=platform["threat_intel_mode"],
+            intrusion_detection=network.FirewallPolicyIntrusionDetectionArgs(
+                mode=platform["idps_mode_premium"]
+            )
+            if tier == "premium"
+            else None,
+            tags=dict(args.tags),
+            opts=self._child_opts,
+        )
+        roles = facts("subnet_roles")
+        egress_sources = [
+            subnet.cidr
+            for subnet in args.network.subnets
+            if roles.get(subnet.name, {}).get("egress_via_firewall")
+        ]
+        network.FirewallPolicyRuleCollectionGroup(
+            f"{name}-firewall-egress",
+            rule_collection_group_name="egress",
+            firewall_policy_name=policy.name,
+            resource_group_name=self.resource_group_name,
+            priority=platform["egress_priority"],
+            rule_collections=[
+                network.FirewallPolicyFilterRuleCollectionArgs(
+                    rule_collection_type="FirewallPolicyFilterRuleCollection",
+                    name="os-updates",
+                    priority=platform["egress_priority"],
+                    action=network.FirewallPolicyFilterRuleCollectionActionArgs(type="Allow"),
+                    rules=[
+                        network.ApplicationRuleArgs(
+                            rule_type="ApplicationRule",
+                            name="os-updates",
+                            source_addresses=egress_sources,
+                            target_fqdns=platform["egress_fqdns"],
+                            protocols=[
+                                network.FirewallPolicyRuleApplicationProtocolArgs(
+                                    protocol_type="Https", port=443
+                                ),
+                                network.FirewallPolicyRuleApplicationProtocolArgs(
+                                    protocol_type="Http", port=80
+                                ),
+                            ],
+                        )
+                    ],
+                )
+            ],
+            opts=self._child_opts,
+        )
+        address = self._public_ip("firewall")
+        firewall = network.AzureFirewall(
+            f"{name}-firewall",
+            azure_firewall_name=naming.scoped(naming.NETWORK, "afw", args.practice_id),
+            resource_group_name=self.resource_group_name,
+            location=args.location,
+            sku=network.AzureFirewallSkuArgs(name="AZFW_VNet", tier=sku_tier),
+            firewall_policy=network.SubResourceArgs(id=policy.id),
+            ip_configurations=[
+                network.AzureFirewallIPConfigurationArgs(
+                    name="default",
+                    subnet=network.SubResourceArgs(id=self.subnet_ids["firewall"]),
+                    public_ip_address=network.SubResourceArgs(id=address.id),
+                )
+            ],
+            tags=dict(args.tags),
+            opts=self._child_opts,
+        )
+        send_to_workspace(
+            f"{name}-firewall-diagnostics",
+            "firewall",
+            firewall.id,
+            args.workspace_id,
+            self._child_opts,
+        )
+
+    def _bastion(self) -> None:
+        name, args = self._name, self._args
+        address = self._public_ip("bastion")
+        bastion = network.BastionHost(
+            f"{name}-bastion",
+            bastion_host_name=naming.scoped(naming.NETWORK, "bas", args.practice_id),
+            resource_group_name=self.resource_group_name,
+            location=args.location,
+            sku=network.SkuArgs(name=facts("bastion")["sku"]),
+            enable_shareable_link=False,
+            ip_configurations=[
+                network.BastionHostIPConfigurationArgs(
+                    name="default",
+                    subnet=network.SubResourceArgs(id=self.subnet_ids["bastion"]),
+                    public_ip_address=network.SubResourceArgs(id=address.id),
+                )
+            ],
+            tags=dict(args.tags),
+            opts=self._child_opts,
+        )
+        send_to_workspace(
+            f"{name}-bastion-diagnostics",
+            "bastion",
+            bastion.id,
+            args.workspace_id,
+            self._child_opts,
+        )

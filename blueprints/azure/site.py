@@ -1,0 +1,173 @@
+"""Site connectivity and rules: one site's VPN peer and connection, and the NSG rules for its
+flows, all in the site's own stack so adding a site changes nothing anywhere else."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import partial
+
+import pulumi
+import pulumi_random as random
+from pulumi_azure_native import keyvault, network
+
+from blueprints.azure import naming
+from blueprints.azure.platform import facts
+from blueprints.azure.security_rules import RuleSpec, add_rule
+from generator.plan.model import Flow, IpsecPolicy, SitePlan, SiteVpn
+from generator.stack_config import vpn_psk_secret_name
+
+
+@dataclass(frozen=True)
+class SiteConnectivityArgs:
+    practice_id: str
+    location: str
+    tags: Mapping[str, str]
+    site: SitePlan
+    ipsec: IpsecPolicy
+    flows: tuple[Flow, ...]
+    # read from the core stack
+    network_resource_group: pulumi.Input[str]
+    vpn_gateway_id: pulumi.Input[str] | None
+    nsg_names: pulumi.Output[Mapping[str, str]]
+    key_vault_name: pulumi.Input[str]
+    key_vault_resource_group: pulumi.Input[str]
+
+
+def flow_rule(site_id: str, flow: Flow) -> tuple[str, RuleSpec]:
+    """The hub subnet whose NSG carries `flow`, and the rule: inbound at the cloud subnet for
+    site-to-cloud flows, outbound at it for cloud-to-site ones."""
+    inbound = flow.direction == "site-to-cloud"
+    return (flow.destination if inbound else flow.source), RuleSpec(
+        rule_name=f"{site_id}-{flow.id}",
+        priority=flow.priority,
+        direction="Inbound" if inbound else "Outbound",
+        sources=flow.source_cidrs,
+        destinations=flow.destination_cidrs,
+        ports=flow.ports,
+        protocol=flow.protocol,
+        description=flow.reason,
+    )
+
+
+def _nsg_name(names: Mapping[str, str], subnet: str) -> str:
+    if subnet not in names:
+        raise ValueError(
+            f"a flow targets hub subnet {subnet!r}, which has no NSG in the core stack"
+        )
+    return names[subnet]
+
+
+class SiteConnectivity(pulumi.ComponentResource):
+    """The site's local network gateway (every segment but guest, plus its on-prem ranges), an
+    IKEv2 connection with the plan's IPsec policy and a generated pre-shared key kept in Key
+    Vault, and one NSG rule per allowed flow at the plan's priority."""
+
+    def __init__(
+        self, name: str, args: SiteConnectivityArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("clinicgen:azure:SiteConnectivity", name, None, opts)
+        child_opts = pulumi.ResourceOptions(parent=self)
+        site = args.site
+        connection_id: pulumi.Output[str] | None = None
+        if site.vpn is not None:
+            if args.vpn_gateway_id is None:
+                raise ValueError(f"site {site.id} has a VPN peer but the core has no VPN gateway")
+            connection_id = self._vpn(name, args, site.vpn, args.vpn_gateway_id, child_opts)
+        for flow in args.flows:
+            subnet, spec = flow_rule(site.id, flow)
+            add_rule(
+                f"{name}-{flow.id}",
+                args.nsg_names.apply(partial(_nsg_name, subnet=subnet)),
+                args.network_resource_group,
+                spec,
+                child_opts,
+            )
+        self.register_outputs({"connection_id": connection_id})
+
+    @staticmethod
+    def _vpn(
+        name: str,
+        args: SiteConnectivityArgs,
+        vpn: SiteVpn,
+        gateway_id: pulumi.Input[str],
+        child_opts: pulumi.ResourceOptions,
+    ) -> pulumi.Output[str]:
+        site, platform, ipsec = args.site, facts("vpn_connection"), args.ipsec
+        local_gateway = network.LocalNetworkGateway(
+            f"{name}-local-gateway",
+            local_network_gateway_name=naming.scoped(
+                naming.NETWORK, "lgw", args.practice_id, site.id
+            ),
+            resource_group_name=args.network_resource_group,
+            location=args.location,
+            gateway_ip_address=vpn.peer_ip,
+            # Guest segments are not in local_prefixes: guest traffic never enters the tunnel.
+            local_network_address_space=network.AddressSpaceArgs(
+                address_prefixes=list(vpn.local_prefixes)
+            ),
+            tags=dict(args.tags),
+            opts=child_opts,
+        )
+        # Made in the program and kept in state as a secret: never in config or a stack file.
+        psk = random.RandomPassword(
+            f"{name}-psk", length=platform["psk_length"], special=False, opts=child_opts
+        )
+        # Secret in this program whatever the engine does with the provider's secret outputs.
+        shared_key: pulumi.Output[str] = pulumi.Output.secret(psk.result)
+        keyvault.Secret(
+            f"{name}-psk-secret",
+            # The handoff sheet tells the installer this exact name.
+            secret_name=naming.KEY_VAULT_SECRET.check(vpn_psk_secret_name(site.id)),
+            vault_name=args.key_vault_name,
+            resource_group_name=args.key_vault_resource_group,
+            properties=keyvault.SecretPropertiesArgs(value=shared_key, content_type="text/plain"),
+            opts=child_opts,
+        )
+        connection = network.VirtualNetworkGatewayConnection(
+            f"{name}-connection",
+            virtual_network_gateway_connection_name=naming.scoped(
+                naming.NETWORK, "cn", args.practice_id, site.id
+            ),
+            resource_group_name=args.network_resource_group,
+            location=args.location,
+            connection_type="IPsec",
+            connection_protocol=ipsec.ike_version,
+            virtual_network_gateway1=network.VirtualNetworkGatewayArgs(id=gateway_id),
+            local_network_gateway2=network.LocalNetworkGatewayArgs(id=local_gateway.id),
+            shared_key=shared_key,
+            ipsec_policies=[azure_ipsec_policy(ipsec)],
+            use_policy_based_traffic_selectors=False,
+            enable_bgp=False,
+            dpd_timeout_seconds=platform["dpd_timeout_seconds"],
+            tags=dict(args.tags),
+            opts=pulumi.ResourceOptions.merge(
+                child_opts, pulumi.ResourceOptions(additional_secret_outputs=["sharedKey"])
+            ),
+        )
+        return connection.id
+
+
+def azure_ipsec_policy(ipsec: IpsecPolicy) -> network.IpsecPolicyArgs:
+    """The plan's cloud-neutral IPsec policy in Azure's IpsecPolicy enums."""
+    names = facts("ipsec_names")
+
+    def name(table: str, value: str) -> str:
+        if value not in names[table]:
+            raise ValueError(f"Azure VPN has no {table.replace('_', ' ')} {value!r}")
+        return str(names[table][value])
+
+    encryption = name("encryption", ipsec.ipsec_encryption)
+    return network.IpsecPolicyArgs(
+        ike_encryption=name("encryption", ipsec.ike_encryption),
+        ike_integrity=name("integrity", ipsec.ike_integrity),
+        dh_group=name("dh_group", ipsec.dh_group),
+        ipsec_encryption=encryption,
+        # Azure names AES-GCM's own integrity after the cipher.
+        ipsec_integrity=encryption
+        if ipsec.ipsec_integrity == "aead"
+        else name("integrity", ipsec.ipsec_integrity),
+        pfs_group=name("pfs_group", ipsec.pfs_group),
+        sa_life_time_seconds=ipsec.sa_lifetime_seconds,
+        sa_data_size_kilobytes=ipsec.sa_data_size_kb,
+    )
