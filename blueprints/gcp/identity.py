@@ -1,0 +1,116 @@
+"""Identity and keys: a service account per workload, Cloud KMS keys with rotation, and the
+Google service agents allowed to encrypt with each key."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+from pulumi import ResourceOptions
+from pulumi_gcp import kms, organizations, serviceaccount
+
+from blueprints.gcp import naming
+from generator.catalog import load
+
+SECONDS_PER_DAY = 86400
+
+
+@dataclass(frozen=True)
+class KeySpec:
+    """One customer-managed key: what it protects, where it lives, which service agents use it
+    (catalog `kms.service_agents` keys)."""
+
+    purpose: str
+    location: str
+    agents: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class IdentityArgs:
+    practice_id: str
+    project: str
+    labels: dict[str, str]
+    workloads: tuple[str, ...]  # one service account each
+    keys: tuple[KeySpec, ...]
+
+
+class Identity(pulumi.ComponentResource):
+    """Workload identities and the practice's encryption keys. Persona and workload role
+    bindings live in `AccessGrants`, created once the resources they scope to exist."""
+
+    service_accounts: dict[str, serviceaccount.Account]
+    keys: dict[str, kms.CryptoKey]
+    key_rings: dict[str, kms.KeyRing]
+    key_grants: dict[str, list[kms.CryptoKeyIAMMember]]
+    project_number: pulumi.Output[str]
+
+    def __init__(self, name: str, args: IdentityArgs, opts: ResourceOptions | None = None) -> None:
+        super().__init__("clinicgen:gcp:Identity", name, None, opts)
+        child_opts = ResourceOptions(parent=self)
+        stateful = ResourceOptions.merge(child_opts, ResourceOptions(protect=True))
+        kms_controls = load("gcp_controls")["kms"]
+        pid = args.practice_id
+
+        self.service_accounts = {
+            workload: serviceaccount.Account(
+                f"{name}-{workload}",
+                account_id=naming.fit(naming.SERVICE_ACCOUNT, pid, workload),
+                project=args.project,
+                display_name=f"clinicgen {workload} workload",
+                description=f"Runs the {workload} workload with only the roles its plan grants",
+                opts=child_opts,
+            )
+            for workload in args.workloads
+        }
+        self.project_number = organizations.get_project_output(
+            project_id=args.project, opts=pulumi.InvokeOutputOptions(parent=self)
+        ).number
+
+        # Key rings can never be deleted in Cloud KMS, hence protect as well as stable names.
+        self.key_rings = {
+            location: kms.KeyRing(
+                f"{name}-keyring-{location}",
+                name=naming.fit(naming.KMS, pid, "keys"),
+                project=args.project,
+                location=location,
+                opts=stateful,
+            )
+            for location in sorted({key.location for key in args.keys})
+        }
+        rotation = f"{kms_controls['rotation_period_days'] * SECONDS_PER_DAY}s"
+        self.keys = {}
+        self.key_grants = {}
+        for key in args.keys:
+            self.keys[key.purpose] = kms.CryptoKey(
+                f"{name}-key-{key.purpose}",
+                name=naming.fit(naming.KMS, key.purpose),
+                key_ring=self.key_rings[key.location].id,
+                purpose="ENCRYPT_DECRYPT",
+                rotation_period=rotation,
+                labels=args.labels,
+                opts=stateful,
+            )
+            self.key_grants[key.purpose] = [
+                kms.CryptoKeyIAMMember(
+                    f"{name}-key-{key.purpose}-{agent}",
+                    crypto_key_id=self.keys[key.purpose].id,
+                    role=kms_controls["encrypter_role"],
+                    member=self.agent_member(agent),
+                    opts=child_opts,
+                )
+                for agent in key.agents
+            ]
+
+        self.register_outputs(
+            {
+                "serviceAccounts": {w: a.email for w, a in self.service_accounts.items()},
+                "keys": {purpose: key.id for purpose, key in self.keys.items()},
+            }
+        )
+
+    def agent_member(self, agent: str) -> pulumi.Output[str]:
+        """The IAM member of a Google service agent (catalog `kms.service_agents` key)."""
+        template = load("gcp_controls")["kms"]["service_agents"][agent]
+        return self.project_number.apply(
+            lambda number: f"serviceAccount:{template.format(number=number)}"
+        )

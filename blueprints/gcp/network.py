@@ -1,0 +1,190 @@
+"""Core network: custom-mode VPC, subnets, Cloud Router and NAT, HA VPN, firewall posture."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+from pulumi import ResourceOptions
+from pulumi_gcp import compute, serviceaccount
+
+from blueprints.gcp import naming
+from blueprints.gcp.hardening import hardened_instance
+from blueprints.gcp.placement import zones
+from generator.catalog import load
+from generator.plan.model import CoreNetwork as CoreNetworkPlan
+from generator.plan.model import VpnGateway
+
+
+@dataclass(frozen=True)
+class CoreNetworkArgs:
+    practice_id: str
+    project: str
+    region: str
+    labels: dict[str, str]
+    core: CoreNetworkPlan
+    vpn: VpnGateway | None
+    flow_logs: bool
+
+
+class CoreNetwork(pulumi.ComponentResource):
+    """The practice's hub VPC: one subnet per planned cloud subnet, egress through Cloud NAT,
+    an HA VPN gateway for the sites, and a logged deny-by-default firewall posture."""
+
+    network: compute.Network
+    subnets: dict[str, compute.Subnetwork]
+    router: compute.Router
+    vpn_gateway: compute.HaVpnGateway | None
+    bastion: compute.Instance | None
+    bastion_zone: str
+
+    def __init__(
+        self, name: str, args: CoreNetworkArgs, opts: ResourceOptions | None = None
+    ) -> None:
+        super().__init__("clinicgen:gcp:CoreNetwork", name, None, opts)
+        child_opts = ResourceOptions(parent=self)
+        controls = load("gcp_controls")
+        pid = args.practice_id
+
+        self.network = compute.Network(
+            f"{name}-vpc",
+            name=naming.fit(naming.COMPUTE, pid, "vpc"),
+            project=args.project,
+            auto_create_subnetworks=False,
+            # Every subnet and the VPN gateway live in the practice's region.
+            routing_mode="REGIONAL",
+            description="clinicgen hub network",
+            opts=child_opts,
+        )
+        flow_logs = controls["flow_logs"]
+        self.subnets = {
+            subnet.name: compute.Subnetwork(
+                f"{name}-{subnet.name}",
+                name=naming.fit(naming.COMPUTE, pid, subnet.name),
+                project=args.project,
+                region=args.region,
+                network=self.network.id,
+                ip_cidr_range=subnet.cidr,
+                private_ip_google_access=True,
+                log_config=compute.SubnetworkLogConfigArgs(
+                    aggregation_interval=flow_logs["aggregation_interval"],
+                    flow_sampling=flow_logs["flow_sampling"],
+                    metadata=flow_logs["metadata"],
+                )
+                if args.flow_logs
+                else None,
+                description=subnet.purpose,
+                opts=child_opts,
+            )
+            for subnet in args.core.subnets
+        }
+        self.router = compute.Router(
+            f"{name}-router",
+            name=naming.fit(naming.COMPUTE, pid, "router"),
+            project=args.project,
+            region=args.region,
+            network=self.network.id,
+            bgp=compute.RouterBgpArgs(asn=args.vpn.cloud_asn, advertise_mode="DEFAULT")
+            if args.vpn
+            else None,
+            opts=child_opts,
+        )
+        compute.RouterNat(
+            f"{name}-nat",
+            name=naming.fit(naming.COMPUTE, pid, "nat"),
+            project=args.project,
+            region=args.region,
+            router=self.router.name,
+            nat_ip_allocate_option="AUTO_ONLY",
+            source_subnetwork_ip_ranges_to_nat="ALL_SUBNETWORKS_ALL_IP_RANGES",
+            log_config=compute.RouterNatLogConfigArgs(
+                enable=True, filter=controls["nat"]["log_filter"]
+            ),
+            opts=child_opts,
+        )
+        self.vpn_gateway = (
+            compute.HaVpnGateway(
+                f"{name}-vpn",
+                name=naming.fit(naming.COMPUTE, pid, "vpn"),
+                project=args.project,
+                region=args.region,
+                network=self.network.id,
+                labels=args.labels,
+                opts=child_opts,
+            )
+            if args.vpn
+            else None
+        )
+        for rule_id, rule in controls["firewall"]["rules"].items():
+            if rule.get("when") == "bastion" and not args.core.bastion:
+                continue
+            _posture_rule(f"{name}-{rule_id}", rule_id, rule, self.network, args, child_opts)
+        self.bastion = None
+        self.bastion_zone = zones(args.region)[0]
+        if args.core.bastion:
+            # Its own identity with no roles: the bastion only relays OS Login sessions, and
+            # never runs as the project's default service account.
+            identity = serviceaccount.Account(
+                f"{name}-bastion-identity",
+                account_id=naming.fit(naming.SERVICE_ACCOUNT, pid, "bastion"),
+                project=args.project,
+                display_name="clinicgen bastion",
+                description="Bastion host identity; holds no roles",
+                opts=child_opts,
+            )
+            self.bastion = hardened_instance(
+                f"{name}-bastion",
+                name=naming.fit(naming.COMPUTE, pid, "bastion"),
+                project=args.project,
+                zone=self.bastion_zone,
+                machine_type=controls["instances"]["bastion_machine_type"],
+                subnetwork=self.subnets["bastion"].id,
+                labels=args.labels,
+                service_account_email=identity.email,
+                disk_key=None,
+                opts=child_opts,
+            )
+
+        self.register_outputs(
+            {
+                "network": self.network.self_link,
+                "router": self.router.name,
+                "subnets": {key: subnet.self_link for key, subnet in self.subnets.items()},
+            }
+        )
+
+
+def _posture_rule(
+    resource_name: str,
+    rule_id: str,
+    rule: Mapping[str, Any],
+    network: compute.Network,
+    args: CoreNetworkArgs,
+    opts: ResourceOptions,
+) -> compute.Firewall:
+    """One rule of the catalog's firewall posture, logged like every rule clinicgen writes."""
+    ingress = rule["direction"] == "INGRESS"
+    # A rule bound to a subnet (IAP to the bastion) reaches that subnet and nothing else.
+    subnet = [args.core.subnet(rule["subnet"]).cidr] if "subnet" in rule else None
+    protocol = rule.get("protocol", "all")
+    ports = [str(port) for port in rule.get("ports", ())] or None
+    allow = rule["action"] == "allow"
+    return compute.Firewall(
+        resource_name,
+        name=naming.fit(naming.COMPUTE, args.practice_id, rule_id),
+        project=args.project,
+        network=network.self_link,
+        direction=rule["direction"],
+        priority=rule["priority"],
+        source_ranges=rule["ranges"] if ingress else None,
+        destination_ranges=subnet if ingress else rule["ranges"],
+        allows=[compute.FirewallAllowArgs(protocol=protocol, ports=ports)] if allow else None,
+        denies=None if allow else [compute.FirewallDenyArgs(protocol=protocol, ports=ports)],
+        log_config=compute.FirewallLogConfigArgs(
+            metadata=load("gcp_controls")["firewall"]["log_metadata"]
+        ),
+        description=rule["reason"],
+        opts=opts,
+    )

@@ -1,0 +1,306 @@
+"""The Google Cloud stacks: `deploy_core` and `deploy_site`, one component per concern.
+
+The concerns and their logical names match the Azure blueprints'; the core stack exports what
+site stacks read (`blueprints.gcp.outputs`), and a site stack reads it through a StackReference
+and adds only resources of its own.
+"""
+
+from __future__ import annotations
+
+import pulumi
+
+from blueprints.gcp import naming, outputs
+from blueprints.gcp.access import AccessGrants, AccessGrantsArgs, Scope
+from blueprints.gcp.app_servers import AppServers, AppServersArgs
+from blueprints.gcp.backup import Archive, Backup, BackupArgs, ZonalDisk
+from blueprints.gcp.compliance import Compliance, ComplianceArgs
+from blueprints.gcp.device_ingest import DeviceIngest, DeviceIngestArgs
+from blueprints.gcp.health_data import HealthData, HealthDataArgs
+from blueprints.gcp.identity import Identity, IdentityArgs, KeySpec
+from blueprints.gcp.monitoring import Monitoring, MonitoringArgs
+from blueprints.gcp.network import CoreNetwork, CoreNetworkArgs
+from blueprints.gcp.placement import archive_placement
+from blueprints.gcp.site import SiteConnectivity, SiteConnectivityArgs
+from blueprints.gcp.telehealth import Telehealth, TelehealthArgs
+from generator.catalog import load
+from generator.plan.model import CoreStackPlan, PracticeInfo, SiteStackPlan
+from generator.stack_config import vpn_psk_secret_name
+
+
+def deploy_core(plan: CoreStackPlan) -> None:
+    """Build the `<practice>-core` stack from its plan and export what site stacks read."""
+    practice, work = plan.practice, plan.workloads
+    pid, region, project = practice.id, practice.region, _project(practice)
+    labels = naming.labels(pid, practice.tags)
+    placement = archive_placement(region, practice.dr_region, plan.backup.rpo_hours)
+
+    Monitoring(
+        f"{pid}-monitoring",
+        MonitoringArgs(practice_id=pid, project=project, region=region, monitoring=plan.monitoring),
+    )
+    network = CoreNetwork(
+        f"{pid}-network",
+        CoreNetworkArgs(
+            practice_id=pid,
+            project=project,
+            region=region,
+            labels=labels,
+            core=plan.core,
+            vpn=plan.vpn,
+            flow_logs=plan.monitoring.flow_logs,
+        ),
+    )
+    identity = Identity(
+        f"{pid}-identity",
+        IdentityArgs(
+            practice_id=pid,
+            project=project,
+            labels=labels,
+            workloads=tuple(w.workload for w in plan.identity.workloads),
+            keys=_key_specs(plan, placement.key_location, placement.copy_region),
+        ),
+    )
+    accounts = {workload: account.email for workload, account in identity.service_accounts.items()}
+    health = None
+    if work.fhir or work.imaging:
+        health = HealthData(
+            f"{pid}-health",
+            HealthDataArgs(
+                practice_id=pid,
+                project=project,
+                region=region,
+                labels=labels,
+                fhir=work.fhir,
+                dicom=work.imaging is not None,
+                key=identity.keys["health-data"].id,
+                key_grants=identity.key_grants["health-data"],
+            ),
+        )
+    servers = None
+    if work.ehr:
+        servers = AppServers(
+            f"{pid}-ehr",
+            AppServersArgs(
+                practice_id=pid,
+                project=project,
+                region=region,
+                labels=labels,
+                ehr=work.ehr,
+                subnetwork=network.subnets["apps"].self_link,
+                service_account=accounts["ehr"],
+                disk_key=identity.keys["disks"].id,
+                key_grants=identity.key_grants["disks"],
+            ),
+        )
+    if work.telehealth:
+        Telehealth(
+            f"{pid}-telehealth",
+            TelehealthArgs(
+                practice_id=pid,
+                project=project,
+                region=region,
+                labels=labels,
+                telehealth=work.telehealth,
+                network=network.network.self_link,
+                subnetwork=network.subnets["telehealth"].self_link,
+                service_account=accounts["telehealth"],
+            ),
+        )
+    ingest = None
+    if work.ingest:
+        ingest = DeviceIngest(
+            f"{pid}-ingest",
+            DeviceIngestArgs(
+                practice_id=pid,
+                project=project,
+                region=region,
+                labels=labels,
+                ingest=work.ingest,
+                key=identity.keys["ingest"].id,
+                key_grants=identity.key_grants["ingest"],
+            ),
+        )
+    backup = Backup(
+        f"{pid}-backup",
+        BackupArgs(
+            practice_id=pid,
+            project=project,
+            region=region,
+            labels=labels,
+            suffix=naming.unique_suffix(pid, project),
+            backup=plan.backup,
+            placement=placement,
+            archives=_archives(plan),
+            archive_key=identity.keys["archive"].id,
+            copy_key=identity.keys["archive-copy"].id if placement.copy_region else None,
+            instances=servers.instances if servers else {},
+            disks=_disks(network, servers),
+            key_grants=[
+                grant
+                for key in ("archive", "archive-copy")
+                for grant in identity.key_grants.get(key, [])
+            ],
+            transfer_agent=identity.agent_member("transfer") if placement.copy_region else None,
+        ),
+    )
+    Compliance(
+        f"{pid}-compliance",
+        ComplianceArgs(project=project, constraints=plan.monitoring.policy_initiatives),
+    )
+    AccessGrants(
+        f"{pid}-access",
+        AccessGrantsArgs(
+            personas=plan.identity.personas,
+            workloads=plan.identity.workloads,
+            workload_members={w: a.member for w, a in identity.service_accounts.items()},
+            scopes=_scopes(project, identity, health, ingest, backup),
+        ),
+    )
+
+    pulumi.export(outputs.NETWORK, network.network.self_link)
+    pulumi.export(outputs.ROUTER, network.router.self_link)
+    pulumi.export(outputs.ROUTER_NAME, network.router.name)
+    if network.vpn_gateway is not None:
+        pulumi.export(outputs.VPN_GATEWAY, network.vpn_gateway.self_link)
+        pulumi.export(
+            outputs.VPN_GATEWAY_ADDRESSES,
+            network.vpn_gateway.vpn_interfaces.apply(
+                lambda interfaces: [interface.ip_address for interface in interfaces or []]
+            ),
+        )
+
+
+def deploy_site(plan: SiteStackPlan) -> None:
+    """Build one `<practice>-site-<site>` stack, reading the core stack's outputs."""
+    practice, site = plan.practice, plan.site
+    core = pulumi.StackReference(
+        f"{pulumi.get_organization()}/{pulumi.get_project()}/{plan.core_stack}"
+    )
+    SiteConnectivity(
+        f"{practice.id}-site-{site.id}",
+        SiteConnectivityArgs(
+            practice_id=practice.id,
+            site_id=site.id,
+            project=_project(practice),
+            region=practice.region,
+            labels=naming.labels(practice.id, practice.tags),
+            vpn=site.vpn,
+            ipsec=plan.ipsec,
+            flows=plan.flows,
+            secret_id=vpn_psk_secret_name(site.id),
+            network=core.require_output(outputs.NETWORK),
+            router=core.require_output(outputs.ROUTER),
+            router_name=core.require_output(outputs.ROUTER_NAME),
+            # Only a site with a VPN peer needs the gateway; the core has one whenever any does.
+            vpn_gateway=core.require_output(outputs.VPN_GATEWAY) if site.vpn else None,
+        ),
+    )
+
+
+def _disks(network: CoreNetwork, servers: AppServers | None) -> dict[str, ZonalDisk]:
+    """Every disk the snapshot schedule covers: the servers' disks and the bastion's."""
+    disks = dict(servers.disks) if servers else {}
+    if network.bastion is not None:
+        # A boot disk created with its instance takes the instance's name.
+        disks["bastion-boot"] = ZonalDisk(network.bastion.name, network.bastion_zone)
+    return disks
+
+
+def _project(practice: PracticeInfo) -> str:
+    if not practice.gcp_project:
+        raise ValueError(f"practice {practice.id} has no gcp_project; Google Cloud needs one")
+    return practice.gcp_project
+
+
+def _key_specs(
+    plan: CoreStackPlan, archive_location: str, copy_region: str | None
+) -> tuple[KeySpec, ...]:
+    """One key per kind of data, in the location of the data it protects."""
+    region = plan.practice.region
+    workloads = plan.workloads
+    # Storage Transfer reads the archive and writes its DR-region copy: it needs both keys.
+    archive_agents = ("storage", "transfer") if copy_region else ("storage",)
+    keys = [KeySpec("archive", archive_location, archive_agents)]
+    if copy_region:
+        keys.append(KeySpec("archive-copy", copy_region, archive_agents))
+    if workloads.fhir or workloads.imaging:
+        keys.append(KeySpec("health-data", region, ("healthcare",)))
+    if workloads.ehr:
+        keys.append(KeySpec("disks", region, ("compute",)))
+    if workloads.ingest:
+        keys.append(KeySpec("ingest", region, ("pubsub",)))
+    return tuple(keys)
+
+
+def _archives(plan: CoreStackPlan) -> tuple[Archive, ...]:
+    """The records archive always; the imaging archive when the practice images."""
+    ladder = tuple(
+        (step["storage_class"], step["age_days"])
+        for step in load("gcp_controls")["storage"]["lifecycle"]
+    )
+    archives = [Archive("records", plan.backup.record_retention_years, ladder)]
+    imaging = plan.workloads.imaging
+    if imaging:
+        archives.append(
+            Archive(
+                "imaging",
+                imaging.retention_years,
+                (("NEARLINE", imaging.hot_days), ("ARCHIVE", imaging.cool_days)),
+            )
+        )
+    return tuple(archives)
+
+
+def _scopes(
+    project: str,
+    identity: Identity,
+    health: HealthData | None,
+    ingest: DeviceIngest | None,
+    backup: Backup,
+) -> dict[str, Scope]:
+    """Each logical scope of the plan's grants, bound at the narrowest resource that exists."""
+    everywhere = Scope("project", {"project": project})
+    scopes = {
+        "network": everywhere,
+        "workloads": everywhere,
+        "monitoring": everywhere,
+        "backup": everywhere,
+        "key-vault": Scope(
+            "key-ring",
+            {f"keyring-{location}": ring.id for location, ring in identity.key_rings.items()},
+        ),
+        # Workload secrets, yes; the sites' VPN keys, never.
+        "key-vault:secretmanager": Scope(
+            "project",
+            {"project-secrets": project},
+            (
+                "secrets except VPN pre-shared keys",
+                identity.project_number.apply(
+                    lambda number: (
+                        f'!resource.name.startsWith("projects/{number}/secrets/'
+                        f'{vpn_psk_secret_name("")}")'
+                    )
+                ),
+            ),
+        ),
+    }
+    if health:
+        scopes["health-data"] = Scope("dataset", {"dataset": health.dataset.id})
+        if health.fhir_store:
+            scopes["health-data:healthcare.fhir"] = Scope(
+                "fhir-store", {"fhir-store": health.fhir_store.id}
+            )
+        if health.dicom_store:
+            scopes["health-data:healthcare.dicom"] = Scope(
+                "dicom-store", {"dicom-store": health.dicom_store.id}
+            )
+    if "imaging" in backup.buckets:
+        scopes["imaging-archive"] = Scope(
+            "bucket", {"imaging-archive": backup.buckets["imaging"].name}
+        )
+    if ingest:
+        scopes["ingest"] = Scope("topic", {"ingest-topic": ingest.topic.id})
+        scopes["ingest:pubsub.subscriber"] = Scope(
+            "subscription", {"ingest-subscription": ingest.subscription.id}
+        )
+    return scopes

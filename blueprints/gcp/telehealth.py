@@ -1,0 +1,74 @@
+"""Telehealth: a Cloud Run service scaled between the plan's minimum and maximum instances,
+running as its own service account and reaching private ranges through the VPC only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+from pulumi import ResourceOptions
+from pulumi_gcp import cloudrunv2
+
+from blueprints.gcp import naming
+from generator.catalog import load
+from generator.plan.model import TelehealthPlan
+
+
+@dataclass(frozen=True)
+class TelehealthArgs:
+    practice_id: str
+    project: str
+    region: str
+    labels: dict[str, str]
+    telehealth: TelehealthPlan
+    network: pulumi.Input[str]
+    subnetwork: pulumi.Input[str]  # the telehealth subnet (Direct VPC egress)
+    service_account: pulumi.Input[str]  # the telehealth workload's email
+
+
+class Telehealth(pulumi.ComponentResource):
+    """The telehealth web service, sized from peak concurrent sessions."""
+
+    service: cloudrunv2.Service
+
+    def __init__(
+        self, name: str, args: TelehealthArgs, opts: ResourceOptions | None = None
+    ) -> None:
+        super().__init__("clinicgen:gcp:Telehealth", name, None, opts)
+        child_opts = ResourceOptions(parent=self)
+        controls = load("gcp_controls")["telehealth"]
+        plan = args.telehealth
+
+        self.service = cloudrunv2.Service(
+            f"{name}-service",
+            name=naming.fit(naming.CLOUD_RUN, args.practice_id, "telehealth"),
+            project=args.project,
+            location=args.region,
+            ingress=controls["ingress"],
+            template=cloudrunv2.ServiceTemplateArgs(
+                service_account=args.service_account,
+                scaling=cloudrunv2.ServiceTemplateScalingArgs(
+                    min_instance_count=plan.min_instances, max_instance_count=plan.max_instances
+                ),
+                containers=[
+                    cloudrunv2.ServiceTemplateContainerArgs(
+                        image=controls["image"],
+                        resources=cloudrunv2.ServiceTemplateContainerResourcesArgs(
+                            limits={"cpu": str(plan.cpu), "memory": f"{plan.memory_gb}Gi"}
+                        ),
+                    )
+                ],
+                vpc_access=cloudrunv2.ServiceTemplateVpcAccessArgs(
+                    network_interfaces=[
+                        cloudrunv2.ServiceTemplateVpcAccessNetworkInterfaceArgs(
+                            network=args.network, subnetwork=args.subnetwork
+                        )
+                    ],
+                    egress=controls["vpc_egress"],
+                ),
+            ),
+            labels=args.labels,
+            opts=child_opts,
+        )
+
+        self.register_outputs({"uri": self.service.uri})

@@ -1,0 +1,168 @@
+"""Site stacks of every GCP practice: what each adds, that it reads the core stack's outputs
+through a StackReference, that its tunnels and rules equal the plan, and that its pre-shared
+key is generated in the program and never leaves Pulumi's secret handling."""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+from collections import Counter
+
+from blueprints.gcp import outputs
+from generator.catalog import load
+from generator.preview.runner import stack_config
+from generator.stack_config import vpn_psk_secret_name
+from tests.blueprints.gcp import gcp_runs as g
+from tests.blueprints.practice_runs import PASSWORD, PracticeRun, is_secret
+
+CIPHERS = load("gcp_controls")["vpn"]
+
+
+def test_site_inventory_matches_the_plan(practice: PracticeRun) -> None:
+    for site_plan in practice.site_plans:
+        run = practice.sites[site_plan.site.id]
+        vpn = site_plan.site.vpn
+        tunnels = len(vpn.bgp_sessions) if vpn else 0
+        counted = Counter(r.type for r in run.resources if r.custom)
+        assert counted == +Counter(
+            {
+                g.FIREWALL: len(site_plan.flows),
+                PASSWORD: 1 if vpn else 0,
+                g.SECRET: 1 if vpn else 0,
+                g.SECRET_VERSION: 1 if vpn else 0,
+                g.EXTERNAL_GATEWAY: 1 if vpn else 0,
+                g.TUNNEL: tunnels,
+                g.ROUTER_INTERFACE: tunnels,
+                g.ROUTER_PEER: tunnels,
+            }
+        )
+        assert tunnels in (0, 2)  # HA VPN: two tunnels per site for the 99.99% SLA
+
+
+def test_sites_read_the_core_through_a_stack_reference(practice: PracticeRun) -> None:
+    # The mocks resolve only `organization/clinicgen/<core stack>` to the core run's outputs:
+    # these values arriving proves the reference names the right stack.
+    core = practice.core.outputs
+    for site_plan in practice.site_plans:
+        run = practice.sites[site_plan.site.id]
+        for rule in run.of_type(g.FIREWALL):
+            assert rule.inputs["network"] == core[outputs.NETWORK]
+        for tunnel in run.of_type(g.TUNNEL):
+            assert tunnel.inputs["vpnGateway"] == core[outputs.VPN_GATEWAY]
+            assert tunnel.inputs["router"] == core[outputs.ROUTER]
+        for resource in run.of_type(g.ROUTER_INTERFACE) + run.of_type(g.ROUTER_PEER):
+            assert resource.inputs["router"] == core[outputs.ROUTER_NAME]
+
+
+def test_tunnels_and_bgp_sessions_equal_the_plan(practice: PracticeRun) -> None:
+    for site_plan in practice.site_plans:
+        vpn = site_plan.site.vpn
+        if vpn is None:
+            continue
+        run = practice.sites[site_plan.site.id]
+        (peer_gateway,) = run.of_type(g.EXTERNAL_GATEWAY)
+        assert peer_gateway.inputs["interfaces"] == [{"id": 0, "ipAddress": vpn.peer_ip}]
+        tunnels = sorted(run.of_type(g.TUNNEL), key=lambda t: t.inputs["vpnGatewayInterface"])
+        interfaces = {r.inputs["vpnTunnel"]: r.inputs for r in run.of_type(g.ROUTER_INTERFACE)}
+        peers = {r.inputs["interface"]: r.inputs for r in run.of_type(g.ROUTER_PEER)}
+        for session, tunnel in zip(vpn.bgp_sessions, tunnels, strict=True):
+            assert tunnel.inputs["vpnGatewayInterface"] == session.tunnel
+            assert tunnel.inputs["peerExternalGateway"] == peer_gateway.outputs["selfLink"]
+            interface = interfaces[tunnel.inputs["name"]]
+            assert interface["ipRange"] == f"{session.cloud_address}/{session.prefix_length}"
+            peer = peers[interface["name"]]
+            assert (peer["ipAddress"], peer["peerIpAddress"], peer["peerAsn"]) == (
+                session.cloud_address,
+                session.site_address,
+                vpn.site_asn,
+            )
+
+
+def test_tunnels_offer_only_the_plans_strong_ciphers(practice: PracticeRun) -> None:
+    for site_plan in practice.site_plans:
+        ipsec = site_plan.ipsec
+        for tunnel in practice.sites[site_plan.site.id].of_type(g.TUNNEL):
+            assert tunnel.inputs["ikeVersion"] == 2
+            suite = tunnel.inputs["cipherSuite"]
+            assert suite["phase1"]["encryptions"] == [CIPHERS["encryption"][ipsec.ike_encryption]]
+            assert suite["phase1"]["dhs"] == [CIPHERS["dh_group"][ipsec.dh_group]]
+            assert suite["phase2"]["encryptions"] == [CIPHERS["encryption"][ipsec.ipsec_encryption]]
+            assert suite["phase2"]["pfs"] == [CIPHERS["pfs_group"][ipsec.pfs_group]]
+
+
+def test_pre_shared_key_is_generated_and_only_ever_a_secret(practice: PracticeRun) -> None:
+    for site_plan in practice.site_plans:
+        run = practice.sites[site_plan.site.id]
+        if site_plan.site.vpn is None:
+            continue
+        (password,) = run.of_type(PASSWORD)
+        assert password.inputs["length"] >= 32
+        assert password.inputs["special"] is False
+        (secret,) = run.of_type(g.SECRET)
+        assert secret.inputs["secretId"] == vpn_psk_secret_name(site_plan.site.id)
+        assert secret.inputs["replication"]["userManaged"]["replicas"] == [
+            {"location": site_plan.practice.region}
+        ]
+        # The stored key and both tunnels' key are the generated password, sent as secrets.
+        generated = password.outputs["result"]
+        (version,) = run.of_type(g.SECRET_VERSION)
+        assert version.inputs["secret"] == secret.id
+        shared = [version.inputs["secretData"]]
+        shared += [tunnel.inputs["sharedSecret"] for tunnel in run.of_type(g.TUNNEL)]
+        for value in shared:
+            assert is_secret(value) and value["value"] == generated
+        # Nothing the stack file holds or the stack exports carries key material.
+        stored = json.dumps(stack_config("site", site_plan)) + json.dumps(run.outputs)
+        assert "sharedSecret" not in stored and "<secret>" not in stored
+
+
+def test_site_rules_are_standalone_with_the_ledgers_priorities(practice: PracticeRun) -> None:
+    priorities = []
+    for site_plan in practice.site_plans:
+        rules = {
+            r.name.removeprefix(f"{practice.plan.practice.id}-site-{site_plan.site.id}-"): r.inputs
+            for r in practice.sites[site_plan.site.id].of_type(g.FIREWALL)
+        }
+        assert set(rules) == {flow.id for flow in site_plan.flows}
+        for flow in site_plan.flows:
+            rule = rules[flow.id]
+            assert rule["priority"] == flow.priority
+            assert (
+                rule["direction"]
+                == {"site-to-cloud": "INGRESS", "cloud-to-site": "EGRESS"}[flow.direction]
+            )
+            assert rule["sourceRanges"] == list(flow.source_cidrs)
+            assert rule["destinationRanges"] == list(flow.destination_cidrs)
+            assert rule["allows"] == [
+                {"protocol": flow.protocol, "ports": [str(p) for p in flow.ports]}
+            ]
+            priorities.append(flow.priority)
+        base = site_plan.site.priority_base
+        assert all(base <= flow.priority for flow in site_plan.flows)
+    assert len(priorities) == len(set(priorities))  # no two sites share a priority
+
+
+def test_guest_wifi_never_reaches_the_cloud(practice: PracticeRun) -> None:
+    for site_plan in practice.site_plans:
+        guests = [
+            ipaddress.ip_network(s.cidr) for s in site_plan.site.segments if s.name == "guest"
+        ]
+        for rule in practice.sites[site_plan.site.id].of_type(g.FIREWALL):
+            for cidr in rule.inputs["sourceRanges"] + rule.inputs["destinationRanges"]:
+                assert not any(ipaddress.ip_network(cidr).overlaps(guest) for guest in guests)
+            assert "0.0.0.0/0" not in rule.inputs["sourceRanges"]
+
+
+def test_site_stacks_hold_only_their_own_resources(practice: PracticeRun) -> None:
+    core_names = {str(r.inputs["name"]) for r in practice.core.resources if r.inputs.get("name")}
+    seen: set[str] = set()
+    for site_id, run in practice.sites.items():
+        (component,) = [r for r in run.resources if not r.custom]
+        assert component.type == "clinicgen:gcp:SiteConnectivity"
+        for resource in run.resources:
+            if resource.custom:
+                assert resource.parent == component.urn
+                assert resource.name.startswith(f"{practice.plan.practice.id}-site-{site_id}-")
+        names = {str(r.inputs["name"]) for r in run.resources if r.inputs.get("name")}
+        assert not names & seen and not names & core_names
+        seen |= names
