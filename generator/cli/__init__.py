@@ -56,9 +56,12 @@ def cli() -> None:
 
 def _register() -> None:
     from generator.cli import (
+        check_cmd,
+        diff_cmd,
         generate_cmd,
         init_cmd,
         plan_cmd,
+        preview_cmd,
         schema_cmd,
         validate_cmd,
     )
@@ -69,6 +72,9 @@ def _register() -> None:
         plan_cmd,
         schema_cmd,
         generate_cmd,
+        preview_cmd,
+        diff_cmd,
+        check_cmd,
     ):
         cli.add_command(module.command)
 

@@ -1,0 +1,22 @@
+"""HIPAA-aligned compliance checks over the resource graph an offline preview records.
+
+`evaluate(resources, context, waivers)` runs every check of the practice's cloud and returns a
+`ComplianceReport`. Check metadata is catalog data (`generator/catalog/checks.yaml`); the logic
+lives in `azure`, `gcp` and `common`. Nothing here imports Pulumi.
+"""
+
+from generator.checks.engine import ComplianceReport, evaluate, validate_waivers
+from generator.checks.model import CheckContext, CheckInfo, Finding
+from generator.checks.registry import all_checks, check, checks_for
+
+__all__ = [
+    "CheckContext",
+    "CheckInfo",
+    "ComplianceReport",
+    "Finding",
+    "all_checks",
+    "check",
+    "checks_for",
+    "evaluate",
+    "validate_waivers",
+]

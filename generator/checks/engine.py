@@ -1,0 +1,124 @@
+"""Run every check of a cloud over a practice's resource graph and apply the profile's waivers.
+
+A waiver never hides a finding: it turns a failure into a waived finding that carries the
+profile's reason into every report. A waiver that matches nothing is reported too, so stale
+waivers do not linger unseen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+
+from generator.checks.graph import Graph
+from generator.checks.model import (
+    FAIL,
+    SEVERITIES,
+    WAIVED,
+    CheckContext,
+    CheckInfo,
+    Finding,
+    Resource,
+)
+from generator.checks.registry import all_checks, checks_for, violations
+from generator.errors import ClinicgenError, Problem, ProfileError
+from generator.profile.model import Waiver
+
+
+class ComplianceError(ClinicgenError):
+    """Raised after the findings are shown when any check fails and is not waived."""
+
+    exit_code = 1
+
+
+@dataclass(frozen=True)
+class ComplianceReport:
+    """The checks that ran, what they found, and waivers that matched no finding."""
+
+    checks: tuple[CheckInfo, ...]
+    findings: tuple[Finding, ...]
+    unused_waivers: tuple[Waiver, ...] = ()
+
+    @property
+    def failures(self) -> tuple[Finding, ...]:
+        return tuple(finding for finding in self.findings if finding.status == FAIL)
+
+    @property
+    def waived(self) -> tuple[Finding, ...]:
+        return tuple(finding for finding in self.findings if finding.status == WAIVED)
+
+
+def evaluate(
+    resources: Iterable[Resource], context: CheckContext, waivers: Sequence[Waiver] = ()
+) -> ComplianceReport:
+    """Every check for `context.cloud` over `resources`, findings ordered by severity then id."""
+    graph = Graph(resources)
+    checks = checks_for(context.cloud)
+    findings = [
+        Finding(
+            check=info.id,
+            severity=info.severity,
+            title=info.title,
+            control=info.control,
+            urn=violation.resource.urn,
+            resource=violation.resource.name,
+            type=violation.resource.type,
+            property=violation.property,
+            message=violation.message,
+            fix=info.fix,
+        )
+        for info in checks
+        for violation in violations(info, graph, context)
+    ]
+    findings.sort(key=lambda f: (SEVERITIES.index(f.severity), f.check, f.urn, f.property))
+    waived, unused = _apply_waivers(findings, waivers)
+    return ComplianceReport(checks=checks, findings=tuple(waived), unused_waivers=unused)
+
+
+def _apply_waivers(
+    findings: list[Finding], waivers: Sequence[Waiver]
+) -> tuple[list[Finding], tuple[Waiver, ...]]:
+    used: set[Waiver] = set()
+    result = []
+    for finding in findings:
+        waiver = next((w for w in waivers if _waives(w, finding)), None)
+        if waiver is not None:
+            used.add(waiver)
+            finding = replace(finding, status=WAIVED, waiver_reason=waiver.reason)
+        result.append(finding)
+    return result, tuple(w for w in waivers if w not in used)
+
+
+def _waives(waiver: Waiver, finding: Finding) -> bool:
+    return waiver.check == finding.check and waiver.resource in (
+        None,
+        finding.resource,
+        finding.urn,
+    )
+
+
+def validate_waivers(waivers: Sequence[Waiver], source: str) -> None:
+    """Raise ProfileError naming every waiver whose check id is not in the catalog."""
+    known = {info.id for info in all_checks()}
+    problems = [
+        Problem(
+            source,
+            f"waivers[{index}].check",
+            "is not a clinicgen check id (see `clinicgen check --list`)",
+            waiver.check,
+            has_value=True,
+        )
+        for index, waiver in enumerate(waivers)
+        if waiver.check not in known
+    ]
+    if problems:
+        raise ProfileError(problems)
+
+
+def require_no_failures(report: ComplianceReport) -> None:
+    """Raise ComplianceError when any finding is an unwaived failure."""
+    if report.failures:
+        raise ComplianceError(
+            f"{len(report.failures)} compliance finding(s) failed; fix them, or waive each in "
+            "the profile under `waivers:` with a reason"
+        )

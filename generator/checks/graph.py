@@ -1,0 +1,186 @@
+"""The resource graph checks read: resources indexed by type and by the ids others refer to.
+
+Resources refer to each other by the ids the provider returns (an ARM resource id, a GCP self
+link or short id, sometimes a bare name); `Graph.find` resolves any of those forms.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from generator.checks.model import Resource
+
+# Pulumi's wire format marks a secret value as {SECRET_KEY: SECRET_MARK, "value": ...}
+# (pulumi.runtime.rpc); an input that holds a secret arrives wrapped in it.
+SECRET_KEY = "4dabf18193072939515e22adb298388d"
+SECRET_MARK = "1b47061264138c4ac30d75fd1eb44270"
+
+
+class Graph:
+    """Every resource of a practice's stacks, looked up by type and by reference."""
+
+    def __init__(self, resources: Iterable[Resource]) -> None:
+        self.resources = tuple(_unsealed(resource) for resource in resources)
+        self._by_type: dict[str, list[Resource]] = defaultdict(list)
+        for resource in self.resources:
+            self._by_type[resource.type].append(resource)
+
+    def of_type(self, *types: str) -> list[Resource]:
+        """Resources of any of `types`, in registration order."""
+        if len(types) == 1:
+            return list(self._by_type.get(types[0], ()))
+        return [r for r in self.resources if r.type in types]
+
+    def find(self, reference: object, *types: str) -> Resource | None:
+        """The resource of one of `types` that `reference` (an id, self link or name) points to."""
+        for resource in self.of_type(*types):
+            if refers_to(reference, resource):
+                return resource
+        return None
+
+
+@dataclass(frozen=True)
+class _Unsealed:
+    """A resource whose inputs hold secrets, with the secret wrappers taken off so checks read
+    the settings inside (a VM's `osProfile` is wrapped whole when its admin password is secret).
+    """
+
+    urn: str
+    type: str
+    name: str
+    protect: bool
+    inputs: dict[str, Any]
+    id: str
+    outputs: dict[str, Any]
+
+
+def _unsealed(resource: Resource) -> Resource:
+    if not is_sealed(resource.inputs):
+        return resource
+    return _Unsealed(
+        urn=resource.urn,
+        type=resource.type,
+        name=resource.name,
+        protect=resource.protect,
+        inputs=unseal(resource.inputs),
+        id=resource.id,
+        outputs=resource.outputs,
+    )
+
+
+def is_sealed(value: Any) -> bool:
+    """Whether `value` holds a secret wrapper anywhere."""
+    if isinstance(value, dict):
+        return value.get(SECRET_KEY) == SECRET_MARK or any(is_sealed(v) for v in value.values())
+    return isinstance(value, list) and any(is_sealed(item) for item in value)
+
+
+def unseal(value: Any) -> Any:
+    """`value` with every secret wrapper replaced by what it wraps."""
+    if isinstance(value, dict):
+        if value.get(SECRET_KEY) == SECRET_MARK:
+            return unseal(value.get("value"))
+        return {key: unseal(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [unseal(item) for item in value]
+    return value
+
+
+def refers_to(reference: object, resource: Resource) -> bool:
+    """Whether `reference` names `resource`: its id, self link, short id or physical name.
+
+    ARM ids compare case-insensitively (Azure treats them so); a GCP short id
+    (`projects/p/global/networks/n`) matches the self link that ends with it.
+    """
+    if not isinstance(reference, str) or not reference:
+        return False
+    wanted = reference.rstrip("/").lower()
+    for known in _identities(resource):
+        if wanted == known or known.endswith("/" + wanted) or wanted.endswith("/" + known):
+            return True
+    return False
+
+
+def _identities(resource: Resource) -> Iterator[str]:
+    outputs = resource.outputs
+    for value in (resource.id, outputs.get("id"), outputs.get("selfLink")):
+        if isinstance(value, str) and value:
+            yield value.rstrip("/").lower()
+    name = outputs.get("name")
+    # A bare name only identifies a resource when it holds no path of its own.
+    if isinstance(name, str) and name and "/" not in name:
+        yield name.lower()
+
+
+def get(data: Any, path: str) -> Any:
+    """The value at dotted `path` in nested mappings, or None when any step is missing."""
+    for key in path.split("."):
+        if not isinstance(data, dict):
+            return None
+        data = data.get(key)
+    return data
+
+
+def items(value: Any) -> list[Any]:
+    """`value` as a list: None is empty, a scalar is a one-item list."""
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list | tuple) else [value]
+
+
+def is_internet(prefix: object) -> bool:
+    """Whether an address prefix or service tag admits the whole internet."""
+    if not isinstance(prefix, str):
+        return False
+    text = prefix.strip()
+    if text.lower() in ("*", "any", "internet"):
+        return True
+    try:
+        return ipaddress.ip_network(text, strict=False).prefixlen == 0
+    except ValueError:
+        return False
+
+
+def port_in(spec: object, port: int) -> bool:
+    """Whether a port spec (`22`, `20-25`, `*`) includes `port`."""
+    text = str(spec).strip()
+    if text in ("*", "all", ""):
+        return True
+    low, _, high = text.partition("-")
+    try:
+        return int(low) <= port <= int(high or low)
+    except ValueError:
+        return False
+
+
+def seconds(duration: object) -> float | None:
+    """A protobuf duration string (`7776000s`, `86400.5s`) in seconds; None when unreadable."""
+    if isinstance(duration, int | float):
+        return float(duration)
+    if not isinstance(duration, str) or not duration.endswith("s"):
+        return None
+    try:
+        return float(duration[:-1])
+    except ValueError:
+        return None
+
+
+def iso_days(duration: object) -> float | None:
+    """An ISO 8601 duration (`P90D`, `P1Y`, `P3M`, `P2W`) in days; None when unreadable."""
+    if not isinstance(duration, str) or not duration.upper().startswith("P"):
+        return None
+    days_per_unit = {"Y": 365.0, "M": 30.0, "W": 7.0, "D": 1.0}
+    total, number = 0.0, ""
+    for char in duration.upper()[1:]:
+        if char.isdigit() or char == ".":
+            number += char
+        elif char in days_per_unit and number:
+            total += float(number) * days_per_unit[char]
+            number = ""
+        else:
+            return None
+    return total if not number else None

@@ -1,0 +1,50 @@
+"""`clinicgen diff`: what would change, stack by stack, between two versions of a practice."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from generator.cli.check_cmd import FORMAT_OPTION, LEDGER_OPTION
+
+
+@click.command("diff")
+@click.argument("old", type=click.Path(exists=True, path_type=Path))
+@click.argument("new", type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--allow-destructive",
+    is_flag=True,
+    help="Accept replacing or deleting existing resources (protected ones stay blocked).",
+)
+@FORMAT_OPTION
+@LEDGER_OPTION
+def command(
+    old: Path, new: Path, allow_destructive: bool, output_format: str, ledger_path: Path | None
+) -> None:
+    """Show, per stack, which resources would be created, updated (and which inputs change),
+    replaced or deleted going from OLD to NEW, offline.
+
+    OLD and NEW are each a profile, a directory of generated stack files (what was last
+    generated and deployed), or a saved `clinicgen preview --format json` (an approved plan).
+    A profile as NEW is sized with OLD's address allocations, as regenerating would.
+
+    Exit status: 0 when nothing existing would be replaced or deleted; 3 when something
+    would be (unless --allow-destructive) and always when a protected resource would be
+    deleted or replaced (reported as BLOCKED); 2 for invalid input; 1 for other failures.
+
+    \b
+    Examples:
+      clinicgen diff stacks/ riverside.yaml
+      clinicgen diff riverside-approved.json riverside.yaml --format json
+      clinicgen diff old/riverside.yaml riverside.yaml --allow-destructive
+    """
+    from generator.preview.diff import diff_data, diff_sources, render_diff, require_safe
+
+    diff = diff_sources(old, new, ledger_path)
+    if output_format == "json":
+        click.echo(json.dumps(diff_data(diff), indent=2, sort_keys=True))
+    else:
+        click.echo(render_diff(diff), nl=False)
+    require_safe(diff, allow_destructive)

@@ -1,0 +1,44 @@
+"""`clinicgen preview`: every resource of every stack, offline, with the compliance findings."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from generator.cli.check_cmd import FORMAT_OPTION, LEDGER_OPTION
+
+
+@click.command("preview")
+@click.argument("profile", type=click.Path(dir_okay=False, path_type=Path))
+@FORMAT_OPTION
+@LEDGER_OPTION
+def command(profile: Path, output_format: str, ledger_path: Path | None) -> None:
+    """Run the Pulumi program for every stack of PROFILE's practice under Pulumi mocks
+    (no Pulumi CLI, no credentials, no network) and show what each stack would create:
+    resources grouped by the component that owns them, counts by type, the sized inputs
+    that matter, and the compliance findings (see `clinicgen check`).
+
+    --format json prints {"stacks": [{"name", "resources": [{"urn", "type", "name",
+    "parent", "inputs", ...}]}], "findings": [{"check", "severity", "urn", "message", ...}]}
+    with inputs as the provider receives them (camelCase).
+
+    Exit status: 0 when no check fails, 1 when any unwaived check fails, 2 for an invalid
+    profile or ledger.
+
+    \b
+    Examples:
+      clinicgen preview riverside.yaml
+      clinicgen preview riverside.yaml --format json > riverside-approved.json
+    """
+    from generator.checks.engine import require_no_failures
+    from generator.preview.report import preview_data, render_preview
+    from generator.preview.sources import preview_profile
+
+    preview = preview_profile(profile, ledger_path)
+    if output_format == "json":
+        click.echo(json.dumps(preview_data(preview), indent=2, sort_keys=True))
+    else:
+        click.echo(render_preview(preview), nl=False)
+    require_no_failures(preview.compliance)

@@ -1,0 +1,322 @@
+"""Compare two versions of a practice resource by resource, per stack, offline.
+
+Each side is a profile (sized and run under mocks), a directory of generated stack files
+(run under mocks: exactly what deployed), or a saved `clinicgen preview --format json`.
+Resources match by URN. A resource only in NEW is created, only in OLD deleted; a resource in
+both with different inputs is updated in place, or replaced when a changed input is one the
+provider cannot change in place (catalog `resource_types.yaml`). Deleting or replacing a
+protected resource is blocked: Pulumi refuses until someone unprotects it on purpose.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from generator import catalog
+from generator.checks.model import Resource
+from generator.errors import ClinicgenError
+from generator.ipam import Ledger, default_ledger_path, load_ledger_if_present
+from generator.preview.report import plain, short_type, show
+from generator.preview.sources import (
+    PreviewInputError,
+    read_preview_json,
+    run_stacks,
+    stacks_from_files,
+    stacks_from_profile,
+)
+
+CREATE, UPDATE, REPLACE, DELETE = "create", "update", "replace", "delete"
+DESTRUCTIVE_EXIT = 3
+
+
+class DestructiveChangeError(ClinicgenError):
+    """Raised after a diff is shown when it would replace or delete an existing resource and
+    --allow-destructive was not given, or would delete or replace a protected resource."""
+
+    exit_code = DESTRUCTIVE_EXIT
+
+
+@dataclass(frozen=True)
+class InputChange:
+    path: str
+    old: Any
+    new: Any
+    replaces: bool
+
+
+@dataclass(frozen=True)
+class ResourceChange:
+    action: str
+    urn: str
+    type: str
+    name: str
+    protected: bool
+    inputs: tuple[InputChange, ...] = ()
+
+    @property
+    def blocked(self) -> bool:
+        return self.protected and self.action in (REPLACE, DELETE)
+
+
+@dataclass(frozen=True)
+class StackDiff:
+    name: str
+    status: str  # new | removed | changed | unchanged
+    resources: int  # in NEW (in OLD for a removed stack)
+    changes: tuple[ResourceChange, ...]
+
+
+@dataclass(frozen=True)
+class PracticeDiff:
+    practice: str
+    old: str
+    new: str
+    stacks: tuple[StackDiff, ...]
+
+    def changes(self, *actions: str) -> list[ResourceChange]:
+        return [c for s in self.stacks for c in s.changes if not actions or c.action in actions]
+
+    @property
+    def destructive(self) -> list[ResourceChange]:
+        return self.changes(REPLACE, DELETE)
+
+    @property
+    def blocked(self) -> list[ResourceChange]:
+        return [change for change in self.destructive if change.blocked]
+
+
+Graph = Mapping[str, Sequence[Resource]]
+
+
+def diff_sources(old: Path, new: Path, ledger_path: Path | None = None) -> PracticeDiff:
+    """Diff two practice sources (profile, stacks directory or saved preview JSON).
+
+    A profile as NEW is sized with the allocations OLD made (the OLD profile's ledger, or the
+    ledger beside OLD's stack files), exactly as regenerating after the edit would place them.
+    """
+    old_practice, old_graph, ledger = _read(old, None, ledger_path, None)
+    new_practice, new_graph, _ = _read(new, old_practice, ledger_path, ledger)
+    if old_practice != new_practice:
+        raise PreviewInputError(
+            f"{old} is practice {old_practice!r} but {new} is {new_practice!r}: "
+            "a diff compares two versions of one practice"
+        )
+    return diff_graphs(new_practice, str(old), str(new), old_graph, new_graph)
+
+
+def _read(
+    path: Path, practice: str | None, ledger_path: Path | None, ledger: Ledger | None
+) -> tuple[str, Graph, Ledger | None]:
+    if path.is_dir():
+        stacks = stacks_from_files(path, practice)
+        ledger = load_ledger_if_present(default_ledger_path(path, stacks.practice_id))
+        return stacks.practice_id, _graph(run_stacks(stacks)), ledger
+    if path.suffix == ".json":
+        recorded, runs = read_preview_json(path)
+        return recorded, _graph(runs), ledger
+    stacks, updated = stacks_from_profile(path, ledger_path, ledger)
+    return stacks.practice_id, _graph(run_stacks(stacks)), updated
+
+
+def _graph(runs: Sequence[Any]) -> dict[str, Sequence[Resource]]:
+    return {run.stack: run.resources for run in runs}
+
+
+def diff_graphs(
+    practice: str, old_label: str, new_label: str, old: Graph, new: Graph
+) -> PracticeDiff:
+    """The per-stack diff of two recorded graphs (stack name -> resources)."""
+    names = [*new, *(name for name in old if name not in new)]
+    return PracticeDiff(
+        practice=practice,
+        old=old_label,
+        new=new_label,
+        stacks=tuple(_stack_diff(name, old.get(name), new.get(name)) for name in names),
+    )
+
+
+def _stack_diff(
+    name: str, old: Sequence[Resource] | None, new: Sequence[Resource] | None
+) -> StackDiff:
+    before = {r.urn: r for r in old or () if _custom(r)}
+    after = {r.urn: r for r in new or () if _custom(r)}
+    changes = [_created(r) for urn, r in after.items() if urn not in before]
+    changes += [c for urn, r in after.items() if urn in before and (c := _changed(before[urn], r))]
+    changes += [_deleted(r) for urn, r in before.items() if urn not in after]
+    status = (
+        "new"
+        if old is None
+        else "removed"
+        if new is None
+        else ("changed" if changes else "unchanged")
+    )
+    return StackDiff(name, status, len(after or before), tuple(changes))
+
+
+def _custom(resource: Resource) -> bool:
+    # Components are bookkeeping; only provider resources are created or deleted in the cloud.
+    return bool(getattr(resource, "custom", True))
+
+
+def _created(resource: Resource) -> ResourceChange:
+    return ResourceChange(CREATE, resource.urn, resource.type, resource.name, resource.protect)
+
+
+def _deleted(resource: Resource) -> ResourceChange:
+    return ResourceChange(DELETE, resource.urn, resource.type, resource.name, resource.protect)
+
+
+def _changed(old: Resource, new: Resource) -> ResourceChange | None:
+    before, after = _leaves(plain(old.inputs)), _leaves(plain(new.inputs))
+    paths = sorted(set(before) | set(after))
+    inputs = tuple(
+        InputChange(path, before.get(path), after.get(path), replaces_on_change(new.type, path))
+        for path in paths
+        if before.get(path) != after.get(path)
+    )
+    if not inputs:
+        return None
+    action = REPLACE if any(change.replaces for change in inputs) else UPDATE
+    return ResourceChange(action, new.urn, new.type, new.name, old.protect or new.protect, inputs)
+
+
+def _leaves(value: Any, prefix: str = "") -> dict[str, Any]:
+    """Nested inputs as path -> scalar; list items keyed by their `name` when they have one,
+    so reordering named rules or subnets is not read as every item changing."""
+    if isinstance(value, dict) and value:
+        return {
+            path: leaf
+            for key, item in value.items()
+            for path, leaf in _leaves(item, f"{prefix}.{key}" if prefix else key).items()
+        }
+    if isinstance(value, list) and value:
+        names = [item.get("name") for item in value if isinstance(item, dict)]
+        keyed = len(names) == len(value) and len(set(names)) == len(names) and None not in names
+        return {
+            path: leaf
+            for index, item in enumerate(value)
+            for path, leaf in _leaves(item, f"{prefix}[{names[index] if keyed else index}]").items()
+        }
+    return {prefix: value}
+
+
+def replaces_on_change(type_token: str, path: str) -> bool:
+    """Whether changing input `path` makes the provider replace a `type_token` resource."""
+    rules = catalog.load("resource_types")["replace_on_change"]
+    top = path.split(".", 1)[0].split("[", 1)[0]
+    provider = type_token.split(":", 1)[0]
+    defaults = rules.get(provider) or {}
+    if top in defaults.get("inputs", ()):
+        return True
+    suffix = defaults.get("name_suffix")
+    if suffix and top.endswith(suffix) and top not in defaults.get("not_path", ()):
+        return True
+    return any(
+        path == trigger or path.startswith((f"{trigger}.", f"{trigger}["))
+        for trigger in rules["types"].get(type_token, ())
+    )
+
+
+def require_safe(diff: PracticeDiff, allow_destructive: bool) -> None:
+    """Raise DestructiveChangeError when the diff must not pass the gate."""
+    if diff.blocked:
+        raise DestructiveChangeError(
+            f"{len(diff.blocked)} protected resource(s) would be deleted or replaced; Pulumi "
+            "refuses until they are unprotected on purpose (exit status 3)"
+        )
+    if diff.destructive and not allow_destructive:
+        raise DestructiveChangeError(
+            f"{len(diff.destructive)} existing resource(s) would be replaced or deleted; "
+            "review them and rerun with --allow-destructive to accept (exit status 3)"
+        )
+
+
+# -- reports ----------------------------------------------------------------------------------
+
+SYMBOLS = {CREATE: "+", UPDATE: "~", REPLACE: "+-", DELETE: "-"}
+
+
+def diff_data(diff: PracticeDiff) -> dict[str, Any]:
+    """The diff as JSON-ready data."""
+    return {
+        "practice": diff.practice,
+        "old": diff.old,
+        "new": diff.new,
+        "summary": _summary(diff),
+        "stacks": [
+            {
+                "name": stack.name,
+                "status": stack.status,
+                "resources": stack.resources,
+                "changes": [
+                    {
+                        "action": change.action,
+                        "urn": change.urn,
+                        "type": change.type,
+                        "name": change.name,
+                        "protected": change.protected,
+                        "blocked": change.blocked,
+                        "inputs": [
+                            {"path": i.path, "old": i.old, "new": i.new, "replaces": i.replaces}
+                            for i in change.inputs
+                        ],
+                    }
+                    for change in stack.changes
+                ],
+            }
+            for stack in diff.stacks
+        ],
+    }
+
+
+def _summary(diff: PracticeDiff) -> dict[str, int]:
+    counts = {action: len(diff.changes(action)) for action in (CREATE, UPDATE, REPLACE, DELETE)}
+    return {**counts, "blocked": len(diff.blocked)}
+
+
+def render_diff(diff: PracticeDiff) -> str:
+    """The diff for a person: per stack, each change with the inputs that differ."""
+    lines = [f"Diff of {diff.practice}: {diff.old} -> {diff.new}"]
+    for stack in diff.stacks:
+        lines.append("")
+        lines.append(f"== {stack.name}: {_stack_summary(stack)} ==")
+        for change in stack.changes:
+            blocked = "BLOCKED " if change.blocked else ""
+            protected = " (protected)" if change.protected else ""
+            lines.append(
+                f"  {SYMBOLS[change.action]:<2} {blocked}{change.action} "
+                f"{short_type(change.type)} {change.name}{protected}"
+            )
+            lines += list(_input_lines(change))
+    summary = _summary(diff)
+    lines += [
+        "",
+        "Summary: "
+        + ", ".join(f"{summary[a]} to {a}" for a in (CREATE, UPDATE, REPLACE, DELETE))
+        + (f", {summary['blocked']} blocked" if summary["blocked"] else "")
+        + ".",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _stack_summary(stack: StackDiff) -> str:
+    if stack.status == "unchanged":
+        return f"no changes ({stack.resources} resources)"
+    counts = [
+        f"{n} to {action}"
+        for action in (CREATE, UPDATE, REPLACE, DELETE)
+        if (n := sum(c.action == action for c in stack.changes))
+    ]
+    prefix = {"new": "new stack, ", "removed": "stack removed, "}.get(stack.status, "")
+    return prefix + ", ".join(counts)
+
+
+def _input_lines(change: ResourceChange) -> Iterator[str]:
+    for item in change.inputs:
+        forces = "  (forces replacement)" if item.replaces else ""
+        old = "-" if item.old is None else show(item.old)
+        new = "-" if item.new is None else show(item.new)
+        yield f"       {item.path}: {old} -> {new}{forces}"

@@ -1,0 +1,223 @@
+"""Where a preview's stacks come from, and running them offline.
+
+A practice's stacks come from a profile (sized now, honouring an allocation ledger), from the
+stack files `clinicgen generate` wrote (exactly what would deploy), or from a saved
+`clinicgen preview --format json` (a previously approved plan). Profiles and stack files run
+the blueprints program under mocks, core stack first; a saved preview is read as recorded.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import yaml
+
+from generator.checks import CheckContext, ComplianceReport, evaluate, validate_waivers
+from generator.errors import PreviewError
+from generator.ipam import Ledger, default_ledger_path, load_ledger_if_present
+from generator.plan.codec import from_data
+from generator.plan.model import (
+    CoreStackPlan,
+    SiteStackPlan,
+    core_stack_name,
+    site_stack_name,
+    split_into_stacks,
+)
+from generator.profile import load_profile
+from generator.profile.model import Waiver
+from generator.sizing import build_plan
+from generator.stack_config import KIND_KEY, PLAN_KEY
+
+if TYPE_CHECKING:
+    from generator.preview.harness import StackRun
+
+T = TypeVar("T", CoreStackPlan, SiteStackPlan)
+
+
+class PreviewInputError(PreviewError):
+    """Raised when a stacks directory or a saved preview cannot be read as a practice's stacks:
+    no stack files, several practices without a way to choose, a file that is not clinicgen's."""
+
+    exit_code = 2
+
+
+@dataclass(frozen=True)
+class PracticeStacks:
+    """A practice's stack plans, core first; `source` says where they came from."""
+
+    practice_id: str
+    cloud: str
+    core: CoreStackPlan
+    sites: tuple[SiteStackPlan, ...]
+    source: str
+    waivers: tuple[Waiver, ...] = ()
+
+    @property
+    def context(self) -> CheckContext:
+        return CheckContext.from_core_plan(self.core)
+
+
+@dataclass(frozen=True)
+class PracticePreview:
+    """Every stack of a practice as the program registers it, and the compliance findings."""
+
+    stacks: PracticeStacks
+    runs: tuple[StackRun, ...]
+    compliance: ComplianceReport
+
+    @property
+    def resource_count(self) -> int:
+        return sum(len(run.resources) for run in self.runs)
+
+
+def preview_profile(profile_path: Path, ledger_path: Path | None = None) -> PracticePreview:
+    """Size the profile, run every stack under mocks and check the resource graph."""
+    stacks, _ = stacks_from_profile(profile_path, ledger_path)
+    return preview_stacks(stacks)
+
+
+def preview_stacks(stacks: PracticeStacks) -> PracticePreview:
+    runs = run_stacks(stacks)
+    resources = [resource for run in runs for resource in run.resources]
+    return PracticePreview(stacks, runs, evaluate(resources, stacks.context, stacks.waivers))
+
+
+def stacks_from_profile(
+    profile_path: Path, ledger_path: Path | None = None, ledger: Ledger | None = None
+) -> tuple[PracticeStacks, Ledger]:
+    """The profile's stacks, sized with `ledger` (or the ledger file at `ledger_path`, or the
+    default ledger beside `stacks/`), so previews place addresses as generation would."""
+    profile = load_profile(profile_path)
+    validate_waivers(profile.waivers, profile.source)
+    if ledger is None:
+        ledger_file = ledger_path or default_ledger_path(Path("stacks"), profile.practice.id)
+        ledger = load_ledger_if_present(ledger_file)
+    plan, updated = build_plan(profile, ledger)
+    core, sites = split_into_stacks(plan)
+    stacks = PracticeStacks(
+        practice_id=plan.practice.id,
+        cloud=plan.cloud,
+        core=core,
+        sites=sites,
+        source=str(profile_path),
+        waivers=profile.waivers,
+    )
+    return stacks, updated
+
+
+def stacks_from_files(directory: Path, practice_id: str | None = None) -> PracticeStacks:
+    """The stacks recorded in the `Pulumi.<stack>.yaml` files under `directory`.
+
+    With several practices in the directory, `practice_id` chooses one.
+    """
+    found: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    for path in sorted(directory.glob("Pulumi.*.yaml")):
+        kind, practice, plan = _read_stack_file(path)
+        found.setdefault(practice, []).append((kind, plan))
+    if practice_id is None and len(found) == 1:
+        (practice_id,) = found
+    if practice_id not in found:
+        known = ", ".join(sorted(found)) or "none"
+        wanted = f"practice {practice_id!r}" if practice_id else "one practice"
+        raise PreviewInputError(
+            f"{directory}: no stack files for {wanted} (practices found: {known})"
+        )
+    parts = found[practice_id]
+    cores = [_plan(CoreStackPlan, plan) for kind, plan in parts if kind == "core"]
+    if len(cores) != 1:
+        raise PreviewInputError(f"{directory}: expected one core stack file for {practice_id}")
+    sites = tuple(_plan(SiteStackPlan, plan) for kind, plan in parts if kind == "site")
+    return PracticeStacks(
+        practice_id=practice_id,
+        cloud=cores[0].practice.cloud,
+        core=cores[0],
+        sites=tuple(sorted(sites, key=lambda s: s.site.id)),
+        source=str(directory),
+    )
+
+
+def _read_stack_file(path: Path) -> tuple[str, str, dict[str, Any]]:
+    try:
+        config = yaml.safe_load(path.read_text(encoding="utf-8"))["config"]
+        kind, plan = config[KIND_KEY], config[PLAN_KEY]
+        practice = str(plan["practice"]["id"])
+    except (OSError, yaml.YAMLError, TypeError, KeyError) as err:
+        raise PreviewInputError(
+            f"{path}: not a clinicgen stack file ({type(err).__name__}: {err})"
+        ) from err
+    return str(kind), practice, plan
+
+
+def _plan(cls: type[T], data: dict[str, Any]) -> T:
+    try:
+        return from_data(cls, data)
+    except (TypeError, KeyError, ValueError) as err:
+        raise PreviewInputError(
+            f"stack plan for {data['practice']['id']} does not match this clinicgen's plan "
+            f"schema ({type(err).__name__}: {err}); regenerate the stacks"
+        ) from err
+
+
+def run_stacks(stacks: PracticeStacks) -> tuple[StackRun, ...]:
+    """Run the core stack, then every site stack against the core's outputs, under mocks."""
+    from generator.preview.runner import run_core, run_site
+
+    core_run = _guarded(core_stack_name(stacks.practice_id), lambda: run_core(stacks.core))
+    site_runs = [
+        _guarded(
+            site_stack_name(stacks.practice_id, site.site.id),
+            lambda site=site: run_site(site, core_run),  # type: ignore[misc]
+        )
+        for site in stacks.sites
+    ]
+    return (core_run, *site_runs)
+
+
+def _guarded(stack: str, run: Callable[[], StackRun]) -> StackRun:
+    try:
+        result = run()
+    except Exception as err:
+        # The program is ours, not the user's: name the stack and the cause, not a traceback.
+        raise PreviewError(
+            f"{stack}: the blueprints program failed under mocks ({type(err).__name__}: {err})"
+        ) from err
+    # Resources register as asyncio schedules them, which varies from run to run; reports
+    # list them by URN so the same plan always reads the same.
+    result.resources.sort(key=lambda resource: resource.urn)
+    return result
+
+
+def read_preview_json(path: Path) -> tuple[str, tuple[StackRun, ...]]:
+    """The practice id and stacks recorded in a saved `clinicgen preview --format json`."""
+    from generator.preview.harness import RegisteredResource, StackRun
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        runs = tuple(
+            StackRun(
+                stack=stack["name"],
+                resources=[
+                    RegisteredResource(
+                        urn=item["urn"],
+                        type=item["type"],
+                        name=item["name"],
+                        parent=item["parent"],
+                        custom=bool(item.get("custom", True)),
+                        protect=bool(item.get("protect", False)),
+                        inputs=item["inputs"],
+                        id=str(item.get("id", "")),
+                    )
+                    for item in stack["resources"]
+                ],
+            )
+            for stack in data["stacks"]
+        )
+        return str(data["practice"]), runs
+    except (OSError, ValueError, TypeError, KeyError) as err:
+        raise PreviewInputError(
+            f"{path}: not a saved clinicgen preview ({type(err).__name__}: {err})"
+        ) from err

@@ -1,0 +1,92 @@
+"""Evaluating a practice's graph: only the practice's cloud, ordered findings, waivers."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.checks import CheckContext, evaluate, validate_waivers
+from generator.checks.model import FAIL, WAIVED
+from generator.errors import ProfileError
+from generator.profile.model import Waiver
+from tests.checks.resources import build
+
+AZURE = CheckContext(cloud="azure", log_retention_days=365)
+
+VAULT = {
+    "type": "azure-native:keyvault:Vault",
+    "name": "kv",
+    "inputs": {"resourceGroupName": "rg-core", "properties": {}},
+}
+BUCKET = {"type": "gcp:storage/bucket:Bucket", "name": "archive", "inputs": {"location": "US"}}
+
+
+def test_only_the_practice_clouds_checks_run() -> None:
+    report = evaluate(build([VAULT, BUCKET]), AZURE)
+    assert {f.check[:6] for f in report.findings} == {"CG-AZ-"}
+    assert all(info.cloud == "azure" for info in report.checks)
+
+
+def test_findings_are_ordered_by_severity_then_check() -> None:
+    report = evaluate(build([VAULT]), AZURE)
+    order = ["critical", "high", "medium", "low"]
+    keys = [(order.index(f.severity), f.check) for f in report.findings]
+    assert keys == sorted(keys)
+    assert {f.check for f in report.failures} >= {"CG-AZ-KMS-001", "CG-AZ-KMS-003", "CG-AZ-BAK-005"}
+
+
+@pytest.mark.parametrize(
+    "resource", [None, "kv", "urn:pulumi:fixture::clinicgen::azure-native:keyvault:Vault::kv"]
+)
+def test_a_waiver_turns_a_failure_into_a_waived_finding_with_its_reason(
+    resource: str | None,
+) -> None:
+    waiver = Waiver(
+        check="CG-AZ-KMS-003", reason="legacy app reads access policies", resource=resource
+    )
+    report = evaluate(build([VAULT]), AZURE, [waiver])
+    (finding,) = [f for f in report.findings if f.check == "CG-AZ-KMS-003"]
+    assert finding.status == WAIVED
+    assert finding.waiver_reason == "legacy app reads access policies"
+    assert finding not in report.failures
+    assert report.unused_waivers == ()
+
+
+def test_a_waiver_for_another_resource_waives_nothing_and_is_reported_unused() -> None:
+    waiver = Waiver(check="CG-AZ-KMS-003", reason="r", resource="other-vault")
+    report = evaluate(build([VAULT]), AZURE, [waiver])
+    assert all(f.status == FAIL for f in report.findings)
+    assert report.unused_waivers == (waiver,)
+
+
+def test_unknown_check_ids_in_waivers_are_profile_errors() -> None:
+    validate_waivers([Waiver(check="CG-AZ-KMS-001", reason="r")], "p.yaml")
+    with pytest.raises(ProfileError) as raised:
+        validate_waivers(
+            [Waiver(check="CG-AZ-KMS-001", reason="r"), Waiver(check="CKV_AZURE_110", reason="r")],
+            "p.yaml",
+        )
+    assert raised.value.lines() == [
+        "p.yaml: waivers[1].check: is not a clinicgen check id (see `clinicgen check --list`) "
+        "(got 'CKV_AZURE_110')"
+    ]
+
+
+def sealed(value: object) -> dict:
+    """How Pulumi's wire format carries a secret."""
+    return {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", "value": value}
+
+
+def test_checks_read_settings_inside_secret_wrapped_inputs() -> None:
+    profile = {
+        "adminPassword": "<secret>",
+        "linuxConfiguration": {"disablePasswordAuthentication": True},
+    }
+    vm = {
+        "type": "azure-native:compute:VirtualMachine",
+        "name": "vm",
+        "inputs": {"resourceGroupName": "rg", "osProfile": sealed(profile)},
+    }
+    found = {f.check for f in evaluate(build([vm]), AZURE).findings}
+    assert "CG-AZ-IAM-004" not in found
+    profile["linuxConfiguration"]["disablePasswordAuthentication"] = False
+    assert "CG-AZ-IAM-004" in {f.check for f in evaluate(build([vm]), AZURE).findings}

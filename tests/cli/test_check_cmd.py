@@ -1,0 +1,91 @@
+"""`clinicgen check`: findings with ids, resources, properties and fixes; waivers; --list."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from generator.checks import CheckContext, all_checks
+from tests.paths import ROOT
+
+HARBOR = ROOT / "examples" / "harbor-behavioral.yaml"
+
+
+@pytest.fixture(autouse=True)
+def no_stray_ledger(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture
+def demanding_plan(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make the plan ask for more log retention than the blueprints keep: LOG-003 fails."""
+    strict = CheckContext.from_core_plan
+
+    def demanding(plan):
+        return CheckContext(**{**vars(strict(plan)), "log_retention_days": 100_000})
+
+    monkeypatch.setattr(CheckContext, "from_core_plan", staticmethod(demanding))
+
+
+def waived_profile(tmp_path: Path, check: str, resource: str | None = None) -> Path:
+    waiver = f"  - check: {check}\n    reason: Archive tier keeps the older logs offline\n"
+    if resource:
+        waiver += f"    resource: {resource}\n"
+    profile = tmp_path / "harbor.yaml"
+    profile.write_text(HARBOR.read_text(encoding="utf-8") + "waivers:\n" + waiver, encoding="utf-8")
+    return profile
+
+
+def test_an_example_passes(run_cli) -> None:
+    result = run_cli("check", HARBOR)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("Compliance: 28 gcp checks, 0 failed, 0 waived.")
+
+
+@pytest.mark.usefixtures("demanding_plan")
+def test_a_failure_names_check_resource_property_and_fix(run_cli) -> None:
+    result = run_cli("check", HARBOR, "--format", "json")
+    assert result.exit_code == 1
+    (finding,) = json.loads(result.stdout)["findings"]
+    assert finding["check"] == "CG-GCP-LOG-003" and finding["status"] == "fail"
+    assert finding["property"] == "retentionDays"
+    assert finding["urn"].endswith("::harbor-audit-logs") or finding["resource"]
+    assert finding["fix"] and finding["control"].startswith("164.312(b)")
+
+
+@pytest.mark.usefixtures("demanding_plan")
+def test_a_waiver_turns_the_failure_into_a_waived_finding_with_its_reason(
+    run_cli, tmp_path: Path
+) -> None:
+    result = run_cli("check", waived_profile(tmp_path, "CG-GCP-LOG-003"))
+    assert result.exit_code == 0, result.stderr
+    assert "WAIVED high CG-GCP-LOG-003" in result.stdout
+    assert "waived:   Archive tier keeps the older logs offline" in result.stdout
+
+
+def test_an_unused_waiver_is_reported(run_cli, tmp_path: Path) -> None:
+    result = run_cli("check", waived_profile(tmp_path, "CG-GCP-LOG-003", "nothing-by-this-name"))
+    assert result.exit_code == 0
+    assert (
+        "Unused waiver: CG-GCP-LOG-003 on nothing-by-this-name matches no finding" in result.stdout
+    )
+
+
+def test_a_waiver_for_an_unknown_check_is_a_profile_error(run_cli, tmp_path: Path) -> None:
+    result = run_cli("check", waived_profile(tmp_path, "CG-GCP-LOG-999"))
+    assert result.exit_code == 2
+    assert "waivers[0].check: is not a clinicgen check id" in result.stderr
+
+
+def test_list_shows_every_check(run_cli) -> None:
+    text = run_cli("check", "--list")
+    assert text.exit_code == 0
+    assert all(info.id in text.stdout for info in all_checks())
+    data = json.loads(run_cli("check", "--list", "--format", "json").stdout)
+    assert len(data) == len(all_checks()) >= 35
+
+
+def test_profile_is_required_without_list(run_cli) -> None:
+    assert run_cli("check").exit_code == 2

@@ -1,0 +1,95 @@
+"""`clinicgen diff`: per-stack changes and the destructive-change gate (exit status 3)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from generator.generate import generate_stacks
+from tests.paths import ROOT
+
+HARBOR = ROOT / "examples" / "harbor-behavioral.yaml"
+NEW_SITE = """  - id: eastside
+    name: Eastside Counseling
+    kind: clinic
+    staff: 6
+    specialties: [behavioral-health]
+    devices: {workstations: 5, phones: 4}
+    connectivity: {bandwidth_mbps: 50, vpn_peer_ip: 198.51.100.200}
+"""
+
+
+@pytest.fixture(autouse=True)
+def no_stray_ledger(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+
+
+def edited(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def with_site(tmp_path: Path) -> Path:
+    text = HARBOR.read_text(encoding="utf-8")
+    return edited(
+        tmp_path, "harbor-more.yaml", text.replace("\ntelehealth:", f"\n{NEW_SITE}telehealth:", 1)
+    )
+
+
+def test_adding_a_site_only_creates_the_new_sites_stack(run_cli, tmp_path: Path) -> None:
+    result = run_cli("diff", HARBOR, with_site(tmp_path), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    changed = {
+        s["name"]: {c["action"] for c in s["changes"]} for s in data["stacks"] if s["changes"]
+    }
+    assert changed == {"harbor-site-eastside": {"create"}}
+    assert data["summary"]["create"] > 0 and data["summary"]["delete"] == 0
+
+
+def test_removing_a_site_deletes_its_stack_and_needs_allow_destructive(
+    run_cli, tmp_path: Path
+) -> None:
+    bigger = with_site(tmp_path)
+    result = run_cli("diff", bigger, HARBOR)
+    assert result.exit_code == 3
+    assert "== harbor-site-eastside: stack removed," in result.stdout
+    assert "--allow-destructive" in result.stderr
+    assert run_cli("diff", bigger, HARBOR, "--allow-destructive").exit_code == 0
+
+
+def test_deleting_a_protected_resource_is_blocked_even_when_destruction_is_allowed(
+    run_cli, tmp_path: Path
+) -> None:
+    text = HARBOR.read_text(encoding="utf-8")
+    assert "  fhir: true" in text
+    without_fhir = edited(
+        tmp_path, "no-fhir.yaml", text.replace("  fhir: true", "  fhir: false", 1)
+    )
+    result = run_cli("diff", HARBOR, without_fhir, "--allow-destructive")
+    assert result.exit_code == 3
+    assert "BLOCKED delete healthcare:FhirStore" in result.stdout
+    assert "protected resource(s) would be deleted or replaced" in result.stderr
+
+
+def test_a_profile_against_its_generated_stacks_shows_no_changes(run_cli, tmp_path: Path) -> None:
+    stacks = tmp_path / "stacks"
+    generate_stacks(HARBOR, stacks)
+    result = run_cli("diff", stacks, HARBOR)
+    assert result.exit_code == 0, result.stderr
+    assert "Summary: 0 to create, 0 to update, 0 to replace, 0 to delete." in result.stdout
+
+
+def test_a_saved_preview_is_an_old_side(run_cli, tmp_path: Path) -> None:
+    saved = edited(tmp_path, "approved.json", run_cli("preview", HARBOR, "--format", "json").stdout)
+    result = run_cli("diff", saved, with_site(tmp_path))
+    assert result.exit_code == 0, result.stderr
+    assert "== harbor-site-eastside: new stack, " in result.stdout
+
+
+def test_help_documents_the_exit_status(run_cli) -> None:
+    text = " ".join(run_cli("diff", "--help").stdout.split())
+    assert "Exit status: 0 when nothing existing would be replaced or deleted; 3 when" in text

@@ -1,0 +1,59 @@
+"""`clinicgen preview`: the offline resource tree, the JSON contract, the compliance gate."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from generator.checks import CheckContext
+from tests.paths import ROOT
+
+HARBOR = ROOT / "examples" / "harbor-behavioral.yaml"
+
+
+@pytest.fixture(autouse=True)
+def no_stray_ledger(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Previews read stacks/<practice>.ledger.yaml from the working directory when present.
+    monkeypatch.chdir(tmp_path)
+
+
+def test_text_preview_shows_every_stack_and_the_compliance_summary(run_cli) -> None:
+    result = run_cli("preview", HARBOR)
+    assert result.exit_code == 0, result.stderr
+    for stack in ("harbor-core", "harbor-site-clinic", "harbor-site-community"):
+        assert f"== {stack}: " in result.stdout
+    assert "Resources by type:" in result.stdout
+    assert "Compliance: 28 gcp checks, 0 failed, 0 waived." in result.stdout
+
+
+def test_json_preview_follows_the_contract(run_cli) -> None:
+    result = run_cli("preview", HARBOR, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["stacks"][0]["name"] == "harbor-core"
+    resource = data["stacks"][0]["resources"][0]
+    assert {"urn", "type", "name", "parent", "inputs"} <= set(resource)
+    assert data["findings"] == []
+
+
+def test_a_failed_check_fails_the_preview(run_cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    strict = CheckContext.from_core_plan
+
+    def demanding(plan):  # a plan that wants logs kept longer than the buckets keep them
+        return CheckContext(**{**vars(strict(plan)), "log_retention_days": 100_000})
+
+    monkeypatch.setattr(CheckContext, "from_core_plan", staticmethod(demanding))
+    result = run_cli("preview", HARBOR)
+    assert result.exit_code == 1
+    assert "FAIL high CG-GCP-LOG-003" in result.stdout
+    assert "compliance finding(s) failed" in result.stderr
+
+
+def test_an_invalid_profile_is_a_clean_input_error(run_cli, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("version: 1\npractice: {id: X}\n", encoding="utf-8")
+    result = run_cli("preview", broken)
+    assert result.exit_code == 2
+    assert "Traceback" not in result.stderr and "broken.yaml" in result.stderr

@@ -1,0 +1,89 @@
+"""End to end over every example profile: offline preview, zero failed checks, the JSON
+contract, realistic ids, and site stacks that read the core stack's real outputs."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from generator.checks import checks_for
+from generator.preview.harness import UNKNOWN
+from generator.preview.report import preview_data, render_preview, short_type
+from generator.preview.sources import PracticePreview, preview_profile
+from tests.paths import ROOT
+
+EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
+ARM_ID = re.compile(
+    r"^/subscriptions/[0-9a-f-]{36}(/resourceGroups/[\w.-]+)?(/providers/Microsoft\.\w+/[^{}]+)?$"
+)
+
+
+@pytest.fixture(scope="module", params=EXAMPLES, ids=lambda path: path.stem)
+def preview(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> PracticePreview:
+    # A ledger path that does not exist: size from scratch, never from a stray stacks/ ledger.
+    ledger = tmp_path_factory.mktemp("ledger") / "none.ledger.yaml"
+    return preview_profile(request.param, ledger)
+
+
+def test_every_example_has_no_failed_checks(preview: PracticePreview) -> None:
+    report = preview.compliance
+    assert [f"{f.check} {f.resource}: {f.message}" for f in report.failures] == []
+    assert report.checks == checks_for(preview.stacks.cloud)
+
+
+def test_one_run_per_stack_core_first(preview: PracticePreview) -> None:
+    stacks = preview.stacks
+    names = [run.stack for run in preview.runs]
+    assert names == [f"{stacks.practice_id}-core"] + [
+        f"{stacks.practice_id}-site-{site.site.id}" for site in stacks.sites
+    ]
+    assert all(run.resources for run in preview.runs)
+
+
+def test_site_stacks_resolve_the_core_stacks_outputs(preview: PracticePreview) -> None:
+    core, *sites = preview.runs
+    assert core.outputs, "the core stack exports what site stacks read"
+    for run in sites:
+        text = json.dumps([r.inputs for r in run.resources])
+        assert UNKNOWN not in text, run.stack
+
+
+def test_json_follows_the_contract(preview: PracticePreview) -> None:
+    data = json.loads(json.dumps(preview_data(preview)))
+    assert {"stacks", "findings"} <= set(data)
+    for stack in data["stacks"]:
+        assert {"name", "resources"} <= set(stack)
+        for resource in stack["resources"]:
+            assert {"urn", "type", "name", "parent", "inputs"} <= set(resource)
+            # Engine-level names: camelCase, as the provider receives them.
+            assert all("_" not in key for key in resource["inputs"]), resource["type"]
+    for finding in data["findings"]:
+        assert {"check", "severity", "urn", "message"} <= set(finding)
+
+
+def test_mocked_ids_look_like_the_clouds_ids(preview: PracticePreview) -> None:
+    custom = [r for run in preview.runs for r in run.resources if r.custom]
+    if preview.stacks.cloud == "azure":
+        azure = [r for r in custom if r.type.startswith("azure-native:")]
+        assert all(ARM_ID.match(r.id) for r in azure), [
+            r.id for r in azure if not ARM_ID.match(r.id)
+        ]
+    else:
+        compute = [r for r in custom if r.type.startswith("gcp:compute/")]
+        assert compute and all(
+            r.outputs["selfLink"].startswith("https://www.googleapis.com/compute/v1/projects/")
+            for r in compute
+        )
+
+
+def test_text_lists_every_resource_with_its_stack(preview: PracticePreview) -> None:
+    text = render_preview(preview)
+    for run in preview.runs:
+        assert f"== {run.stack}: " in text
+        for resource in run.resources:
+            assert resource.name in text and short_type(resource.type) in text
+    assert "Compliance: " in text
