@@ -23,7 +23,7 @@ LEDGER_OPTION = click.option(
 )
 
 
-@click.command("check")
+@click.command("check", short_help="Run the compliance checks over the resources, offline.")
 @click.argument("profile", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @FORMAT_OPTION
 @LEDGER_OPTION

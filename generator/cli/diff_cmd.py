@@ -10,7 +10,7 @@ import click
 from generator.cli.check_cmd import FORMAT_OPTION, LEDGER_OPTION
 
 
-@click.command("diff")
+@click.command("diff", short_help="What a change would create, update, replace or delete.")
 @click.argument("old", type=click.Path(exists=True, path_type=Path))
 @click.argument("new", type=click.Path(exists=True, path_type=Path))
 @click.option(

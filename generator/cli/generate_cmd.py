@@ -8,7 +8,7 @@ import click
 from click.core import ParameterSource
 
 
-@click.command("generate")
+@click.command("generate", short_help="Write the stacks, ledger and site handoff sheets.")
 @click.argument("profile", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "--out",

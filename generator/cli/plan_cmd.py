@@ -10,7 +10,7 @@ import click
 FORMATS = ("text", "json", "markdown")
 
 
-@click.command("plan")
+@click.command("plan", short_help="Size the practice and show every value with its reason.")
 @click.argument("profile", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "--format",

@@ -10,7 +10,7 @@ import click
 from generator.cli.check_cmd import FORMAT_OPTION, LEDGER_OPTION
 
 
-@click.command("preview")
+@click.command("preview", short_help="Every resource of every stack, offline, and the checks.")
 @click.argument("profile", type=click.Path(dir_okay=False, path_type=Path))
 @FORMAT_OPTION
 @LEDGER_OPTION

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 
-@click.command("schema")
+@click.command("schema", short_help="Print the profile JSON Schema or reference page.")
 @click.option(
     "--format",
     "output_format",

@@ -9,7 +9,7 @@ import click
 from generator.errors import ProfileError
 
 
-@click.command("validate")
+@click.command("validate", short_help="Check profiles; report every problem at once.")
 @click.argument("profiles", nargs=-1, required=True, type=click.Path(path_type=Path))
 def command(profiles: tuple[Path, ...]) -> None:
     """Check each PROFILE and report every problem, one per line.
