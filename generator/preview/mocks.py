@@ -50,18 +50,23 @@ class PreviewMocks(pulumi.runtime.Mocks):
             }
         return f"{args.name}-id", inputs
 
-    def call(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:
+    def call(
+        self, args: pulumi.runtime.MockCallArgs
+    ) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
+        """Invoke results as (outputs, failures), as the SDK's Mocks declares them. The
+        failures are an empty list, not None: the mock monitor iterates over them."""
         if args.token == "azure-native:authorization:getClientConfig":
-            return {
+            client = {
                 "clientId": CLIENT_OBJECT_ID,
                 "objectId": CLIENT_OBJECT_ID,
                 "subscriptionId": SUBSCRIPTION_ID,
                 "tenantId": TENANT_ID,
             }
+            return client, []
         if args.token == "gcp:organizations/getProject:getProject":
             project = args.args.get("projectId", "project")
-            return {"projectId": project, "number": GCP_PROJECT_NUMBER, "name": project}
-        return {}
+            return {"projectId": project, "number": GCP_PROJECT_NUMBER, "name": project}, []
+        return {}, []
 
 
 def _azure_state(type_token: str, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:

@@ -225,7 +225,8 @@ def _cross_field_problems(doc: dict[str, Any], label: str, schema_valid: bool) -
     def add(path: str, message: str, *value: Any) -> None:
         problems.append(Problem(label, path, message, value[0] if value else None, bool(value)))
 
-    practice = doc.get("practice") if isinstance(doc.get("practice"), dict) else {}
+    raw_practice = doc.get("practice")
+    practice: dict[str, Any] = raw_practice if isinstance(raw_practice, dict) else {}
     cloud = practice.get("cloud") if isinstance(practice.get("cloud"), str) else None
     regions = load("regions")
     if cloud in regions:
