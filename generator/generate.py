@@ -17,7 +17,7 @@ import yaml
 from generator import __version__
 from generator.catalog import load
 from generator.errors import OutputError, Problem, ProfileError
-from generator.ipam import default_ledger_path, ledger_text, load_ledger_if_present
+from generator.ipam import ledger_text
 from generator.output import FileStatus, GeneratedFile, WrittenFile, commit, prepare
 from generator.plan.model import (
     CoreStackPlan,
@@ -28,8 +28,7 @@ from generator.plan.model import (
     site_stack_name,
     split_into_stacks,
 )
-from generator.profile import load_profile
-from generator.sizing import build_plan
+from generator.sizing.files import plan_files
 from generator.stack_config import (
     KEY_VAULT_NAME_OUTPUT,
     PLAN_KEY,
@@ -121,11 +120,10 @@ def _generate(
     *,
     project: bool,
 ) -> GenerationResult:
-    profile = load_profile(profile_path)
     stacks_dir = root / stacks
-    ledger_file = ledger_path or default_ledger_path(stacks_dir, profile.practice.id)
-    plan, ledger = build_plan(profile, load_ledger_if_present(ledger_file))
-    _refuse_secure_tags(plan, profile.source)
+    planned = plan_files(profile_path, ledger_path, stacks_dir)
+    plan, ledger, ledger_file = planned.plan, planned.ledger, planned.ledger_path
+    _refuse_secure_tags(plan, planned.profile.source)
     files = render_stack_files(plan, stacks)
     if project:
         files = render_project_files() + files

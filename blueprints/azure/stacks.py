@@ -24,6 +24,7 @@ from blueprints.azure.network import CoreNetwork, CoreNetworkArgs
 from blueprints.azure.private_link import PrivateNetwork, zones_for
 from blueprints.azure.site import SiteConnectivity, SiteConnectivityArgs
 from blueprints.azure.telehealth import Telehealth, TelehealthArgs
+from blueprints.stack_reference import core_stack_reference
 from generator.plan.model import CoreStackPlan, PracticeInfo, SiteStackPlan, WorkloadPlan
 
 
@@ -220,9 +221,7 @@ def deploy_core(plan: CoreStackPlan) -> None:
 def deploy_site(plan: SiteStackPlan) -> None:
     """Deploy a `<practice>-site-<site>` stack: the site's VPN and rules, on the core's network."""
     practice, site = plan.practice, plan.site
-    core = pulumi.StackReference(
-        f"{pulumi.get_organization()}/{pulumi.get_project()}/{plan.core_stack}"
-    )
+    core = core_stack_reference(plan.core_stack)
     SiteConnectivity(
         f"{practice.id}-site-{site.id}",
         SiteConnectivityArgs(

@@ -22,6 +22,7 @@ from blueprints.gcp.network import CoreNetwork, CoreNetworkArgs
 from blueprints.gcp.placement import archive_placement
 from blueprints.gcp.site import SiteConnectivity, SiteConnectivityArgs
 from blueprints.gcp.telehealth import Telehealth, TelehealthArgs
+from blueprints.stack_reference import core_stack_reference
 from generator.catalog import load
 from generator.plan.model import CoreStackPlan, PracticeInfo, SiteStackPlan
 from generator.stack_config import vpn_psk_secret_name
@@ -173,9 +174,7 @@ def deploy_core(plan: CoreStackPlan) -> None:
 def deploy_site(plan: SiteStackPlan) -> None:
     """Build one `<practice>-site-<site>` stack, reading the core stack's outputs."""
     practice, site = plan.practice, plan.site
-    core = pulumi.StackReference(
-        f"{pulumi.get_organization()}/{pulumi.get_project()}/{plan.core_stack}"
-    )
+    core = core_stack_reference(plan.core_stack)
     SiteConnectivity(
         f"{practice.id}-site-{site.id}",
         SiteConnectivityArgs(

@@ -31,7 +31,6 @@ KEY_VAULT = "azure-native:keyvault:Vault"
 KEY = "azure-native:keyvault:Key"
 BACKUP_VAULT = "azure-native:recoveryservices:Vault"
 PROTECTED_ITEM = "azure-native:recoveryservices:ProtectedItem"
-LOG_WORKSPACE = "azure-native:operationalinsights:Workspace"
 DIAGNOSTIC_SETTINGS = (
     "azure-native:monitor:DiagnosticSetting",
     "azure-native:insights:DiagnosticSetting",
@@ -482,21 +481,6 @@ def vm_backup_coverage(
 
 
 # -- logging and audit ------------------------------------------------------------------------
-
-
-@logic("CG-AZ-LOG-001")
-def log_workspace_retention(
-    graph: Graph, context: CheckContext, params: Mapping[str, Any]
-) -> Iterator[Violation]:
-    for workspace in graph.of_type(LOG_WORKSPACE):
-        days = workspace.inputs.get("retentionInDays")
-        if days is None or float(days) < context.log_retention_days:
-            kept = f"{int(days)} days" if days is not None else "the 30-day default"
-            yield Violation(
-                workspace,
-                "retentionInDays",
-                f"keeps logs for {kept}; the plan requires {context.log_retention_days}",
-            )
 
 
 @logic("CG-AZ-LOG-002")

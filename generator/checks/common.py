@@ -1,5 +1,5 @@
-"""Check logic that reads the same in both clouds: it looks at what Pulumi records about a
-resource (its options), not at provider inputs."""
+"""Check logic that reads the same in both clouds: what Pulumi records about a resource (its
+options), or one rule whose resource type and property the catalog names per cloud."""
 
 from __future__ import annotations
 
@@ -20,4 +20,21 @@ def stateful_unprotected(
         if not resource.protect:
             yield Violation(
                 resource, "protect", "holds data but a stack update or destroy can delete it"
+            )
+
+
+@logic("CG-AZ-LOG-001")
+@logic("CG-GCP-LOG-003")
+def short_log_retention(
+    graph: Graph, context: CheckContext, params: Mapping[str, Any]
+) -> Iterator[Violation]:
+    field = params["field"]
+    for store in graph.of_type(params["type"]):
+        days = store.inputs.get(field)
+        if days is None or float(days) < context.log_retention_days:
+            kept = f"{int(days)} days" if days is not None else "the 30-day default"
+            yield Violation(
+                store,
+                field,
+                f"keeps logs for {kept}; the plan requires {context.log_retention_days}",
             )

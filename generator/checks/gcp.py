@@ -412,21 +412,6 @@ def log_bucket_locked(
             )
 
 
-@logic("CG-GCP-LOG-003")
-def log_bucket_retention(
-    graph: Graph, context: CheckContext, params: Mapping[str, Any]
-) -> Iterator[Violation]:
-    for bucket in graph.of_type(LOG_BUCKET):
-        days = bucket.inputs.get("retentionDays")
-        if days is None or float(days) < context.log_retention_days:
-            kept = f"{int(days)} days" if days is not None else "the 30-day default"
-            yield Violation(
-                bucket,
-                "retentionDays",
-                f"keeps logs for {kept}; the plan requires {context.log_retention_days}",
-            )
-
-
 @logic("CG-GCP-LOG-004")
 def data_access_audit_logs(
     graph: Graph, context: CheckContext, params: Mapping[str, Any]
