@@ -189,10 +189,13 @@ def profile_schema() -> dict[str, Any]:
                 "jurisdiction": {
                     "type": "string",
                     "nullable": True,
-                    "regex": r"(?:US-[A-Z]{2}|[A-Z]{2})\Z",
+                    # ISO 3166: a country (GB) or a subdivision (US-CA, GB-ENG).
+                    "regex": r"[A-Z]{2}(?:-[A-Z0-9]{1,3})?\Z",
                     "meta": {
-                        "description": "Record-retention rules: US-<state> or ISO country code.",
-                        "hint": "US-<state code> like US-CA, or an ISO country code like GB",
+                        "description": "Record-retention rules: an ISO 3166 country or "
+                        "subdivision code.",
+                        "hint": "an ISO 3166 code: a country like GB, or a subdivision like "
+                        "US-CA or GB-ENG",
                     },
                 },
                 "address_pool": _cidr("Where every cloud and site range is allocated from."),

@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 import yaml
 
+from generator.catalog import load
+
 AZURE_GROUP = "6f1c2a9e-0b7d-4c1e-9a55-2f3e4d5c6b7a"
 AUDIT_GROUP = "0d9e8f7a-1b2c-4d3e-8f90-a1b2c3d4e5f6"
 
@@ -352,8 +354,8 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
     (
         "jurisdiction-lowercase",
         put("practice.jurisdiction", "us-ca"),
-        "practice.jurisdiction: must be US-<state code> like US-CA, or an ISO country code like GB "
-        "(got 'us-ca')",
+        "practice.jurisdiction: must be an ISO 3166 code: a country like GB, or a subdivision like "
+        "US-CA or GB-ENG (got 'us-ca')",
     ),
     (
         "tag-uppercase-key",
@@ -467,3 +469,14 @@ def test_every_problem_is_reported_at_once(run_cli, tmp_path):
     result = run_cli("validate", path)
     assert result.exit_code == 2
     assert len(result.stderr.splitlines()) == 4, result.stderr
+
+
+@pytest.mark.parametrize("jurisdiction", sorted(load("retention")["jurisdictions"]))
+def test_every_catalogued_jurisdiction_is_accepted(run_cli, tmp_path, jurisdiction):
+    """Every retention rule in the catalog is reachable from a profile (GB-ENG once was not)."""
+    document = base_profile()
+    document["practice"]["jurisdiction"] = jurisdiction
+    path = tmp_path / "p.yaml"
+    path.write_text(yaml.safe_dump(document))
+    result = run_cli("validate", path)
+    assert result.exit_code == 0, result.stderr
