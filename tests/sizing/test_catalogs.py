@@ -71,6 +71,13 @@ def test_every_site_kind_and_specialty_of_the_profile_is_covered() -> None:
     assert heavy <= set(load("imaging")["profiles"])
 
 
+def test_every_persona_a_profile_accepts_has_roles_on_both_clouds() -> None:
+    roles = load("roles")["personas"]
+    assert set(roles) == set(load("practice")["personas"])
+    for persona, entry in roles.items():
+        assert entry["azure"] and entry["gcp"], persona
+
+
 def test_flows_name_catalogued_segments_and_subnets() -> None:
     segments = set(load("segments")["segments"])
     subnets = set(load("cloud_subnets")["azure"]) | set(load("cloud_subnets")["gcp"])
