@@ -201,17 +201,6 @@ def nsg_without_final_deny(
                 )
 
 
-@logic("CG-AZ-NET-006")
-def storage_blob_public_access(
-    graph: Graph, context: CheckContext, params: Mapping[str, Any]
-) -> Iterator[Violation]:
-    for account in graph.of_type(STORAGE):
-        if account.inputs.get("allowBlobPublicAccess") is not False:
-            yield Violation(
-                account, "allowBlobPublicAccess", "anonymous blob access is not disallowed"
-            )
-
-
 @logic("CG-AZ-NET-007")
 def storage_network_access(
     graph: Graph, context: CheckContext, params: Mapping[str, Any]
@@ -275,15 +264,6 @@ def storage_https_only(
             yield Violation(account, "enableHttpsTrafficOnly", "accepts unencrypted HTTP")
 
 
-@logic("CG-AZ-ENC-003")
-def web_app_https_only(
-    graph: Graph, context: CheckContext, params: Mapping[str, Any]
-) -> Iterator[Violation]:
-    for app in graph.of_type(WEB_APP):
-        if app.inputs.get("httpsOnly") is not True:
-            yield Violation(app, "httpsOnly", "serves plain HTTP without redirecting to HTTPS")
-
-
 def _version(value: object) -> tuple[int, ...]:
     return tuple(int(part) for part in re.findall(r"\d+", str(value)))
 
@@ -298,19 +278,6 @@ def web_app_min_tls(
         # Absent: App Service has defaulted new apps to TLS 1.2 since 2018.
         if value is not None and _version(value) < minimum:
             yield Violation(app, "siteConfig.minTlsVersion", f"accepts TLS {value}")
-
-
-@logic("CG-AZ-ENC-005")
-def vm_encryption_at_host(
-    graph: Graph, context: CheckContext, params: Mapping[str, Any]
-) -> Iterator[Violation]:
-    for vm in graph.of_type(VM):
-        if get(vm.inputs, "securityProfile.encryptionAtHost") is not True:
-            yield Violation(
-                vm,
-                "securityProfile.encryptionAtHost",
-                "temp disk and disk caches are not encrypted at the host",
-            )
 
 
 @logic("CG-AZ-ENC-006")
@@ -342,19 +309,6 @@ def vpn_ipsec_policy(
 # -- key management ---------------------------------------------------------------------------
 
 
-@logic("CG-AZ-KMS-001")
-def key_vault_purge_protection(
-    graph: Graph, context: CheckContext, params: Mapping[str, Any]
-) -> Iterator[Violation]:
-    for vault in graph.of_type(KEY_VAULT):
-        if get(vault.inputs, "properties.enablePurgeProtection") is not True:
-            yield Violation(
-                vault,
-                "properties.enablePurgeProtection",
-                "deleted keys and secrets can be purged before the retention period ends",
-            )
-
-
 @logic("CG-AZ-KMS-002")
 def key_vault_soft_delete(
     graph: Graph, context: CheckContext, params: Mapping[str, Any]
@@ -369,19 +323,6 @@ def key_vault_soft_delete(
                 vault,
                 "properties.softDeleteRetentionInDays",
                 f"deleted keys are recoverable for {int(days)} days, under {minimum}",
-            )
-
-
-@logic("CG-AZ-KMS-003")
-def key_vault_rbac(
-    graph: Graph, context: CheckContext, params: Mapping[str, Any]
-) -> Iterator[Violation]:
-    for vault in graph.of_type(KEY_VAULT):
-        if get(vault.inputs, "properties.enableRbacAuthorization") is not True:
-            yield Violation(
-                vault,
-                "properties.enableRbacAuthorization",
-                "access is granted by vault access policies, outside Azure RBAC",
             )
 
 

@@ -1,12 +1,12 @@
-"""Check logic that reads the same in both clouds: what Pulumi records about a resource (its
-options), or one rule whose resource type and property the catalog names per cloud."""
+"""Check logic shared by several checks: what Pulumi records about a resource (its options),
+or one rule whose resource type, property and expected value each check names in checks.yaml."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from generator.checks.graph import Graph
+from generator.checks.graph import Graph, get
 from generator.checks.model import CheckContext, Violation
 from generator.checks.registry import logic
 
@@ -38,3 +38,19 @@ def short_log_retention(
                 field,
                 f"keeps logs for {kept}; the plan requires {context.log_retention_days}",
             )
+
+
+@logic("CG-AZ-NET-006")
+@logic("CG-AZ-ENC-003")
+@logic("CG-AZ-ENC-005")
+@logic("CG-AZ-KMS-001")
+@logic("CG-AZ-KMS-003")
+@logic("CG-GCP-NET-006")
+@logic("CG-GCP-LOG-002")
+def required_value(
+    graph: Graph, context: CheckContext, params: Mapping[str, Any]
+) -> Iterator[Violation]:
+    """A property that must hold exactly one value; anything else, absent included, fails."""
+    for resource in graph.of_type(params["type"]):
+        if get(resource.inputs, params["path"]) is not params["value"]:
+            yield Violation(resource, params["path"], params["message"])

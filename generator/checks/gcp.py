@@ -186,19 +186,6 @@ def bucket_public_access_prevention(
             )
 
 
-@logic("CG-GCP-NET-006")
-def bucket_uniform_access(
-    graph: Graph, context: CheckContext, params: Mapping[str, Any]
-) -> Iterator[Violation]:
-    for bucket in graph.of_type(BUCKET):
-        if bucket.inputs.get("uniformBucketLevelAccess") is not True:
-            yield Violation(
-                bucket,
-                "uniformBucketLevelAccess",
-                "object ACLs can grant access that bucket IAM does not show",
-            )
-
-
 def _exempt_purpose(subnet: Resource, params: Mapping[str, Any]) -> bool:
     return str(subnet.inputs.get("purpose", "")).upper() in set(params["exempt_purposes"])
 
@@ -399,17 +386,6 @@ def subnet_flow_logs(
     for subnet in graph.of_type(SUBNETWORK):
         if not _exempt_purpose(subnet, params) and not subnet.inputs.get("logConfig"):
             yield Violation(subnet, "logConfig", "VPC flow logs are off for this subnet")
-
-
-@logic("CG-GCP-LOG-002")
-def log_bucket_locked(
-    graph: Graph, context: CheckContext, params: Mapping[str, Any]
-) -> Iterator[Violation]:
-    for bucket in graph.of_type(LOG_BUCKET):
-        if bucket.inputs.get("locked") is not True:
-            yield Violation(
-                bucket, "locked", "retention can be shortened and logs deleted before it ends"
-            )
 
 
 @logic("CG-GCP-LOG-004")
