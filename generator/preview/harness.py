@@ -2,17 +2,19 @@
 
 Each stack runs in a fresh `contextvars.Context` with its own event loop, so the Pulumi
 runtime's ambient state (root stack resource, settings, config) never leaks between stacks
-run in one process. azure-native resources carry about sixty type aliases each, which the
-Python SDK turns into outputs at ~50 ms a resource; aliases only matter when a resource is
-renamed in existing state, so a preview drops them with a stack transformation.
+run in one process. The SDK sends each registration to the (mock) monitor on the loop's thread
+pool, and the mock monitor makes an event loop of its own in every worker thread; one pool
+shared by every stack keeps those threads and their loops for the life of the process.
 """
 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import contextvars
 import json
+import os
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -100,12 +102,6 @@ def _plain(value: Any) -> Any:
     return json.loads(json.dumps(value, default=lambda _: UNKNOWN, sort_keys=True))
 
 
-def _drop_aliases(args: pulumi.ResourceTransformationArgs) -> pulumi.ResourceTransformationResult:
-    opts = args.opts._copy()
-    opts.aliases = None
-    return pulumi.ResourceTransformationResult(props=args.props, opts=opts)
-
-
 @contextlib.contextmanager
 def _offline_runtime() -> Iterator[None]:
     """Skip two things only the Pulumi CLI consumes, which profiling put at about a fifth of
@@ -120,20 +116,37 @@ def _offline_runtime() -> Iterator[None]:
         pulumi_log.debug, pulumi_resource._get_stack_trace = saved
 
 
+class _SharedExecutor(concurrent.futures.ThreadPoolExecutor):
+    """The thread pool of every stack's event loop. Closing a loop shuts its default executor
+    down; this one outlives them, and its threads end with the process."""
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        pass
+
+
+_EXECUTOR = _SharedExecutor(max_workers=min(32, (os.cpu_count() or 1) + 4))
+
+
 def run_stack(
     stack: str,
     config: Mapping[str, str],
     program: Callable[[], None],
     mocks: pulumi.runtime.Mocks,
+    *,
+    record: bool = True,
 ) -> StackRun:
     """Run `program` as stack `stack` of the clinicgen project under `mocks` (a preview).
 
-    `config` maps full keys (`clinicgen:plan`) to their string values, as the CLI would pass them.
+    `config` maps full keys (`clinicgen:plan`) to their string values, as the CLI would pass
+    them. Without `record`, the run goes through Pulumi's own mock monitor and returns no
+    resources: what a program costs with nothing of clinicgen's around it.
     """
     run = StackRun(stack=stack)
+    monitor = _RecordingMonitor(mocks, run) if record else pulumi_mocks.MockMonitor(mocks)
 
     def execute() -> None:
         loop = asyncio.new_event_loop()
+        loop.set_default_executor(_EXECUTOR)
         asyncio.set_event_loop(loop)
         try:
             pulumi.runtime.set_all_config(dict(config))
@@ -143,17 +156,12 @@ def run_stack(
                 stack=stack,
                 preview=True,
                 organization=ORGANIZATION,
-                monitor=_RecordingMonitor(mocks, run),
+                monitor=monitor,
             )
             # set_mocks makes and finishes a root stack of its own; a fresh one, as the real
             # entry point makes, is what records `pulumi.export` as stack outputs.
             pulumi_settings.ROOT.set(None)
-
-            def program_without_aliases() -> None:
-                pulumi.runtime.register_stack_transformation(_drop_aliases)
-                program()
-
-            _sync_await(run_in_stack(program_without_aliases))
+            _sync_await(run_in_stack(program))
         finally:
             loop.close()
             asyncio.set_event_loop(None)

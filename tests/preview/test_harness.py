@@ -1,0 +1,85 @@
+"""The stack driver: isolation between stacks, one thread pool for all, recording on or off."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+from typing import Any
+
+import pulumi
+
+from generator.preview.harness import run_stack
+from tests.paths import ROOT
+
+
+class _WorkerNamingMocks(pulumi.runtime.Mocks):
+    """Answers with the inputs, and notes which thread pool worker answered."""
+
+    def __init__(self) -> None:
+        self.workers: set[str] = set()
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        self.workers.add(threading.current_thread().name)
+        return f"{args.name}-id", dict(args.inputs)
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[Any]]:
+        return {}, []
+
+
+def _program() -> None:
+    config = pulumi.Config("clinicgen")
+    parent = pulumi.ComponentResource("test:index:Group", "group")
+    for number in range(3):
+        pulumi.CustomResource(
+            "test:index:Thing",
+            f"thing-{number}",
+            {"site": config.require("site"), "number": number},
+            pulumi.ResourceOptions(parent=parent),
+        )
+    pulumi.export("site", config.require("site"))
+
+
+def test_each_stack_sees_only_its_own_config_and_resources() -> None:
+    first = run_stack("one", {"clinicgen:site": "north"}, _program, _WorkerNamingMocks())
+    second = run_stack("two", {"clinicgen:site": "south"}, _program, _WorkerNamingMocks())
+
+    assert first.outputs == {"site": "north"}
+    assert second.outputs == {"site": "south"}
+    assert [r.inputs["site"] for r in first.of_type("test:index:Thing")] == ["north"] * 3
+    assert [r.inputs["site"] for r in second.of_type("test:index:Thing")] == ["south"] * 3
+    assert all(":two::" in r.urn for r in second.resources)
+    assert second.named("thing-0").parent == second.named("group").urn
+
+
+def test_every_stack_registers_through_one_thread_pool() -> None:
+    # A pool per stack would show up as workers of differently numbered executors.
+    mocks = [_WorkerNamingMocks() for _ in range(3)]
+    for number, stack_mocks in enumerate(mocks):
+        run_stack(f"stack-{number}", {"clinicgen:site": "x"}, _program, stack_mocks)
+
+    pools = {name.rsplit("_", 1)[0] for stack_mocks in mocks for name in stack_mocks.workers}
+    assert len(pools) == 1, pools
+
+
+def test_without_recording_the_program_runs_and_nothing_is_kept() -> None:
+    mocks = _WorkerNamingMocks()
+    run = run_stack("quiet", {"clinicgen:site": "x"}, _program, mocks, record=False)
+
+    assert mocks.workers  # the resources were registered with the mocks
+    assert run.resources == []
+    assert run.outputs == {}
+
+
+def test_a_preview_freezes_the_loaded_sdks_out_of_the_collectors_sight() -> None:
+    # A fresh process: whether another test froze the heap first must not decide this one.
+    script = (
+        "import gc, pathlib\n"
+        "from generator.preview.sources import preview_profile\n"
+        "preview_profile(pathlib.Path('examples/maple-grove.yaml'), pathlib.Path('/none'))\n"
+        "print(gc.get_freeze_count())\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert int(result.stdout) > 100_000
