@@ -1,0 +1,35 @@
+"""The benchmark scripts still run and report: they are measurements, not tests, so nothing
+here judges a time, only that each prints its comparison."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from tests.paths import ROOT
+
+
+def _run(*command: str) -> str:
+    result = subprocess.run(
+        [sys.executable, *command], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+@pytest.mark.parametrize("cloud", ["azure", "gcp"])
+def test_preview_benchmark_checks_its_floor_and_prints_the_ratio(cloud: str) -> None:
+    out = _run("benchmarks/preview_bench.py", "--cloud", cloud, "--sites", "2", "--repeat", "1")
+
+    assert re.search(r"^practice: .*, 2 sites, 3 stacks, \d+ resources$", out, re.M), out
+    assert re.search(r"^preview: +\d+\.\d\d s .*size .*run .*check", out, re.M), out
+    assert re.search(r"^ratio: +\d+\.\d\dx +\(target 1\.3x: (met|NOT met)\)$", out, re.M), out
+
+
+def test_plan_benchmark_prints_the_ratio() -> None:
+    out = _run("benchmarks/plan_bench.py", "--repeat", "1")
+
+    assert re.search(r"^ratio +plan / baseline +\d+\.\d\dx$", out, re.M), out
