@@ -379,7 +379,7 @@ def test_killed_generation_leaves_every_file_old_or_complete(
     generate_stacks(changed, reference)
     old, new = _tree(out), _tree(reference)
     real_replace = os.replace
-    renamed = []
+    renamed: list[str] = []
 
     def replace_until_killed(source: str, target: str) -> None:
         if len(renamed) == survivors:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from generator.checks import CheckContext, evaluate, validate_waivers
@@ -77,7 +79,7 @@ def sealed(value: object) -> dict:
 
 
 def test_checks_read_settings_inside_secret_wrapped_inputs() -> None:
-    profile = {
+    profile: dict[str, Any] = {
         "adminPassword": "<secret>",
         "linuxConfiguration": {"disablePasswordAuthentication": True},
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import pytest
 
@@ -100,7 +101,8 @@ def test_a_ledger_for_something_else_is_refused(
             allocate(request, ledger)
         return
     with pytest.raises(error, match=message):
-        allocate(REQUEST, dataclasses.replace(ledger, **{field: value}))
+        changes: dict[str, Any] = {field: value}
+        allocate(REQUEST, dataclasses.replace(ledger, **changes))
 
 
 def test_the_pool_may_grow_around_existing_allocations() -> None:
