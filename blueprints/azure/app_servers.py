@@ -13,6 +13,7 @@ from pulumi_azure_native import recoveryservices as rs
 
 from blueprints.azure import naming
 from blueprints.azure.platform import facts
+from blueprints.options import protected
 from generator.plan.model import HostedEhr
 
 
@@ -133,7 +134,7 @@ class AppServers(pulumi.ComponentResource):
             network_access_policy="DenyAll",
             public_network_access="Disabled",
             tags=dict(args.tags),
-            opts=pulumi.ResourceOptions.merge(child_opts, pulumi.ResourceOptions(protect=True)),
+            opts=protected(child_opts),
         )
         return compute.VirtualMachine(
             name,

@@ -13,6 +13,7 @@ from pulumi_azure_native import resources
 from blueprints.azure import naming
 from blueprints.azure.diagnostics import send_to_workspace
 from blueprints.azure.platform import facts
+from blueprints.options import protected
 from generator.plan.model import BackupPlan
 
 
@@ -78,7 +79,7 @@ class Backup(pulumi.ComponentResource):
                 ),
             ),
             tags=dict(args.tags),
-            opts=pulumi.ResourceOptions.merge(child_opts, pulumi.ResourceOptions(protect=True)),
+            opts=protected(child_opts),
         )
         send_to_workspace(
             f"{name}-vault-diagnostics", "recovery-vault", vault.id, args.workspace_id, child_opts

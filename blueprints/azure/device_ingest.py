@@ -12,6 +12,7 @@ from blueprints.azure import naming
 from blueprints.azure.diagnostics import send_to_workspace
 from blueprints.azure.platform import facts
 from blueprints.azure.private_link import PrivateNetwork, connect_privately
+from blueprints.options import protected
 from generator.plan.model import DeviceIngest as DeviceIngestPlan
 
 
@@ -70,7 +71,7 @@ class DeviceIngest(pulumi.ComponentResource):
                 },
             ),
             tags=dict(args.tags),
-            opts=pulumi.ResourceOptions.merge(child_opts, pulumi.ResourceOptions(protect=True)),
+            opts=protected(child_opts),
         )
         connect_privately(
             f"{name}-hub",

@@ -12,6 +12,7 @@ from blueprints.azure import naming
 from blueprints.azure.diagnostics import send_to_workspace
 from blueprints.azure.private_link import PrivateNetwork, connect_privately
 from blueprints.azure.storage import Lifecycle, SecureStorage, SecureStorageArgs
+from blueprints.options import protected
 from generator.plan.model import Imaging
 
 DAYS_PER_YEAR = 365
@@ -48,9 +49,7 @@ class HealthData(pulumi.ComponentResource):
     ) -> None:
         super().__init__("clinicgen:azure:HealthData", name, None, opts)
         child_opts = pulumi.ResourceOptions(parent=self)
-        stateful_opts = pulumi.ResourceOptions.merge(
-            child_opts, pulumi.ResourceOptions(protect=True)
-        )
+        stateful_opts = protected(child_opts)
         pid = args.practice_id
         group = resources.ResourceGroup(
             f"{name}-group",

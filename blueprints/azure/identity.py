@@ -12,6 +12,7 @@ from blueprints.azure import naming
 from blueprints.azure.diagnostics import send_to_workspace
 from blueprints.azure.platform import facts
 from blueprints.azure.private_link import PrivateNetwork, connect_privately
+from blueprints.options import protected
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ class Identity(pulumi.ComponentResource):
                 enabled_for_template_deployment=False,
             ),
             tags=dict(args.tags),
-            opts=pulumi.ResourceOptions.merge(child_opts, pulumi.ResourceOptions(protect=True)),
+            opts=protected(child_opts),
         )
         connect_privately(
             f"{name}-key-vault",

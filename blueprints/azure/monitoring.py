@@ -10,6 +10,7 @@ from pulumi_azure_native import monitor, operationalinsights, resources
 
 from blueprints.azure import naming
 from blueprints.azure.platform import facts
+from blueprints.options import protected
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ class Monitoring(pulumi.ComponentResource):
                 enable_log_access_using_only_resource_permissions=True,
             ),
             tags=dict(args.tags),
-            opts=pulumi.ResourceOptions.merge(child_opts, pulumi.ResourceOptions(protect=True)),
+            opts=protected(child_opts),
         )
         # HIPAA 164.316(b)(2): the audit trail outlives the interactive window, in archive.
         for table in facts("log_analytics")["archive_tables"]:

@@ -10,6 +10,7 @@ from pulumi_azure_native import storage
 
 from blueprints.azure.diagnostics import send_to_workspace
 from blueprints.azure.platform import facts
+from blueprints.options import protected
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ class SecureStorage(pulumi.ComponentResource):
             if args.immutable_days
             else None,
             tags=dict(args.tags),
-            opts=pulumi.ResourceOptions.merge(child_opts, pulumi.ResourceOptions(protect=True)),
+            opts=protected(child_opts),
         )
         soft_delete = storage.DeleteRetentionPolicyArgs(
             enabled=True, days=platform["blob_soft_delete_days"]

@@ -14,6 +14,7 @@ from blueprints.gcp import naming
 from blueprints.gcp.backup import ZonalDisk
 from blueprints.gcp.hardening import hardened_instance
 from blueprints.gcp.placement import zones
+from blueprints.options import protected
 from generator.catalog import load
 from generator.plan.model import HostedEhr
 
@@ -66,7 +67,7 @@ class AppServers(pulumi.ComponentResource):
                     kms_key_self_link=args.disk_key
                 ),
                 labels=args.labels,
-                opts=ResourceOptions.merge(encrypted, ResourceOptions(protect=True)),
+                opts=protected(encrypted),
             )
             instance = hardened_instance(
                 f"{name}-{key}",

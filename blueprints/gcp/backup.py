@@ -13,6 +13,7 @@ from pulumi_gcp import backupdisasterrecovery, compute, storage
 
 from blueprints.gcp import naming
 from blueprints.gcp.placement import ArchivePlacement
+from blueprints.options import protected
 from generator.catalog import load
 from generator.plan.model import BackupPlan
 
@@ -69,7 +70,7 @@ class Backup(pulumi.ComponentResource):
     def __init__(self, name: str, args: BackupArgs, opts: ResourceOptions | None = None) -> None:
         super().__init__("clinicgen:gcp:Backup", name, None, opts)
         child_opts = ResourceOptions(parent=self)
-        stateful = ResourceOptions.merge(child_opts, ResourceOptions(protect=True))
+        stateful = protected(child_opts)
         plan = args.backup
         pid = args.practice_id
 

@@ -11,6 +11,7 @@ from pulumi import ResourceOptions
 from pulumi_gcp import healthcare
 
 from blueprints.gcp import naming
+from blueprints.options import protected
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ class HealthData(pulumi.ComponentResource):
     ) -> None:
         super().__init__("clinicgen:gcp:HealthData", name, None, opts)
         child_opts = ResourceOptions(parent=self)
-        stateful = ResourceOptions.merge(child_opts, ResourceOptions(protect=True))
+        stateful = protected(child_opts)
 
         self.dataset = healthcare.Dataset(
             f"{name}-dataset",

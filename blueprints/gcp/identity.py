@@ -10,6 +10,7 @@ from pulumi import ResourceOptions
 from pulumi_gcp import kms, organizations, serviceaccount
 
 from blueprints.gcp import naming
+from blueprints.options import protected
 from generator.catalog import load
 
 SECONDS_PER_DAY = 86400
@@ -47,7 +48,7 @@ class Identity(pulumi.ComponentResource):
     def __init__(self, name: str, args: IdentityArgs, opts: ResourceOptions | None = None) -> None:
         super().__init__("clinicgen:gcp:Identity", name, None, opts)
         child_opts = ResourceOptions(parent=self)
-        stateful = ResourceOptions.merge(child_opts, ResourceOptions(protect=True))
+        stateful = protected(child_opts)
         kms_controls = load("gcp_controls")["kms"]
         pid = args.practice_id
 

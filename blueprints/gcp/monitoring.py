@@ -11,6 +11,7 @@ from pulumi_gcp import logging as cloud_logging
 from pulumi_gcp import projects
 
 from blueprints.gcp import naming
+from blueprints.options import protected
 from generator.catalog import load
 from generator.plan.model import MonitoringPlan
 
@@ -46,7 +47,7 @@ class Monitoring(pulumi.ComponentResource):
             retention_days=args.monitoring.log_archive_days,
             locked=True,
             description="clinicgen audit, flow and firewall logs (locked retention)",
-            opts=ResourceOptions.merge(child_opts, ResourceOptions(protect=True)),
+            opts=protected(child_opts),
         )
         cloud_logging.ProjectSink(
             f"{name}-sink",
