@@ -116,11 +116,6 @@ def _schedule(plan: BackupPlan, platform: dict[str, Any]) -> rs.SimpleSchedulePo
             schedule_run_frequency="Daily",
             daily_schedule=rs.DailyScheduleArgs(schedule_run_times=[start]),
         )
-    if plan.frequency_hours not in platform["hourly_intervals"]:
-        raise ValueError(
-            f"the plan backs up every {plan.frequency_hours} hours; Azure VM backup runs every "
-            f"{', '.join(map(str, platform['hourly_intervals']))} hours or daily"
-        )
     return rs.SimpleSchedulePolicyV2Args(
         schedule_policy_type="SimpleSchedulePolicyV2",
         schedule_run_frequency="Hourly",

@@ -15,7 +15,6 @@ from blueprints.azure.storage import Lifecycle, SecureStorage, SecureStorageArgs
 from blueprints.options import protected
 from generator.plan.model import Imaging
 
-DAYS_PER_YEAR = 365
 # Azure's ceiling for a time-based immutability period.
 MAX_IMMUTABLE_DAYS = 146_000
 
@@ -134,7 +133,7 @@ class HealthData(pulumi.ComponentResource):
         group: resources.ResourceGroup,
         child_opts: pulumi.ResourceOptions,
     ) -> pulumi.Output[str]:
-        retention_days = imaging.retention_years * DAYS_PER_YEAR
+        retention_days = imaging.retention_days
         archive = SecureStorage(
             f"{name}-archive",
             SecureStorageArgs(

@@ -36,7 +36,7 @@ def resource_tags(practice: PracticeInfo) -> dict[str, str]:
 def private_endpoint_services(workloads: WorkloadPlan) -> tuple[str, ...]:
     """The services the core stack reaches through private endpoints, for its DNS zones."""
     services = ["key-vault"]
-    if workloads.fhir or workloads.imaging is not None:
+    if workloads.health_data:
         services.append("health-data")
     if workloads.imaging is not None:
         services.append("blob")
@@ -106,7 +106,7 @@ def deploy_core(plan: CoreStackPlan) -> None:
         "workloads": {},
     }
 
-    if workloads.fhir or workloads.imaging is not None:
+    if workloads.health_data:
         health = HealthData(
             f"{pid}-health",
             HealthDataArgs(
@@ -158,7 +158,7 @@ def deploy_core(plan: CoreStackPlan) -> None:
                 subnet_id=network.subnet_ids["telehealth"],
                 identity_id=_workload_identity(identity_ids, "telehealth"),
                 redundancy=plan.backup.redundancy,
-                recording_retention_years=plan.backup.record_retention_years,
+                recording_retention_days=plan.backup.retention_days.records,
                 workspace_id=monitoring.workspace_id,
             ),
         )

@@ -15,8 +15,6 @@ from blueprints.azure.platform import facts
 from blueprints.azure.storage import Lifecycle, SecureStorage, SecureStorageArgs
 from generator.plan.model import TelehealthPlan
 
-DAYS_PER_YEAR = 365
-
 
 def communication_data_location(region: str) -> str:
     """The Communication Services geography that keeps data at rest near `region`."""
@@ -35,7 +33,7 @@ class TelehealthArgs:
     subnet_id: pulumi.Input[str]  # the hub's telehealth (VNet integration) subnet
     identity_id: pulumi.Input[str]  # the telehealth workload identity
     redundancy: str  # for the recordings archive
-    recording_retention_years: int  # the medical-record rule: recorded visits are records
+    recording_retention_days: int  # the medical-record rule: recorded visits are records
     workspace_id: pulumi.Input[str]
 
 
@@ -157,7 +155,7 @@ class Telehealth(pulumi.ComponentResource):
             opts=child_opts,
         )
         if plan.recording:
-            retention_days = args.recording_retention_years * DAYS_PER_YEAR
+            retention_days = args.recording_retention_days
             SecureStorage(
                 f"{name}-recordings",
                 SecureStorageArgs(

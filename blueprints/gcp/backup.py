@@ -19,10 +19,6 @@ from generator.plan.model import BackupPlan
 
 SECONDS_PER_DAY = 86400
 HOURS_PER_DAY = 24
-DAYS_PER_WEEK = 7
-# Calendar-safe upper bounds: a month or year of retention is never cut short.
-DAYS_PER_MONTH = 31
-DAYS_PER_YEAR = 366
 INSTANCE_RESOURCE = "compute.googleapis.com/Instance"
 
 
@@ -39,7 +35,7 @@ class Archive:
     """One archive bucket: what it keeps, for how long, and when objects move colder."""
 
     key: str  # stable id: records | imaging
-    retention_years: int
+    retention_days: int
     lifecycle: tuple[tuple[str, int], ...]  # (storage class, age in days), coldest last
 
 
@@ -170,7 +166,6 @@ class Backup(pulumi.ComponentResource):
     ) -> storage.Bucket:
         placement = args.placement
         dual = placement.dual_region and location == placement.bucket_location
-        seconds_per_year = load("gcp_controls")["storage"]["seconds_per_year"]
         return storage.Bucket(
             resource_name,
             name=bucket_name,
@@ -189,7 +184,7 @@ class Backup(pulumi.ComponentResource):
             # policy is the stronger of the two: no object can be overwritten or deleted before
             # its retention ends, so there is never an older version to keep.
             retention_policy=storage.BucketRetentionPolicyArgs(
-                retention_period=str(archive.retention_years * seconds_per_year),
+                retention_period=str(archive.retention_days * SECONDS_PER_DAY),
                 # A locked policy can never be shortened or removed: records stay immutable.
                 is_locked=args.backup.immutable,
             ),
@@ -285,7 +280,7 @@ def _backup_rules(plan: BackupPlan) -> list[backupdisasterrecovery.BackupPlanBac
         rules.append(
             rule(
                 "weekly",
-                plan.weekly_weeks * DAYS_PER_WEEK,
+                plan.retention_days.weekly,
                 recurrence_type="WEEKLY",
                 days_of_weeks=[window["weekly_day"]],
             )
@@ -294,7 +289,7 @@ def _backup_rules(plan: BackupPlan) -> list[backupdisasterrecovery.BackupPlanBac
         rules.append(
             rule(
                 "monthly",
-                plan.monthly_months * DAYS_PER_MONTH,
+                plan.retention_days.monthly,
                 recurrence_type="MONTHLY",
                 days_of_months=[1],
             )
@@ -303,7 +298,7 @@ def _backup_rules(plan: BackupPlan) -> list[backupdisasterrecovery.BackupPlanBac
         rules.append(
             rule(
                 "yearly",
-                plan.yearly_years * DAYS_PER_YEAR,
+                plan.retention_days.yearly,
                 recurrence_type="YEARLY",
                 months=["JANUARY"],
                 days_of_months=[1],

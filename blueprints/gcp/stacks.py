@@ -63,7 +63,7 @@ def deploy_core(plan: CoreStackPlan) -> None:
     )
     accounts = {workload: account.email for workload, account in identity.service_accounts.items()}
     health = None
-    if work.fhir or work.imaging:
+    if work.health_data:
         health = HealthData(
             f"{pid}-health",
             HealthDataArgs(
@@ -222,7 +222,7 @@ def _key_specs(
     keys = [KeySpec("archive", archive_location, archive_agents)]
     if copy_region:
         keys.append(KeySpec("archive-copy", copy_region, archive_agents))
-    if workloads.fhir or workloads.imaging:
+    if workloads.health_data:
         keys.append(KeySpec("health-data", region, ("healthcare",)))
     if workloads.ehr:
         keys.append(KeySpec("disks", region, ("compute",)))
@@ -237,13 +237,13 @@ def _archives(plan: CoreStackPlan) -> tuple[Archive, ...]:
         (step["storage_class"], step["age_days"])
         for step in load("gcp_controls")["storage"]["lifecycle"]
     )
-    archives = [Archive("records", plan.backup.record_retention_years, ladder)]
+    archives = [Archive("records", plan.backup.retention_days.records, ladder)]
     imaging = plan.workloads.imaging
     if imaging:
         archives.append(
             Archive(
                 "imaging",
-                imaging.retention_years,
+                imaging.retention_days,
                 (("NEARLINE", imaging.hot_days), ("ARCHIVE", imaging.cool_days)),
             )
         )

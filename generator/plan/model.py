@@ -12,6 +12,7 @@ where a field's metadata names another key (`from`/`to` on flows).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 PLAN_SCHEMA_VERSION = 1
 
@@ -77,8 +78,13 @@ class SiteVpn:
     # what crosses the tunnel: every segment but guest, plus the site's on-prem ranges
     local_prefixes: tuple[str, ...]
     bandwidth_mbps: int
-    site_asn: int
+    routing: str  # static | bgp (Google Cloud HA VPN: always bgp)
+    site_asn: int | None  # the site's private ASN when routing is bgp
+    # GCP: one session per tunnel on a link-local /30 (both ends known before deployment)
     bgp_sessions: tuple[BgpSession, ...]
+    # Azure with bgp: the site router's own address the local network gateway peers with; the
+    # cloud end is the VPN gateway's BGP address, a core stack output
+    bgp_peer_address: str | None
 
 
 @dataclass(frozen=True)
@@ -187,6 +193,7 @@ class Imaging:
     studies_per_year: int
     storage_gb_per_year: int
     retention_years: int
+    retention_days: int  # retention_years in days, leap days included (for day-counting APIs)
     total_storage_gb: int
     hot_days: int  # lifecycle: days before moving to cool / nearline
     cool_days: int  # days before moving to archive / coldline-archive
@@ -220,6 +227,7 @@ class WorkloadPlan:
     fhir: bool
     telehealth: TelehealthPlan | None
     ingest: DeviceIngest | None
+    health_data: bool  # a health-data service (FHIR or DICOM) exists: its workspace, keys, roles
 
 
 @dataclass(frozen=True)
@@ -253,6 +261,18 @@ class IdentityPlan:
 
 
 @dataclass(frozen=True)
+class RetentionDays:
+    """Each retention period in days, for the APIs that count days: a week is 7, a month 31
+    (the longest), a year 365 plus its share of leap days, so no period ends early."""
+
+    daily: int
+    weekly: int
+    monthly: int
+    yearly: int
+    records: int  # the medical-record retention (imaging archives, telehealth recordings)
+
+
+@dataclass(frozen=True)
 class BackupPlan:
     rpo_hours: int
     frequency_hours: int  # 24 = daily; less than 24 = hourly/enhanced schedules
@@ -266,6 +286,7 @@ class BackupPlan:
     cross_region_restore: bool
     immutable: bool
     soft_delete_days: int
+    retention_days: RetentionDays
 
 
 @dataclass(frozen=True)
@@ -275,6 +296,43 @@ class MonitoringPlan:
     flow_logs: bool
     policy_initiatives: tuple[str, ...]  # cloud-specific compliance initiative ids
     defender_plans: tuple[str, ...]  # cloud-specific threat protection plans
+
+
+@dataclass(frozen=True)
+class ArchivePlacement:
+    """Google Cloud only: where archive buckets, their key and disk snapshots live, and the
+    zones instances spread over."""
+
+    zones: tuple[str, ...]  # the region's zones in a stable order
+    bucket_location: str  # a region, or the multi-region code of a dual-region bucket
+    data_locations: tuple[str, ...]  # the two regions of a dual-region bucket, else ()
+    key_location: str  # Cloud KMS location of the archive key
+    copy_region: str | None  # DR region holding a replicated copy when no dual-region fits
+    turbo_replication: bool  # dual-region replication faster than the default, for a short RPO
+    snapshot_location: str  # disk snapshot storage location
+
+    @property
+    def dual_region(self) -> bool:
+        return bool(self.data_locations)
+
+
+@dataclass(frozen=True)
+class PlatformFacts:
+    """The cloud platform facts a stack's resources are built with (rule numbers, names,
+    required rules, API enums), copied from the catalog when the plan is made: editing the
+    catalog changes nothing deployed until the stack files are regenerated and reviewed."""
+
+    catalog: str  # the catalog file they come from: azure_platform | gcp_controls
+    version: int
+    sections: dict[str, Any]
+
+    def section(self, name: str) -> Any:
+        if name not in self.sections:
+            raise KeyError(
+                f"the stack's plan has no platform section {name!r} "
+                f"(it has {', '.join(sorted(self.sections))}); regenerate the stack files"
+            )
+        return self.sections[name]
 
 
 @dataclass(frozen=True)
@@ -293,6 +351,8 @@ class Plan:
     identity: IdentityPlan
     backup: BackupPlan
     monitoring: MonitoringPlan
+    placement: ArchivePlacement | None  # Google Cloud only
+    platform: PlatformFacts
     decisions: tuple[Decision, ...]
 
     def site(self, site_id: str) -> SitePlan:
@@ -314,6 +374,8 @@ class CoreStackPlan:
     identity: IdentityPlan
     backup: BackupPlan
     monitoring: MonitoringPlan
+    placement: ArchivePlacement | None
+    platform: PlatformFacts
 
 
 @dataclass(frozen=True)
@@ -326,6 +388,7 @@ class SiteStackPlan:
     site: SitePlan
     ipsec: IpsecPolicy
     flows: tuple[Flow, ...]
+    platform: PlatformFacts
 
 
 def core_stack_name(practice_id: str) -> str:
@@ -346,7 +409,10 @@ def split_into_stacks(plan: Plan) -> tuple[CoreStackPlan, tuple[SiteStackPlan, .
         identity=plan.identity,
         backup=plan.backup,
         monitoring=plan.monitoring,
+        placement=plan.placement,
+        platform=stack_platform(plan.platform, "core"),
     )
+    site_platform = stack_platform(plan.platform, "site")
     sites = tuple(
         SiteStackPlan(
             practice=plan.practice,
@@ -354,7 +420,17 @@ def split_into_stacks(plan: Plan) -> tuple[CoreStackPlan, tuple[SiteStackPlan, .
             site=site,
             ipsec=plan.ipsec,
             flows=tuple(flow for flow in plan.flows if flow.site == site.id),
+            platform=site_platform,
         )
         for site in plan.sites
     )
     return core, sites
+
+
+def stack_platform(platform: PlatformFacts, kind: str) -> PlatformFacts:
+    """The platform sections a `core` or `site` stack builds with (the catalog's
+    `stack_sections` names them), so a site stack file carries only what a site deploys."""
+    wanted = platform.sections["stack_sections"][kind]
+    return PlatformFacts(
+        platform.catalog, platform.version, {name: platform.sections[name] for name in wanted}
+    )

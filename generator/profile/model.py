@@ -39,6 +39,7 @@ class Connectivity:
     bandwidth_mbps: int
     vpn_peer_ip: str | None = None
     onprem_ranges: tuple[str, ...] = ()
+    routing: str | None = None  # static | bgp; None: the cloud's default
 
 
 @dataclass(frozen=True)

@@ -68,5 +68,6 @@ def _site(site: dict[str, Any]) -> Site:
             bandwidth_mbps=connectivity["bandwidth_mbps"],
             vpn_peer_ip=connectivity.get("vpn_peer_ip"),
             onprem_ranges=tuple(connectivity.get("onprem_ranges", ())),
+            routing=connectivity.get("routing"),
         ),
     )

@@ -121,6 +121,17 @@ def profile_schema() -> dict[str, Any]:
                         "hint": "a public IPv4 address like 203.0.113.10",
                     },
                 },
+                "routing": {
+                    "type": "string",
+                    "nullable": True,
+                    "allowed": ["static", "bgp"],
+                    "meta": {
+                        "description": "How the site's routes cross the VPN: `static` (the"
+                        " cloud routes the site's planned prefixes) or `bgp` (the site router"
+                        " advertises them). Default: static on Azure; Google Cloud HA VPN"
+                        " always uses bgp.",
+                    },
+                },
                 "onprem_ranges": {
                     "type": "list",
                     "default": [],

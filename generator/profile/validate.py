@@ -253,7 +253,7 @@ def _cross_field_problems(doc: dict[str, Any], label: str, schema_valid: bool) -
         add("practice.gcp_project", "is required when practice.cloud is gcp")
     _check_pool(practice, add)
     _check_identity(doc.get("identity"), cloud, add)
-    _check_sites(doc.get("sites"), add)
+    _check_sites(doc.get("sites"), cloud, add)
     _check_telehealth_and_backup(doc, add)
     return problems
 
@@ -332,7 +332,7 @@ def _check_identity(identity: Any, cloud: Any, add: Any) -> None:
             )
 
 
-def _check_sites(sites: Any, add: Any) -> None:
+def _check_sites(sites: Any, cloud: str | None, add: Any) -> None:
     if not isinstance(sites, list):
         return
     first_use: dict[str, int] = {}
@@ -353,6 +353,12 @@ def _check_sites(sites: Any, add: Any) -> None:
         connectivity = site.get("connectivity")
         if not isinstance(connectivity, dict):
             continue
+        if cloud == "gcp" and connectivity.get("routing") == "static":
+            add(
+                f"sites[{index}].connectivity.routing",
+                "Google Cloud HA VPN routes only with BGP: use bgp or leave it out",
+                "static",
+            )
         for range_index, network in _networks(connectivity.get("onprem_ranges")):
             for other_index, other_id, other in routed:
                 if other_index != index and network.overlaps(other):

@@ -10,8 +10,8 @@ from typing import Any
 
 from generator.catalog import load
 from generator.errors import PlanError
-from generator.plan.model import BackupPlan, Decision
-from generator.sizing.sized import Sized
+from generator.plan.model import BackupPlan, Decision, RetentionDays
+from generator.sizing.sized import Sized, days_in_years
 
 HOSPITAL = "hospital"
 
@@ -101,8 +101,43 @@ def backup_frequency(rpo_hours: int | None) -> Sized[tuple[int, int]]:
     )
 
 
+DAYS_PER_WEEK = 7
+# The longest month, so a retention counted in months never ends before the calendar's.
+DAYS_PER_LONGEST_MONTH = 31
+
+
+def retention_days(
+    daily_days: int, weekly_weeks: int, monthly_months: int, yearly_years: int, record_years: int
+) -> Sized[RetentionDays]:
+    """BKP-DAYS-01: every retention period in days, for the APIs that count only days (Google
+    Cloud Backup and DR rules, bucket retention, Azure immutability and log retention): weeks x
+    7, months x 31, years x 365 plus a leap day for every four years or part of them.
+
+    Source: Gregorian calendar (a leap day in every four consecutive years, at most); Cloud
+    Storage 'Bucket Lock' counts a year as 365.25 days, which this never falls below.
+    """
+    days = RetentionDays(
+        daily=daily_days,
+        weekly=weekly_weeks * DAYS_PER_WEEK,
+        monthly=monthly_months * DAYS_PER_LONGEST_MONTH,
+        yearly=days_in_years(yearly_years),
+        records=days_in_years(record_years),
+    )
+    reason = (
+        f"{weekly_weeks} weeks x 7 = {days.weekly}; {monthly_months} months x 31 = {days.monthly};"
+        f" {yearly_years} years = {days.yearly}; records {record_years} years = {days.records}"
+        " (365 a year + a leap day per four years or part)"
+    )
+    value = f"{days.daily}/{days.weekly}/{days.monthly}/{days.yearly}/{days.records} days"
+    return Sized(days, Decision("BKP-DAYS-01", "backup.retention_days", value, reason))
+
+
 def backup_plan(
-    rpo_hours: int, frequency_hours: int, record_years: int, dr_region: str | None
+    rpo_hours: int,
+    frequency_hours: int,
+    record_years: int,
+    dr_region: str | None,
+    days: RetentionDays,
 ) -> Sized[BackupPlan]:
     """BKP-RET-02: backup tiers (daily, weekly, monthly, yearly for the record period), an
     immutable vault with soft delete, geo-redundant with cross-region restore when a DR region
@@ -127,6 +162,7 @@ def backup_plan(
         cross_region_restore=geo,
         immutable=True,
         soft_delete_days=int(rule["soft_delete_days"]),
+        retention_days=days,
     )
     where = (
         f"geo-redundant to {dr_region} with cross-region restore"

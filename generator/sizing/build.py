@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from generator.catalog import load
 from generator.ipam import AddressRequest, Ledger, RangeRequest, SiteRequest, allocate
 from generator.ipam.addresses import lan_addresses, usable
 from generator.ipam.addresses import network as network_of
@@ -30,7 +31,16 @@ from generator.plan.model import (
     WorkloadPlan,
 )
 from generator.profile.model import Profile, Site
-from generator.sizing import backup, flows, identity, monitoring, network, vpn, workloads
+from generator.sizing import (
+    backup,
+    flows,
+    identity,
+    monitoring,
+    network,
+    platform,
+    vpn,
+    workloads,
+)
 from generator.sizing.network import RangeSize
 from generator.sizing.sized import Sized, T
 
@@ -110,7 +120,7 @@ def build_plan(profile: Profile, ledger: Ledger | None = None) -> tuple[Plan, Le
     for sizing in sitings:
         allocated = placed.site(sizing.site.id)
         assert allocated is not None
-        site_plan = _site_plan(sizing, allocated, tunnels.get(sizing.site.id, 0), log)
+        site_plan = _site_plan(cloud, sizing, allocated, tunnels.get(sizing.site.id, 0), log)
         site_plans.append(site_plan)
         all_flows.extend(
             flows.site_flows(
@@ -127,7 +137,25 @@ def build_plan(profile: Profile, ledger: Ledger | None = None) -> tuple[Plan, Le
     ipsec = log.take(vpn.ipsec_policy())
     access = _identity_plan(profile, planned, specialties, log)
     rpo, frequency = log.take(backup.backup_frequency(profile.backup.rpo_hours))
-    backup_plan = log.take(backup.backup_plan(rpo, frequency, record_years, practice.dr_region))
+    tiers = load("retention")["backup"]
+    days = log.take(
+        backup.retention_days(
+            int(tiers["daily_days"]),
+            int(tiers["weekly_weeks"]),
+            int(tiers["monthly_months"]),
+            record_years,
+            record_years,
+        )
+    )
+    backup_plan = log.take(
+        backup.backup_plan(rpo, frequency, record_years, practice.dr_region, days)
+    )
+    placement = (
+        log.take(platform.archive_placement(practice.region, practice.dr_region, rpo))
+        if cloud == "gcp"
+        else None
+    )
+    facts = log.take(platform.platform_facts(cloud))
     watch = _monitoring_plan(cloud, practice.compliance, planned, log)
     plan = Plan(
         schema=PLAN_SCHEMA_VERSION,
@@ -152,6 +180,8 @@ def build_plan(profile: Profile, ledger: Ledger | None = None) -> tuple[Plan, Le
         identity=access,
         backup=backup_plan,
         monitoring=watch,
+        placement=placement,
+        platform=facts,
         decisions=tuple(log.items),
     )
     return plan, placed
@@ -169,14 +199,16 @@ def _size_workloads(
     staff = sum(site.staff for site in profile.sites)
     tele = profile.telehealth
     medical = sum(site.devices.medical_devices for site in profile.sites)
+    fhir = log.take(workloads.fhir_store(profile.workloads.fhir))
     return WorkloadPlan(
         ehr=log.take(workloads.hosted_ehr(profile.workloads.ehr, staff, cloud)),
         imaging=imaging,
-        fhir=log.take(workloads.fhir_store(profile.workloads.fhir)),
+        fhir=fhir,
         telehealth=log.take(
             workloads.telehealth(tele.enabled, tele.peak_concurrent_sessions, tele.recording, cloud)
         ),
         ingest=log.take(workloads.device_ingest(medical, cloud)),
+        health_data=log.take(workloads.health_data(fhir, imaging is not None)),
     )
 
 
@@ -274,7 +306,7 @@ def _identity_plan(
     cloud = profile.practice.cloud
     imaging = planned.imaging is not None
     present = identity.scopes(
-        health_data=planned.fhir or imaging, imaging=imaging, ingest=planned.ingest is not None
+        health_data=planned.health_data, imaging=imaging, ingest=planned.ingest is not None
     )
     restricted = log.take(identity.restricted_specialties(specialties))
     running = {
@@ -327,7 +359,7 @@ def _size_site(site: Site, modalities: int, log: _Decisions) -> _SiteSizing:
 
 
 def _site_plan(
-    sizing: _SiteSizing, allocated: SiteAllocation, tunnels: int, log: _Decisions
+    cloud: str, sizing: _SiteSizing, allocated: SiteAllocation, tunnels: int, log: _Decisions
 ) -> SitePlan:
     site = sizing.site
     catalog = network.segment_catalog()
@@ -361,13 +393,33 @@ def _site_plan(
         prefixes = log.take(
             vpn.local_prefixes(site.id, crossing, guest, site.connectivity.onprem_ranges)
         )
+        routing = log.take(vpn.site_routing(cloud, site.id, site.connectivity.routing))
+        bgp = routing == "bgp"
+        # The ledger keeps the ASN and link-local ranges of a static site too, so switching it
+        # to BGP later moves nothing.
         assert allocated.asn is not None
+        sessions = (
+            log.take(vpn.bgp_sessions(site.id, allocated.asn, allocated.bgp, tunnels))
+            if bgp and cloud == "gcp"
+            else ()
+        )
+        peer_address = (
+            log.take(
+                vpn.azure_bgp_peer(
+                    site.id, [(s.name, s.gateway) for s in segments if s.crosses_vpn]
+                )
+            )
+            if bgp and cloud == "azure"
+            else None
+        )
         site_vpn = SiteVpn(
             peer_ip=peer,
             local_prefixes=prefixes,
             bandwidth_mbps=site.connectivity.bandwidth_mbps,
-            site_asn=allocated.asn,
-            bgp_sessions=log.take(vpn.bgp_sessions(site.id, allocated.asn, allocated.bgp, tunnels)),
+            routing=routing,
+            site_asn=allocated.asn if bgp else None,
+            bgp_sessions=sessions,
+            bgp_peer_address=peer_address,
         )
     return SitePlan(
         id=site.id,

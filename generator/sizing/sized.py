@@ -23,3 +23,9 @@ def grown(count: int, growth: float) -> int:
     """`count` x `growth` rounded up; rounded to 6 places first so that 50 x 1.1 gives 55, not 56
     from float noise (55.00000000000001)."""
     return math.ceil(round(count * growth, 6))
+
+
+def days_in_years(years: int) -> int:
+    """The days `years` calendar years can span: 365 each plus every leap day they can hold
+    (one in any four consecutive years), so a period counted in days never ends early."""
+    return years * 365 + math.ceil(years / 4)

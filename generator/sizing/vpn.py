@@ -109,6 +109,48 @@ def local_prefixes(
     )
 
 
+ROUTINGS = ("static", "bgp")
+
+
+def site_routing(cloud: str, site_id: str, setting: str | None) -> Sized[str]:
+    """VPN-RTE-01: how a site's routes cross its VPN. Google Cloud HA VPN routes only with
+    BGP. On Azure the profile chooses; static by default, since most small-site firewalls do
+    static route-based IPsec and a static site needs no routing protocol at all.
+
+    Source: Google Cloud 'HA VPN topologies' (HA VPN requires dynamic BGP routing); Azure
+    'About BGP and VPN Gateway' (BGP is optional on route-based gateways, mixed with static
+    connections on one gateway).
+    """
+    subject = f"sites.{site_id}.vpn.routing"
+    if cloud == "gcp":
+        reason = f"{site_id}: Google Cloud HA VPN routes with BGP only"
+        return Sized("bgp", Decision("VPN-RTE-01", subject, "bgp", reason))
+    routing = setting or "static"
+    reason = (
+        f"{site_id}: connectivity.routing {setting}"
+        if setting
+        else f"{site_id}: static (default: no connectivity.routing)"
+    )
+    return Sized(routing, Decision("VPN-RTE-01", subject, routing, reason))
+
+
+def azure_bgp_peer(site_id: str, segments: list[tuple[str, str]]) -> Sized[str]:
+    """VPN-BGP-02: on Azure a BGP site peers from its router's address on the network
+    management VLAN (the first crossing segment's gateway when there is none); the local
+    network gateway declares that one /32, and the cloud end is the VPN gateway's own BGP
+    address in GatewaySubnet, so adding a site never changes the gateway.
+
+    Source: Azure 'About BGP and VPN Gateway' (declare the /32 of the on-premises BGP peer
+    address as the local network gateway's address space). `segments` pairs each crossing
+    segment's name with its gateway address, in catalog order.
+    """
+    by_name = dict(segments)
+    name = "management" if "management" in by_name else segments[0][0]
+    address = by_name[name]
+    reason = f"{site_id}: the site router on the {name} VLAN, {address}; declared as {address}/32"
+    return Sized(address, Decision("VPN-BGP-02", f"sites.{site_id}.vpn.bgp_peer", address, reason))
+
+
 def bgp_sessions(
     site_id: str, asn: int, ranges: tuple[str, ...], tunnels: int
 ) -> Sized[tuple[BgpSession, ...]]:

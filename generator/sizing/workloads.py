@@ -18,7 +18,7 @@ from generator.plan.model import (
     TelehealthPlan,
 )
 from generator.profile.model import Site
-from generator.sizing.sized import Sized, grown
+from generator.sizing.sized import Sized, days_in_years, grown
 
 MB_PER_GB = 1024
 
@@ -106,14 +106,15 @@ def imaging_storage(sites: list[tuple[Site, int]], retention_years: int) -> Size
         studies_per_year=studies,
         storage_gb_per_year=per_year,
         retention_years=retention_years,
+        retention_days=days_in_years(retention_years),
         total_storage_gb=per_year * retention_years,
         hot_days=int(lifecycle["hot_days"]),
         cool_days=int(lifecycle["cool_days"]),
     )
     reason = (
         f"{plan.modalities} modalities: {' + '.join(parts) or 'none'} = {studies} studies, "
-        f"{per_year} GB/year x "
-        f"{retention_years} years = {plan.total_storage_gb} GB; hot {plan.hot_days} days, "
+        f"{per_year} GB/year x {retention_years} years ({plan.retention_days} days) = "
+        f"{plan.total_storage_gb} GB; hot {plan.hot_days} days, "
         f"cool until {plan.cool_days} days, then archive"
     )
     value = f"{per_year} GB/year"
@@ -165,6 +166,23 @@ def fhir_store(enabled: bool) -> Sized[bool]:
     """
     reason = "FHIR R4 store planned" if enabled else "workloads.fhir is false: no FHIR store"
     return Sized(enabled, Decision("WL-FHIR-01", "workloads.fhir", str(enabled).lower(), reason))
+
+
+def health_data(fhir: bool, imaging: bool) -> Sized[bool]:
+    """WL-HD-01: a health-data service (a FHIR store, a DICOM store or both) exists: it brings
+    the health-data workspace or dataset, its private endpoint, key and role scope.
+
+    Source: Azure Health Data Services (FHIR and DICOM services share one workspace); Google
+    Cloud Healthcare API (FHIR and DICOM stores share one dataset).
+    """
+    exists = fhir or imaging
+    reason = (
+        f"{' and '.join(name for name, on in (('FHIR', fhir), ('DICOM', imaging)) if on)}"
+        " planned: one health-data workspace"
+        if exists
+        else "no FHIR store and no PACS: no health-data workspace"
+    )
+    return Sized(exists, Decision("WL-HD-01", "workloads.health_data", str(exists).lower(), reason))
 
 
 def telehealth(

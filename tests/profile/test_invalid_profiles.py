@@ -122,6 +122,17 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
         "sites[2].devices.medical_devices: must be >= 0 (got -4)",
     ),
     (
+        "static-routing-on-google-cloud",
+        both(GCP, put("sites[0].connectivity.routing", "static")),
+        "sites[0].connectivity.routing: Google Cloud HA VPN routes only with BGP: use bgp or "
+        "leave it out (got 'static')",
+    ),
+    (
+        "unknown-routing",
+        put("sites[0].connectivity.routing", "ospf"),
+        "sites[0].connectivity.routing: must be one of: static, bgp (got 'ospf')",
+    ),
+    (
         "unknown-top-level-key",
         put("telehelth", {}),
         "telehelth: unknown key (did you mean 'telehealth'?) (got {})",

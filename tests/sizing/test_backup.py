@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator.errors import PlanError
 from generator.sizing import backup
@@ -71,7 +73,18 @@ def test_rpo_shorter_than_any_backup_interval_is_a_clear_error() -> None:
 def test_vault_is_geo_redundant_only_with_a_dr_region(
     dr_region: str | None, redundancy: str, cross_region: bool
 ) -> None:
-    plan = backup.backup_plan(24, 24, 7, dr_region).value
+    days = backup.retention_days(30, 12, 12, 7, 7).value
+    plan = backup.backup_plan(24, 24, 7, dr_region, days).value
     assert (plan.redundancy, plan.cross_region_restore) == (redundancy, cross_region)
     assert plan.immutable and plan.soft_delete_days >= 14
     assert plan.yearly_years == plan.record_retention_years == 7
+
+
+@given(st.integers(min_value=1, max_value=100))
+def test_a_retention_in_days_never_ends_before_its_years(years: int) -> None:
+    days = backup.retention_days(30, 12, 12, years, years).value
+    # Cloud Storage's Bucket Lock counts 365.25 days a year; no span of `years` calendar
+    # years holds more leap days than one per four years or part of them.
+    assert days.yearly == days.records >= years * 365.25
+    assert days.yearly - years * 365 == -(-years // 4)
+    assert (days.weekly, days.monthly) == (12 * 7, 12 * 31)

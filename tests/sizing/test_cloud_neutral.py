@@ -48,7 +48,15 @@ CLOUD_SPECIFIC = (
     "vpn.max_tunnels",
     "vpn.max_mbps",
     "vpn.cloud_asn",
+    # Routing: Google Cloud HA VPN routes only with BGP, over link-local sessions per tunnel;
+    # on Azure a site is static by default and a BGP site peers from its own router address.
+    "sites[].vpn.routing",
+    "sites[].vpn.site_asn",
     "sites[].vpn.bgp_sessions",
+    "sites[].vpn.bgp_peer_address",
+    # Each cloud's platform facts, and where Google Cloud keeps archives and spreads instances.
+    "platform",
+    "placement",
     # Role names and directory group ids are each cloud's own; the personas and workloads
     # that hold them are compared below.
     "identity.personas[].group",

@@ -80,3 +80,26 @@ def test_ipsec_policy_is_ikev2_with_aes_gcm_and_pfs_in_neutral_names() -> None:
     assert policy.ipsec_integrity == "aead"
     # Elliptic-curve groups (CNSA); never the broken MODP groups 1, 2 or 5, never no PFS.
     assert (policy.dh_group, policy.pfs_group) == ("ecp-384", "ecp-384")
+
+
+@pytest.mark.parametrize(
+    ("cloud", "setting", "routing"),
+    [
+        ("azure", None, "static"),
+        ("azure", "static", "static"),
+        ("azure", "bgp", "bgp"),
+        ("gcp", None, "bgp"),
+        ("gcp", "bgp", "bgp"),
+    ],
+)
+def test_routing_is_the_profiles_choice_on_azure_and_bgp_on_google_cloud(
+    cloud: str, setting: str | None, routing: str
+) -> None:
+    sized = vpn.site_routing(cloud, "main", setting)
+    assert (sized.value, sized.decision.rule) == (routing, "VPN-RTE-01")
+
+
+def test_an_azure_bgp_site_peers_from_its_management_vlan_router() -> None:
+    segments = [("clinical", "10.1.0.1"), ("management", "10.1.9.1")]
+    assert vpn.azure_bgp_peer("main", segments).value == "10.1.9.1"
+    assert vpn.azure_bgp_peer("main", segments[:1]).value == "10.1.0.1"

@@ -104,3 +104,14 @@ def test_gcp_device_ingest_is_serverless_and_none_without_devices() -> None:
     plan = workloads.device_ingest(5000, "gcp").value
     assert plan is not None and (plan.tier, plan.units) == ("pubsub", 1)
     assert workloads.device_ingest(0, "gcp").value is None
+
+
+@pytest.mark.parametrize(
+    ("fhir", "imaging", "exists"),
+    [(True, False, True), (False, True, True), (True, True, True), (False, False, False)],
+)
+def test_health_data_exists_with_a_fhir_or_dicom_store(
+    fhir: bool, imaging: bool, exists: bool
+) -> None:
+    sized = workloads.health_data(fhir, imaging)
+    assert (sized.value, sized.decision.rule) == (exists, "WL-HD-01")

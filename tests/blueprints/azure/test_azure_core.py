@@ -24,7 +24,6 @@ COMPONENTS = {
     "clinicgen:azure:Compliance",
     "clinicgen:azure:AccessGrants",
 }
-DAYS_PER_YEAR = 365
 
 
 def expected_rule_names(run: PracticeRun) -> Counter[str]:
@@ -298,9 +297,8 @@ def test_imaging_archive_lifecycle_and_redundancy_follow_the_plan(imaging_run: P
     ]
     sku = PLATFORM["storage"]["skus"][run.plan.backup.redundancy]
     assert archive.inputs["sku"] == {"name": sku}
-    retention_days = imaging.retention_years * DAYS_PER_YEAR
     policy = archive.inputs["immutableStorageWithVersioning"]["immutabilityPolicy"]
-    assert policy["immutabilityPeriodSinceCreationInDays"] == retention_days
+    assert policy["immutabilityPeriodSinceCreationInDays"] == imaging.retention_days
     (lifecycle,) = [r for r in of_type(run.core, a.LIFECYCLE) if r.parent == archive.parent]
     (rule,) = lifecycle.inputs["policy"]["rules"]
     base = rule["definition"]["actions"]["baseBlob"]
@@ -308,7 +306,7 @@ def test_imaging_archive_lifecycle_and_redundancy_follow_the_plan(imaging_run: P
     assert base == {
         "tierToCool": {"daysAfterModificationGreaterThan": imaging.hot_days},
         colder: {"daysAfterModificationGreaterThan": imaging.cool_days},
-        "delete": {"daysAfterModificationGreaterThan": retention_days},
+        "delete": {"daysAfterModificationGreaterThan": imaging.retention_days},
     }
 
 

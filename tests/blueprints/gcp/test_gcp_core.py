@@ -184,9 +184,9 @@ def test_backup_retention_equals_the_plan(practice: PracticeRun) -> None:
         }
         assert retention == {
             ("hourly" if backup.frequency_hours < 24 else "daily"): backup.daily_days,
-            "weekly": backup.weekly_weeks * 7,
-            "monthly": backup.monthly_months * 31,
-            "yearly": backup.yearly_years * 366,
+            "weekly": backup.retention_days.weekly,
+            "monthly": backup.retention_days.monthly,
+            "yearly": backup.retention_days.yearly,
         }
     for schedule in practice.core.of_type(g.RESOURCE_POLICY):
         policy = schedule.inputs["snapshotSchedulePolicy"]
@@ -199,21 +199,18 @@ def test_backup_retention_equals_the_plan(practice: PracticeRun) -> None:
 
 
 def test_archive_retention_and_lifecycle_equal_the_plan(practice: PracticeRun) -> None:
-    seconds_per_year = CONTROLS["storage"]["seconds_per_year"]
     plan = practice.plan
     buckets = {r.name: r.inputs for r in practice.core.of_type(g.BUCKET)}
     pid = plan.practice.id
     records = buckets[f"{pid}-backup-records"]
     assert records["retentionPolicy"]["retentionPeriod"] == str(
-        plan.backup.record_retention_years * seconds_per_year
+        plan.backup.retention_days.records * DAY
     )
     imaging = plan.workloads.imaging
     assert (f"{pid}-backup-imaging" in buckets) == (imaging is not None)
     if imaging:
         archive = buckets[f"{pid}-backup-imaging"]
-        assert archive["retentionPolicy"]["retentionPeriod"] == str(
-            imaging.retention_years * seconds_per_year
-        )
+        assert archive["retentionPolicy"]["retentionPeriod"] == str(imaging.retention_days * DAY)
         assert [
             (rule["action"]["storageClass"], rule["condition"]["age"])
             for rule in archive["lifecycleRules"]

@@ -1,0 +1,102 @@
+"""The cloud platform facts a plan carries to the blueprints, and where Google Cloud data lives.
+
+The blueprints decide nothing: what Azure or Google Cloud requires around a sized plan (rule
+priorities, required Bastion rules, API enum names, zones, dual-region pairs) is copied into the
+plan here, so the reviewed stack file holds every value its resources are built with.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from generator.catalog import load
+from generator.plan.model import ArchivePlacement, Decision, PlatformFacts
+from generator.sizing.sized import Sized
+
+PLATFORM_CATALOGS = {"azure": "azure_platform", "gcp": "gcp_controls"}
+# Facts other catalogs hold that the blueprints build with too.
+SHARED_SECTIONS = ("forbidden_roles", "subnet_names")
+
+
+def platform_facts(cloud: str) -> Sized[PlatformFacts]:
+    """PLAT-01: the cloud's platform catalog as of planning, with the roles no grant may name
+    and the cloud's names for the hub subnets.
+
+    Source: catalog/azure_platform.yaml or catalog/gcp_controls.yaml (each entry with its
+    vendor source), catalog/roles.yaml `forbidden`, catalog/cloud_subnets.yaml `cloud_name`.
+    """
+    name = PLATFORM_CATALOGS[cloud]
+    catalog = load(name)
+    sections: dict[str, Any] = {key: value for key, value in catalog.items() if key != "version"}
+    sections["forbidden_roles"] = list(load("roles")["forbidden"][cloud])
+    sections["subnet_names"] = {
+        key: entry["cloud_name"]
+        for key, entry in load("cloud_subnets")[cloud].items()
+        if isinstance(entry, dict) and "cloud_name" in entry
+    }
+    facts = PlatformFacts(name, int(catalog["version"]), sections)
+    reason = (
+        f"{name}.yaml version {facts.version}: {len(sections)} sections, roles.yaml forbidden"
+        f" roles, cloud_subnets.yaml names; editing them changes nothing until regenerated"
+    )
+    return Sized(facts, Decision("PLAT-01", "platform", f"{name} v{facts.version}", reason))
+
+
+def archive_placement(
+    region: str, dr_region: str | None, rpo_hours: int
+) -> Sized[ArchivePlacement]:
+    """GCP-PLC-01: zones for instances, and where archives, their key and snapshots live so
+    that they survive the loss of the region when a DR region is named: a dual-region bucket
+    when both regions share a continent (Google replicates it, turbo when the RPO is shorter
+    than default replication), else a copy bucket in the DR region kept in step by Storage
+    Transfer.
+
+    Source: catalog/gcp_controls.yaml `zones` and `dual_regions` (Cloud Storage 'Bucket
+    locations' and 'Turbo replication'; Cloud KMS locations; snapshot storage locations).
+    """
+    controls = load("gcp_controls")
+    zone_table = controls["zones"]
+    zones = tuple(
+        f"{region}-{suffix}" for suffix in zone_table["regions"].get(region, zone_table["default"])
+    )
+    subject, placement = (
+        "placement",
+        ArchivePlacement(zones, region, (), region, None, False, region),
+    )
+    if dr_region is None:
+        reason = f"zones {', '.join(zones)}; archives in {region} (no dr_region)"
+        return Sized(placement, Decision("GCP-PLC-01", subject, region, reason))
+    dual = controls["dual_regions"]
+    for continent, entry in dual["continents"].items():
+        prefix = entry["region_prefix"]
+        if region.startswith(prefix) and dr_region.startswith(prefix):
+            turbo = rpo_hours < dual["default_replication_hours"]
+            placement = ArchivePlacement(
+                zones=zones,
+                bucket_location=entry["bucket_location"],
+                data_locations=(region.upper(), dr_region.upper()),
+                key_location=entry["key_location"],
+                copy_region=None,
+                turbo_replication=turbo,
+                snapshot_location=entry["snapshot_location"],
+            )
+            replication = (
+                f"turbo replication (RPO {rpo_hours} h < {dual['default_replication_hours']} h)"
+                if turbo
+                else "default replication"
+            )
+            reason = (
+                f"zones {', '.join(zones)}; {region} and {dr_region} are both in {continent}:"
+                f" dual-region {placement.bucket_location} bucket, {replication}, key in"
+                f" {placement.key_location}, snapshots in {placement.snapshot_location}"
+            )
+            value = f"dual-region {placement.bucket_location}"
+            return Sized(placement, Decision("GCP-PLC-01", subject, value, reason))
+    placement = ArchivePlacement(zones, region, (), region, dr_region, False, region)
+    reason = (
+        f"zones {', '.join(zones)}; {region} and {dr_region} share no dual-region: archives in"
+        f" {region} with a copy bucket in {dr_region} kept in step by Storage Transfer"
+    )
+    return Sized(
+        placement, Decision("GCP-PLC-01", subject, f"{region} + copy in {dr_region}", reason)
+    )

@@ -1,0 +1,96 @@
+"""Platform facts and Google Cloud placement: decided when planning, carried by the plan."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.catalog import load
+from generator.plan.model import ArchivePlacement, stack_platform
+from generator.sizing import platform
+
+
+@pytest.mark.parametrize("cloud", ["azure", "gcp"])
+def test_platform_facts_copy_the_cloud_catalog_with_roles_and_subnet_names(cloud: str) -> None:
+    sized = platform.platform_facts(cloud)
+    facts = sized.value
+    catalog = load(platform.PLATFORM_CATALOGS[cloud])
+    assert sized.decision.rule == "PLAT-01"
+    assert facts.version == catalog["version"]
+    for name, section in catalog.items():
+        if name != "version":
+            assert facts.section(name) == section
+    assert facts.section("forbidden_roles") == load("roles")["forbidden"][cloud]
+
+
+@pytest.mark.parametrize("cloud", ["azure", "gcp"])
+@pytest.mark.parametrize("kind", ["core", "site"])
+def test_each_stack_carries_exactly_its_listed_sections(cloud: str, kind: str) -> None:
+    facts = platform.platform_facts(cloud).value
+    listed = facts.section("stack_sections")[kind]
+    sliced = stack_platform(facts, kind)
+    assert list(sliced.sections) == listed
+    assert len(set(listed)) == len(listed)
+
+
+def test_a_missing_section_says_to_regenerate() -> None:
+    facts = stack_platform(platform.platform_facts("azure").value, "site")
+    with pytest.raises(KeyError, match="regenerate the stack files"):
+        facts.section("firewall")
+
+
+@pytest.mark.parametrize(
+    ("region", "zones"),
+    [
+        ("us-west1", ("us-west1-a", "us-west1-b", "us-west1-c")),
+        ("us-east1", ("us-east1-b", "us-east1-c", "us-east1-d")),
+        ("europe-west1", ("europe-west1-b", "europe-west1-c", "europe-west1-d")),
+    ],
+)
+def test_zones_exist_in_their_region(region: str, zones: tuple[str, ...]) -> None:
+    assert platform.archive_placement(region, None, 24).value.zones == zones
+
+
+@pytest.mark.parametrize(
+    ("region", "dr_region", "rpo_hours", "expected"),
+    [
+        ("us-west1", None, 24, ("us-west1", (), "us-west1", None, False, "us-west1")),
+        ("us-west1", "us-west2", 24, ("US", ("US-WEST1", "US-WEST2"), "us", None, False, "us")),
+        ("us-west1", "us-west2", 4, ("US", ("US-WEST1", "US-WEST2"), "us", None, True, "us")),
+        (
+            "europe-west4",
+            "europe-west1",
+            24,
+            ("EU", ("EUROPE-WEST4", "EUROPE-WEST1"), "europe", None, False, "eu"),
+        ),
+        (
+            "us-east4",
+            "europe-west1",
+            24,
+            ("us-east4", (), "us-east4", "europe-west1", False, "us-east4"),
+        ),
+        (
+            "northamerica-northeast1",
+            "us-east4",
+            24,
+            (
+                "northamerica-northeast1",
+                (),
+                "northamerica-northeast1",
+                "us-east4",
+                False,
+                "northamerica-northeast1",
+            ),
+        ),
+    ],
+)
+def test_archives_survive_the_region_when_a_dr_region_is_named(
+    region: str,
+    dr_region: str | None,
+    rpo_hours: int,
+    expected: tuple[object, ...],
+) -> None:
+    sized = platform.archive_placement(region, dr_region, rpo_hours)
+    zones = sized.value.zones
+    assert sized.value == ArchivePlacement(zones, *expected)  # type: ignore[arg-type]
+    assert sized.decision.rule == "GCP-PLC-01"
+    assert sized.value.dual_region == bool(expected[1])
