@@ -34,6 +34,7 @@ from generator.stack_config import (
     PLAN_KEY,
     PROJECT,
     VPN_GATEWAY_ADDRESSES_OUTPUT,
+    VPN_GATEWAY_BGP_ADDRESS_OUTPUT,
     stack_config,
     vpn_psk_secret_name,
 )
@@ -206,6 +207,7 @@ def render_handoff(plan: Plan, site: SitePlan) -> str:
         core_address_space=plan.core.address_space,
         gateway=plan.vpn,
         gateway_output=VPN_GATEWAY_ADDRESSES_OUTPUT,
+        gateway_bgp_output=VPN_GATEWAY_BGP_ADDRESS_OUTPUT,
         ipsec=plan.ipsec,
         flows=[flow for flow in plan.flows if flow.site == site.id],
         secret_store=SECRET_STORES[practice.cloud],

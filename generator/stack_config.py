@@ -20,6 +20,8 @@ PLAN_KEY = f"{PROJECT}:plan"
 
 # Stack outputs the core stack exports for installers and for the site stacks.
 VPN_GATEWAY_ADDRESSES_OUTPUT = "vpnGatewayAddresses"
+# Azure: the gateway's BGP peering address, which BGP sites' routers peer with.
+VPN_GATEWAY_BGP_ADDRESS_OUTPUT = "vpnGatewayBgpAddress"
 KEY_VAULT_NAME_OUTPUT = "keyVaultName"
 
 

@@ -10,17 +10,18 @@ from dataclasses import dataclass
 import pulumi
 from pulumi_azure_native import authorization
 
-from blueprints.azure.platform import facts
-from generator.catalog import load
+from blueprints.azure.context import AzureContext
 from generator.plan.model import PersonaAccess, RoleGrant, WorkloadIdentity
 
 # Role assignment names are GUIDs; uuid5 over stable ids keeps them the same on every run.
 ASSIGNMENT_NAMESPACE = uuid.UUID("6c1f8e02-3a7b-4c55-9d0e-2f4b8a6c1d93")
 
 
-def role_definition_id(subscription_id: pulumi.Input[str], role: str) -> pulumi.Output[str]:
+def role_definition_id(
+    context: AzureContext, subscription_id: pulumi.Input[str], role: str
+) -> pulumi.Output[str]:
     """The ARM id of the built-in role called `role` in the subscription."""
-    ids = facts("role_definitions")["ids"]
+    ids = context.facts("role_definitions")["ids"]
     if role not in ids:
         raise ValueError(f"{role!r} is not an Azure built-in role the catalog knows")
     return pulumi.Output.concat(
@@ -67,7 +68,7 @@ def principals(
 
 @dataclass(frozen=True)
 class AccessGrantsArgs:
-    practice_id: str
+    context: AzureContext
     subscription_id: pulumi.Input[str]
     principals: tuple[Principal, ...]
     # logical scope -> {stable target key: ARM id}; `workloads` spans each workload's group
@@ -83,7 +84,7 @@ class AccessGrants(pulumi.ComponentResource):
     ) -> None:
         super().__init__("clinicgen:azure:AccessGrants", name, None, opts)
         child_opts = pulumi.ResourceOptions(parent=self)
-        forbidden = set(load("roles")["forbidden"]["azure"])
+        forbidden = set(args.context.facts("forbidden_roles"))
         assignments = []
         for principal in args.principals:
             for grant in principal.grants:
@@ -101,11 +102,13 @@ class AccessGrants(pulumi.ComponentResource):
                     assignment = authorization.RoleAssignment(
                         f"{name}-{principal.key}-{role_slug}-{target}",
                         role_assignment_name=assignment_name(
-                            args.practice_id, principal.key, grant.role, target
+                            args.context.practice_id, principal.key, grant.role, target
                         ),
                         principal_id=principal.principal_id,
                         principal_type=principal.principal_type,
-                        role_definition_id=role_definition_id(args.subscription_id, grant.role),
+                        role_definition_id=role_definition_id(
+                            args.context, args.subscription_id, grant.role
+                        ),
                         scope=scope_id,
                         opts=child_opts,
                     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,16 +11,14 @@ from pulumi_azure_native import compute, keyvault, network, resources
 from pulumi_azure_native import recoveryservices as rs
 
 from blueprints.azure import naming
-from blueprints.azure.platform import facts
+from blueprints.azure.context import AzureContext
 from blueprints.options import protected
 from generator.plan.model import HostedEhr
 
 
 @dataclass(frozen=True)
 class AppServersArgs:
-    practice_id: str
-    location: str
-    tags: Mapping[str, str]
+    context: AzureContext
     ehr: HostedEhr
     subnet_id: pulumi.Input[str]  # the hub's apps subnet
     identity_id: pulumi.Input[str]  # the ehr workload identity
@@ -46,15 +43,10 @@ class AppServers(pulumi.ComponentResource):
     ) -> None:
         super().__init__("clinicgen:azure:AppServers", name, None, opts)
         child_opts = pulumi.ResourceOptions(parent=self)
-        platform = facts("application_servers")
-        group_name = naming.resource_group(args.practice_id, "ehr")
-        group = resources.ResourceGroup(
-            f"{name}-group",
-            resource_group_name=group_name,
-            location=args.location,
-            tags=dict(args.tags),
-            opts=child_opts,
-        )
+        platform = args.context.facts("application_servers")
+        group_name = naming.resource_group(args.context.practice_id, "ehr")
+        # The backup container and item ids spell the group's name, known before it exists.
+        group = args.context.resource_group(name, "ehr", child_opts)
         # Generated once and kept in state: the public half goes on every VM, the private half
         # only into Key Vault, where Bastion reads it for a session.
         admin_key = tls.PrivateKey(f"{name}-admin-key", algorithm="ED25519", opts=child_opts)
@@ -71,7 +63,9 @@ class AppServers(pulumi.ComponentResource):
         )
         self.vm_ids = []
         for number in range(1, args.ehr.vm_count + 1):
-            vm_name = naming.scoped(naming.VIRTUAL_MACHINE, "vm", args.practice_id, f"ehr{number}")
+            vm_name = naming.scoped(
+                naming.VIRTUAL_MACHINE, "vm", args.context.practice_id, f"ehr{number}"
+            )
             vm = self._server(
                 f"{name}-{number}", vm_name, group, args, admin_key, platform, child_opts
             )
@@ -110,7 +104,7 @@ class AppServers(pulumi.ComponentResource):
             f"{name}-nic",
             network_interface_name=naming.scoped(naming.NETWORK, "nic", vm_name),
             resource_group_name=group.name,
-            location=args.location,
+            location=args.context.location,
             enable_accelerated_networking=True,
             ip_configurations=[
                 network.NetworkInterfaceIPConfigurationArgs(
@@ -119,28 +113,28 @@ class AppServers(pulumi.ComponentResource):
                     subnet=network.SubnetArgs(id=args.subnet_id),
                 )
             ],
-            tags=dict(args.tags),
+            tags=args.context.tags,
             opts=child_opts,
         )
         data_disk = compute.Disk(
             f"{name}-data-disk",
             disk_name=naming.scoped(naming.NETWORK, "disk", vm_name, "data"),
             resource_group_name=group.name,
-            location=args.location,
+            location=args.context.location,
             sku=compute.DiskSkuArgs(name=disk_sku),
             disk_size_gb=args.ehr.data_disk_gb,
             creation_data=compute.CreationDataArgs(create_option="Empty"),
             # No SAS export of patient data: the disk is read only through its VM.
             network_access_policy="DenyAll",
             public_network_access="Disabled",
-            tags=dict(args.tags),
+            tags=args.context.tags,
             opts=protected(child_opts),
         )
         return compute.VirtualMachine(
             name,
             vm_name=vm_name,
             resource_group_name=group.name,
-            location=args.location,
+            location=args.context.location,
             hardware_profile=compute.HardwareProfileArgs(vm_size=args.ehr.machine_type),
             identity=compute.VirtualMachineIdentityArgs(
                 type=compute.ResourceIdentityType.USER_ASSIGNED,
@@ -194,6 +188,6 @@ class AppServers(pulumi.ComponentResource):
             diagnostics_profile=compute.DiagnosticsProfileArgs(
                 boot_diagnostics=compute.BootDiagnosticsArgs(enabled=True)
             ),
-            tags=dict(args.tags),
+            tags=args.context.tags,
             opts=child_opts,
         )

@@ -2,29 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import pulumi
 from pulumi_azure_native import recoveryservices as rs
-from pulumi_azure_native import resources
 
 from blueprints.azure import naming
+from blueprints.azure.context import AzureContext
 from blueprints.azure.diagnostics import send_to_workspace
-from blueprints.azure.platform import facts
 from blueprints.options import protected
 from generator.plan.model import BackupPlan
 
 
 @dataclass(frozen=True)
 class BackupArgs:
-    practice_id: str
-    location: str
-    tags: Mapping[str, str]
-    plan: BackupPlan
+    context: AzureContext
+    backup: BackupPlan
     identity_id: pulumi.Input[str] | None  # the backup workload's managed identity
-    workspace_id: pulumi.Input[str]
 
 
 class Backup(pulumi.ComponentResource):
@@ -41,19 +36,13 @@ class Backup(pulumi.ComponentResource):
     ) -> None:
         super().__init__("clinicgen:azure:Backup", name, None, opts)
         child_opts = pulumi.ResourceOptions(parent=self)
-        plan, platform = args.plan, facts("backup")
-        group = resources.ResourceGroup(
-            f"{name}-group",
-            resource_group_name=naming.resource_group(args.practice_id, "backup"),
-            location=args.location,
-            tags=dict(args.tags),
-            opts=child_opts,
-        )
+        plan, platform = args.backup, args.context.facts("backup")
+        group = args.context.resource_group(name, "backup", child_opts)
         vault = rs.Vault(
             f"{name}-vault",
-            vault_name=naming.scoped(naming.RECOVERY_VAULT, "rsv", args.practice_id),
+            vault_name=naming.scoped(naming.RECOVERY_VAULT, "rsv", args.context.practice_id),
             resource_group_name=group.name,
-            location=args.location,
+            location=args.context.location,
             sku=rs.SkuArgs(name="RS0", tier="Standard"),
             identity=rs.IdentityDataArgs(
                 type="UserAssigned", user_assigned_identities=[args.identity_id]
@@ -78,15 +67,15 @@ class Backup(pulumi.ComponentResource):
                     ),
                 ),
             ),
-            tags=dict(args.tags),
+            tags=args.context.tags,
             opts=protected(child_opts),
         )
         send_to_workspace(
-            f"{name}-vault-diagnostics", "recovery-vault", vault.id, args.workspace_id, child_opts
+            args.context, f"{name}-vault-diagnostics", "recovery-vault", vault.id, child_opts
         )
         policy = rs.ProtectionPolicy(
             f"{name}-vm-policy",
-            policy_name=naming.scoped(naming.NETWORK, "vm", args.practice_id),
+            policy_name=naming.scoped(naming.NETWORK, "vm", args.context.practice_id),
             vault_name=vault.name,
             resource_group_name=group.name,
             properties=rs.AzureIaaSVMProtectionPolicyArgs(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pulumi
@@ -10,7 +9,7 @@ from pulumi_azure_native import authorization, managedidentity, network, securit
 
 from blueprints.azure import naming
 from blueprints.azure.access import assignment_name, role_definition_id
-from blueprints.azure.platform import facts
+from blueprints.azure.context import AzureContext
 from blueprints.azure.storage import Lifecycle, SecureStorage, SecureStorageArgs
 from generator.plan.model import MonitoringPlan
 
@@ -20,15 +19,12 @@ FLOW_LOG_WRITER_ROLE = "Storage Blob Data Contributor"
 
 @dataclass(frozen=True)
 class ComplianceArgs:
-    practice_id: str
-    location: str
-    tags: Mapping[str, str]
+    context: AzureContext
     subscription_id: pulumi.Input[str]
     monitoring: MonitoringPlan
     redundancy: str  # for the flow-log archive
     vnet_id: pulumi.Input[str]
     monitoring_resource_group: pulumi.Input[str]
-    workspace_id: pulumi.Input[str]  # ARM id
     workspace_customer_id: pulumi.Input[str]  # the workspace GUID traffic analytics wants
 
 
@@ -42,7 +38,7 @@ class Compliance(pulumi.ComponentResource):
     ) -> None:
         super().__init__("clinicgen:azure:Compliance", name, None, opts)
         child_opts = pulumi.ResourceOptions(parent=self)
-        pid, plan = args.practice_id, args.monitoring
+        pid, plan = args.context.practice_id, args.monitoring
         subscription_scope = pulumi.Output.concat("/subscriptions/", args.subscription_id)
         for initiative in dict.fromkeys(plan.policy_initiatives):
             authorization.PolicyAssignment(
@@ -58,7 +54,7 @@ class Compliance(pulumi.ComponentResource):
                 identity=authorization.IdentityArgs(
                     type=authorization.ResourceIdentityType.SYSTEM_ASSIGNED
                 ),
-                location=args.location,
+                location=args.context.location,
                 opts=child_opts,
             )
         for plan_name in plan.defender_plans:
@@ -75,15 +71,14 @@ class Compliance(pulumi.ComponentResource):
 
     @staticmethod
     def _flow_logs(name: str, args: ComplianceArgs, child_opts: pulumi.ResourceOptions) -> None:
-        pid, plan = args.practice_id, args.monitoring
-        watcher = facts("network_watcher")
+        pid, plan = args.context.practice_id, args.monitoring
+        watcher = args.context.facts("network_watcher")
         archive = SecureStorage(
             f"{name}-flow-log-archive",
             SecureStorageArgs(
+                context=args.context,
                 account_name=naming.global_name("flow-log-archive", pid),
                 resource_group_name=args.monitoring_resource_group,
-                location=args.location,
-                tags=args.tags,
                 redundancy=args.redundancy,
                 containers=(),
                 lifecycle=Lifecycle(
@@ -92,7 +87,6 @@ class Compliance(pulumi.ComponentResource):
                 ),
                 # Network Watcher appends to hourly blobs, which WORM retention would refuse.
                 immutable_days=None,
-                workspace_id=args.workspace_id,
             ),
             opts=child_opts,
         )
@@ -100,8 +94,8 @@ class Compliance(pulumi.ComponentResource):
             f"{name}-flow-log-writer",
             resource_name_=naming.scoped(naming.MANAGED_IDENTITY, "id", pid, "flow-logs"),
             resource_group_name=args.monitoring_resource_group,
-            location=args.location,
-            tags=dict(args.tags),
+            location=args.context.location,
+            tags=args.context.tags,
             opts=child_opts,
         )
         authorization.RoleAssignment(
@@ -109,16 +103,18 @@ class Compliance(pulumi.ComponentResource):
             role_assignment_name=assignment_name(pid, "flow-logs", FLOW_LOG_WRITER_ROLE),
             principal_id=writer.principal_id,
             principal_type="ServicePrincipal",
-            role_definition_id=role_definition_id(args.subscription_id, FLOW_LOG_WRITER_ROLE),
+            role_definition_id=role_definition_id(
+                args.context, args.subscription_id, FLOW_LOG_WRITER_ROLE
+            ),
             scope=archive.account_id,
             opts=child_opts,
         )
         network.FlowLog(
             f"{name}-vnet-flow-log",
             flow_log_name=naming.scoped(naming.NETWORK, "fl", pid, "hub"),
-            network_watcher_name=f"{watcher['name_prefix']}{args.location}",
+            network_watcher_name=f"{watcher['name_prefix']}{args.context.location}",
             resource_group_name=watcher["resource_group"],
-            location=args.location,
+            location=args.context.location,
             target_resource_id=args.vnet_id,
             storage_id=archive.account_id,
             enabled=True,
@@ -134,12 +130,12 @@ class Compliance(pulumi.ComponentResource):
                     network.TrafficAnalyticsConfigurationPropertiesArgs(
                         enabled=True,
                         workspace_id=args.workspace_customer_id,
-                        workspace_region=args.location,
-                        workspace_resource_id=args.workspace_id,
+                        workspace_region=args.context.location,
+                        workspace_resource_id=args.context.workspace(),
                         traffic_analytics_interval=watcher["traffic_analytics_interval_minutes"],
                     )
                 )
             ),
-            tags=dict(args.tags),
+            tags=args.context.tags,
             opts=child_opts,
         )

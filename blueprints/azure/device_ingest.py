@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pulumi
-from pulumi_azure_native import iothub, resources
+from pulumi_azure_native import iothub
 
 from blueprints.azure import naming
+from blueprints.azure.context import AzureContext
 from blueprints.azure.diagnostics import send_to_workspace
-from blueprints.azure.platform import facts
 from blueprints.azure.private_link import PrivateNetwork, connect_privately
 from blueprints.options import protected
 from generator.plan.model import DeviceIngest as DeviceIngestPlan
@@ -18,13 +17,10 @@ from generator.plan.model import DeviceIngest as DeviceIngestPlan
 
 @dataclass(frozen=True)
 class DeviceIngestArgs:
-    practice_id: str
-    location: str
-    tags: Mapping[str, str]
-    plan: DeviceIngestPlan
+    context: AzureContext
+    ingest: DeviceIngestPlan
     identity_id: pulumi.Input[str]  # the ingest workload identity
     private_network: PrivateNetwork
-    workspace_id: pulumi.Input[str]
 
 
 class DeviceIngest(pulumi.ComponentResource):
@@ -41,19 +37,13 @@ class DeviceIngest(pulumi.ComponentResource):
     ) -> None:
         super().__init__("clinicgen:azure:DeviceIngest", name, None, opts)
         child_opts = pulumi.ResourceOptions(parent=self)
-        platform, plan = facts("device_ingest"), args.plan
-        group = resources.ResourceGroup(
-            f"{name}-group",
-            resource_group_name=naming.resource_group(args.practice_id, "ingest"),
-            location=args.location,
-            tags=dict(args.tags),
-            opts=child_opts,
-        )
+        platform, plan = args.context.facts("device_ingest"), args.ingest
+        group = args.context.resource_group(name, "ingest", child_opts)
         hub = iothub.IotHubResource(
             f"{name}-hub",
-            resource_name_=naming.global_name("iot-hub", args.practice_id),
+            resource_name_=naming.global_name("iot-hub", args.context.practice_id),
             resource_group_name=group.name,
-            location=args.location,
+            location=args.context.location,
             sku=iothub.IotHubSkuInfoArgs(name=plan.tier, capacity=plan.units),
             identity=iothub.ArmIdentityArgs(
                 type=iothub.ResourceIdentityType.USER_ASSIGNED,
@@ -70,23 +60,20 @@ class DeviceIngest(pulumi.ComponentResource):
                     )
                 },
             ),
-            tags=dict(args.tags),
+            tags=args.context.tags,
             opts=protected(child_opts),
         )
         connect_privately(
+            args.context,
             f"{name}-hub",
             "iot-hub",
             hub.id,
-            naming.scoped(naming.NETWORK, "iot", args.practice_id),
+            naming.scoped(naming.NETWORK, "iot", args.context.practice_id),
             args.private_network,
             group.name,
-            args.location,
-            args.tags,
             child_opts,
         )
-        send_to_workspace(
-            f"{name}-hub-diagnostics", "iot-hub", hub.id, args.workspace_id, child_opts
-        )
+        send_to_workspace(args.context, f"{name}-hub-diagnostics", "iot-hub", hub.id, child_opts)
         self.resource_group_name = group.name
         self.resource_group_id = group.id
         self.hub_id = hub.id

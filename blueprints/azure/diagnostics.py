@@ -5,29 +5,28 @@ from __future__ import annotations
 import pulumi
 from pulumi_azure_native import monitor
 
-from blueprints.azure.platform import facts
+from blueprints.azure.context import AzureContext
 
 SETTING_NAME = "to-log-analytics"
 
 
 def send_to_workspace(
+    context: AzureContext,
     name: str,
     kind: str,
     resource_uri: pulumi.Input[str],
-    workspace_id: pulumi.Input[str],
     opts: pulumi.ResourceOptions,
 ) -> monitor.DiagnosticSetting:
-    """Send every log (and the metrics the kind has) of `resource_uri` to `workspace_id`.
-
-    `kind` is a key of the catalog's `diagnostics` table, which says what the resource emits.
+    """Send every log (and the metrics the kind has) of `resource_uri` to the practice's
+    workspace. `kind` is a key of the platform's `diagnostics` table: what the resource emits.
     """
-    emits = facts("diagnostics")[kind]
+    emits = context.facts("diagnostics")[kind]
     metrics = emits.get("metrics")
     return monitor.DiagnosticSetting(
         name,
         name=SETTING_NAME,
         resource_uri=resource_uri,
-        workspace_id=workspace_id,
+        workspace_id=context.workspace(),
         logs=[monitor.DiagnosticsLogSettingsArgs(category_group=emits["log_group"], enabled=True)],
         metrics=[monitor.DiagnosticsMetricSettingsArgs(category=metrics, enabled=True)]
         if metrics

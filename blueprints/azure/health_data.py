@@ -9,6 +9,7 @@ import pulumi
 from pulumi_azure_native import healthcareapis, resources
 
 from blueprints.azure import naming
+from blueprints.azure.context import AzureContext
 from blueprints.azure.diagnostics import send_to_workspace
 from blueprints.azure.private_link import PrivateNetwork, connect_privately
 from blueprints.azure.storage import Lifecycle, SecureStorage, SecureStorageArgs
@@ -21,9 +22,7 @@ MAX_IMMUTABLE_DAYS = 146_000
 
 @dataclass(frozen=True)
 class HealthDataArgs:
-    practice_id: str
-    location: str
-    tags: Mapping[str, str]
+    context: AzureContext
     tenant_id: pulumi.Input[str]
     fhir: bool
     imaging: Imaging | None
@@ -31,7 +30,6 @@ class HealthDataArgs:
     # workload (fhir, imaging) -> its managed identity's resource id
     identity_ids: Mapping[str, pulumi.Input[str]]
     private_network: PrivateNetwork
-    workspace_id: pulumi.Input[str]
 
 
 class HealthData(pulumi.ComponentResource):
@@ -49,33 +47,26 @@ class HealthData(pulumi.ComponentResource):
         super().__init__("clinicgen:azure:HealthData", name, None, opts)
         child_opts = pulumi.ResourceOptions(parent=self)
         stateful_opts = protected(child_opts)
-        pid = args.practice_id
-        group = resources.ResourceGroup(
-            f"{name}-group",
-            resource_group_name=naming.resource_group(pid, "health"),
-            location=args.location,
-            tags=dict(args.tags),
-            opts=child_opts,
-        )
+        pid = args.context.practice_id
+        group = args.context.resource_group(name, "health", child_opts)
         workspace_name = naming.global_name("health-workspace", pid)
         workspace = healthcareapis.Workspace(
             f"{name}-workspace",
             workspace_name=workspace_name,
             resource_group_name=group.name,
-            location=args.location,
-            tags=dict(args.tags),
+            location=args.context.location,
+            tags=args.context.tags,
             opts=stateful_opts,
         )
         # A private endpoint on the workspace turns public access off for its services.
         connect_privately(
+            args.context,
             f"{name}-workspace",
             "health-data",
             workspace.id,
             naming.scoped(naming.NETWORK, "hdw", pid),
             args.private_network,
             group.name,
-            args.location,
-            args.tags,
             child_opts,
         )
         if args.fhir:
@@ -85,7 +76,7 @@ class HealthData(pulumi.ComponentResource):
                 fhir_service_name=fhir_name,
                 workspace_name=workspace.name,
                 resource_group_name=group.name,
-                location=args.location,
+                location=args.context.location,
                 kind="fhir-R4",
                 identity=_identity(args.identity_ids.get("fhir")),
                 authentication_configuration=(
@@ -97,12 +88,10 @@ class HealthData(pulumi.ComponentResource):
                         smart_proxy_enabled=False,
                     )
                 ),
-                tags=dict(args.tags),
+                tags=args.context.tags,
                 opts=stateful_opts,
             )
-            send_to_workspace(
-                f"{name}-fhir-diagnostics", "fhir", fhir.id, args.workspace_id, child_opts
-            )
+            send_to_workspace(args.context, f"{name}-fhir-diagnostics", "fhir", fhir.id, child_opts)
         self.archive_account_id = None
         if args.imaging is not None:
             dicom = healthcareapis.DicomService(
@@ -110,13 +99,13 @@ class HealthData(pulumi.ComponentResource):
                 dicom_service_name=naming.scoped(naming.HEALTH_SERVICE, "dicom"),
                 workspace_name=workspace.name,
                 resource_group_name=group.name,
-                location=args.location,
+                location=args.context.location,
                 identity=_identity(args.identity_ids.get("imaging")),
-                tags=dict(args.tags),
+                tags=args.context.tags,
                 opts=stateful_opts,
             )
             send_to_workspace(
-                f"{name}-dicom-diagnostics", "dicom", dicom.id, args.workspace_id, child_opts
+                args.context, f"{name}-dicom-diagnostics", "dicom", dicom.id, child_opts
             )
             self.archive_account_id = self._archive(name, args, args.imaging, group, child_opts)
         self.resource_group_name = group.name
@@ -137,10 +126,9 @@ class HealthData(pulumi.ComponentResource):
         archive = SecureStorage(
             f"{name}-archive",
             SecureStorageArgs(
-                account_name=naming.global_name("imaging-archive", args.practice_id),
+                context=args.context,
+                account_name=naming.global_name("imaging-archive", args.context.practice_id),
                 resource_group_name=group.name,
-                location=args.location,
-                tags=args.tags,
                 redundancy=args.redundancy,
                 containers=("studies",),
                 lifecycle=Lifecycle(
@@ -149,19 +137,17 @@ class HealthData(pulumi.ComponentResource):
                     delete_after_days=retention_days,
                 ),
                 immutable_days=min(retention_days, MAX_IMMUTABLE_DAYS),
-                workspace_id=args.workspace_id,
             ),
             opts=child_opts,
         )
         connect_privately(
+            args.context,
             f"{name}-archive",
             "blob",
             archive.account_id,
-            naming.scoped(naming.NETWORK, "stimg", args.practice_id),
+            naming.scoped(naming.NETWORK, "stimg", args.context.practice_id),
             args.private_network,
             group.name,
-            args.location,
-            args.tags,
             child_opts,
         )
         return archive.account_id

@@ -2,28 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pulumi
-from pulumi_azure_native import keyvault, managedidentity, resources
+from pulumi_azure_native import keyvault, managedidentity
 
 from blueprints.azure import naming
+from blueprints.azure.context import AzureContext
 from blueprints.azure.diagnostics import send_to_workspace
-from blueprints.azure.platform import facts
 from blueprints.azure.private_link import PrivateNetwork, connect_privately
 from blueprints.options import protected
 
 
 @dataclass(frozen=True)
 class IdentityArgs:
-    practice_id: str
-    location: str
-    tags: Mapping[str, str]
+    context: AzureContext
     tenant_id: pulumi.Input[str]
     workloads: tuple[str, ...]  # one user-assigned identity each
     private_network: PrivateNetwork
-    workspace_id: pulumi.Input[str]
 
 
 class Identity(pulumi.ComponentResource):
@@ -40,19 +36,13 @@ class Identity(pulumi.ComponentResource):
     ) -> None:
         super().__init__("clinicgen:azure:Identity", name, None, opts)
         child_opts = pulumi.ResourceOptions(parent=self)
-        platform = facts("key_vault")
-        group = resources.ResourceGroup(
-            f"{name}-group",
-            resource_group_name=naming.resource_group(args.practice_id, "security"),
-            location=args.location,
-            tags=dict(args.tags),
-            opts=child_opts,
-        )
+        platform = args.context.facts("key_vault")
+        group = args.context.resource_group(name, "security", child_opts)
         vault = keyvault.Vault(
             f"{name}-key-vault",
-            vault_name=naming.global_name("key-vault", args.practice_id),
+            vault_name=naming.global_name("key-vault", args.context.practice_id),
             resource_group_name=group.name,
-            location=args.location,
+            location=args.context.location,
             properties=keyvault.VaultPropertiesArgs(
                 tenant_id=args.tenant_id,
                 sku=keyvault.SkuArgs(family="A", name=platform["sku"]),
@@ -68,32 +58,31 @@ class Identity(pulumi.ComponentResource):
                 enabled_for_disk_encryption=False,
                 enabled_for_template_deployment=False,
             ),
-            tags=dict(args.tags),
+            tags=args.context.tags,
             opts=protected(child_opts),
         )
         connect_privately(
+            args.context,
             f"{name}-key-vault",
             "key-vault",
             vault.id,
-            naming.scoped(naming.NETWORK, "kv", args.practice_id),
+            naming.scoped(naming.NETWORK, "kv", args.context.practice_id),
             args.private_network,
             group.name,
-            args.location,
-            args.tags,
             child_opts,
         )
         send_to_workspace(
-            f"{name}-key-vault-diagnostics", "key-vault", vault.id, args.workspace_id, child_opts
+            args.context, f"{name}-key-vault-diagnostics", "key-vault", vault.id, child_opts
         )
         self.identities = {
             workload: managedidentity.UserAssignedIdentity(
                 f"{name}-{workload}",
                 resource_name_=naming.scoped(
-                    naming.MANAGED_IDENTITY, "id", args.practice_id, workload
+                    naming.MANAGED_IDENTITY, "id", args.context.practice_id, workload
                 ),
                 resource_group_name=group.name,
-                location=args.location,
-                tags=dict(args.tags),
+                location=args.context.location,
+                tags=args.context.tags,
                 opts=child_opts,
             )
             for workload in args.workloads

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pulumi
-from pulumi_azure_native import monitor, operationalinsights, resources
+from pulumi_azure_native import monitor, operationalinsights
 
 from blueprints.azure import naming
-from blueprints.azure.platform import facts
+from blueprints.azure.context import AzureContext
 from blueprints.options import protected
 
 
 @dataclass(frozen=True)
 class MonitoringArgs:
-    practice_id: str
-    location: str
-    tags: Mapping[str, str]
+    context: AzureContext
     log_retention_days: int  # interactive retention of every table
     log_archive_days: int  # total retention (interactive + archive) of the audit tables
 
@@ -35,18 +32,12 @@ class Monitoring(pulumi.ComponentResource):
     ) -> None:
         super().__init__("clinicgen:azure:Monitoring", name, None, opts)
         child_opts = pulumi.ResourceOptions(parent=self)
-        group = resources.ResourceGroup(
-            f"{name}-group",
-            resource_group_name=naming.resource_group(args.practice_id, "monitoring"),
-            location=args.location,
-            tags=dict(args.tags),
-            opts=child_opts,
-        )
+        group = args.context.resource_group(name, "monitoring", child_opts)
         workspace = operationalinsights.Workspace(
             f"{name}-workspace",
-            workspace_name=naming.scoped(naming.LOG_WORKSPACE, "log", args.practice_id),
+            workspace_name=naming.scoped(naming.LOG_WORKSPACE, "log", args.context.practice_id),
             resource_group_name=group.name,
-            location=args.location,
+            location=args.context.location,
             sku=operationalinsights.WorkspaceSkuArgs(name="PerGB2018"),
             retention_in_days=args.log_retention_days,
             # Entra ID only, and readers see the logs of the resources they may read.
@@ -54,11 +45,11 @@ class Monitoring(pulumi.ComponentResource):
                 disable_local_auth=True,
                 enable_log_access_using_only_resource_permissions=True,
             ),
-            tags=dict(args.tags),
+            tags=args.context.tags,
             opts=protected(child_opts),
         )
         # HIPAA 164.316(b)(2): the audit trail outlives the interactive window, in archive.
-        for table in facts("log_analytics")["archive_tables"]:
+        for table in args.context.facts("log_analytics")["archive_tables"]:
             operationalinsights.Table(
                 f"{name}-{table.lower()}",
                 table_name=table,
@@ -70,11 +61,11 @@ class Monitoring(pulumi.ComponentResource):
             )
         monitor.SubscriptionDiagnosticSetting(
             f"{name}-activity-log",
-            name=naming.scoped(naming.DIAGNOSTIC_SETTING, "clinicgen", args.practice_id),
+            name=naming.scoped(naming.DIAGNOSTIC_SETTING, "clinicgen", args.context.practice_id),
             workspace_id=workspace.id,
             logs=[
                 monitor.SubscriptionLogSettingsArgs(category=category, enabled=True)
-                for category in facts("activity_log_categories")["categories"]
+                for category in args.context.facts("activity_log_categories")["categories"]
             ],
             opts=child_opts,
         )

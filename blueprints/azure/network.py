@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pulumi
-from pulumi_azure_native import network, privatedns, resources
+from pulumi_azure_native import network, privatedns
 
 from blueprints.azure import naming
+from blueprints.azure.context import AzureContext
 from blueprints.azure.diagnostics import send_to_workspace
-from blueprints.azure.platform import facts
 from blueprints.azure.security_rules import RuleSpec, add_rule
-from generator.catalog import load
 from generator.plan.model import CoreNetwork as CoreNetworkPlan
 from generator.plan.model import VpnGateway
 
@@ -22,20 +20,21 @@ from generator.plan.model import VpnGateway
 FIREWALL_HOST_INDEX = 4
 
 
-def azure_subnet_name(key: str) -> str:
-    """The Azure name of a hub subnet (GatewaySubnet and friends are names Azure requires)."""
-    return str(load("cloud_subnets")["azure"][key]["cloud_name"])
+@dataclass(frozen=True)
+class VpnGatewayOutputs:
+    """What site stacks and installers need of the VPN gateway."""
+
+    id: pulumi.Output[str]
+    addresses: pulumi.Output[list[str]]  # its public addresses, for the site's VPN device
+    bgp_address: pulumi.Output[str]  # its BGP peering address, for BGP sites' routers
 
 
 @dataclass(frozen=True)
 class CoreNetworkArgs:
-    practice_id: str
-    location: str
-    tags: Mapping[str, str]
+    context: AzureContext
     network: CoreNetworkPlan
     vpn: VpnGateway | None
     private_dns_zones: tuple[str, ...]
-    workspace_id: pulumi.Input[str]
 
 
 class CoreNetwork(pulumi.ComponentResource):
@@ -49,8 +48,7 @@ class CoreNetwork(pulumi.ComponentResource):
     subnet_ids: dict[str, pulumi.Output[str]]
     nsg_names: dict[str, pulumi.Output[str]]
     zone_ids: dict[str, pulumi.Output[str]]
-    vpn_gateway_id: pulumi.Output[str] | None
-    vpn_gateway_addresses: pulumi.Output[list[str]] | None
+    vpn_gateway: VpnGatewayOutputs | None
 
     def __init__(
         self, name: str, args: CoreNetworkArgs, opts: pulumi.ResourceOptions | None = None
@@ -58,28 +56,22 @@ class CoreNetwork(pulumi.ComponentResource):
         super().__init__("clinicgen:azure:CoreNetwork", name, None, opts)
         child_opts = pulumi.ResourceOptions(parent=self)
         self._name, self._args, self._child_opts = name, args, child_opts
-        pid, plan = args.practice_id, args.network
-        group = resources.ResourceGroup(
-            f"{name}-group",
-            resource_group_name=naming.resource_group(pid, "network"),
-            location=args.location,
-            tags=dict(args.tags),
-            opts=child_opts,
-        )
+        pid, plan = args.context.practice_id, args.network
+        group = args.context.resource_group(name, "network", child_opts)
         self.resource_group_name = group.name
         self.resource_group_id = group.id
         vnet = network.VirtualNetwork(
             f"{name}-vnet",
             virtual_network_name=naming.scoped(naming.NETWORK, "vnet", pid, "hub"),
             resource_group_name=group.name,
-            location=args.location,
+            location=args.context.location,
             address_space=network.AddressSpaceArgs(address_prefixes=[plan.address_space]),
-            tags=dict(args.tags),
+            tags=args.context.tags,
             opts=child_opts,
         )
         self.vnet_id = vnet.id
         send_to_workspace(
-            f"{name}-vnet-diagnostics", "virtual-network", vnet.id, args.workspace_id, child_opts
+            args.context, f"{name}-vnet-diagnostics", "virtual-network", vnet.id, child_opts
         )
         self._nsgs = self._security_groups()
         self.nsg_names = {key: nsg.name for key, nsg in self._nsgs.items()}
@@ -87,7 +79,7 @@ class CoreNetwork(pulumi.ComponentResource):
         self.subnet_ids = self._subnets(vnet, route_table_id)
         self._hub_rules()
         self.zone_ids = self._private_dns(vnet)
-        self.vpn_gateway_id, self.vpn_gateway_addresses = self._vpn_gateway()
+        self.vpn_gateway = self._vpn_gateway()
         if self._has_firewall():
             self._firewall()
         if plan.bastion:
@@ -98,7 +90,7 @@ class CoreNetwork(pulumi.ComponentResource):
                 "vnet_id": vnet.id,
                 "subnet_ids": self.subnet_ids,
                 "nsg_names": self.nsg_names,
-                "vpn_gateway_id": self.vpn_gateway_id,
+                "vpn_gateway_id": self.vpn_gateway.id if self.vpn_gateway else None,
             }
         )
 
@@ -115,7 +107,7 @@ class CoreNetwork(pulumi.ComponentResource):
 
     def _security_groups(self) -> dict[str, network.NetworkSecurityGroup]:
         name, args = self._name, self._args
-        without_nsg = facts("subnets_without_nsg")["keys"]
+        without_nsg = args.context.facts("subnets_without_nsg")["keys"]
         groups: dict[str, network.NetworkSecurityGroup] = {}
         for subnet in args.network.subnets:
             if subnet.name in without_nsg:
@@ -123,19 +115,19 @@ class CoreNetwork(pulumi.ComponentResource):
             nsg = network.NetworkSecurityGroup(
                 f"{name}-nsg-{subnet.name}",
                 network_security_group_name=naming.scoped(
-                    naming.NETWORK, "nsg", args.practice_id, subnet.name
+                    naming.NETWORK, "nsg", args.context.practice_id, subnet.name
                 ),
                 resource_group_name=self.resource_group_name,
-                location=args.location,
-                tags=dict(args.tags),
+                location=args.context.location,
+                tags=args.context.tags,
                 opts=self._child_opts,
             )
             groups[subnet.name] = nsg
             send_to_workspace(
+                args.context,
                 f"{name}-nsg-{subnet.name}-diagnostics",
                 "network-security-group",
                 nsg.id,
-                args.workspace_id,
                 self._child_opts,
             )
             # Under every allow, above Azure's defaults: AllowVnetInBound (65000) would admit
@@ -146,7 +138,7 @@ class CoreNetwork(pulumi.ComponentResource):
                 self.resource_group_name,
                 RuleSpec(
                     rule_name="deny-all-inbound",
-                    priority=facts("nsg_priorities")["deny_all"],
+                    priority=args.context.facts("nsg_priorities")["deny_all"],
                     direction="Inbound",
                     sources=["*"],
                     destinations=["*"],
@@ -163,9 +155,11 @@ class CoreNetwork(pulumi.ComponentResource):
         firewall_ip = ipaddress.ip_network(self._cidr("firewall"))[FIREWALL_HOST_INDEX]
         table = network.RouteTable(
             f"{name}-egress-routes",
-            route_table_name=naming.scoped(naming.NETWORK, "rt", args.practice_id, "egress"),
+            route_table_name=naming.scoped(
+                naming.NETWORK, "rt", args.context.practice_id, "egress"
+            ),
             resource_group_name=self.resource_group_name,
-            location=args.location,
+            location=args.context.location,
             # Site routes learned from the VPN gateway still apply; only the default route moves.
             disable_bgp_route_propagation=False,
             routes=[
@@ -176,7 +170,7 @@ class CoreNetwork(pulumi.ComponentResource):
                     next_hop_ip_address=str(firewall_ip),
                 )
             ],
-            tags=dict(args.tags),
+            tags=args.context.tags,
             opts=self._child_opts,
         )
         return table.id
@@ -185,7 +179,7 @@ class CoreNetwork(pulumi.ComponentResource):
         self, vnet: network.VirtualNetwork, route_table_id: pulumi.Output[str] | None
     ) -> dict[str, pulumi.Output[str]]:
         name, args = self._name, self._args
-        roles = facts("subnet_roles")
+        roles = args.context.facts("subnet_roles")
         ids: dict[str, pulumi.Output[str]] = {}
         previous: network.Subnet | None = None
         for plan_subnet in args.network.subnets:
@@ -193,7 +187,8 @@ class CoreNetwork(pulumi.ComponentResource):
             nsg = self._nsgs.get(plan_subnet.name)
             subnet = network.Subnet(
                 f"{name}-subnet-{plan_subnet.name}",
-                subnet_name=azure_subnet_name(plan_subnet.name),
+                # GatewaySubnet and friends are names Azure requires.
+                subnet_name=args.context.facts("subnet_names")[plan_subnet.name],
                 virtual_network_name=vnet.name,
                 resource_group_name=self.resource_group_name,
                 address_prefix=plan_subnet.cidr,
@@ -225,7 +220,7 @@ class CoreNetwork(pulumi.ComponentResource):
 
     def _hub_rules(self) -> None:
         name = self._name
-        for rule in facts("hub_rules"):
+        for rule in self._args.context.facts("hub_rules"):
             sources = self._present(rule["from"])
             if not sources:
                 continue
@@ -245,7 +240,7 @@ class CoreNetwork(pulumi.ComponentResource):
                     self._child_opts,
                 )
         if "bastion" in self.nsg_names:
-            for required in facts("bastion_rules")["rules"]:
+            for required in self._args.context.facts("bastion_rules")["rules"]:
                 add_rule(
                     f"{name}-nsg-bastion-{required['name']}",
                     self.nsg_names["bastion"],
@@ -271,7 +266,7 @@ class CoreNetwork(pulumi.ComponentResource):
                 private_zone_name=zone_name,
                 resource_group_name=self.resource_group_name,
                 location="global",
-                tags=dict(args.tags),
+                tags=args.context.tags,
                 opts=self._child_opts,
             )
             privatedns.VirtualNetworkLink(
@@ -282,7 +277,7 @@ class CoreNetwork(pulumi.ComponentResource):
                 location="global",
                 virtual_network=privatedns.SubResourceArgs(id=vnet.id),
                 registration_enabled=False,
-                tags=dict(args.tags),
+                tags=args.context.tags,
                 opts=self._child_opts,
             )
             ids[zone_name] = zone.id
@@ -292,20 +287,22 @@ class CoreNetwork(pulumi.ComponentResource):
         args = self._args
         return network.PublicIPAddress(
             f"{self._name}-{role}-ip",
-            public_ip_address_name=naming.scoped(naming.NETWORK, "pip", args.practice_id, role),
+            public_ip_address_name=naming.scoped(
+                naming.NETWORK, "pip", args.context.practice_id, role
+            ),
             resource_group_name=self.resource_group_name,
-            location=args.location,
+            location=args.context.location,
             sku=network.PublicIPAddressSkuArgs(name="Standard", tier="Regional"),
             public_ip_allocation_method="Static",
-            tags=dict(args.tags),
+            tags=args.context.tags,
             opts=self._child_opts,
         )
 
-    def _vpn_gateway(self) -> tuple[pulumi.Output[str] | None, pulumi.Output[list[str]] | None]:
+    def _vpn_gateway(self) -> VpnGatewayOutputs | None:
         name, args, vpn = self._name, self._args, self._args.vpn
         if vpn is None:
-            return None, None
-        generations = facts("vpn_gateway")["generation"]
+            return None
+        generations = args.context.facts("vpn_gateway")["generation"]
         if vpn.sku not in generations:
             raise ValueError(
                 f"the plan's VPN gateway SKU {vpn.sku!r} is not a VNet gateway SKU "
@@ -314,17 +311,21 @@ class CoreNetwork(pulumi.ComponentResource):
         address = self._public_ip("vpn")
         gateway = network.VirtualNetworkGateway(
             f"{name}-vpn-gateway",
-            virtual_network_gateway_name=naming.scoped(naming.NETWORK, "vgw", args.practice_id),
+            virtual_network_gateway_name=naming.scoped(
+                naming.NETWORK, "vgw", args.context.practice_id
+            ),
             resource_group_name=self.resource_group_name,
-            location=args.location,
+            location=args.context.location,
             gateway_type="Vpn",
             vpn_type="RouteBased",
             sku=network.VirtualNetworkGatewaySkuArgs(name=vpn.sku, tier=vpn.sku),
             vpn_gateway_generation=generations[vpn.sku],
             active_active=False,
-            # Sites route statically through their local network gateway prefixes, so adding
-            # a site never touches the gateway (BGP peering addresses would live on it).
-            enable_bgp=False,
+            # BGP on from the start, with the gateway's own peering address in GatewaySubnet:
+            # static and BGP connections share one route-based gateway, so adding a site of
+            # either kind never touches it (Azure 'About BGP and VPN Gateway').
+            enable_bgp=True,
+            bgp_settings=network.BgpSettingsArgs(asn=vpn.cloud_asn),
             ip_configurations=[
                 network.VirtualNetworkGatewayIPConfigurationArgs(
                     name="default",
@@ -333,22 +334,28 @@ class CoreNetwork(pulumi.ComponentResource):
                     subnet=network.SubResourceArgs(id=self.subnet_ids["gateway"]),
                 )
             ],
-            tags=dict(args.tags),
+            tags=args.context.tags,
             opts=self._child_opts,
         )
         send_to_workspace(
+            args.context,
             f"{name}-vpn-gateway-diagnostics",
             "vpn-gateway",
             gateway.id,
-            args.workspace_id,
             self._child_opts,
         )
         # The installer points the site's VPN device at these addresses.
-        return gateway.id, address.ip_address.apply(lambda ip: [ip] if ip else [])
+        return VpnGatewayOutputs(
+            id=gateway.id,
+            addresses=address.ip_address.apply(lambda ip: [ip] if ip else []),
+            bgp_address=gateway.bgp_settings.apply(
+                lambda bgp: (bgp.bgp_peering_address or "") if bgp else ""
+            ),
+        )
 
     def _firewall(self) -> None:
         name, args = self._name, self._args
-        platform = facts("firewall")
+        platform = args.context.facts("firewall")
         tier = args.network.firewall_tier
         if tier not in platform["tiers"]:
             raise ValueError(
@@ -358,9 +365,9 @@ class CoreNetwork(pulumi.ComponentResource):
         sku_tier = platform["tiers"][tier]
         policy = network.FirewallPolicy(
             f"{name}-firewall-policy",
-            firewall_policy_name=naming.scoped(naming.NETWORK, "afwp", args.practice_id),
+            firewall_policy_name=naming.scoped(naming.NETWORK, "afwp", args.context.practice_id),
             resource_group_name=self.resource_group_name,
-            location=args.location,
+            location=args.context.location,
             sku=network.FirewallPolicySkuArgs(tier=sku_tier),
             threat_intel_mode=platform["threat_intel_mode"],
             intrusion_detection=network.FirewallPolicyIntrusionDetectionArgs(
@@ -368,10 +375,10 @@ class CoreNetwork(pulumi.ComponentResource):
             )
             if tier == "premium"
             else None,
-            tags=dict(args.tags),
+            tags=args.context.tags,
             opts=self._child_opts,
         )
-        roles = facts("subnet_roles")
+        roles = args.context.facts("subnet_roles")
         egress_sources = [
             subnet.cidr
             for subnet in args.network.subnets
@@ -412,9 +419,9 @@ class CoreNetwork(pulumi.ComponentResource):
         address = self._public_ip("firewall")
         firewall = network.AzureFirewall(
             f"{name}-firewall",
-            azure_firewall_name=naming.scoped(naming.NETWORK, "afw", args.practice_id),
+            azure_firewall_name=naming.scoped(naming.NETWORK, "afw", args.context.practice_id),
             resource_group_name=self.resource_group_name,
-            location=args.location,
+            location=args.context.location,
             sku=network.AzureFirewallSkuArgs(name="AZFW_VNet", tier=sku_tier),
             firewall_policy=network.SubResourceArgs(id=policy.id),
             ip_configurations=[
@@ -424,14 +431,14 @@ class CoreNetwork(pulumi.ComponentResource):
                     public_ip_address=network.SubResourceArgs(id=address.id),
                 )
             ],
-            tags=dict(args.tags),
+            tags=args.context.tags,
             opts=self._child_opts,
         )
         send_to_workspace(
+            args.context,
             f"{name}-firewall-diagnostics",
             "firewall",
             firewall.id,
-            args.workspace_id,
             self._child_opts,
         )
 
@@ -440,10 +447,10 @@ class CoreNetwork(pulumi.ComponentResource):
         address = self._public_ip("bastion")
         bastion = network.BastionHost(
             f"{name}-bastion",
-            bastion_host_name=naming.scoped(naming.NETWORK, "bas", args.practice_id),
+            bastion_host_name=naming.scoped(naming.NETWORK, "bas", args.context.practice_id),
             resource_group_name=self.resource_group_name,
-            location=args.location,
-            sku=network.SkuArgs(name=facts("bastion")["sku"]),
+            location=args.context.location,
+            sku=network.SkuArgs(name=args.context.facts("bastion")["sku"]),
             enable_shareable_link=False,
             ip_configurations=[
                 network.BastionHostIPConfigurationArgs(
@@ -452,13 +459,13 @@ class CoreNetwork(pulumi.ComponentResource):
                     public_ip_address=network.SubResourceArgs(id=address.id),
                 )
             ],
-            tags=dict(args.tags),
+            tags=args.context.tags,
             opts=self._child_opts,
         )
         send_to_workspace(
+            args.context,
             f"{name}-bastion-diagnostics",
             "bastion",
             bastion.id,
-            args.workspace_id,
             self._child_opts,
         )

@@ -6,10 +6,15 @@ between the Azure core and site stacks.
 
 from __future__ import annotations
 
-from generator.stack_config import KEY_VAULT_NAME_OUTPUT, VPN_GATEWAY_ADDRESSES_OUTPUT
+from generator.stack_config import (
+    KEY_VAULT_NAME_OUTPUT,
+    VPN_GATEWAY_ADDRESSES_OUTPUT,
+    VPN_GATEWAY_BGP_ADDRESS_OUTPUT,
+)
 
 KEY_VAULT_NAME = KEY_VAULT_NAME_OUTPUT
 VPN_GATEWAY_ADDRESSES = VPN_GATEWAY_ADDRESSES_OUTPUT
+VPN_GATEWAY_BGP_ADDRESS = VPN_GATEWAY_BGP_ADDRESS_OUTPUT
 KEY_VAULT_RESOURCE_GROUP = "keyVaultResourceGroup"
 NETWORK_RESOURCE_GROUP = "networkResourceGroup"
 VPN_GATEWAY_ID = "vpnGatewayId"

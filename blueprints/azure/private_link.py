@@ -9,7 +9,7 @@ import pulumi
 from pulumi_azure_native import network
 
 from blueprints.azure import naming
-from blueprints.azure.platform import facts
+from blueprints.azure.context import AzureContext
 
 
 @dataclass(frozen=True)
@@ -20,31 +20,30 @@ class PrivateNetwork:
     zone_ids: Mapping[str, pulumi.Input[str]]
 
 
-def zones_for(services: tuple[str, ...]) -> tuple[str, ...]:
+def zones_for(context: AzureContext, services: tuple[str, ...]) -> tuple[str, ...]:
     """The private DNS zones the given private-endpoint services resolve in, in catalog order."""
-    catalog = facts("private_endpoints")
+    catalog = context.facts("private_endpoints")
     return tuple(dict.fromkeys(zone for service in services for zone in catalog[service]["zones"]))
 
 
 def connect_privately(
+    context: AzureContext,
     name: str,
     service: str,
     target_id: pulumi.Input[str],
     endpoint_name: str,
     private_network: PrivateNetwork,
     resource_group_name: pulumi.Input[str],
-    location: str,
-    tags: Mapping[str, str],
     opts: pulumi.ResourceOptions,
 ) -> network.PrivateEndpoint:
     """A private endpoint to `target_id` in the subnet the catalog gives `service`, registered
     in that service's private DNS zones."""
-    entry = facts("private_endpoints")[service]
+    entry = context.facts("private_endpoints")[service]
     endpoint = network.PrivateEndpoint(
         f"{name}-endpoint",
         private_endpoint_name=naming.scoped(naming.NETWORK, "pe", endpoint_name),
         resource_group_name=resource_group_name,
-        location=location,
+        location=context.location,
         subnet=network.SubnetArgs(id=private_network.subnet_ids[entry["subnet"]]),
         private_link_service_connections=[
             network.PrivateLinkServiceConnectionArgs(
@@ -53,7 +52,7 @@ def connect_privately(
                 group_ids=[entry["group_id"]],
             )
         ],
-        tags=dict(tags),
+        tags=context.tags,
         opts=opts,
     )
     network.PrivateDnsZoneGroup(

@@ -12,7 +12,7 @@ import pulumi_random as random
 from pulumi_azure_native import keyvault, network
 
 from blueprints.azure import naming
-from blueprints.azure.platform import facts
+from blueprints.azure.context import AzureContext
 from blueprints.azure.security_rules import RuleSpec, add_rule
 from generator.plan.model import Flow, IpsecPolicy, SitePlan, SiteVpn
 from generator.stack_config import vpn_psk_secret_name
@@ -20,9 +20,7 @@ from generator.stack_config import vpn_psk_secret_name
 
 @dataclass(frozen=True)
 class SiteConnectivityArgs:
-    practice_id: str
-    location: str
-    tags: Mapping[str, str]
+    context: AzureContext
     site: SitePlan
     ipsec: IpsecPolicy
     flows: tuple[Flow, ...]
@@ -93,20 +91,25 @@ class SiteConnectivity(pulumi.ComponentResource):
         gateway_id: pulumi.Input[str],
         child_opts: pulumi.ResourceOptions,
     ) -> pulumi.Output[str]:
-        site, platform, ipsec = args.site, facts("vpn_connection"), args.ipsec
+        site, platform, ipsec = args.site, args.context.facts("vpn_connection"), args.ipsec
+        bgp = vpn.routing == "bgp"
         local_gateway = network.LocalNetworkGateway(
             f"{name}-local-gateway",
             local_network_gateway_name=naming.scoped(
-                naming.NETWORK, "lgw", args.practice_id, site.id
+                naming.NETWORK, "lgw", args.context.practice_id, site.id
             ),
             resource_group_name=args.network_resource_group,
-            location=args.location,
+            location=args.context.location,
             gateway_ip_address=vpn.peer_ip,
-            # Guest segments are not in local_prefixes: guest traffic never enters the tunnel.
             local_network_address_space=network.AddressSpaceArgs(
-                address_prefixes=list(vpn.local_prefixes)
+                address_prefixes=_declared_prefixes(vpn)
             ),
-            tags=dict(args.tags),
+            bgp_settings=network.BgpSettingsArgs(
+                asn=vpn.site_asn, bgp_peering_address=vpn.bgp_peer_address
+            )
+            if bgp
+            else None,
+            tags=args.context.tags,
             opts=child_opts,
         )
         # Made in the program and kept in state as a secret: never in config or a stack file.
@@ -127,20 +130,20 @@ class SiteConnectivity(pulumi.ComponentResource):
         connection = network.VirtualNetworkGatewayConnection(
             f"{name}-connection",
             virtual_network_gateway_connection_name=naming.scoped(
-                naming.NETWORK, "cn", args.practice_id, site.id
+                naming.NETWORK, "cn", args.context.practice_id, site.id
             ),
             resource_group_name=args.network_resource_group,
-            location=args.location,
+            location=args.context.location,
             connection_type="IPsec",
             connection_protocol=ipsec.ike_version,
             virtual_network_gateway1=network.VirtualNetworkGatewayArgs(id=gateway_id),
             local_network_gateway2=network.LocalNetworkGatewayArgs(id=local_gateway.id),
             shared_key=shared_key,
-            ipsec_policies=[azure_ipsec_policy(ipsec)],
+            ipsec_policies=[azure_ipsec_policy(args.context, ipsec)],
             use_policy_based_traffic_selectors=False,
-            enable_bgp=False,
+            enable_bgp=bgp,
             dpd_timeout_seconds=platform["dpd_timeout_seconds"],
-            tags=dict(args.tags),
+            tags=args.context.tags,
             opts=pulumi.ResourceOptions.merge(
                 child_opts, pulumi.ResourceOptions(additional_secret_outputs=["sharedKey"])
             ),
@@ -148,9 +151,19 @@ class SiteConnectivity(pulumi.ComponentResource):
         return connection.id
 
 
-def azure_ipsec_policy(ipsec: IpsecPolicy) -> network.IpsecPolicyArgs:
+def _declared_prefixes(vpn: SiteVpn) -> list[str]:
+    """What the local network gateway declares for the site. Static: every segment but guest
+    (guest traffic never enters the tunnel) and the on-prem ranges. BGP: only the /32 of the
+    site router's peering address; the router advertises the rest (Azure 'About BGP and VPN
+    Gateway')."""
+    if vpn.routing == "bgp":
+        return [f"{vpn.bgp_peer_address}/32"]
+    return list(vpn.local_prefixes)
+
+
+def azure_ipsec_policy(context: AzureContext, ipsec: IpsecPolicy) -> network.IpsecPolicyArgs:
     """The plan's cloud-neutral IPsec policy in Azure's IpsecPolicy enums."""
-    names = facts("ipsec_names")
+    names = context.facts("ipsec_names")
 
     def name(table: str, value: str) -> str:
         if value not in names[table]:

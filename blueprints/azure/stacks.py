@@ -7,6 +7,7 @@ them through a StackReference and adds only resources of its own.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
 import pulumi
 from pulumi_azure_native import authorization
@@ -16,6 +17,7 @@ from blueprints.azure.access import AccessGrants, AccessGrantsArgs, principals
 from blueprints.azure.app_servers import AppServers, AppServersArgs
 from blueprints.azure.backup import Backup, BackupArgs
 from blueprints.azure.compliance import Compliance, ComplianceArgs
+from blueprints.azure.context import AzureContext
 from blueprints.azure.device_ingest import DeviceIngest, DeviceIngestArgs
 from blueprints.azure.health_data import HealthData, HealthDataArgs
 from blueprints.azure.identity import Identity, IdentityArgs
@@ -24,13 +26,22 @@ from blueprints.azure.network import CoreNetwork, CoreNetworkArgs
 from blueprints.azure.private_link import PrivateNetwork, zones_for
 from blueprints.azure.site import SiteConnectivity, SiteConnectivityArgs
 from blueprints.azure.telehealth import Telehealth, TelehealthArgs
+from blueprints.context import stack_labels
 from blueprints.stack_reference import core_stack_reference
-from generator.plan.model import CoreStackPlan, PracticeInfo, SiteStackPlan, WorkloadPlan
+from generator.plan.model import (
+    CoreStackPlan,
+    PlatformFacts,
+    PracticeInfo,
+    SiteStackPlan,
+    WorkloadPlan,
+)
+
+# logical scope (the plan's role-grant scopes) -> {stable target key: ARM id}
+Scopes = dict[str, dict[str, pulumi.Input[str]]]
 
 
-def resource_tags(practice: PracticeInfo) -> dict[str, str]:
-    """The practice's own tags plus the two every clinicgen resource carries."""
-    return {**practice.tags, "managed-by": "clinicgen", "practice": practice.id}
+def stack_context(practice: PracticeInfo, platform: PlatformFacts) -> AzureContext:
+    return AzureContext(practice.id, practice.region, stack_labels(practice), platform)
 
 
 def private_endpoint_services(workloads: WorkloadPlan) -> tuple[str, ...]:
@@ -47,158 +58,58 @@ def private_endpoint_services(workloads: WorkloadPlan) -> tuple[str, ...]:
 
 def deploy_core(plan: CoreStackPlan) -> None:
     """Deploy the `<practice>-core` stack: everything the practice shares across its sites."""
-    practice, workloads = plan.practice, plan.workloads
-    pid, location, tags = practice.id, practice.region, resource_tags(practice)
+    pid, workloads = plan.practice.id, plan.workloads
     client = authorization.get_client_config_output()
-
     monitoring = Monitoring(
         f"{pid}-monitoring",
         MonitoringArgs(
-            practice_id=pid,
-            location=location,
-            tags=tags,
-            log_retention_days=plan.monitoring.log_retention_days,
-            log_archive_days=plan.monitoring.log_archive_days,
+            stack_context(plan.practice, plan.platform),
+            plan.monitoring.log_retention_days,
+            plan.monitoring.log_archive_days,
         ),
     )
-    network = CoreNetwork(
-        f"{pid}-network",
-        CoreNetworkArgs(
-            practice_id=pid,
-            location=location,
-            tags=tags,
-            network=plan.core,
-            vpn=plan.vpn,
-            private_dns_zones=zones_for(private_endpoint_services(workloads)),
-            workspace_id=monitoring.workspace_id,
-        ),
+    context = replace(
+        stack_context(plan.practice, plan.platform), workspace_id=monitoring.workspace_id
     )
+    network = _network(context, plan)
     private_network = PrivateNetwork(subnet_ids=network.subnet_ids, zone_ids=network.zone_ids)
-    identity = Identity(
-        f"{pid}-identity",
-        IdentityArgs(
-            practice_id=pid,
-            location=location,
-            tags=tags,
-            tenant_id=client.tenant_id,
-            workloads=tuple(workload.workload for workload in plan.identity.workloads),
-            private_network=private_network,
-            workspace_id=monitoring.workspace_id,
-        ),
-    )
+    identity = _identity(context, plan, client.tenant_id, private_network)
     identity_ids = {key: managed.id for key, managed in identity.identities.items()}
     backup = Backup(
         f"{pid}-backup",
-        BackupArgs(
-            practice_id=pid,
-            location=location,
-            tags=tags,
-            plan=plan.backup,
-            identity_id=identity_ids.get("backup"),
-            workspace_id=monitoring.workspace_id,
-        ),
+        BackupArgs(context, plan.backup, identity_ids.get("backup")),
     )
-    scopes: dict[str, dict[str, pulumi.Input[str]]] = {
+    scopes: Scopes = {
         "network": {"network": network.resource_group_id},
         "key-vault": {"key-vault": identity.key_vault_id},
         "backup": {"backup": backup.vault_id},
         "monitoring": {"monitoring": monitoring.resource_group_id},
         "workloads": {},
     }
-
     if workloads.health_data:
-        health = HealthData(
-            f"{pid}-health",
-            HealthDataArgs(
-                practice_id=pid,
-                location=location,
-                tags=tags,
-                tenant_id=client.tenant_id,
-                fhir=workloads.fhir,
-                imaging=workloads.imaging,
-                redundancy=plan.backup.redundancy,
-                identity_ids={
-                    key: identity_ids[key] for key in ("fhir", "imaging") if key in identity_ids
-                },
-                private_network=private_network,
-                workspace_id=monitoring.workspace_id,
-            ),
-        )
-        scopes["health-data"] = {"health-data": health.workspace_id}
-        if health.archive_account_id is not None:
-            scopes["imaging-archive"] = {"imaging-archive": health.archive_account_id}
-
+        _health_data(context, plan, client.tenant_id, identity_ids, private_network, scopes)
     if workloads.ehr is not None:
-        servers = AppServers(
-            f"{pid}-ehr",
-            AppServersArgs(
-                practice_id=pid,
-                location=location,
-                tags=tags,
-                ehr=workloads.ehr,
-                subnet_id=network.subnet_ids["apps"],
-                identity_id=_workload_identity(identity_ids, "ehr"),
-                key_vault_name=identity.key_vault_name,
-                key_vault_resource_group=identity.resource_group_name,
-                backup_vault_name=backup.vault_name,
-                backup_resource_group=backup.resource_group_name,
-                backup_policy_id=backup.vm_policy_id,
-            ),
-        )
-        scopes["workloads"]["ehr"] = servers.resource_group_id
-
+        _ehr(context, plan, network, identity, backup, identity_ids, scopes)
     if workloads.telehealth is not None:
-        telehealth = Telehealth(
-            f"{pid}-telehealth",
-            TelehealthArgs(
-                practice_id=pid,
-                location=location,
-                tags=tags,
-                plan=workloads.telehealth,
-                subnet_id=network.subnet_ids["telehealth"],
-                identity_id=_workload_identity(identity_ids, "telehealth"),
-                redundancy=plan.backup.redundancy,
-                recording_retention_days=plan.backup.retention_days.records,
-                workspace_id=monitoring.workspace_id,
-            ),
-        )
-        scopes["workloads"]["telehealth"] = telehealth.resource_group_id
-
+        _telehealth(context, plan, network, identity_ids, scopes)
     if workloads.ingest is not None:
-        ingest = DeviceIngest(
-            f"{pid}-ingest",
-            DeviceIngestArgs(
-                practice_id=pid,
-                location=location,
-                tags=tags,
-                plan=workloads.ingest,
-                identity_id=_workload_identity(identity_ids, "ingest"),
-                private_network=private_network,
-                workspace_id=monitoring.workspace_id,
-            ),
-        )
-        scopes["workloads"]["ingest"] = ingest.resource_group_id
-        scopes["ingest"] = {"ingest": ingest.hub_id}
-
+        _device_ingest(context, plan, identity_ids, private_network, scopes)
     Compliance(
         f"{pid}-compliance",
         ComplianceArgs(
-            practice_id=pid,
-            location=location,
-            tags=tags,
+            context=context,
             subscription_id=client.subscription_id,
             monitoring=plan.monitoring,
             redundancy=plan.backup.redundancy,
             vnet_id=network.vnet_id,
             monitoring_resource_group=monitoring.resource_group_name,
-            workspace_id=monitoring.workspace_id,
             workspace_customer_id=monitoring.workspace_customer_id,
         ),
     )
     AccessGrants(
         f"{pid}-access",
         AccessGrantsArgs(
-            practice_id=pid,
+            context=context,
             subscription_id=client.subscription_id,
             principals=principals(
                 plan.identity.personas,
@@ -208,14 +119,144 @@ def deploy_core(plan: CoreStackPlan) -> None:
             scopes=scopes,
         ),
     )
+    _export_core(network, identity)
 
+
+def _network(context: AzureContext, plan: CoreStackPlan) -> CoreNetwork:
+    return CoreNetwork(
+        f"{context.practice_id}-network",
+        CoreNetworkArgs(
+            context=context,
+            network=plan.core,
+            vpn=plan.vpn,
+            private_dns_zones=zones_for(context, private_endpoint_services(plan.workloads)),
+        ),
+    )
+
+
+def _identity(
+    context: AzureContext,
+    plan: CoreStackPlan,
+    tenant_id: pulumi.Input[str],
+    private_network: PrivateNetwork,
+) -> Identity:
+    return Identity(
+        f"{context.practice_id}-identity",
+        IdentityArgs(
+            context=context,
+            tenant_id=tenant_id,
+            workloads=tuple(workload.workload for workload in plan.identity.workloads),
+            private_network=private_network,
+        ),
+    )
+
+
+def _health_data(
+    context: AzureContext,
+    plan: CoreStackPlan,
+    tenant_id: pulumi.Input[str],
+    identity_ids: Mapping[str, pulumi.Output[str]],
+    private_network: PrivateNetwork,
+    scopes: Scopes,
+) -> None:
+    health = HealthData(
+        f"{context.practice_id}-health",
+        HealthDataArgs(
+            context=context,
+            tenant_id=tenant_id,
+            fhir=plan.workloads.fhir,
+            imaging=plan.workloads.imaging,
+            redundancy=plan.backup.redundancy,
+            identity_ids={
+                key: identity_ids[key] for key in ("fhir", "imaging") if key in identity_ids
+            },
+            private_network=private_network,
+        ),
+    )
+    scopes["health-data"] = {"health-data": health.workspace_id}
+    if health.archive_account_id is not None:
+        scopes["imaging-archive"] = {"imaging-archive": health.archive_account_id}
+
+
+def _ehr(
+    context: AzureContext,
+    plan: CoreStackPlan,
+    network: CoreNetwork,
+    identity: Identity,
+    backup: Backup,
+    identity_ids: Mapping[str, pulumi.Output[str]],
+    scopes: Scopes,
+) -> None:
+    assert plan.workloads.ehr is not None
+    servers = AppServers(
+        f"{context.practice_id}-ehr",
+        AppServersArgs(
+            context=context,
+            ehr=plan.workloads.ehr,
+            subnet_id=network.subnet_ids["apps"],
+            identity_id=_workload_identity(identity_ids, "ehr"),
+            key_vault_name=identity.key_vault_name,
+            key_vault_resource_group=identity.resource_group_name,
+            backup_vault_name=backup.vault_name,
+            backup_resource_group=backup.resource_group_name,
+            backup_policy_id=backup.vm_policy_id,
+        ),
+    )
+    scopes["workloads"]["ehr"] = servers.resource_group_id
+
+
+def _telehealth(
+    context: AzureContext,
+    plan: CoreStackPlan,
+    network: CoreNetwork,
+    identity_ids: Mapping[str, pulumi.Output[str]],
+    scopes: Scopes,
+) -> None:
+    assert plan.workloads.telehealth is not None
+    telehealth = Telehealth(
+        f"{context.practice_id}-telehealth",
+        TelehealthArgs(
+            context=context,
+            telehealth=plan.workloads.telehealth,
+            subnet_id=network.subnet_ids["telehealth"],
+            identity_id=_workload_identity(identity_ids, "telehealth"),
+            redundancy=plan.backup.redundancy,
+            recording_retention_days=plan.backup.retention_days.records,
+        ),
+    )
+    scopes["workloads"]["telehealth"] = telehealth.resource_group_id
+
+
+def _device_ingest(
+    context: AzureContext,
+    plan: CoreStackPlan,
+    identity_ids: Mapping[str, pulumi.Output[str]],
+    private_network: PrivateNetwork,
+    scopes: Scopes,
+) -> None:
+    assert plan.workloads.ingest is not None
+    ingest = DeviceIngest(
+        f"{context.practice_id}-ingest",
+        DeviceIngestArgs(
+            context=context,
+            ingest=plan.workloads.ingest,
+            identity_id=_workload_identity(identity_ids, "ingest"),
+            private_network=private_network,
+        ),
+    )
+    scopes["workloads"]["ingest"] = ingest.resource_group_id
+    scopes["ingest"] = {"ingest": ingest.hub_id}
+
+
+def _export_core(network: CoreNetwork, identity: Identity) -> None:
     pulumi.export(outputs.NETWORK_RESOURCE_GROUP, network.resource_group_name)
     pulumi.export(outputs.NSG_NAMES, network.nsg_names)
     pulumi.export(outputs.KEY_VAULT_NAME, identity.key_vault_name)
     pulumi.export(outputs.KEY_VAULT_RESOURCE_GROUP, identity.resource_group_name)
-    if network.vpn_gateway_id is not None:
-        pulumi.export(outputs.VPN_GATEWAY_ID, network.vpn_gateway_id)
-        pulumi.export(outputs.VPN_GATEWAY_ADDRESSES, network.vpn_gateway_addresses)
+    if network.vpn_gateway is not None:
+        pulumi.export(outputs.VPN_GATEWAY_ID, network.vpn_gateway.id)
+        pulumi.export(outputs.VPN_GATEWAY_ADDRESSES, network.vpn_gateway.addresses)
+        pulumi.export(outputs.VPN_GATEWAY_BGP_ADDRESS, network.vpn_gateway.bgp_address)
 
 
 def deploy_site(plan: SiteStackPlan) -> None:
@@ -225,9 +266,7 @@ def deploy_site(plan: SiteStackPlan) -> None:
     SiteConnectivity(
         f"{practice.id}-site-{site.id}",
         SiteConnectivityArgs(
-            practice_id=practice.id,
-            location=practice.region,
-            tags=resource_tags(practice),
+            context=stack_context(practice, plan.platform),
             site=site,
             ipsec=plan.ipsec,
             flows=plan.flows,

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pulumi
 from pulumi_azure_native import storage
 
+from blueprints.azure.context import AzureContext
 from blueprints.azure.diagnostics import send_to_workspace
-from blueprints.azure.platform import facts
 from blueprints.options import protected
 
 
@@ -25,14 +24,12 @@ class Lifecycle:
 @dataclass(frozen=True)
 class SecureStorageArgs:
     account_name: str
+    context: AzureContext
     resource_group_name: pulumi.Input[str]
-    location: str
-    tags: Mapping[str, str]
     redundancy: str  # geo | zone | local (the plan's backup redundancy)
     containers: tuple[str, ...]
     lifecycle: Lifecycle
     immutable_days: int | None  # WORM retention of every blob version; None: not immutable
-    workspace_id: pulumi.Input[str]
 
 
 class SecureStorage(pulumi.ComponentResource):
@@ -48,13 +45,13 @@ class SecureStorage(pulumi.ComponentResource):
     ) -> None:
         super().__init__("clinicgen:azure:SecureStorage", name, None, opts)
         child_opts = pulumi.ResourceOptions(parent=self)
-        platform = facts("storage")
+        platform = args.context.facts("storage")
         sku = platform["skus"][args.redundancy]
         account = storage.StorageAccount(
             f"{name}-account",
             account_name=args.account_name,
             resource_group_name=args.resource_group_name,
-            location=args.location,
+            location=args.context.location,
             kind="StorageV2",
             sku=storage.SkuArgs(name=sku),
             access_tier=storage.AccessTier.HOT,
@@ -83,7 +80,7 @@ class SecureStorage(pulumi.ComponentResource):
             )
             if args.immutable_days
             else None,
-            tags=dict(args.tags),
+            tags=args.context.tags,
             opts=protected(child_opts),
         )
         soft_delete = storage.DeleteRetentionPolicyArgs(
@@ -135,10 +132,10 @@ class SecureStorage(pulumi.ComponentResource):
                 opts=child_opts,
             )
         send_to_workspace(
+            args.context,
             f"{name}-blob-diagnostics",
             "blob-service",
             pulumi.Output.concat(account.id, "/blobServices/default"),
-            args.workspace_id,
             pulumi.ResourceOptions.merge(child_opts, pulumi.ResourceOptions(depends_on=[blobs])),
         )
         self.account_id = account.id

@@ -3,22 +3,22 @@ Communication Services for the audio and video."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pulumi
-from pulumi_azure_native import communication, monitor, resources, web
+from pulumi_azure_native import communication, monitor, web
 
 from blueprints.azure import naming
+from blueprints.azure.context import AzureContext
 from blueprints.azure.diagnostics import send_to_workspace
-from blueprints.azure.platform import facts
 from blueprints.azure.storage import Lifecycle, SecureStorage, SecureStorageArgs
 from generator.plan.model import TelehealthPlan
 
 
-def communication_data_location(region: str) -> str:
-    """The Communication Services geography that keeps data at rest near `region`."""
-    for geography, regions in facts("communication_data_locations").items():
+def communication_data_location(context: AzureContext) -> str:
+    """The Communication Services geography that keeps data at rest near the stack's region."""
+    region = context.location
+    for geography, regions in context.facts("communication_data_locations").items():
         if isinstance(regions, list) and region in regions:
             return str(geography)
     raise ValueError(f"no Communication Services data location is known for region {region!r}")
@@ -26,15 +26,12 @@ def communication_data_location(region: str) -> str:
 
 @dataclass(frozen=True)
 class TelehealthArgs:
-    practice_id: str
-    location: str
-    tags: Mapping[str, str]
-    plan: TelehealthPlan
+    context: AzureContext
+    telehealth: TelehealthPlan
     subnet_id: pulumi.Input[str]  # the hub's telehealth (VNet integration) subnet
     identity_id: pulumi.Input[str]  # the telehealth workload identity
     redundancy: str  # for the recordings archive
     recording_retention_days: int  # the medical-record rule: recorded visits are records
-    workspace_id: pulumi.Input[str]
 
 
 class Telehealth(pulumi.ComponentResource):
@@ -52,30 +49,28 @@ class Telehealth(pulumi.ComponentResource):
     ) -> None:
         super().__init__("clinicgen:azure:Telehealth", name, None, opts)
         child_opts = pulumi.ResourceOptions(parent=self)
-        platform, plan, pid = facts("telehealth"), args.plan, args.practice_id
-        group = resources.ResourceGroup(
-            f"{name}-group",
-            resource_group_name=naming.resource_group(pid, "telehealth"),
-            location=args.location,
-            tags=dict(args.tags),
-            opts=child_opts,
+        platform, plan, pid = (
+            args.context.facts("telehealth"),
+            args.telehealth,
+            args.context.practice_id,
         )
+        group = args.context.resource_group(name, "telehealth", child_opts)
         service_plan = web.AppServicePlan(
             f"{name}-plan",
             name=naming.scoped(naming.APP_SERVICE_PLAN, "asp", pid, "telehealth"),
             resource_group_name=group.name,
-            location=args.location,
+            location=args.context.location,
             kind="linux",
             reserved=True,
             sku=web.SkuDescriptionArgs(name=plan.sku, capacity=plan.min_instances),
-            tags=dict(args.tags),
+            tags=args.context.tags,
             opts=child_opts,
         )
         monitor.AutoscaleSetting(
             f"{name}-autoscale",
             autoscale_setting_name=naming.scoped(naming.NETWORK, "autoscale", pid, "telehealth"),
             resource_group_name=group.name,
-            location=args.location,
+            location=args.context.location,
             target_resource_uri=service_plan.id,
             enabled=True,
             profiles=[
@@ -102,7 +97,7 @@ class Telehealth(pulumi.ComponentResource):
                     ],
                 )
             ],
-            tags=dict(args.tags),
+            tags=args.context.tags,
             opts=child_opts,
         )
         app_name = naming.global_name("telehealth-app", pid)
@@ -110,7 +105,7 @@ class Telehealth(pulumi.ComponentResource):
             f"{name}-app",
             name=app_name,
             resource_group_name=group.name,
-            location=args.location,
+            location=args.context.location,
             kind="app,linux",
             server_farm_id=service_plan.id,
             https_only=True,
@@ -130,7 +125,7 @@ class Telehealth(pulumi.ComponentResource):
                 always_on=True,
                 remote_debugging_enabled=False,
             ),
-            tags=dict(args.tags),
+            tags=args.context.tags,
             opts=child_opts,
         )
         # Basic-auth publishing credentials bypass Entra ID; deployments use it instead.
@@ -142,16 +137,14 @@ class Telehealth(pulumi.ComponentResource):
                 allow=False,
                 opts=child_opts,
             )
-        send_to_workspace(
-            f"{name}-app-diagnostics", "web-app", app.id, args.workspace_id, child_opts
-        )
+        send_to_workspace(args.context, f"{name}-app-diagnostics", "web-app", app.id, child_opts)
         communication.CommunicationService(
             f"{name}-communication",
             communication_service_name=naming.global_name("communication", pid),
             resource_group_name=group.name,
             location="global",
-            data_location=communication_data_location(args.location),
-            tags=dict(args.tags),
+            data_location=communication_data_location(args.context),
+            tags=args.context.tags,
             opts=child_opts,
         )
         if plan.recording:
@@ -159,15 +152,13 @@ class Telehealth(pulumi.ComponentResource):
             SecureStorage(
                 f"{name}-recordings",
                 SecureStorageArgs(
+                    context=args.context,
                     account_name=naming.global_name("recordings-archive", pid),
                     resource_group_name=group.name,
-                    location=args.location,
-                    tags=args.tags,
                     redundancy=args.redundancy,
                     containers=("recordings",),
                     lifecycle=Lifecycle(delete_after_days=retention_days),
                     immutable_days=retention_days,
-                    workspace_id=args.workspace_id,
                 ),
                 opts=child_opts,
             )

@@ -7,6 +7,7 @@ plan here, so the reviewed stack file holds every value its resources are built 
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from generator.catalog import load
@@ -27,7 +28,8 @@ def platform_facts(cloud: str) -> Sized[PlatformFacts]:
     """
     name = PLATFORM_CATALOGS[cloud]
     catalog = load(name)
-    sections: dict[str, Any] = {key: value for key, value in catalog.items() if key != "version"}
+    # A deep copy: the plan must not change when the cached catalog is edited in memory.
+    sections: dict[str, Any] = copy.deepcopy({k: v for k, v in catalog.items() if k != "version"})
     sections["forbidden_roles"] = list(load("roles")["forbidden"][cloud])
     sections["subnet_names"] = {
         key: entry["cloud_name"]

@@ -10,7 +10,7 @@ from collections import Counter
 from blueprints.azure import outputs
 from blueprints.azure.network import FIREWALL_HOST_INDEX
 from blueprints.azure.private_link import zones_for
-from blueprints.azure.stacks import private_endpoint_services
+from blueprints.azure.stacks import private_endpoint_services, stack_context
 from generator.catalog import load
 from tests.blueprints.azure import azure_runs as a
 from tests.blueprints.practice_runs import PracticeRun, of_type, run_practice
@@ -44,7 +44,7 @@ def expected_inventory(run: PracticeRun) -> Counter[str]:
     """What the core stack holds, counted from the plan alone."""
     plan, work = run.plan, run.plan.workloads
     core = plan.core
-    health = work.fhir or work.imaging is not None
+    health = work.health_data
     firewall = core.firewall_tier != "none"
     vms = work.ehr.vm_count if work.ehr else 0
     nsgs = len(expected_rule_names(run))
@@ -54,7 +54,8 @@ def expected_inventory(run: PracticeRun) -> Counter[str]:
         + bool(work.telehealth and work.telehealth.recording)
     )
     endpoints = 1 + health + (work.imaging is not None) + (work.ingest is not None)
-    zones = len(zones_for(private_endpoint_services(work)))
+    context = stack_context(plan.practice, run.core_plan.platform)
+    zones = len(zones_for(context, private_endpoint_services(work)))
     diagnostics = (
         1  # VNet
         + nsgs
@@ -153,7 +154,11 @@ def test_core_exports_what_site_stacks_read(practice: PracticeRun) -> None:
         outputs.KEY_VAULT_RESOURCE_GROUP,
     }
     if practice.plan.vpn:
-        expected |= {outputs.VPN_GATEWAY_ID, outputs.VPN_GATEWAY_ADDRESSES}
+        expected |= {
+            outputs.VPN_GATEWAY_ID,
+            outputs.VPN_GATEWAY_ADDRESSES,
+            outputs.VPN_GATEWAY_BGP_ADDRESS,
+        }
     assert set(practice.core.outputs) == expected
     nsg_names = practice.core.outputs[outputs.NSG_NAMES]
     assert set(nsg_names) == set(expected_rule_names(practice))

@@ -10,8 +10,10 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from blueprints.azure import naming
+from blueprints.azure.context import AzureContext
 from blueprints.azure.telehealth import communication_data_location
 from generator.profile.schema import SLUG_PATTERN
+from generator.sizing.platform import platform_facts
 
 SLUGS = st.from_regex(SLUG_PATTERN.removesuffix(r"\Z"), fullmatch=True)
 
@@ -68,9 +70,13 @@ def test_a_name_that_breaks_its_rule_is_refused_with_the_reason(
     [("eastus", "United States"), ("westeurope", "Europe"), ("uksouth", "UK")],
 )
 def test_communication_data_stays_in_the_practices_geography(region: str, geography: str) -> None:
-    assert communication_data_location(region) == geography
+    assert communication_data_location(context_in(region)) == geography
 
 
 def test_a_region_without_a_known_geography_is_refused() -> None:
     with pytest.raises(ValueError, match="nowhere"):
-        communication_data_location("nowhere")
+        communication_data_location(context_in("nowhere"))
+
+
+def context_in(region: str) -> AzureContext:
+    return AzureContext("maple", region, {}, platform_facts("azure").value)

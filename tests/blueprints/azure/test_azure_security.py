@@ -140,8 +140,16 @@ def test_local_gateways_carry_every_segment_but_guest(practice: PracticeRun) -> 
         prefixes = set(gateway.inputs["localNetworkAddressSpace"]["addressPrefixes"])
         crossing = {s.cidr for s in site.segments if s.crosses_vpn}
         guest = {s.cidr for s in site.segments if not s.crosses_vpn}
-        assert prefixes == crossing | set(site.onprem_ranges)
         assert not prefixes & guest
+        if site.vpn.routing == "bgp":
+            # A BGP site declares only its router's address; it advertises the rest.
+            assert prefixes == {f"{site.vpn.bgp_peer_address}/32"}
+            assert gateway.inputs["bgpSettings"] == {
+                "asn": site.vpn.site_asn,
+                "bgpPeeringAddress": site.vpn.bgp_peer_address,
+            }
+        else:
+            assert prefixes == crossing | set(site.onprem_ranges)
         assert gateway.inputs["gatewayIpAddress"] == site.vpn.peer_ip
 
 
