@@ -21,14 +21,8 @@ from generator.checks.model import (
     Resource,
 )
 from generator.checks.registry import all_checks, checks_for, violations
-from generator.errors import ClinicgenError, Problem, ProfileError
+from generator.errors import ComplianceError, Problem, ProfileError
 from generator.profile.model import Waiver
-
-
-class ComplianceError(ClinicgenError):
-    """Raised after the findings are shown when any check fails and is not waived."""
-
-    exit_code = 1
 
 
 @dataclass(frozen=True)
