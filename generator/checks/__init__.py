@@ -5,9 +5,9 @@
 lives in `azure`, `gcp` and `common`. Nothing here imports Pulumi.
 """
 
+from generator.checks.catalog import all_checks, check, checks_for
 from generator.checks.engine import ComplianceReport, evaluate, validate_waivers
 from generator.checks.model import CheckContext, CheckInfo, Finding
-from generator.checks.registry import all_checks, check, checks_for
 
 __all__ = [
     "CheckContext",

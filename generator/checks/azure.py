@@ -13,7 +13,9 @@ from typing import Any
 
 from generator.checks.graph import Graph, get, is_internet, iso_days, items, port_in, refers_to
 from generator.checks.model import CheckContext, Resource, Violation
-from generator.checks.registry import logic
+from generator.checks.registry import Registry
+
+logic = Registry()
 
 NSG = "azure-native:network:NetworkSecurityGroup"
 SECURITY_RULE = "azure-native:network:SecurityRule"

@@ -8,7 +8,9 @@ from typing import Any
 
 from generator.checks.graph import Graph, get
 from generator.checks.model import CheckContext, Violation
-from generator.checks.registry import logic
+from generator.checks.registry import Registry
+
+logic = Registry()
 
 
 @logic("CG-AZ-BAK-005")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
+from generator.checks.catalog import all_checks, checks_for, violations
 from generator.checks.graph import Graph
 from generator.checks.model import (
     FAIL,
@@ -20,7 +21,6 @@ from generator.checks.model import (
     Finding,
     Resource,
 )
-from generator.checks.registry import all_checks, checks_for, violations
 from generator.errors import ComplianceError, Problem, ProfileError
 from generator.profile.model import Waiver
 

@@ -13,7 +13,9 @@ from typing import Any
 
 from generator.checks.graph import Graph, get, is_internet, items, port_in, refers_to, seconds
 from generator.checks.model import CheckContext, Resource, Violation
-from generator.checks.registry import logic
+from generator.checks.registry import Registry
+
+logic = Registry()
 
 NETWORK = "gcp:compute/network:Network"
 SUBNETWORK = "gcp:compute/subnetwork:Subnetwork"
