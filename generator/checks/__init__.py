@@ -2,7 +2,8 @@
 
 `evaluate(resources, context, waivers)` runs every check of the practice's cloud and returns a
 `ComplianceReport`. Check metadata is catalog data (`generator/catalog/checks.yaml`); the logic
-lives in `azure`, `gcp` and `common`. Nothing here imports Pulumi.
+lives in `rules`, one module per category, and `catalog` joins the two. Nothing here imports
+Pulumi.
 """
 
 from generator.checks.catalog import all_checks, check, checks_for

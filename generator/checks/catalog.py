@@ -14,10 +14,10 @@ from functools import cache
 from typing import Any
 
 from generator import catalog
-from generator.checks import azure, common, gcp
 from generator.checks.graph import Graph
 from generator.checks.model import SEVERITIES, CheckContext, CheckInfo, Violation
 from generator.checks.registry import CheckLogic, combined
+from generator.checks.rules import backup, encryption, identity, keys, logging, network, values
 
 CHECK_ID = re.compile(r"^CG-(AZ|GCP)-(NET|ENC|KMS|BAK|LOG|IAM)-\d{3}$")
 CLOUD_OF_PREFIX = {"AZ": "azure", "GCP": "gcp"}
@@ -58,7 +58,8 @@ def violations(info: CheckInfo, graph: Graph, context: CheckContext) -> list[Vio
 
 @cache
 def _logic_table() -> dict[str, CheckLogic]:
-    return combined([azure.logic, common.logic, gcp.logic])
+    categories = (network, encryption, keys, backup, logging, identity)
+    return combined([*(module.logic for module in categories), values.logic])
 
 
 def _check_info(check_id: str, entry: Mapping[str, Any]) -> CheckInfo:

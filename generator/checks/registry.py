@@ -7,8 +7,7 @@ catalog metadata in `generator/catalog/checks.yaml`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from types import MappingProxyType
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from generator.checks.graph import Graph
@@ -17,7 +16,7 @@ from generator.checks.model import CheckContext, Violation
 CheckLogic = Callable[[Graph, CheckContext, Mapping[str, Any]], Iterable[Violation]]
 
 
-class Registry:
+class Registry(Mapping[str, CheckLogic]):
     """The logic of the checks one rules module implements, by check id."""
 
     def __init__(self) -> None:
@@ -35,17 +34,22 @@ class Registry:
 
         return register
 
-    @property
-    def logic(self) -> Mapping[str, CheckLogic]:
-        return MappingProxyType(self._logic)
+    def __getitem__(self, check_id: str) -> CheckLogic:
+        return self._logic[check_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._logic)
+
+    def __len__(self) -> int:
+        return len(self._logic)
 
 
 def combined(registries: Iterable[Registry]) -> dict[str, CheckLogic]:
     """Every registry's logic in one table; a check id two registries implement is an error."""
     table: dict[str, CheckLogic] = {}
     for registry in registries:
-        twice = sorted(set(table) & set(registry.logic))
+        twice = sorted(set(table) & set(registry))
         if twice:
             raise ValueError(f"checks with two logic functions: {twice}")
-        table.update(registry.logic)
+        table.update(registry)
     return table

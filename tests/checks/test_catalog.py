@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from importlib import import_module
 
 import pytest
 
-from generator.checks import all_checks, check, checks_for
+from generator.checks import CheckInfo, all_checks, check, checks_for
 from generator.checks.catalog import _check_info
+from generator.checks.rules import values
 
 CATEGORIES = {"network", "encryption", "keys", "backup", "logging", "identity"}
 
@@ -33,6 +35,12 @@ def test_check_metadata_is_complete(info) -> None:
     assert info.azure_policy is None or (
         info.cloud == "azure" and re.fullmatch(r"[0-9a-f-]{36}", info.azure_policy)
     )
+
+
+@pytest.mark.parametrize("info", all_checks(), ids=lambda info: info.id)
+def test_check_logic_lives_in_the_module_of_its_category_or_is_data(info: CheckInfo) -> None:
+    category = import_module(f"generator.checks.rules.{info.category}")
+    assert info.id in category.logic or info.id in values.logic
 
 
 def test_check_lookup_by_id() -> None:

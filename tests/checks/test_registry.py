@@ -19,7 +19,7 @@ def nothing(graph: Graph, context: CheckContext, params: Mapping[str, Any]) -> I
 def test_one_function_registers_for_several_checks() -> None:
     logic = Registry()
     logic("CG-AZ-NET-001", "CG-GCP-NET-001")(nothing)
-    assert dict(logic.logic) == {"CG-AZ-NET-001": nothing, "CG-GCP-NET-001": nothing}
+    assert dict(logic) == {"CG-AZ-NET-001": nothing, "CG-GCP-NET-001": nothing}
 
 
 def test_a_check_with_two_functions_is_refused() -> None:

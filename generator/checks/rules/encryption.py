@@ -1,0 +1,120 @@
+"""Encryption and TLS checks (CG-*-ENC-*): data in transit and at rest is encrypted."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from generator.checks.graph import Graph, get, items
+from generator.checks.model import CheckContext, Violation
+from generator.checks.registry import Registry
+from generator.checks.rules import azure, gcp
+
+logic = Registry()
+
+
+# -- Azure ------------------------------------------------------------------------------------
+
+
+@logic("CG-AZ-ENC-001")
+def storage_min_tls(
+    graph: Graph, context: CheckContext, params: Mapping[str, Any]
+) -> Iterator[Violation]:
+    for account in graph.of_type(azure.STORAGE):
+        value = account.inputs.get("minimumTlsVersion")
+        if not azure.equals(value, *params["accepted"]):
+            yield Violation(
+                account, "minimumTlsVersion", f"accepts TLS below 1.2 (minimum {value or 'unset'})"
+            )
+
+
+@logic("CG-AZ-ENC-002")
+def storage_https_only(
+    graph: Graph, context: CheckContext, params: Mapping[str, Any]
+) -> Iterator[Violation]:
+    for account in graph.of_type(azure.STORAGE):
+        if account.inputs.get("enableHttpsTrafficOnly") is False:
+            yield Violation(account, "enableHttpsTrafficOnly", "accepts unencrypted HTTP")
+
+
+def _version(value: object) -> tuple[int, ...]:
+    return tuple(int(part) for part in re.findall(r"\d+", str(value)))
+
+
+@logic("CG-AZ-ENC-004")
+def web_app_min_tls(
+    graph: Graph, context: CheckContext, params: Mapping[str, Any]
+) -> Iterator[Violation]:
+    minimum = _version(params["minimum"])
+    for app in graph.of_type(azure.WEB_APP):
+        value = get(app.inputs, "siteConfig.minTlsVersion")
+        # Absent: App Service has defaulted new apps to TLS 1.2 since 2018.
+        if value is not None and _version(value) < minimum:
+            yield Violation(app, "siteConfig.minTlsVersion", f"accepts TLS {value}")
+
+
+@logic("CG-AZ-ENC-006")
+def vpn_ipsec_policy(
+    graph: Graph, context: CheckContext, params: Mapping[str, Any]
+) -> Iterator[Violation]:
+    weak = {w.lower() for w in params["weak"]}
+    for connection in graph.of_type(azure.VPN_CONNECTION):
+        if not azure.equals(connection.inputs.get("connectionType"), "IPsec"):
+            continue
+        protocol = connection.inputs.get("connectionProtocol")
+        if protocol is not None and not azure.equals(protocol, "IKEv2"):
+            yield Violation(connection, "connectionProtocol", f"negotiates {protocol}")
+        policies = items(connection.inputs.get("ipsecPolicies"))
+        if not policies:
+            yield Violation(
+                connection,
+                "ipsecPolicies",
+                "no custom IPsec policy: the default offers SHA1 and DH group 2",
+            )
+        for index, policy in enumerate(policies):
+            for key, value in sorted(policy.items()):
+                if isinstance(value, str) and value.lower() in weak:
+                    yield Violation(
+                        connection, f"ipsecPolicies[{index}].{key}", f"uses weak {key} {value}"
+                    )
+
+
+# -- Google Cloud -----------------------------------------------------------------------------
+
+
+@logic("CG-GCP-ENC-001")
+def bucket_cmek(
+    graph: Graph, context: CheckContext, params: Mapping[str, Any]
+) -> Iterator[Violation]:
+    for bucket in graph.of_type(gcp.BUCKET):
+        if not get(bucket.inputs, "encryption.defaultKmsKeyName"):
+            yield Violation(
+                bucket,
+                "encryption.defaultKmsKeyName",
+                "objects are encrypted with Google-managed keys the practice cannot revoke",
+            )
+
+
+@logic("CG-GCP-ENC-002")
+def topic_cmek(
+    graph: Graph, context: CheckContext, params: Mapping[str, Any]
+) -> Iterator[Violation]:
+    for topic in graph.of_type(gcp.TOPIC):
+        if not topic.inputs.get("kmsKeyName"):
+            yield Violation(
+                topic,
+                "kmsKeyName",
+                "messages are encrypted with Google-managed keys the practice cannot revoke",
+            )
+
+
+@logic("CG-GCP-ENC-003")
+def vpn_ike_version(
+    graph: Graph, context: CheckContext, params: Mapping[str, Any]
+) -> Iterator[Violation]:
+    for tunnel in graph.of_type(gcp.VPN_TUNNEL):
+        version = tunnel.inputs.get("ikeVersion")
+        # Absent: Cloud VPN negotiates IKEv2 by default.
+        if version is not None and int(version) < 2:
+            yield Violation(tunnel, "ikeVersion", f"negotiates IKEv{int(version)}")
