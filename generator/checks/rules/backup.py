@@ -31,28 +31,6 @@ def stateful_unprotected(
 # -- Azure ------------------------------------------------------------------------------------
 
 
-@logic("CG-AZ-BAK-001")
-def backup_vault_soft_delete(
-    graph: Graph, context: CheckContext, params: Mapping[str, Any]
-) -> Iterator[Violation]:
-    path = "properties.securitySettings.softDeleteSettings.softDeleteState"
-    for vault in graph.of_type(azure.BACKUP_VAULT):
-        if not azure.equals(get(vault.inputs, path), "Enabled", "AlwaysON"):
-            yield Violation(vault, path, "deleted backups are not kept for recovery")
-
-
-@logic("CG-AZ-BAK-002")
-def backup_vault_immutability(
-    graph: Graph, context: CheckContext, params: Mapping[str, Any]
-) -> Iterator[Violation]:
-    path = "properties.securitySettings.immutabilitySettings.state"
-    for vault in graph.of_type(azure.BACKUP_VAULT):
-        if not azure.equals(get(vault.inputs, path), "Unlocked", "Locked"):
-            yield Violation(
-                vault, path, "recovery points can be deleted or shortened before they expire"
-            )
-
-
 @logic("CG-AZ-BAK-003")
 def backup_vault_geo_redundancy(
     graph: Graph, context: CheckContext, params: Mapping[str, Any]

@@ -17,27 +17,6 @@ logic = Registry()
 # -- Azure ------------------------------------------------------------------------------------
 
 
-@logic("CG-AZ-ENC-001")
-def storage_min_tls(
-    graph: Graph, context: CheckContext, params: Mapping[str, Any]
-) -> Iterator[Violation]:
-    for account in graph.of_type(azure.STORAGE):
-        value = account.inputs.get("minimumTlsVersion")
-        if not azure.equals(value, *params["accepted"]):
-            yield Violation(
-                account, "minimumTlsVersion", f"accepts TLS below 1.2 (minimum {value or 'unset'})"
-            )
-
-
-@logic("CG-AZ-ENC-002")
-def storage_https_only(
-    graph: Graph, context: CheckContext, params: Mapping[str, Any]
-) -> Iterator[Violation]:
-    for account in graph.of_type(azure.STORAGE):
-        if account.inputs.get("enableHttpsTrafficOnly") is False:
-            yield Violation(account, "enableHttpsTrafficOnly", "accepts unencrypted HTTP")
-
-
 def _version(value: object) -> tuple[int, ...]:
     return tuple(int(part) for part in re.findall(r"\d+", str(value)))
 

@@ -26,7 +26,6 @@ CRYPTO_KEY = "gcp:kms/cryptoKey:CryptoKey"
 BACKUP_VAULT = "gcp:backupdisasterrecovery/backupVault:BackupVault"
 BACKUP_PLAN_ASSOCIATION = "gcp:backupdisasterrecovery/backupPlanAssociation:BackupPlanAssociation"
 AUDIT_CONFIG = "gcp:projects/iAMAuditConfig:IAMAuditConfig"
-PROJECT_IAM = ("gcp:projects/iAMMember:IAMMember", "gcp:projects/iAMBinding:IAMBinding")
 SERVICE_ACCOUNT_KEY = "gcp:serviceaccount/key:Key"
 CLOUD_RUN = "gcp:cloudrunv2/service:Service"
 

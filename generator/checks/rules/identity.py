@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from generator.checks.graph import Graph, get, items
-from generator.checks.model import CheckContext, Resource, Violation
+from generator.checks.model import CheckContext, Violation
 from generator.checks.registry import Registry
 from generator.checks.rules import azure, gcp
 
@@ -83,20 +83,6 @@ def vm_password_login(
 _DEFAULT_COMPUTE_ACCOUNT = re.compile(r"-compute@developer\.gserviceaccount\.com$")
 
 
-def _project_grants(graph: Graph) -> Iterator[tuple[Resource, str]]:
-    for grant in graph.of_type(*gcp.PROJECT_IAM):
-        yield grant, str(grant.inputs.get("role", ""))
-
-
-@logic("CG-GCP-IAM-001")
-def basic_roles(
-    graph: Graph, context: CheckContext, params: Mapping[str, Any]
-) -> Iterator[Violation]:
-    for grant, role in _project_grants(graph):
-        if role in params["roles"]:
-            yield Violation(grant, "role", f"grants basic role {role} across the whole project")
-
-
 @logic("CG-GCP-IAM-002")
 def public_principals(
     graph: Graph, context: CheckContext, params: Mapping[str, Any]
@@ -140,15 +126,4 @@ def workload_service_account(
                 service,
                 "template.serviceAccount",
                 "runs as the default compute service account (Editor on the project)",
-            )
-
-
-@logic("CG-GCP-IAM-005")
-def service_account_impersonation(
-    graph: Graph, context: CheckContext, params: Mapping[str, Any]
-) -> Iterator[Violation]:
-    for grant, role in _project_grants(graph):
-        if role in params["roles"]:
-            yield Violation(
-                grant, "role", f"{role} at project level can act as every service account"
             )

@@ -337,20 +337,6 @@ def instance_external_ip(
                 )
 
 
-@logic("CG-GCP-NET-005")
-def bucket_public_access_prevention(
-    graph: Graph, context: CheckContext, params: Mapping[str, Any]
-) -> Iterator[Violation]:
-    for bucket in graph.of_type(gcp.BUCKET):
-        value = bucket.inputs.get("publicAccessPrevention")
-        if str(value).lower() != "enforced":
-            yield Violation(
-                bucket,
-                "publicAccessPrevention",
-                f"public access is not prevented ({value or 'inherited'})",
-            )
-
-
 @logic("CG-GCP-NET-007")
 def subnet_private_google_access(
     graph: Graph, context: CheckContext, params: Mapping[str, Any]
@@ -364,16 +350,4 @@ def subnet_private_google_access(
                 subnet,
                 "privateIpGoogleAccess",
                 "instances without external IPs cannot reach Google APIs privately",
-            )
-
-
-@logic("CG-GCP-NET-008")
-def instance_serial_port(
-    graph: Graph, context: CheckContext, params: Mapping[str, Any]
-) -> Iterator[Violation]:
-    for instance in graph.of_type(gcp.INSTANCE):
-        value = get(instance.inputs, "metadata.serial-port-enable")
-        if str(value).lower() in ("true", "1"):
-            yield Violation(
-                instance, "metadata.serial-port-enable", "interactive serial console is enabled"
             )
