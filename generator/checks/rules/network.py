@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from generator.checks.graph import Graph, get, is_internet, items, port_in, refers_to
 from generator.checks.model import CheckContext, Resource, Violation
@@ -11,6 +12,39 @@ from generator.checks.registry import Registry
 from generator.checks.rules import azure, gcp
 
 logic = Registry()
+
+Rule = TypeVar("Rule")
+
+
+# -- Both clouds ------------------------------------------------------------------------------
+
+
+def _admits(protocol: object, ports: list[Any], port: int, protocols: set[str]) -> bool:
+    """Whether a rule's protocol is one of `protocols` (with the cloud's wildcard) and its port
+    ranges, none meaning every port, include `port`."""
+    return str(protocol).lower() in protocols and any(
+        port_in(spec, port) for spec in ports or ["*"]
+    )
+
+
+@dataclass(frozen=True)
+class _Ending(Generic[Rule]):
+    """Where a rule set ends: its last deny-all's priority, and the rules after it."""
+
+    last: float
+    unreached: list[Rule]
+
+
+def _deny_all_ending(
+    rules: list[Rule], denies_all: Callable[[Rule], bool], priority: Callable[[Rule], float]
+) -> _Ending[Rule] | None:
+    """How `rules` end, None when no rule denies all. Both clouds evaluate the lowest priority
+    number first, so a rule numbered after the last deny-all is never reached."""
+    deny_all = [priority(rule) for rule in rules if denies_all(rule)]
+    if not deny_all:
+        return None
+    last = max(deny_all)
+    return _Ending(last, [rule for rule in rules if priority(rule) > last])
 
 
 # -- Azure ------------------------------------------------------------------------------------
@@ -51,10 +85,8 @@ def nsg_internet_to_management_port(
             and azure.equals(rule.get("access"), "Allow")
         ):
             continue
-        if str(rule.get("protocol", "*")).lower() not in protocols:
-            continue
         open_sources = [s for s in _sources(rule) if is_internet(s)]
-        if open_sources and any(port_in(spec, port) for spec in _ports(rule)):
+        if open_sources and _admits(rule.get("protocol", "*"), _ports(rule), port, protocols):
             yield Violation(
                 holder,
                 f"{path}sourceAddressPrefix",
@@ -142,8 +174,10 @@ def nsg_without_final_deny(
             and rule.inputs.get("resourceGroupName") in (group, None)
         ]
         inbound = [r for r in rules if azure.equals(r[2].get("direction"), "Inbound")]
-        deny_all = [r for r in inbound if _is_deny_all(r[2])]
-        if not deny_all:
+        ending = _deny_all_ending(
+            inbound, lambda r: _is_deny_all(r[2]), lambda r: float(r[2].get("priority", 0))
+        )
+        if ending is None:
             yield Violation(
                 nsg,
                 "securityRules",
@@ -151,15 +185,13 @@ def nsg_without_final_deny(
                 f"lets every address in the virtual network reach subnets behind {name}",
             )
             continue
-        last = max(float(r[2].get("priority", 0)) for r in deny_all)
-        for holder, path, rule in inbound:
-            if float(rule.get("priority", 0)) > last:
-                yield Violation(
-                    holder,
-                    path,
-                    f"inbound rule at priority {int(rule['priority'])} comes after the deny-all "
-                    f"at {int(last)} and is never reached",
-                )
+        for holder, path, rule in ending.unreached:
+            yield Violation(
+                holder,
+                path,
+                f"inbound rule at priority {int(rule['priority'])} comes after the deny-all "
+                f"at {int(ending.last)} and is never reached",
+            )
 
 
 @logic("CG-AZ-NET-007")
@@ -183,21 +215,14 @@ def firewall_threat_intel(
     graph: Graph, context: CheckContext, params: Mapping[str, Any]
 ) -> Iterator[Violation]:
     exempt_tiers = {tier.lower() for tier in params["exempt_tiers"]}
-    for policy in graph.of_type(azure.FIREWALL_POLICY):
-        if str(get(policy.inputs, "sku.tier") or "").lower() in exempt_tiers:
+    # A firewall with a policy is governed by it, so only the policy is read.
+    unmanaged = [f for f in graph.of_type(azure.FIREWALL) if not f.inputs.get("firewallPolicy")]
+    for holder in [*graph.of_type(azure.FIREWALL_POLICY), *unmanaged]:
+        if str(get(holder.inputs, "sku.tier") or "").lower() in exempt_tiers:
             continue
-        if not azure.equals(policy.inputs.get("threatIntelMode"), "Deny"):
+        if not azure.equals(holder.inputs.get("threatIntelMode"), "Deny"):
             yield Violation(
-                policy, "threatIntelMode", "traffic to known-malicious addresses is not denied"
-            )
-    for firewall in graph.of_type(azure.FIREWALL):
-        if firewall.inputs.get("firewallPolicy"):
-            continue  # governed by its firewall policy, checked above
-        if str(get(firewall.inputs, "sku.tier") or "").lower() in exempt_tiers:
-            continue
-        if not azure.equals(firewall.inputs.get("threatIntelMode"), "Deny"):
-            yield Violation(
-                firewall, "threatIntelMode", "traffic to known-malicious addresses is not denied"
+                holder, "threatIntelMode", "traffic to known-malicious addresses is not denied"
             )
 
 
@@ -217,13 +242,10 @@ def _firewall_sources(rule: Mapping[str, Any]) -> list[Any]:
 
 
 def _opens(entries: list[Any], protocol_key: str, port: int, protocols: set[str]) -> bool:
-    for entry in entries:
-        if str(entry.get(protocol_key, "")).lower() not in protocols | {"all"}:
-            continue
-        ports = items(entry.get("ports")) or ["*"]
-        if any(port_in(spec, port) for spec in ports):
-            return True
-    return False
+    return any(
+        _admits(entry.get(protocol_key, ""), items(entry.get("ports")), port, protocols)
+        for entry in entries
+    )
 
 
 @logic("CG-GCP-NET-001", "CG-GCP-NET-002")
@@ -231,7 +253,7 @@ def firewall_internet_to_management_port(
     graph: Graph, context: CheckContext, params: Mapping[str, Any]
 ) -> Iterator[Violation]:
     port = int(params["port"])
-    protocols = {p.lower() for p in params["protocols"]}
+    protocols = {p.lower() for p in params["protocols"]} | {"all"}
     for rule in graph.of_type(gcp.FIREWALL):
         inputs = rule.inputs
         if not _ingress(inputs) or not any(is_internet(s) for s in _firewall_sources(inputs)):
@@ -284,8 +306,10 @@ def network_without_final_deny(
             for r in graph.of_type(gcp.FIREWALL)
             if refers_to(r.inputs.get("network"), network) and _ingress(r.inputs)
         ]
-        deny_all = [r for r in rules if _denies_all(r.inputs)]
-        if not deny_all:
+        ending = _deny_all_ending(
+            rules, lambda r: _denies_all(r.inputs), lambda r: _priority(r.inputs)
+        )
+        if ending is None:
             yield Violation(
                 network,
                 "",
@@ -293,15 +317,13 @@ def network_without_final_deny(
                 "the allow rules",
             )
             continue
-        last = max(_priority(r.inputs) for r in deny_all)
-        for rule in rules:
-            if _priority(rule.inputs) > last:
-                yield Violation(
-                    rule,
-                    "priority",
-                    f"rule at priority {int(_priority(rule.inputs))} comes after the deny-all "
-                    f"at {int(last)} and is never reached",
-                )
+        for rule in ending.unreached:
+            yield Violation(
+                rule,
+                "priority",
+                f"rule at priority {int(_priority(rule.inputs))} comes after the deny-all "
+                f"at {int(ending.last)} and is never reached",
+            )
 
 
 def _policy_posture(graph: Graph, network: Resource) -> bool:
@@ -317,8 +339,8 @@ def _policy_posture(graph: Graph, network: Resource) -> bool:
             for r in graph.of_type(gcp.POLICY_RULE)
             if r.inputs.get("firewallPolicy") == policy and _ingress(r.inputs)
         ]
-        deny_all = [r for r in rules if _policy_denies_all(r)]
-        if deny_all and max(_priority(r) for r in deny_all) >= max(_priority(r) for r in rules):
+        ending = _deny_all_ending(rules, _policy_denies_all, _priority)
+        if ending is not None and not ending.unreached:
             return True
     return False
 
