@@ -62,30 +62,14 @@ def vpn_ipsec_policy(
 # -- Google Cloud -----------------------------------------------------------------------------
 
 
-@logic("CG-GCP-ENC-001")
-def bucket_cmek(
+@logic("CG-GCP-ENC-001", "CG-GCP-ENC-002")
+def customer_managed_key(
     graph: Graph, context: CheckContext, params: Mapping[str, Any]
 ) -> Iterator[Violation]:
-    for bucket in graph.of_type(gcp.BUCKET):
-        if not get(bucket.inputs, "encryption.defaultKmsKeyName"):
-            yield Violation(
-                bucket,
-                "encryption.defaultKmsKeyName",
-                "objects are encrypted with Google-managed keys the practice cannot revoke",
-            )
-
-
-@logic("CG-GCP-ENC-002")
-def topic_cmek(
-    graph: Graph, context: CheckContext, params: Mapping[str, Any]
-) -> Iterator[Violation]:
-    for topic in graph.of_type(gcp.TOPIC):
-        if not topic.inputs.get("kmsKeyName"):
-            yield Violation(
-                topic,
-                "kmsKeyName",
-                "messages are encrypted with Google-managed keys the practice cannot revoke",
-            )
+    """The resource names the practice's Cloud KMS key; without one, Google manages the key."""
+    for resource in graph.of_type(*params["types"]):
+        if not get(resource.inputs, params["path"]):
+            yield Violation(resource, params["path"], params["message"])
 
 
 @logic("CG-GCP-ENC-003")
