@@ -13,7 +13,9 @@ from typing import Any
 from generator.checks.graph import Graph
 from generator.checks.model import CheckContext, Violation
 
-CheckLogic = Callable[[Graph, CheckContext, Mapping[str, Any]], Iterable[Violation]]
+# A check's `params` from checks.yaml: the facts its logic reads.
+Params = Mapping[str, Any]
+CheckLogic = Callable[[Graph, CheckContext, Params], Iterable[Violation]]
 
 
 class Registry(Mapping[str, CheckLogic]):

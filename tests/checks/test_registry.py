@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Iterator
 
 import pytest
 
 from generator.checks.graph import Graph
 from generator.checks.model import CheckContext, Violation
-from generator.checks.registry import Registry, combined
+from generator.checks.registry import Params, Registry, combined
 
 
-def nothing(graph: Graph, context: CheckContext, params: Mapping[str, Any]) -> Iterator[Violation]:
+def nothing(graph: Graph, context: CheckContext, params: Params) -> Iterator[Violation]:
     yield from ()
 
 

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Iterator
 
 from generator.checks.graph import Graph, get, items, refers_to, seconds
 from generator.checks.model import CheckContext, Resource, Violation
-from generator.checks.registry import Registry
+from generator.checks.registry import Params, Registry
 from generator.checks.rules import azure, gcp
 
 logic = Registry()
@@ -19,7 +18,7 @@ logic = Registry()
 
 @logic("CG-AZ-BAK-005", "CG-GCP-BAK-005")
 def stateful_unprotected(
-    graph: Graph, context: CheckContext, params: Mapping[str, Any]
+    graph: Graph, context: CheckContext, params: Params
 ) -> Iterator[Violation]:
     for resource in graph.of_type(*params["types"]):
         if not resource.protect:
@@ -33,7 +32,7 @@ def stateful_unprotected(
 
 @logic("CG-AZ-BAK-003")
 def backup_vault_geo_redundancy(
-    graph: Graph, context: CheckContext, params: Mapping[str, Any]
+    graph: Graph, context: CheckContext, params: Params
 ) -> Iterator[Violation]:
     if not context.dr_region:
         return
@@ -55,9 +54,7 @@ def backup_vault_geo_redundancy(
 
 
 @logic("CG-AZ-BAK-004")
-def vm_backup_coverage(
-    graph: Graph, context: CheckContext, params: Mapping[str, Any]
-) -> Iterator[Violation]:
+def vm_backup_coverage(graph: Graph, context: CheckContext, params: Params) -> Iterator[Violation]:
     sources = [
         get(item.inputs, "properties.sourceResourceId")
         for item in graph.of_type(azure.PROTECTED_ITEM)
@@ -72,7 +69,7 @@ def vm_backup_coverage(
 
 @logic("CG-GCP-BAK-001")
 def bucket_object_recovery(
-    graph: Graph, context: CheckContext, params: Mapping[str, Any]
+    graph: Graph, context: CheckContext, params: Params
 ) -> Iterator[Violation]:
     for bucket in graph.of_type(gcp.BUCKET):
         versioned = get(bucket.inputs, "versioning.enabled") is True
@@ -89,7 +86,7 @@ def bucket_object_recovery(
 
 @logic("CG-GCP-BAK-002")
 def backup_vault_enforced_retention(
-    graph: Graph, context: CheckContext, params: Mapping[str, Any]
+    graph: Graph, context: CheckContext, params: Params
 ) -> Iterator[Violation]:
     min_seconds = float(params["min_days"]) * 86400
     for vault in graph.of_type(gcp.BACKUP_VAULT):
@@ -111,7 +108,7 @@ def _boot_disk_name(instance: Resource) -> str:
 
 @logic("CG-GCP-BAK-003")
 def instance_backup_coverage(
-    graph: Graph, context: CheckContext, params: Mapping[str, Any]
+    graph: Graph, context: CheckContext, params: Params
 ) -> Iterator[Violation]:
     attached_disks = {
         str(a.inputs.get("disk", "")).rsplit("/", 1)[-1]
@@ -134,7 +131,7 @@ _SINGLE_REGION = re.compile(r"^[a-z]+-[a-z]+\d+$", re.IGNORECASE)
 
 @logic("CG-GCP-BAK-004")
 def bucket_geo_redundancy(
-    graph: Graph, context: CheckContext, params: Mapping[str, Any]
+    graph: Graph, context: CheckContext, params: Params
 ) -> Iterator[Violation]:
     if not context.dr_region:
         return

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Iterator
 
 from generator.checks.graph import Graph, get, items
 from generator.checks.model import CheckContext, Violation
-from generator.checks.registry import Registry
+from generator.checks.registry import Params, Registry
 from generator.checks.rules import azure, gcp
 
 logic = Registry()
@@ -22,9 +21,7 @@ def _version(value: object) -> tuple[int, ...]:
 
 
 @logic("CG-AZ-ENC-004")
-def web_app_min_tls(
-    graph: Graph, context: CheckContext, params: Mapping[str, Any]
-) -> Iterator[Violation]:
+def web_app_min_tls(graph: Graph, context: CheckContext, params: Params) -> Iterator[Violation]:
     minimum = _version(params["minimum"])
     for app in graph.of_type(azure.WEB_APP):
         value = get(app.inputs, "siteConfig.minTlsVersion")
@@ -34,9 +31,7 @@ def web_app_min_tls(
 
 
 @logic("CG-AZ-ENC-006")
-def vpn_ipsec_policy(
-    graph: Graph, context: CheckContext, params: Mapping[str, Any]
-) -> Iterator[Violation]:
+def vpn_ipsec_policy(graph: Graph, context: CheckContext, params: Params) -> Iterator[Violation]:
     weak = {w.lower() for w in params["weak"]}
     for connection in graph.of_type(azure.VPN_CONNECTION):
         if not azure.equals(connection.inputs.get("connectionType"), "IPsec"):
@@ -64,7 +59,7 @@ def vpn_ipsec_policy(
 
 @logic("CG-GCP-ENC-001", "CG-GCP-ENC-002")
 def customer_managed_key(
-    graph: Graph, context: CheckContext, params: Mapping[str, Any]
+    graph: Graph, context: CheckContext, params: Params
 ) -> Iterator[Violation]:
     """The resource names the practice's Cloud KMS key; without one, Google manages the key."""
     for resource in graph.of_type(*params["types"]):
@@ -73,9 +68,7 @@ def customer_managed_key(
 
 
 @logic("CG-GCP-ENC-003")
-def vpn_ike_version(
-    graph: Graph, context: CheckContext, params: Mapping[str, Any]
-) -> Iterator[Violation]:
+def vpn_ike_version(graph: Graph, context: CheckContext, params: Params) -> Iterator[Violation]:
     for tunnel in graph.of_type(gcp.VPN_TUNNEL):
         version = tunnel.inputs.get("ikeVersion")
         # Absent: Cloud VPN negotiates IKEv2 by default.

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Iterator
 
 from generator.checks.graph import Graph, get, items
 from generator.checks.model import CheckContext, Violation
-from generator.checks.registry import Registry
+from generator.checks.registry import Params, Registry
 from generator.checks.rules import azure, gcp
 
 logic = Registry()
@@ -18,9 +17,7 @@ logic = Registry()
 
 
 @logic("CG-AZ-IAM-001")
-def privileged_role(
-    graph: Graph, context: CheckContext, params: Mapping[str, Any]
-) -> Iterator[Violation]:
+def privileged_role(graph: Graph, context: CheckContext, params: Params) -> Iterator[Violation]:
     forbidden = {guid.lower(): name for guid, name in params["forbidden_roles"].items()}
     for assignment in graph.of_type(azure.ROLE_ASSIGNMENT):
         role = azure.last_segment(assignment.inputs.get("roleDefinitionId"))
@@ -33,9 +30,7 @@ def privileged_role(
 
 
 @logic("CG-AZ-IAM-002")
-def wide_contributor(
-    graph: Graph, context: CheckContext, params: Mapping[str, Any]
-) -> Iterator[Violation]:
+def wide_contributor(graph: Graph, context: CheckContext, params: Params) -> Iterator[Violation]:
     roles = {guid.lower() for guid in params["broad_roles"]}
     for assignment in graph.of_type(azure.ROLE_ASSIGNMENT):
         if azure.last_segment(assignment.inputs.get("roleDefinitionId")) not in roles:
@@ -49,7 +44,7 @@ def wide_contributor(
 
 @logic("CG-AZ-IAM-003")
 def workload_managed_identity(
-    graph: Graph, context: CheckContext, params: Mapping[str, Any]
+    graph: Graph, context: CheckContext, params: Params
 ) -> Iterator[Violation]:
     for workload in graph.of_type(*params["types"]):
         kind = str(get(workload.inputs, "identity.type") or "None")
@@ -62,9 +57,7 @@ def workload_managed_identity(
 
 
 @logic("CG-AZ-IAM-004")
-def vm_password_login(
-    graph: Graph, context: CheckContext, params: Mapping[str, Any]
-) -> Iterator[Violation]:
+def vm_password_login(graph: Graph, context: CheckContext, params: Params) -> Iterator[Violation]:
     for vm in graph.of_type(azure.VM):
         profile = get(vm.inputs, "osProfile") or {}
         if "windowsConfiguration" in profile:
@@ -84,9 +77,7 @@ _DEFAULT_COMPUTE_ACCOUNT = re.compile(r"-compute@developer\.gserviceaccount\.com
 
 
 @logic("CG-GCP-IAM-002")
-def public_principals(
-    graph: Graph, context: CheckContext, params: Mapping[str, Any]
-) -> Iterator[Violation]:
+def public_principals(graph: Graph, context: CheckContext, params: Params) -> Iterator[Violation]:
     public = set(params["principals"])
     for grant in graph.resources:
         kind = grant.type.rsplit(":", 1)[-1].lower()
@@ -100,7 +91,7 @@ def public_principals(
 
 @logic("CG-GCP-IAM-003")
 def service_account_keys(
-    graph: Graph, context: CheckContext, params: Mapping[str, Any]
+    graph: Graph, context: CheckContext, params: Params
 ) -> Iterator[Violation]:
     for key in graph.of_type(gcp.SERVICE_ACCOUNT_KEY):
         yield Violation(
@@ -110,7 +101,7 @@ def service_account_keys(
 
 @logic("CG-GCP-IAM-004")
 def workload_service_account(
-    graph: Graph, context: CheckContext, params: Mapping[str, Any]
+    graph: Graph, context: CheckContext, params: Params
 ) -> Iterator[Violation]:
     for instance in graph.of_type(gcp.INSTANCE):
         email = str(get(instance.inputs, "serviceAccount.email") or "")

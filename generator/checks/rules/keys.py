@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Iterator
 
 from generator.checks.graph import Graph, get, iso_days, items, seconds
 from generator.checks.model import CheckContext, Violation
-from generator.checks.registry import Registry
+from generator.checks.registry import Params, Registry
 from generator.checks.rules import azure, gcp
 
 logic = Registry()
@@ -18,7 +17,7 @@ logic = Registry()
 
 @logic("CG-AZ-KMS-002")
 def key_vault_soft_delete(
-    graph: Graph, context: CheckContext, params: Mapping[str, Any]
+    graph: Graph, context: CheckContext, params: Params
 ) -> Iterator[Violation]:
     minimum = int(params["min_retention_days"])
     for vault in graph.of_type(azure.KEY_VAULT):
@@ -35,7 +34,7 @@ def key_vault_soft_delete(
 
 @logic("CG-AZ-KMS-004")
 def key_vault_public_network(
-    graph: Graph, context: CheckContext, params: Mapping[str, Any]
+    graph: Graph, context: CheckContext, params: Params
 ) -> Iterator[Violation]:
     for vault in graph.of_type(azure.KEY_VAULT):
         disabled = azure.equals(get(vault.inputs, "properties.publicNetworkAccess"), "Disabled")
@@ -50,7 +49,7 @@ def key_vault_public_network(
 
 @logic("CG-AZ-KMS-005")
 def key_vault_key_rotation(
-    graph: Graph, context: CheckContext, params: Mapping[str, Any]
+    graph: Graph, context: CheckContext, params: Params
 ) -> Iterator[Violation]:
     max_days = float(params["max_days"])
     for key in graph.of_type(azure.KEY):
@@ -72,9 +71,7 @@ def key_vault_key_rotation(
 
 
 @logic("CG-GCP-KMS-001")
-def kms_key_rotation(
-    graph: Graph, context: CheckContext, params: Mapping[str, Any]
-) -> Iterator[Violation]:
+def kms_key_rotation(graph: Graph, context: CheckContext, params: Params) -> Iterator[Violation]:
     max_seconds = float(params["max_days"]) * 86400
     for key in graph.of_type(gcp.CRYPTO_KEY):
         # Only symmetric keys rotate automatically; asymmetric keys get new versions by hand.
@@ -91,9 +88,7 @@ def kms_key_rotation(
 
 
 @logic("CG-GCP-KMS-002")
-def key_destroy_window(
-    graph: Graph, context: CheckContext, params: Mapping[str, Any]
-) -> Iterator[Violation]:
+def key_destroy_window(graph: Graph, context: CheckContext, params: Params) -> Iterator[Violation]:
     min_seconds = float(params["min_days"]) * 86400
     for key in graph.of_type(gcp.CRYPTO_KEY):
         duration = key.inputs.get("destroyScheduledDuration")

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Iterator
 
 from generator.checks.graph import Graph, get, items, refers_to
 from generator.checks.model import CheckContext, Violation
-from generator.checks.registry import Registry
+from generator.checks.registry import Params, Registry
 from generator.checks.rules import azure, gcp
 
 logic = Registry()
@@ -17,9 +16,7 @@ logic = Registry()
 
 
 @logic("CG-AZ-LOG-001", "CG-GCP-LOG-003")
-def short_log_retention(
-    graph: Graph, context: CheckContext, params: Mapping[str, Any]
-) -> Iterator[Violation]:
+def short_log_retention(graph: Graph, context: CheckContext, params: Params) -> Iterator[Violation]:
     field = params["field"]
     for store in graph.of_type(params["type"]):
         days = store.inputs.get(field)
@@ -36,9 +33,7 @@ def short_log_retention(
 
 
 @logic("CG-AZ-LOG-002")
-def vnet_flow_logs(
-    graph: Graph, context: CheckContext, params: Mapping[str, Any]
-) -> Iterator[Violation]:
+def vnet_flow_logs(graph: Graph, context: CheckContext, params: Params) -> Iterator[Violation]:
     flow_logs = [
         log for log in graph.of_type(azure.FLOW_LOG) if log.inputs.get("enabled") is not False
     ]
@@ -48,9 +43,7 @@ def vnet_flow_logs(
 
 
 @logic("CG-AZ-LOG-003")
-def diagnostic_settings(
-    graph: Graph, context: CheckContext, params: Mapping[str, Any]
-) -> Iterator[Violation]:
+def diagnostic_settings(graph: Graph, context: CheckContext, params: Params) -> Iterator[Violation]:
     destinations = ("workspaceId", "storageAccountId", "eventHubAuthorizationRuleId")
     settings = [
         setting
@@ -67,7 +60,7 @@ def diagnostic_settings(
 
 @logic("CG-AZ-LOG-004")
 def compliance_initiative(
-    graph: Graph, context: CheckContext, params: Mapping[str, Any]
+    graph: Graph, context: CheckContext, params: Params
 ) -> Iterator[Violation]:
     assignments = graph.of_type(azure.POLICY_ASSIGNMENT)
     for group in graph.of_type(azure.RESOURCE_GROUP):
@@ -93,9 +86,7 @@ def compliance_initiative(
 
 
 @logic("CG-GCP-LOG-001")
-def subnet_flow_logs(
-    graph: Graph, context: CheckContext, params: Mapping[str, Any]
-) -> Iterator[Violation]:
+def subnet_flow_logs(graph: Graph, context: CheckContext, params: Params) -> Iterator[Violation]:
     for subnet in graph.of_type(gcp.SUBNETWORK):
         if not gcp.exempt_purpose(subnet, params) and not subnet.inputs.get("logConfig"):
             yield Violation(subnet, "logConfig", "VPC flow logs are off for this subnet")
@@ -103,7 +94,7 @@ def subnet_flow_logs(
 
 @logic("CG-GCP-LOG-004")
 def data_access_audit_logs(
-    graph: Graph, context: CheckContext, params: Mapping[str, Any]
+    graph: Graph, context: CheckContext, params: Params
 ) -> Iterator[Violation]:
     required = {"DATA_READ", "DATA_WRITE"}
     audited: set[tuple[str | None, str]] = set()
@@ -126,9 +117,7 @@ def data_access_audit_logs(
 
 
 @logic("CG-GCP-LOG-005")
-def firewall_logging(
-    graph: Graph, context: CheckContext, params: Mapping[str, Any]
-) -> Iterator[Violation]:
+def firewall_logging(graph: Graph, context: CheckContext, params: Params) -> Iterator[Violation]:
     for rule in graph.of_type(gcp.FIREWALL):
         if (
             not get(rule.inputs, "logConfig.metadata")

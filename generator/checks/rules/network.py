@@ -8,7 +8,7 @@ from typing import Any, Generic, TypeVar
 
 from generator.checks.graph import Graph, get, is_internet, items, port_in, refers_to
 from generator.checks.model import CheckContext, Resource, Violation
-from generator.checks.registry import Registry
+from generator.checks.registry import Params, Registry
 from generator.checks.rules import azure, gcp
 
 logic = Registry()
@@ -75,7 +75,7 @@ def _ports(rule: Mapping[str, Any]) -> list[Any]:
 
 @logic("CG-AZ-NET-001", "CG-AZ-NET-002")
 def nsg_internet_to_management_port(
-    graph: Graph, context: CheckContext, params: Mapping[str, Any]
+    graph: Graph, context: CheckContext, params: Params
 ) -> Iterator[Violation]:
     port = int(params["port"])
     protocols = {p.lower() for p in params["protocols"]} | {"*"}
@@ -95,9 +95,7 @@ def nsg_internet_to_management_port(
 
 
 @logic("CG-AZ-NET-003")
-def subnet_without_nsg(
-    graph: Graph, context: CheckContext, params: Mapping[str, Any]
-) -> Iterator[Violation]:
+def subnet_without_nsg(graph: Graph, context: CheckContext, params: Params) -> Iterator[Violation]:
     exempt = {name.lower() for name in params["exempt_subnets"]}
     for vnet in graph.of_type(azure.VNET):
         for index, subnet in enumerate(items(vnet.inputs.get("subnets"))):
@@ -117,9 +115,7 @@ def subnet_without_nsg(
 
 
 @logic("CG-AZ-NET-004")
-def public_ip_on_vm(
-    graph: Graph, context: CheckContext, params: Mapping[str, Any]
-) -> Iterator[Violation]:
+def public_ip_on_vm(graph: Graph, context: CheckContext, params: Params) -> Iterator[Violation]:
     for nic in graph.of_type(azure.NIC):
         for index, config in enumerate(items(nic.inputs.get("ipConfigurations"))):
             if config.get("publicIPAddress"):
@@ -157,7 +153,7 @@ def _is_deny_all(rule: Mapping[str, Any]) -> bool:
 
 @logic("CG-AZ-NET-005")
 def nsg_without_final_deny(
-    graph: Graph, context: CheckContext, params: Mapping[str, Any]
+    graph: Graph, context: CheckContext, params: Params
 ) -> Iterator[Violation]:
     standalone = graph.of_type(azure.SECURITY_RULE)
     for nsg in graph.of_type(azure.NSG):
@@ -196,7 +192,7 @@ def nsg_without_final_deny(
 
 @logic("CG-AZ-NET-007")
 def storage_network_access(
-    graph: Graph, context: CheckContext, params: Mapping[str, Any]
+    graph: Graph, context: CheckContext, params: Params
 ) -> Iterator[Violation]:
     for account in graph.of_type(azure.STORAGE):
         disabled = azure.equals(account.inputs.get("publicNetworkAccess"), "Disabled")
@@ -212,7 +208,7 @@ def storage_network_access(
 
 @logic("CG-AZ-NET-008")
 def firewall_threat_intel(
-    graph: Graph, context: CheckContext, params: Mapping[str, Any]
+    graph: Graph, context: CheckContext, params: Params
 ) -> Iterator[Violation]:
     exempt_tiers = {tier.lower() for tier in params["exempt_tiers"]}
     # A firewall with a policy is governed by it, so only the policy is read.
@@ -250,7 +246,7 @@ def _opens(entries: list[Any], protocol_key: str, port: int, protocols: set[str]
 
 @logic("CG-GCP-NET-001", "CG-GCP-NET-002")
 def firewall_internet_to_management_port(
-    graph: Graph, context: CheckContext, params: Mapping[str, Any]
+    graph: Graph, context: CheckContext, params: Params
 ) -> Iterator[Violation]:
     port = int(params["port"])
     protocols = {p.lower() for p in params["protocols"]} | {"all"}
@@ -296,7 +292,7 @@ def _priority(rule: Mapping[str, Any]) -> float:
 
 @logic("CG-GCP-NET-003")
 def network_without_final_deny(
-    graph: Graph, context: CheckContext, params: Mapping[str, Any]
+    graph: Graph, context: CheckContext, params: Params
 ) -> Iterator[Violation]:
     for network in graph.of_type(gcp.NETWORK):
         if _policy_posture(graph, network):
@@ -347,7 +343,7 @@ def _policy_posture(graph: Graph, network: Resource) -> bool:
 
 @logic("CG-GCP-NET-004")
 def instance_external_ip(
-    graph: Graph, context: CheckContext, params: Mapping[str, Any]
+    graph: Graph, context: CheckContext, params: Params
 ) -> Iterator[Violation]:
     for instance in graph.of_type(gcp.INSTANCE):
         for index, interface in enumerate(items(instance.inputs.get("networkInterfaces"))):
@@ -361,7 +357,7 @@ def instance_external_ip(
 
 @logic("CG-GCP-NET-007")
 def subnet_private_google_access(
-    graph: Graph, context: CheckContext, params: Mapping[str, Any]
+    graph: Graph, context: CheckContext, params: Params
 ) -> Iterator[Violation]:
     for subnet in graph.of_type(gcp.SUBNETWORK):
         if (

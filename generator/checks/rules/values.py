@@ -4,12 +4,11 @@ not hold and the message, all in `generator/catalog/checks.yaml`, whatever the c
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Iterator
 
 from generator.checks.graph import Graph, get
 from generator.checks.model import CheckContext, Violation
-from generator.checks.registry import Registry
+from generator.checks.registry import Params, Registry
 
 logic = Registry()
 
@@ -31,9 +30,7 @@ logic = Registry()
     "CG-GCP-IAM-001",
     "CG-GCP-IAM-005",
 )
-def required_value(
-    graph: Graph, context: CheckContext, params: Mapping[str, Any]
-) -> Iterator[Violation]:
+def required_value(graph: Graph, context: CheckContext, params: Params) -> Iterator[Violation]:
     """A property that must hold one of the `accepted` values, where absent fails; or none of
     the `refused` ones, where absent passes (the provider's default is the secure one)."""
     for resource in graph.of_type(*params["types"]):
