@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
-from generator import catalog
+from generator.catalog import load
 from generator.checks.graph import Graph
 from generator.checks.model import SEVERITIES, CheckContext, CheckInfo, Violation
 from generator.checks.registry import CheckLogic, combined
@@ -27,7 +27,7 @@ _REQUIRED = ("category", "severity", "title", "control", "fix", "source")
 @cache
 def all_checks() -> tuple[CheckInfo, ...]:
     """Every check in the catalog, in id order, each bound to its logic."""
-    entries = catalog.load("checks")["checks"]
+    entries = load("checks")["checks"]
     checks = tuple(_check_info(check_id, entry) for check_id, entry in sorted(entries.items()))
     table = _logic_table()
     missing = sorted(set(entries) - set(table))

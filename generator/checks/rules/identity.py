@@ -73,9 +73,6 @@ def vm_password_login(graph: Graph, context: CheckContext, params: Params) -> It
 # -- Google Cloud -----------------------------------------------------------------------------
 
 
-_DEFAULT_COMPUTE_ACCOUNT = re.compile(r"-compute@developer\.gserviceaccount\.com$")
-
-
 @logic("CG-GCP-IAM-002")
 def public_principals(graph: Graph, context: CheckContext, params: Params) -> Iterator[Violation]:
     public = set(params["principals"])
@@ -97,6 +94,9 @@ def service_account_keys(
         yield Violation(
             key, "", "a downloadable service account key is a long-lived credential to leak"
         )
+
+
+_DEFAULT_COMPUTE_ACCOUNT = re.compile(r"-compute@developer\.gserviceaccount\.com$")
 
 
 @logic("CG-GCP-IAM-004")
