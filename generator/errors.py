@@ -77,6 +77,13 @@ class OutputError(ClinicgenError):
     exit_code = 1
 
 
+class ComplianceError(ClinicgenError):
+    """Raised by `clinicgen check` and `clinicgen preview` after the findings are shown, when
+    any compliance check fails and the profile does not waive it."""
+
+    exit_code = 1
+
+
 class PreviewError(ClinicgenError):
     """Raised when the Pulumi program cannot be run under mocks for a preview, diff or check."""
 

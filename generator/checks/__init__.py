@@ -2,12 +2,13 @@
 
 `evaluate(resources, context, waivers)` runs every check of the practice's cloud and returns a
 `ComplianceReport`. Check metadata is catalog data (`generator/catalog/checks.yaml`); the logic
-lives in `azure`, `gcp` and `common`. Nothing here imports Pulumi.
+lives in `rules`, one module per category, and `catalog` joins the two. Nothing here imports
+Pulumi.
 """
 
+from generator.checks.catalog import all_checks, check, checks_for
 from generator.checks.engine import ComplianceReport, evaluate, validate_waivers
 from generator.checks.model import CheckContext, CheckInfo, Finding
-from generator.checks.registry import all_checks, check, checks_for
 
 __all__ = [
     "CheckContext",

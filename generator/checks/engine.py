@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
+from generator.checks.catalog import all_checks, checks_for, violations
 from generator.checks.graph import Graph
 from generator.checks.model import (
     FAIL,
@@ -20,15 +21,8 @@ from generator.checks.model import (
     Finding,
     Resource,
 )
-from generator.checks.registry import all_checks, checks_for, violations
-from generator.errors import ClinicgenError, Problem, ProfileError
+from generator.errors import ComplianceError, Problem, ProfileError
 from generator.profile.model import Waiver
-
-
-class ComplianceError(ClinicgenError):
-    """Raised after the findings are shown when any check fails and is not waived."""
-
-    exit_code = 1
 
 
 @dataclass(frozen=True)

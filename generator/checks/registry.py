@@ -1,101 +1,57 @@
-"""The registry of compliance checks: catalog metadata joined to the logic that evaluates it.
+"""Where check logic registers: each rules module keeps a `Registry` of the checks it implements.
 
-A check's identity, severity, HIPAA control, equivalent Checkov / Azure Policy ids, fix and
-parameters are data (`generator/catalog/checks.yaml`); its logic is a function in
-`generator.checks.azure` or `generator.checks.gcp`, registered under the same id with `@logic`.
+A registry knows nothing of the rules modules, so they import it without a cycle;
+`generator.checks.catalog` is the one place that imports them all and joins their logic to the
+catalog metadata in `generator/catalog/checks.yaml`.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable, Mapping
-from functools import cache
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
-from generator import catalog
 from generator.checks.graph import Graph
-from generator.checks.model import SEVERITIES, CheckContext, CheckInfo, Violation
+from generator.checks.model import CheckContext, Violation
 
-CheckLogic = Callable[[Graph, CheckContext, Mapping[str, Any]], Iterable[Violation]]
-
-CHECK_ID = re.compile(r"^CG-(AZ|GCP)-(NET|ENC|KMS|BAK|LOG|IAM)-\d{3}$")
-CLOUD_OF_PREFIX = {"AZ": "azure", "GCP": "gcp"}
-_REQUIRED = ("category", "severity", "title", "control", "fix", "source")
-
-_LOGIC: dict[str, CheckLogic] = {}
+# A check's `params` from checks.yaml: the facts its logic reads.
+Params = Mapping[str, Any]
+CheckLogic = Callable[[Graph, CheckContext, Params], Iterable[Violation]]
 
 
-def logic(check_id: str) -> Callable[[CheckLogic], CheckLogic]:
-    """Register the decorated function as the logic of catalog check `check_id`."""
+class Registry(Mapping[str, CheckLogic]):
+    """The logic of the checks one rules module implements, by check id."""
 
-    def register(function: CheckLogic) -> CheckLogic:
-        if check_id in _LOGIC:
-            raise ValueError(f"check {check_id} has two logic functions")
-        _LOGIC[check_id] = function
-        return function
+    def __init__(self) -> None:
+        self._logic: dict[str, CheckLogic] = {}
 
-    return register
+    def __call__(self, *check_ids: str) -> Callable[[CheckLogic], CheckLogic]:
+        """Register the decorated function as the logic of each of `check_ids`."""
 
+        def register(function: CheckLogic) -> CheckLogic:
+            for check_id in check_ids:
+                if check_id in self._logic:
+                    raise ValueError(f"check {check_id} has two logic functions")
+                self._logic[check_id] = function
+            return function
 
-@cache
-def all_checks() -> tuple[CheckInfo, ...]:
-    """Every check in the catalog, in id order, each bound to its logic."""
-    entries = catalog.load("checks")["checks"]
-    checks = tuple(_check_info(check_id, entry) for check_id, entry in sorted(entries.items()))
-    table = _logic_table()
-    missing = sorted(set(entries) - set(table))
-    unknown = sorted(set(table) - set(entries))
-    if missing or unknown:
-        raise ValueError(
-            f"checks without logic: {missing}; logic without a catalog entry: {unknown}"
-        )
-    return checks
+        return register
 
+    def __getitem__(self, check_id: str) -> CheckLogic:
+        return self._logic[check_id]
 
-def checks_for(cloud: str) -> tuple[CheckInfo, ...]:
-    return tuple(check for check in all_checks() if check.cloud == cloud)
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._logic)
+
+    def __len__(self) -> int:
+        return len(self._logic)
 
 
-def check(check_id: str) -> CheckInfo:
-    """The catalog entry of `check_id`; KeyError when there is none."""
-    for info in all_checks():
-        if info.id == check_id:
-            return info
-    raise KeyError(check_id)
-
-
-def violations(info: CheckInfo, graph: Graph, context: CheckContext) -> list[Violation]:
-    """Run one check's logic over `graph`."""
-    return list(_logic_table()[info.id](graph, context, info.params or {}))
-
-
-def _logic_table() -> dict[str, CheckLogic]:
-    # The logic modules register themselves on import; importing them here, not at the top,
-    # keeps the registry importable from them without a cycle.
-    from generator.checks import azure, common, gcp  # noqa: F401
-
-    return _LOGIC
-
-
-def _check_info(check_id: str, entry: Mapping[str, Any]) -> CheckInfo:
-    match = CHECK_ID.match(check_id)
-    if not match:
-        raise ValueError(f"checks.yaml: {check_id}: id must look like CG-AZ-NET-001")
-    absent = [key for key in _REQUIRED if not entry.get(key)]
-    if absent:
-        raise ValueError(f"checks.yaml: {check_id}: missing {', '.join(absent)}")
-    if entry["severity"] not in SEVERITIES:
-        raise ValueError(f"checks.yaml: {check_id}: severity must be one of {SEVERITIES}")
-    return CheckInfo(
-        id=check_id,
-        cloud=CLOUD_OF_PREFIX[match.group(1)],
-        category=entry["category"],
-        severity=entry["severity"],
-        title=entry["title"],
-        control=entry["control"],
-        fix=entry["fix"],
-        source=entry["source"],
-        checkov=entry.get("checkov"),
-        azure_policy=entry.get("azure_policy"),
-        params=entry.get("params") or {},
-    )
+def combined(registries: Iterable[Registry]) -> dict[str, CheckLogic]:
+    """Every registry's logic in one table; a check id two registries implement is an error."""
+    table: dict[str, CheckLogic] = {}
+    for registry in registries:
+        twice = sorted(set(table) & set(registry))
+        if twice:
+            raise ValueError(f"checks with two logic functions: {twice}")
+        table.update(registry)
+    return table

@@ -7,8 +7,9 @@ from typing import Any
 import pytest
 
 from generator.checks import CheckContext, evaluate, validate_waivers
+from generator.checks.engine import require_no_failures
 from generator.checks.model import FAIL, WAIVED
-from generator.errors import ProfileError
+from generator.errors import ComplianceError, ProfileError
 from generator.profile.model import Waiver
 from tests.checks.resources import build
 
@@ -58,6 +59,17 @@ def test_a_waiver_for_another_resource_waives_nothing_and_is_reported_unused() -
     report = evaluate(build([VAULT]), AZURE, [waiver])
     assert all(f.status == FAIL for f in report.findings)
     assert report.unused_waivers == (waiver,)
+
+
+def test_only_an_unwaived_failure_is_a_compliance_error_that_exits_1() -> None:
+    report = evaluate(build([VAULT]), AZURE)
+    with pytest.raises(
+        ComplianceError, match=r"compliance finding\(s\) failed; fix them"
+    ) as raised:
+        require_no_failures(report)
+    assert raised.value.exit_code == 1
+    waivers = [Waiver(check=f.check, reason="r") for f in report.failures]
+    require_no_failures(evaluate(build([VAULT]), AZURE, waivers))
 
 
 def test_unknown_check_ids_in_waivers_are_profile_errors() -> None:

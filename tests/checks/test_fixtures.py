@@ -14,8 +14,8 @@ import pytest
 import yaml
 
 from generator.checks import CheckContext, all_checks, check
+from generator.checks.catalog import violations
 from generator.checks.graph import Graph
-from generator.checks.registry import violations
 from tests.checks.resources import build, urn
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -1,58 +1,36 @@
-"""The check catalog: enough checks, for both clouds, every category, well-formed metadata."""
+"""Registering check logic: one function per check id, within a rules module and across them."""
 
 from __future__ import annotations
 
-import re
-from collections import Counter
+from collections.abc import Iterator
 
 import pytest
 
-from generator.checks import all_checks, check, checks_for
-from generator.checks.registry import _check_info
-
-CATEGORIES = {"network", "encryption", "keys", "backup", "logging", "identity"}
-
-
-def test_catalog_has_at_least_35_checks_across_both_clouds() -> None:
-    clouds = Counter(info.cloud for info in all_checks())
-    assert sum(clouds.values()) >= 35
-    assert clouds["azure"] >= 15 and clouds["gcp"] >= 15
+from generator.checks.graph import Graph
+from generator.checks.model import CheckContext, Violation
+from generator.checks.registry import Params, Registry, combined
 
 
-@pytest.mark.parametrize("cloud", ["azure", "gcp"])
-def test_every_category_is_covered_in_each_cloud(cloud: str) -> None:
-    assert {info.category for info in checks_for(cloud)} == CATEGORIES
+def nothing(graph: Graph, context: CheckContext, params: Params) -> Iterator[Violation]:
+    yield from ()
 
 
-@pytest.mark.parametrize("info", all_checks(), ids=lambda info: info.id)
-def test_check_metadata_is_complete(info) -> None:
-    assert re.search(r"\b164\.3\d\d\(", info.control), "control must cite 45 CFR 164.3xx"
-    assert info.category in CATEGORIES
-    assert info.id.startswith({"azure": "CG-AZ-", "gcp": "CG-GCP-"}[info.cloud])
-    assert info.checkov is None or re.fullmatch(r"CKV2?_(AZURE|GCP)_\d+", info.checkov)
-    assert info.azure_policy is None or (
-        info.cloud == "azure" and re.fullmatch(r"[0-9a-f-]{36}", info.azure_policy)
-    )
+def test_one_function_registers_for_several_checks() -> None:
+    logic = Registry()
+    logic("CG-AZ-NET-001", "CG-GCP-NET-001")(nothing)
+    assert dict(logic) == {"CG-AZ-NET-001": nothing, "CG-GCP-NET-001": nothing}
 
 
-def test_check_lookup_by_id() -> None:
-    assert check("CG-AZ-KMS-001").checkov == "CKV_AZURE_110"
-    with pytest.raises(KeyError):
-        check("CG-AZ-NOPE-001")
+def test_a_check_with_two_functions_is_refused() -> None:
+    logic = Registry()
+    logic("CG-AZ-NET-001")(nothing)
+    with pytest.raises(ValueError, match="CG-AZ-NET-001 has two logic functions"):
+        logic("CG-AZ-NET-001")(nothing)
 
 
-@pytest.mark.parametrize(
-    ("check_id", "entry", "problem"),
-    [
-        ("CG-AZ-NET-1", {}, "id must look like"),
-        ("CG-AZ-NET-999", {"severity": "high"}, "missing category"),
-        (
-            "CG-AZ-NET-999",
-            {k: "x" for k in ("category", "severity", "title", "control", "fix", "source")},
-            "severity must be one of",
-        ),
-    ],
-)
-def test_malformed_catalog_entries_are_refused(check_id: str, entry: dict, problem: str) -> None:
-    with pytest.raises(ValueError, match=problem):
-        _check_info(check_id, entry)
+def test_two_registries_implementing_one_check_are_refused() -> None:
+    first, second = Registry(), Registry()
+    first("CG-AZ-NET-001")(nothing)
+    second("CG-AZ-NET-001", "CG-AZ-NET-002")(nothing)
+    with pytest.raises(ValueError, match=r"two logic functions: \['CG-AZ-NET-001'\]"):
+        combined([first, second])
