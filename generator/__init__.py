@@ -1,7 +1,8 @@
 """clinicgen: practice profile -> sized, cloud-neutral plan -> Pulumi stacks.
 
 The generator package never imports a Pulumi SDK at import time: generating stacks for a
-profile must stay fast and must not need the provider SDKs loaded (DESIGN.md section 1).
+profile must stay fast and must not need the provider SDKs loaded. That is clinicgen's own
+design choice; only `preview`, `diff` and `check` load Pulumi, and only when they run.
 """
 
 __version__ = "0.1.0"

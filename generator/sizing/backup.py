@@ -1,7 +1,9 @@
 """Backup and retention rules: record retention, backup frequency and tiers, vault redundancy.
 
-Sources: DESIGN.md section 9 (HIPAA 45 CFR 164.316(b)(2) and 164.308(a)(7); state and NHS
-England record rules) and catalog/retention.yaml, each rule with its source.
+Sources: HIPAA 45 CFR 164.316(b)(2) (documentation kept 6 years) and 164.308(a)(7)
+(contingency plan: data backup, disaster recovery); state record-retention laws and the NHS
+England Records Management Code of Practice, through catalog/retention.yaml, each rule with its
+source.
 """
 
 from __future__ import annotations
@@ -144,8 +146,10 @@ def backup_plan(
     is set, zone-redundant otherwise.
 
     Source: catalog/retention.yaml backup (HIPAA 164.308(a)(7)(ii)(A)-(B): exact retrievable
-    copies and disaster recovery; Azure Recovery Services soft delete 14 days); DESIGN.md
-    section 7 (immutability, geo-redundancy with cross-region restore when dr_region).
+    copies and disaster recovery; Azure Recovery Services soft delete 14 days); Microsoft Learn
+    "Immutable vault for Azure Backup" and "Reliability in Azure Backup" (geo-redundant storage,
+    cross-region restore). Geo-redundancy only when the profile sets practice.dr_region is
+    clinicgen's choice (docs/profile.md).
     """
     rule = load("retention")["backup"]
     geo = dr_region is not None

@@ -1,6 +1,7 @@
 """Flow rules: which flows of the matrix are allowed at each site; everything else is denied.
 
-Source: DESIGN.md section 5 and catalog/flows.yaml (each flow with its ports and source).
+Source: docs/architecture.md#segmentation (default deny; allowed flows are data) and
+catalog/flows.yaml (each flow with its ports and source).
 """
 
 from __future__ import annotations
@@ -21,8 +22,9 @@ def flow_matrix() -> dict[str, Any]:
 def site_flow_ids(site_id: str, segments: set[str], subnets: set[str]) -> Sized[tuple[str, ...]]:
     """FLOW-MTX-01: a matrix flow is allowed at a site when both its ends exist there.
 
-    Source: DESIGN.md section 5 (default deny between every pair; allowed flows are data);
-    catalog/flows.yaml. Guest has no flow: it never crosses the VPN.
+    Source: HHS 405(d) HICP practice 6 (network segmentation with a default-deny ruleset);
+    clinicgen's flow matrix, docs/architecture.md#segmentation (default deny between every pair;
+    allowed flows are data); catalog/flows.yaml. Guest has no flow: it never crosses the VPN.
     """
     allowed = []
     matrix = flow_matrix()

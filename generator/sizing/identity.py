@@ -1,7 +1,9 @@
 """Identity rules: least-privilege roles for each persona group and each workload identity.
 
 Source: catalog/roles.yaml (Azure built-in and GCP predefined roles, each persona with its
-source); DESIGN.md sections 3 and 7 (no Owner, no basic roles, one identity per workload).
+source; its `forbidden` list follows the CIS Microsoft Azure and Google Cloud Foundations
+benchmarks: no Owner, no basic roles); Google Cloud "Using IAM securely" (a separate service
+account for each service), which clinicgen applies on both clouds: one identity per workload.
 """
 
 from __future__ import annotations
@@ -86,8 +88,9 @@ def workload_identity(
 ) -> Sized[WorkloadIdentity]:
     """IAM-WID-01: one identity per workload with only the data-plane roles it needs.
 
-    Source: catalog/roles.yaml workloads; DESIGN.md section 7 (managed identities / service
-    accounts per workload).
+    Source: catalog/roles.yaml workloads; Google Cloud "Best practices for using service
+    accounts" (https://cloud.google.com/iam/docs/best-practices-service-accounts): single-purpose
+    service accounts; on Azure a user-assigned managed identity per workload plays that role.
     """
     grants = _grants(load("roles")["workloads"][workload][cloud], present, data_plane=True)
     _check_allowed(cloud, grants, f"workload {workload}")

@@ -1,7 +1,8 @@
 """Monitoring rules: log retention, compliance initiatives and threat-protection plans.
 
-Sources: DESIGN.md sections 7 and 9 (log retention anchors; the 6-year rule; the Azure
-HIPAA/HITRUST initiative) and catalog/retention.yaml logs, catalog/skus.yaml monitoring.
+Sources: HIPAA 45 CFR 164.316(b)(2)(i) (the 6-year rule), the Azure landing zone's 365-day
+interactive retention and the Azure Policy built-in HIPAA HITRUST initiative, through
+catalog/retention.yaml logs and catalog/skus.yaml monitoring, each with its source.
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ def policy_initiatives(cloud: str, compliance: tuple[str, ...]) -> Sized[tuple[s
     (GCP) for the practice's compliance regimes.
 
     Source: catalog/skus.yaml monitoring (Azure built-in HIPAA/HITRUST initiative
-    a169a624-5599-4385-a696-c8d643089fab; GCP constraints from DESIGN.md section 7).
+    a169a624-5599-4385-a696-c8d643089fab, Microsoft Learn "Regulatory Compliance details for
+    HIPAA HITRUST 9.2"; on GCP, clinicgen's selection of Organization Policy constraints).
     """
     table = load("skus")["monitoring"][cloud]["initiatives"]
     chosen: dict[str, None] = {}
@@ -70,7 +72,8 @@ def defender_plans(cloud: str, vms: bool, app_service: bool) -> Sized[tuple[str,
 def monitoring_plan(
     retention: tuple[int, int], initiatives: tuple[str, ...], defender: tuple[str, ...]
 ) -> MonitoringPlan:
-    """Flow logs are always on: DESIGN.md section 7 (VNet flow logs / subnet flow logs)."""
+    """Flow logs are always on, clinicgen's choice as evidence for HIPAA 164.312(b) audit
+    controls: Azure virtual network flow logs, Google Cloud VPC Flow Logs on every subnet."""
     return MonitoringPlan(
         log_retention_days=retention[0],
         log_archive_days=retention[1],

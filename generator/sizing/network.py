@@ -1,7 +1,9 @@
 """Network sizing rules: which segments and hub subnets exist, and how big each must be.
 
-Sources: DESIGN.md sections 3-5 and 9; the segment catalogue (catalog/segments.yaml) and the
-hub subnet catalogue (catalog/cloud_subnets.yaml), each entry with its own source.
+Sources: clinicgen's design in docs/architecture.md#address-plan,
+docs/architecture.md#growth-factors and docs/architecture.md#segmentation; the segment
+catalogue (catalog/segments.yaml) and the hub subnet catalogue (catalog/cloud_subnets.yaml),
+each entry with its own source.
 """
 
 from __future__ import annotations
@@ -106,8 +108,8 @@ def segment_devices(site: Site, modalities: int) -> tuple[dict[str, int], list[D
 def segment_presence(site_id: str, segment: str, devices: int, field: str) -> Decision | None:
     """NET-SEG-02: a segment exists only where something plugs into it.
 
-    Source: DESIGN.md section 3 (no imaging segment without modalities; guest only where
-    guest_wifi_peak > 0). None when the segment exists.
+    Source: docs/architecture.md#segmentation (no imaging segment without modalities; guest
+    only where guest_wifi_peak > 0). None when the segment exists.
     """
     if devices > 0:
         return None
@@ -124,8 +126,8 @@ def segment_size(
 ) -> Sized[RangeSize]:
     """NET-SEG-01: the smallest prefix holding devices x growth + reserved, never below /28.
 
-    Source: DESIGN.md section 4; catalog/segments.yaml (growth per segment and site kind,
-    3 reserved addresses on an on-prem VLAN: network, gateway, broadcast).
+    Source: docs/architecture.md#address-plan; catalog/segments.yaml (growth per segment and
+    site kind, 3 reserved addresses on an on-prem VLAN: network, gateway, broadcast).
     """
     with_growth = grown(devices, growth)
     addresses = with_growth + reserved
@@ -144,9 +146,9 @@ def segment_size(
 def site_block_prefix(site_id: str, segment_prefixes: list[int]) -> Sized[int]:
     """NET-BLK-01: a site's block holds all its segments, widened by the catalogue's headroom.
 
-    Source: DESIGN.md section 4 (a block per site, stable; a site outgrowing it is an error);
-    catalog/segments.yaml site_block_headroom_bits. Power-of-two ranges placed largest first
-    pack without gaps, so the sum of their sizes is what the block must hold.
+    Source: docs/architecture.md#allocation-ledger (a block per site, stable; a site outgrowing
+    it is an error); catalog/segments.yaml site_block_headroom_bits. Power-of-two ranges placed
+    largest first pack without gaps, so the sum of their sizes is what the block must hold.
     """
     headroom = int(load("segments")["site_block_headroom_bits"]["value"])
     total = sum(size_of(prefix) for prefix in segment_prefixes)
@@ -166,7 +168,8 @@ def subnet_catalog(cloud: str) -> dict[str, Any]:
 def subnet_presence(cloud: str, subnet: str, conditions: dict[str, bool]) -> Sized[bool]:
     """NET-SUB-02: which hub subnets exist: always, or when their workload or feature does.
 
-    Source: catalog/cloud_subnets.yaml `when` (DESIGN.md sections 3 and 7).
+    Source: catalog/cloud_subnets.yaml `when` (a hub subnet exists while the workload or
+    feature it serves is planned).
     """
     when = subnet_catalog(cloud)[subnet]["when"]
     present = when == "always" or conditions[when]
@@ -180,7 +183,7 @@ def subnet_size(cloud: str, subnet: str, extra_hosts: int) -> Sized[RangeSize]:
     cloud's own floor for that subnet (GatewaySubnet /27, AzureBastionSubnet /26, ...).
 
     Source: catalog/cloud_subnets.yaml (Azure reserves 5 addresses per subnet, GCP 4; the
-    per-subnet floors cite the cloud's docs); DESIGN.md section 4.
+    per-subnet floors cite the cloud's docs); docs/architecture.md#address-plan.
     """
     entry = subnet_catalog(cloud)[subnet]
     growth = float(load("cloud_subnets")["growth"]["value"])
@@ -207,7 +210,8 @@ def hub_block_prefix(present: list[int], absent: list[int]) -> Sized[int]:
     """NET-HUB-01: the hub block holds every catalogue subnet of the cloud (absent ones at their
     base size, so turning a workload on later never moves the hub), widened for growth.
 
-    Source: catalog/cloud_subnets.yaml core_block_headroom_bits; DESIGN.md section 4.
+    Source: catalog/cloud_subnets.yaml core_block_headroom_bits;
+    docs/architecture.md#address-plan.
     """
     headroom = int(load("cloud_subnets")["core_block_headroom_bits"]["value"])
     total = sum(size_of(prefix) for prefix in present + absent)
@@ -227,7 +231,8 @@ def firewall_tier(
     inspection) for hospitals and HITRUST.
 
     Source: catalog/skus.yaml firewall (Azure Firewall features by SKU; HITRUST CSF 09.m);
-    DESIGN.md section 7 (tier by size, or NSGs alone for small practices).
+    clinicgen's choice of tier by size, NSGs alone for one small site
+    (docs/architecture.md#segmentation).
     """
     rule = load("skus")["firewall"]
     premium_by = sorted(set(compliance) & set(rule["premium_when_compliance"]))
@@ -251,7 +256,8 @@ def firewall_tier(
 def bastion() -> Sized[bool]:
     """NET-BAS-01: every practice gets a bastion: the only path for administrative sessions.
 
-    Source: DESIGN.md section 5 (management only from the bastion, TCP 22/3389).
+    Source: docs/architecture.md#segmentation (management only from the bastion, TCP
+    22/3389).
     """
     reason = "administrative sessions to sites and VMs go through the bastion only"
     return Sized(True, Decision("NET-BAS-01", "core.bastion", "true", reason))

@@ -1,6 +1,8 @@
 """VPN rules: the cloud gateway SKU, what crosses each site's tunnel, and the IPsec policy.
 
-Sources: DESIGN.md sections 3, 5 and 7; catalog/skus.yaml vpn_gateways and catalog/vpn.yaml.
+Sources: the clouds' gateway limits in catalog/skus.yaml vpn_gateways (Microsoft Learn "About
+gateway SKUs", Google Cloud HA VPN docs), the IPsec policy in catalog/vpn.yaml, and what crosses
+a tunnel in docs/architecture.md#segmentation.
 """
 
 from __future__ import annotations
@@ -41,10 +43,15 @@ def site_tunnels(cloud: str, site_id: str, bandwidth_mbps: int) -> Sized[int]:
 def gateway_sku(cloud: str, sites: int, tunnels: int, aggregate_mbps: int) -> Sized[VpnGateway]:
     """VPN-SKU-01: the smallest gateway carrying every site's tunnels and their bandwidth.
 
-    Source: DESIGN.md section 3 (Azure VpnGw1/2/3: 30 tunnels at 650 Mbps / 1 / 1.25 Gbps,
-    VpnGw4/5: 100 tunnels at 5 / 10 Gbps, in their AZ variants; over 100 sites Virtual WAN,
-    which clinicgen does not generate; GCP HA VPN: two tunnels
-    per site, about 3 Gbps each); catalog/skus.yaml vpn_gateways.
+    Source: Microsoft Learn, "About gateway SKUs"
+    (https://learn.microsoft.com/azure/vpn-gateway/about-gateway-skus): VpnGw1/2/3 carry 30
+    tunnels at 650 Mbps / 1 / 1.25 Gbps, VpnGw4/5 100 tunnels at 5 / 10 Gbps, the AZ variants
+    the same; more than 100 S2S tunnels need Virtual WAN, which clinicgen does not generate.
+    Google Cloud HA VPN
+    (https://cloud.google.com/network-connectivity/docs/vpn/concepts/topologies-increase-bandwidth):
+    a tunnel carries 250,000 packets/s, 1-3 Gbps by packet size; two tunnels per site.
+    The table itself, with the per-tunnel figure clinicgen plans with: catalog/skus.yaml
+    vpn_gateways.
     """
     table = load("skus")["vpn_gateways"][cloud]
     asn = int(load("vpn")["asn"][cloud])
@@ -94,8 +101,8 @@ def local_prefixes(
 ) -> Sized[tuple[str, ...]]:
     """VPN-PFX-01: what the tunnel carries: every segment but guest, plus on-prem ranges.
 
-    Source: DESIGN.md section 5 (guest never enters the VPN: its range is left out of the
-    local network prefixes / traffic selectors).
+    Source: clinicgen's segmentation design, docs/architecture.md#segmentation (guest never
+    enters the VPN: its range is left out of the local network prefixes / traffic selectors).
     """
     prefixes = tuple(cidr for _name, cidr in crossing) + onprem
     left_out = f"; guest {guest} left out" if guest else ""

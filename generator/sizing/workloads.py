@@ -1,7 +1,7 @@
 """Workload sizing rules: hosted EHR servers, PACS storage, FHIR, telehealth, device ingest.
 
-Sources: DESIGN.md section 3 (what is sized) and the SKU and study-volume tables in
-catalog/skus.yaml and catalog/imaging.yaml, each entry with its own source.
+Sources: the plan's workloads (docs/plan-json.md#workloads) and the SKU and study-volume
+tables in catalog/skus.yaml and catalog/imaging.yaml, each entry with its own source.
 """
 
 from __future__ import annotations
@@ -45,8 +45,8 @@ def site_modalities(site: Site) -> Sized[int]:
     """NET-DEV-03: imaging units at a site; an imaging-heavy specialty (or an imaging center)
     implies at least the catalogue's minimum even when the profile counts none.
 
-    Source: DESIGN.md section 2 (imaging-heavy specialties) and the issue's rule that
-    imaging-heavy specialties drive an imaging segment; catalog/imaging.yaml min_modalities.
+    Source: catalog/practice.yaml specialties (`imaging_heavy`) and clinicgen's rule that an
+    imaging-heavy specialty implies an imaging segment; catalog/imaging.yaml min_modalities.
     """
     name, profile = study_profile(site)
     counted = site.devices.imaging_modalities
@@ -61,7 +61,7 @@ def site_modalities(site: Site) -> Sized[int]:
 def pacs_enabled(setting: str, modalities: int) -> Sized[bool]:
     """WL-IMG-01: PACS on or off; `auto` turns it on when any site sends DICOM.
 
-    Source: DESIGN.md section 2 (`pacs: auto | on | off`).
+    Source: the profile's `workloads.pacs: auto | on | off` (docs/profile.md).
     """
     enabled = setting == "on" or (setting == "auto" and modalities > 0)
     state = "on" if enabled else "off"
@@ -78,8 +78,9 @@ def imaging_storage(sites: list[tuple[Site, int]], retention_years: int) -> Size
     """WL-IMG-02: PACS storage per year = modalities x studies/day x study size x operating days,
     kept for the record-retention period, with hot -> cool -> archive lifecycle.
 
-    Source: DESIGN.md section 3; catalog/imaging.yaml (study volume per specialty, operating
-    days, lifecycle). `sites` pairs each site with its modality count after NET-DEV-03.
+    Source: the plan's workloads (docs/plan-json.md#workloads); catalog/imaging.yaml (study
+    volume per specialty, operating days, lifecycle). `sites` pairs each site with its modality
+    count after NET-DEV-03.
     """
     lifecycle = load("imaging")["lifecycle"]
     studies = 0
@@ -162,7 +163,8 @@ def hosted_ehr(setting: str, staff: int, cloud: str) -> Sized[HostedEhr | None]:
 def fhir_store(enabled: bool) -> Sized[bool]:
     """WL-FHIR-01: a FHIR R4 store for interoperability when the profile asks for one.
 
-    Source: DESIGN.md section 2 (`workloads.fhir`); ONC Cures Act API rules (45 CFR 170.315(g)(10)).
+    Source: the profile's `workloads.fhir` (docs/profile.md); ONC Cures Act API rules
+    (45 CFR 170.315(g)(10)).
     """
     reason = "FHIR R4 store planned" if enabled else "workloads.fhir is false: no FHIR store"
     return Sized(enabled, Decision("WL-FHIR-01", "workloads.fhir", str(enabled).lower(), reason))
