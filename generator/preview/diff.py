@@ -17,11 +17,10 @@ from typing import Any
 
 from generator import catalog
 from generator.checks.model import Resource
-from generator.errors import ClinicgenError
+from generator.errors import DestructiveChangeError, PreviewInputError
 from generator.ipam import Ledger, default_ledger_path, load_ledger_if_present
 from generator.preview.report import plain, short_type, show
 from generator.preview.sources import (
-    PreviewInputError,
     read_preview_json,
     run_stacks,
     stacks_from_files,
@@ -29,14 +28,6 @@ from generator.preview.sources import (
 )
 
 CREATE, UPDATE, REPLACE, DELETE = "create", "update", "replace", "delete"
-DESTRUCTIVE_EXIT = 3
-
-
-class DestructiveChangeError(ClinicgenError):
-    """Raised after a diff is shown when it would replace or delete an existing resource and
-    --allow-destructive was not given, or would delete or replace a protected resource."""
-
-    exit_code = DESTRUCTIVE_EXIT
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import yaml
 
 from generator.checks import CheckContext, ComplianceReport, evaluate, validate_waivers
-from generator.errors import PreviewError
+from generator.errors import PreviewError, PreviewInputError
 from generator.ipam import Ledger, default_ledger_path, load_ledger_if_present
 from generator.plan.codec import from_data
 from generator.plan.model import (
@@ -36,13 +36,6 @@ if TYPE_CHECKING:
     from generator.preview.harness import StackRun
 
 T = TypeVar("T", CoreStackPlan, SiteStackPlan)
-
-
-class PreviewInputError(PreviewError):
-    """Raised when a stacks directory or a saved preview cannot be read as a practice's stacks:
-    no stack files, several practices without a way to choose, a file that is not clinicgen's."""
-
-    exit_code = 2
 
 
 @dataclass(frozen=True)
