@@ -3,7 +3,7 @@
 One stack file per stack (`Pulumi.<practice>-core.yaml`, `Pulumi.<practice>-site-<site>.yaml`)
 holding that stack's part of the plan as structured config, the allocation ledger, and one
 Markdown handoff sheet per site. Rendering is pure (plan in, files out); writing goes through
-`generator.output`, which never writes outside the output directory, never leaves half a file
+`generator.write`, which never writes outside the output directory, never leaves half a file
 and never overwrites a hand edit without `force`.
 """
 
@@ -18,7 +18,6 @@ from generator import __version__
 from generator.catalog import load
 from generator.errors import OutputError, Problem, ProfileError
 from generator.ipam import ledger_text
-from generator.output import FileStatus, GeneratedFile, WrittenFile, commit, prepare
 from generator.plan.model import (
     CoreStackPlan,
     Plan,
@@ -38,6 +37,7 @@ from generator.stack_config import (
     vpn_psk_secret_name,
 )
 from generator.templating import render
+from generator.write import FileStatus, GeneratedFile, WrittenFile, commit, prepare
 
 # The root Pulumi.yaml's (and a generated project's) stackConfigDir.
 STACKS_DIR = "stacks"

@@ -56,9 +56,9 @@ def command(profile: Path, cloud: str, practice_id: str, practice_name: str, for
       clinicgen init riverside.yaml --id riverside --name "Riverside Family Health"
       clinicgen init harbor.yaml --cloud gcp --id harbor
     """
-    from generator.output import write_text
     from generator.profile.json_schema import profile_json_schema_text
     from generator.profile.starter import starter_profile
+    from generator.write import write_text
 
     if profile.exists() and not force:
         raise click.UsageError(f"{profile} exists; pass --force to overwrite it")
