@@ -27,8 +27,7 @@ from generator.plan.model import (
     site_stack_name,
     split_into_stacks,
 )
-from generator.sizing.files import plan_files
-from generator.stack_config import (
+from generator.render.stack_config import (
     KEY_VAULT_NAME_OUTPUT,
     PLAN_KEY,
     PROJECT,
@@ -36,7 +35,8 @@ from generator.stack_config import (
     stack_config,
     vpn_psk_secret_name,
 )
-from generator.templating import render
+from generator.render.templating import render
+from generator.sizing.files import plan_files
 from generator.write import FileStatus, GeneratedFile, WrittenFile, commit, prepare
 
 # The root Pulumi.yaml's (and a generated project's) stackConfigDir.

@@ -30,11 +30,11 @@ from generator.plan.codec import from_data
 from generator.plan.model import CoreStackPlan, SiteStackPlan, split_into_stacks
 from generator.profile import load_profile
 from generator.profile.loader import parse_document
+from generator.render.stack_config import KIND_KEY, PLAN_KEY, PROJECT, stack_config
 from generator.sizing import build_plan
-from generator.stack_config import KIND_KEY, PLAN_KEY, PROJECT, stack_config
 from generator.write import FileStatus
 from tests.paths import EXAMPLES, ROOT
-from tests.test_templating import hostile_text
+from tests.render.test_templating import hostile_text
 
 EXAMPLE_IDS = [path.stem for path in EXAMPLES]
 

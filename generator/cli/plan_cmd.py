@@ -58,7 +58,7 @@ def command(profile: Path, output_format: str, ledger_path: Path | None, stacks_
 
     tables = plan_tables(plan)
     if output_format == "markdown":
-        from generator.templating import render
+        from generator.render.templating import render
 
         click.echo(render("plan/plan.md.jinja", plan=plan, tables=tables), nl=False)
         return

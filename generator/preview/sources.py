@@ -29,8 +29,8 @@ from generator.plan.model import (
 )
 from generator.profile import load_profile
 from generator.profile.model import Waiver
+from generator.render.stack_config import KIND_KEY, PLAN_KEY
 from generator.sizing import build_plan
-from generator.stack_config import KIND_KEY, PLAN_KEY
 
 if TYPE_CHECKING:
     from generator.preview.harness import StackRun

@@ -15,7 +15,7 @@ from typing import Any
 
 from generator import __version__
 from generator.profile.schema import profile_schema
-from generator.templating import render
+from generator.render.templating import render
 
 SCHEMA_ID = "https://clinicgen.dev/schema/profile-v1.json"
 

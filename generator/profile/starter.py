@@ -7,7 +7,7 @@ from pathlib import Path
 from generator.catalog import load
 from generator.profile import profile_from_document
 from generator.profile.loader import parse_document
-from generator.templating import render
+from generator.render.templating import render
 
 STARTER_REGIONS = {"azure": ("eastus", "westus2"), "gcp": ("us-central1", "us-east1")}
 GROUP_FORMS = {"azure": "Entra ID group object ids", "gcp": "Google groups as group:name@domain"}

@@ -18,7 +18,7 @@ from typing import Any
 import jinja2
 import yaml
 
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 
 # Words YAML 1.1 readers (PyYAML, go-yaml v2) turn into booleans or null when unquoted.
 _YAML_WORDS = frozenset(["y", "n", "yes", "no", "on", "off", "true", "false", "null"])
