@@ -57,7 +57,7 @@ def command(profile: Path, cloud: str, practice_id: str, practice_name: str, for
       clinicgen init harbor.yaml --cloud gcp --id harbor
     """
     from generator.profile.json_schema import profile_json_schema_text
-    from generator.profile.starter import starter_profile
+    from generator.render.starter_profile import starter_profile
     from generator.write import write_text
 
     if profile.exists() and not force:

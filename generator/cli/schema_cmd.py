@@ -26,7 +26,8 @@ def command(output_format: str) -> None:
       # yaml-language-server: $schema=clinicgen.schema.json
       clinicgen schema --format markdown > docs/profile.md
     """
-    from generator.profile.json_schema import profile_json_schema_text, profile_reference_markdown
+    from generator.profile.json_schema import profile_json_schema_text
+    from generator.render.profile_reference import profile_reference_markdown
 
     text = profile_json_schema_text() if output_format == "json" else profile_reference_markdown()
     click.echo(text, nl=False)

@@ -1,4 +1,5 @@
-"""The commented starter profile `clinicgen init` writes."""
+"""The commented starter profile `clinicgen init` writes, rendered from its template and checked
+by the profile validation before anyone sees it."""
 
 from __future__ import annotations
 
