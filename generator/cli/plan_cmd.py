@@ -7,15 +7,13 @@ from pathlib import Path
 
 import click
 
-FORMATS = ("text", "json", "markdown")
-
 
 @click.command("plan", short_help="Size the practice and show every value with its reason.")
 @click.argument("profile", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(FORMATS),
+    type=click.Choice(["text", "json", "markdown"]),
     default="text",
     show_default=True,
     help="text: tables (rich in a terminal, plain when piped); json: the whole plan; "
@@ -49,28 +47,15 @@ def command(profile: Path, output_format: str, ledger_path: Path | None, stacks_
     from generator.sizing.files import plan_files
 
     plan = plan_files(profile, ledger_path, stacks_dir).plan
-    if output_format == "json":
-        from generator.plan.codec import dumps
-
-        click.echo(dumps(plan), nl=False)
-        return
-    from generator.sizing.report import plan_tables
-
-    tables = plan_tables(plan)
-    if output_format == "markdown":
-        from generator.render.templating import render
-
-        click.echo(render("plan/plan.md.jinja", plan=plan, tables=tables), nl=False)
-        return
-    if sys.stdout.isatty():
+    if output_format == "text" and sys.stdout.isatty():
         from rich.console import Console
 
-        from generator.sizing.report import rich_tables
+        from generator.render.plan_report import plan_tables, rich_tables
 
         console = Console()
-        for table in rich_tables(tables):
+        for table in rich_tables(plan_tables(plan)):
             console.print(table)
         return
-    from generator.sizing.report import plain_text
+    from generator.render.plan_report import plan_report
 
-    click.echo(plain_text(tables), nl=False)
+    click.echo(plan_report(plan, output_format), nl=False)
