@@ -16,7 +16,7 @@ import yaml
 
 from generator import __version__
 from generator.catalog import load
-from generator.errors import OutputError, Problem, ProfileError
+from generator.errors import OutputError
 from generator.ipam import ledger_text
 from generator.plan.model import (
     CoreStackPlan,
@@ -123,7 +123,6 @@ def _generate(
     stacks_dir = root / stacks
     planned = plan_files(profile_path, ledger_path, stacks_dir)
     plan, ledger, ledger_file = planned.plan, planned.ledger, planned.ledger_path
-    _refuse_secure_tags(plan, planned.profile.source)
     files = render_stack_files(plan, stacks)
     if project:
         files = render_project_files() + files
@@ -229,23 +228,6 @@ def _stack_file(
     if yaml.safe_load(body) != {"config": config}:
         raise OutputError(f"{path}: the rendered stack file does not read back as its plan")
     return GeneratedFile(path, body, kept_keys=PULUMI_STACK_KEYS)
-
-
-def _refuse_secure_tags(plan: Plan, source: str) -> None:
-    # Pulumi reads any config mapping whose one key is `secure` as an encrypted secret.
-    if list(plan.practice.tags) == ["secure"]:
-        raise ProfileError(
-            [
-                Problem(
-                    source,
-                    "practice.tags",
-                    "a lone tag named `secure` reads as an encrypted secret in Pulumi config;"
-                    " rename it or add another tag",
-                    plan.practice.tags,
-                    True,
-                )
-            ]
-        )
 
 
 def _stale_stack_files(stacks_dir: Path, plan: Plan) -> tuple[Path, ...]:

@@ -407,7 +407,7 @@ def _fill_free_text(document: dict[str, Any], texts: list[str]) -> dict[str, Any
     document["practice"]["name"] = texts[0]
     for site, text in zip(document["sites"], texts[1:], strict=False):
         site["name"] = text
-    waiver = {"check": "CG-TEST-1", "resource": texts[-1], "reason": f"{texts[-1]} is accepted"}
+    waiver = {"check": "CG-AZ-NET-001", "resource": texts[-1], "reason": f"{texts[-1]} is accepted"}
     document["waivers"] = [waiver]
     return document
 

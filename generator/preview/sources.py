@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import yaml
 
-from generator.checks import CheckContext, ComplianceReport, evaluate, validate_waivers
+from generator.checks import CheckContext, ComplianceReport, evaluate
 from generator.errors import PreviewError, PreviewInputError
 from generator.ipam import Ledger, default_ledger_path, load_ledger_if_present
 from generator.plan.codec import from_data
@@ -85,7 +85,6 @@ def stacks_from_profile(
     """The profile's stacks, sized with `ledger` (or the ledger file at `ledger_path`, or the
     default ledger beside `stacks/`), so previews place addresses as generation would."""
     profile = load_profile(profile_path)
-    validate_waivers(profile.waivers, profile.source)
     if ledger is None:
         ledger_file = ledger_path or default_ledger_path(Path("stacks"), profile.practice.id)
         ledger = load_ledger_if_present(ledger_file)
