@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from generator.plan.codec import dumps
 from generator.plan.model import Decision, Flow, Plan, RoleGrant
+from generator.render.templating import render
 from generator.sizing.flows import SITE_TO_CLOUD
 
 if TYPE_CHECKING:
@@ -92,9 +93,6 @@ def plan_report(plan: Plan, output_format: str) -> str:
         return dumps(plan)
     tables = plan_tables(plan)
     if output_format == "markdown":
-        # Only the review document needs Jinja: text and JSON stay as quick as planning itself.
-        from generator.render.templating import render
-
         return render("plan/plan.md.jinja", plan=plan, tables=tables)
     return plain_text(tables)
 

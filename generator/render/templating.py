@@ -13,10 +13,12 @@ import re
 import unicodedata
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jinja2
 import yaml
+
+if TYPE_CHECKING:
+    import jinja2
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 
@@ -132,6 +134,10 @@ def _invisible(char: str) -> bool:
 
 @cache
 def environment() -> jinja2.Environment:
+    # Imported here, once, when the first text is rendered: a command that renders nothing
+    # (plan as JSON, validate) does not pay for loading Jinja.
+    import jinja2
+
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
         undefined=jinja2.StrictUndefined,
