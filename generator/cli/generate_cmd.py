@@ -46,7 +46,7 @@ def command(
       clinicgen generate riverside.yaml --out build/stacks
       clinicgen generate riverside.yaml --project-dir ../riverside-infra
     """
-    from generator.generate import generate_project, generate_stacks
+    from generator.pipeline import generate_project, generate_stacks
 
     source = click.get_current_context().get_parameter_source("out_dir")
     if project_dir is not None and source is not ParameterSource.DEFAULT:

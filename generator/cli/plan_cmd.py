@@ -44,9 +44,9 @@ def command(profile: Path, output_format: str, ledger_path: Path | None, stacks_
       clinicgen plan riverside.yaml --format json > plan.json
       clinicgen plan riverside.yaml --format markdown > plan.md
     """
-    from generator.sizing.files import plan_files
+    from generator.pipeline import plan_profile
 
-    plan = plan_files(profile, ledger_path, stacks_dir).plan
+    plan = plan_profile(profile, stacks_dir=stacks_dir, ledger_path=ledger_path).plan
     if output_format == "text" and sys.stdout.isatty():
         from rich.console import Console
 

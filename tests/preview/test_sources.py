@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from generator.errors import PreviewInputError
-from generator.generate import generate_stacks
+from generator.pipeline import generate_stacks
 from generator.preview.diff import diff_graphs, diff_sources
 from generator.preview.report import preview_data, render_preview
 from generator.preview.sources import (
