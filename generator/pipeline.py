@@ -9,16 +9,20 @@
 5. write    `generator.write` puts that text on disk, each file whole, never over a hand edit.
 
 `plan_profile` runs stages 1 to 3: `clinicgen plan` renders a report of its plan.
-`generate_stacks` and `generate_project` run all five.
+`generate_stacks` and `generate_project` run all five. `preview_profile` (preview, check) and
+`diff_sources` (diff) run stages 1 to 3, then, instead of writing, run the Pulumi program
+over the plan's stacks under mocks with the rendered stack config (`generator.preview`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 import yaml
 
+from generator.errors import PreviewInputError
 from generator.ipam import Ledger, default_ledger_path, ledger_text, load_ledger_if_present
 from generator.plan.model import Plan, site_stack_name
 from generator.profile import Profile, load_profile
@@ -28,6 +32,10 @@ from generator.render.stack_config import PLAN_KEY
 from generator.render.stack_files import render_stack_files, stack_paths
 from generator.sizing import build_plan
 from generator.write import FileStatus, GeneratedFile, WrittenFile, commit, prepare
+
+if TYPE_CHECKING:
+    from generator.preview.diff import Graph, PracticeDiff
+    from generator.preview.sources import PracticePreview, PracticeStacks
 
 # Where a Pulumi project keeps its stack files (its stackConfigDir): the repository root's
 # Pulumi.yaml and every generated project say `stacks`.
@@ -44,7 +52,7 @@ class PlannedProfile:
     ledger_path: Path
 
 
-# -- 1 to 3: profile, ledger, plan ------------------------------------------------------------
+# -- 1 to 3: profile, ledger, plan -----------------------------------------------------------------
 
 
 def find_ledger(practice_id: str, stacks_dir: Path, ledger_path: Path | None = None) -> Path:
@@ -72,7 +80,7 @@ def plan_profile(
     return PlannedProfile(profile, plan, placed, location)
 
 
-# -- 4 and 5: render, write -------------------------------------------------------------------
+# -- 4 and 5: render, write ------------------------------------------------------------------------
 
 
 def generate_stacks(
@@ -127,6 +135,84 @@ def _generate(
         stacks_dir=stacks_dir,
         project_dir=root if project else None,
     )
+
+
+# -- preview, check, diff: the plan's stacks run under mocks instead of written --------------------
+# The preview modules are imported inside these functions: plan and generate never load them.
+
+
+def practice_stacks(
+    profile_path: Path,
+    *,
+    stacks_dir: Path = Path(STACKS_DIR),
+    ledger_path: Path | None = None,
+    ledger: Ledger | None = None,
+) -> tuple[PracticeStacks, Ledger]:
+    """The profile's stacks, planned as `plan_profile` plans them, and the ledger after."""
+    from generator.preview.sources import stacks_from_plan
+
+    planned = plan_profile(
+        profile_path, stacks_dir=stacks_dir, ledger_path=ledger_path, ledger=ledger
+    )
+    stacks = stacks_from_plan(planned.plan, planned.profile.waivers, str(profile_path))
+    return stacks, planned.ledger
+
+
+def preview_profile(
+    profile_path: Path, ledger_path: Path | None = None, *, stacks_dir: Path = Path(STACKS_DIR)
+) -> PracticePreview:
+    """Plan the profile, run every stack under mocks and check the resource graph."""
+    from generator.preview.sources import preview_stacks
+
+    stacks, _ = practice_stacks(profile_path, stacks_dir=stacks_dir, ledger_path=ledger_path)
+    return preview_stacks(stacks)
+
+
+def diff_sources(
+    old: Path, new: Path, ledger_path: Path | None = None, *, stacks_dir: Path = Path(STACKS_DIR)
+) -> PracticeDiff:
+    """Diff two practice sources, each a profile, a stacks directory or saved preview JSON.
+
+    A profile as NEW is planned with the allocations OLD made (the ledger OLD was planned
+    with, or the one beside OLD's stack files), exactly as regenerating after the edit would.
+    """
+    from generator.preview.diff import diff_graphs
+
+    old_practice, old_graph, ledger = _diff_side(old, None, stacks_dir, ledger_path, None)
+    new_practice, new_graph, _ = _diff_side(new, old_practice, stacks_dir, ledger_path, ledger)
+    if old_practice != new_practice:
+        raise PreviewInputError(
+            f"{old} is practice {old_practice!r} but {new} is {new_practice!r}: "
+            "a diff compares two versions of one practice"
+        )
+    return diff_graphs(new_practice, str(old), str(new), old_graph, new_graph)
+
+
+def _diff_side(
+    path: Path,
+    practice: str | None,
+    stacks_dir: Path,
+    ledger_path: Path | None,
+    ledger: Ledger | None,
+) -> tuple[str, Graph, Ledger | None]:
+    from generator.preview.diff import stack_graph
+    from generator.preview.sources import read_preview_json, run_stacks, stacks_from_files
+
+    if path.is_dir():
+        # A directory of stack files is a stacks directory: its ledger is found beside them.
+        recorded = stacks_from_files(path, practice)
+        ledger = load_ledger_if_present(find_ledger(recorded.practice_id, path, ledger_path))
+        return recorded.practice_id, stack_graph(run_stacks(recorded)), ledger
+    if path.suffix == ".json":
+        saved, runs = read_preview_json(path)
+        return saved, stack_graph(runs), ledger
+    stacks, placed = practice_stacks(
+        path, stacks_dir=stacks_dir, ledger_path=ledger_path, ledger=ledger
+    )
+    return stacks.practice_id, stack_graph(run_stacks(stacks)), placed
+
+
+# -- what generate reports: the files, the stacks to deploy next, the stale ones -------------------
 
 
 @dataclass(frozen=True)

@@ -52,8 +52,8 @@ def command(
     if profile is None:
         raise click.UsageError("PROFILE is required (or --list)")
     from generator.checks.engine import require_no_failures
+    from generator.pipeline import preview_profile
     from generator.preview.report import findings_data, render_findings
-    from generator.preview.sources import preview_profile
 
     report = preview_profile(profile, ledger_path).compliance
     if output_format == "json":

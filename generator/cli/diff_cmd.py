@@ -40,7 +40,8 @@ def command(
       clinicgen diff riverside-approved.json riverside.yaml --format json
       clinicgen diff old/riverside.yaml riverside.yaml --allow-destructive
     """
-    from generator.preview.diff import diff_data, diff_sources, render_diff, require_safe
+    from generator.pipeline import diff_sources
+    from generator.preview.diff import diff_data, render_diff, require_safe
 
     diff = diff_sources(old, new, ledger_path)
     if output_format == "json":

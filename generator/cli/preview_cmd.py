@@ -33,8 +33,8 @@ def command(profile: Path, output_format: str, ledger_path: Path | None) -> None
       clinicgen preview riverside.yaml --format json > riverside-approved.json
     """
     from generator.checks.engine import require_no_failures
+    from generator.pipeline import preview_profile
     from generator.preview.report import preview_data, render_preview
-    from generator.preview.sources import preview_profile
 
     preview = preview_profile(profile, ledger_path)
     if output_format == "json":
