@@ -7,31 +7,20 @@ from pathlib import Path
 
 import click
 
+from generator.cli.options import LEDGER_OPTION, STACKS_DIR_OPTION, format_option, profile_argument
+
 
 @click.command("plan", short_help="Size the practice and show every value with its reason.")
-@click.argument("profile", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json", "markdown"]),
-    default="text",
-    show_default=True,
-    help="text: tables (rich in a terminal, plain when piped); json: the whole plan; "
+@profile_argument()
+@format_option(
+    "text",
+    "json",
+    "markdown",
+    help_text="text: tables (rich in a terminal, plain when piped); json: the whole plan; "
     "markdown: a review document.",
 )
-@click.option(
-    "--ledger",
-    "ledger_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Allocation ledger to honour [default: <stacks-dir>/<practice>.ledger.yaml].",
-)
-@click.option(
-    "--stacks-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("stacks"),
-    show_default=True,
-    help="Where the stacks and the default ledger live.",
-)
+@LEDGER_OPTION
+@STACKS_DIR_OPTION
 def command(profile: Path, output_format: str, ledger_path: Path | None, stacks_dir: Path) -> None:
     """Size PROFILE into a plan and print it, every value with the rule that chose it.
 
