@@ -1,4 +1,4 @@
-"""The practice profile v1 schema (DESIGN.md section 2), as a Cerberus schema.
+"""The practice profile v1 schema, as a Cerberus schema.
 
 Closed vocabularies come from the catalog. Each field's `meta` carries the description shown
 in the JSON Schema (editor hover text) and, for patterned strings, the hint used in error
