@@ -42,9 +42,10 @@ import pulumi
 import yaml
 
 from generator.checks import evaluate
+from generator.pipeline import practice_stacks
 from generator.preview import harness
 from generator.preview.harness import RegisteredResource, StackRun, run_stack
-from generator.preview.sources import PracticeStacks, run_stacks, stacks_from_profile
+from generator.preview.sources import PracticeStacks, run_stacks
 from generator.profile.loader import read_document
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -79,7 +80,7 @@ class Preview:
 
     def __init__(self, profile: Path) -> None:
         start = time.perf_counter()
-        self.stacks: PracticeStacks = stacks_from_profile(profile, ledger_path=Path("/none"))[0]
+        self.stacks: PracticeStacks = practice_stacks(profile, ledger_path=Path("/none"))[0]
         sized = time.perf_counter()
         self.runs: tuple[StackRun, ...] = run_stacks(self.stacks)
         ran = time.perf_counter()

@@ -88,3 +88,19 @@ class PreviewError(ClinicgenError):
     """Raised when the Pulumi program cannot be run under mocks for a preview, diff or check."""
 
     exit_code = 1
+
+
+class PreviewInputError(PreviewError):
+    """Raised when a preview or diff source cannot be read as a practice's stacks: a stacks
+    directory with no stack files, several practices and no way to choose, a file that is not
+    a clinicgen stack file or saved preview, or two sources that are different practices."""
+
+    exit_code = 2
+
+
+class DestructiveChangeError(ClinicgenError):
+    """Raised by `clinicgen diff`, after the diff is shown, when it would replace or delete an
+    existing resource and --allow-destructive was not given, or would delete or replace a
+    protected resource (refused even with --allow-destructive)."""
+
+    exit_code = 3

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.generate import generate_stacks
+from generator.pipeline import generate_stacks
 from generator.profile import load_profile
 from tests.paths import EXAMPLES, ROOT
 

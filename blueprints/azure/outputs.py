@@ -1,12 +1,12 @@
 """The core stack's outputs that site stacks and handoff sheets read: one name each, both sides.
 
-Names shared with the handoff sheets come from `generator.stack_config`; the rest are only
+Names shared with the handoff sheets come from `generator.render.stack_config`; the rest are only
 between the Azure core and site stacks.
 """
 
 from __future__ import annotations
 
-from generator.stack_config import (
+from generator.render.stack_config import (
     KEY_VAULT_NAME_OUTPUT,
     VPN_GATEWAY_ADDRESSES_OUTPUT,
     VPN_GATEWAY_BGP_ADDRESS_OUTPUT,

@@ -15,7 +15,7 @@ from blueprints.azure import naming
 from blueprints.azure.context import AzureContext
 from blueprints.azure.security_rules import RuleSpec, add_rule
 from generator.plan.model import Flow, IpsecPolicy, SitePlan, SiteVpn
-from generator.stack_config import vpn_psk_secret_name
+from generator.render.stack_config import vpn_psk_secret_name
 
 
 @dataclass(frozen=True)

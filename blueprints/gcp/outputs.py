@@ -3,7 +3,7 @@ read them. Defined once so the two sides cannot drift apart."""
 
 from __future__ import annotations
 
-from generator.stack_config import VPN_GATEWAY_ADDRESSES_OUTPUT
+from generator.render.stack_config import VPN_GATEWAY_ADDRESSES_OUTPUT
 
 NETWORK = "network"  # VPC self link
 ROUTER_NAME = "routerName"  # Cloud Router name (router interfaces and peers address it so)

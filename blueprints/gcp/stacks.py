@@ -25,7 +25,7 @@ from blueprints.gcp.telehealth import Telehealth, TelehealthArgs
 from blueprints.stack_reference import core_stack_reference
 from generator.catalog import load
 from generator.plan.model import CoreStackPlan, PracticeInfo, SiteStackPlan
-from generator.stack_config import vpn_psk_secret_name
+from generator.render.stack_config import vpn_psk_secret_name
 
 
 def deploy_core(plan: CoreStackPlan) -> None:

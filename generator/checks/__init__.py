@@ -7,7 +7,7 @@ Pulumi.
 """
 
 from generator.checks.catalog import all_checks, check, checks_for
-from generator.checks.engine import ComplianceReport, evaluate, validate_waivers
+from generator.checks.engine import ComplianceReport, evaluate
 from generator.checks.model import CheckContext, CheckInfo, Finding
 
 __all__ = [
@@ -19,5 +19,4 @@ __all__ = [
     "check",
     "checks_for",
     "evaluate",
-    "validate_waivers",
 ]

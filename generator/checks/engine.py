@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from generator.checks.catalog import all_checks, checks_for, violations
+from generator.checks.catalog import checks_for, violations
 from generator.checks.graph import Graph
 from generator.checks.model import (
     FAIL,
@@ -21,7 +21,7 @@ from generator.checks.model import (
     Finding,
     Resource,
 )
-from generator.errors import ComplianceError, Problem, ProfileError
+from generator.errors import ComplianceError
 from generator.profile.model import Waiver
 
 
@@ -89,24 +89,6 @@ def _waives(waiver: Waiver, finding: Finding) -> bool:
         finding.resource,
         finding.urn,
     )
-
-
-def validate_waivers(waivers: Sequence[Waiver], source: str) -> None:
-    """Raise ProfileError naming every waiver whose check id is not in the catalog."""
-    known = {info.id for info in all_checks()}
-    problems = [
-        Problem(
-            source,
-            f"waivers[{index}].check",
-            "is not a clinicgen check id (see `clinicgen check --list`)",
-            waiver.check,
-            has_value=True,
-        )
-        for index, waiver in enumerate(waivers)
-        if waiver.check not in known
-    ]
-    if problems:
-        raise ProfileError(problems)
 
 
 def require_no_failures(report: ComplianceReport) -> None:

@@ -7,29 +7,26 @@ from pathlib import Path
 
 import click
 
-FORMAT_OPTION = click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text for people, json for machines.",
-)
-LEDGER_OPTION = click.option(
-    "--ledger",
-    "ledger_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Allocation ledger to size with [default: stacks/<practice>.ledger.yaml if present].",
+from generator.cli.options import (
+    LEDGER_OPTION,
+    REPORT_FORMAT_OPTION,
+    STACKS_DIR_OPTION,
+    profile_argument,
 )
 
 
 @click.command("check", short_help="Run the compliance checks over the resources, offline.")
-@click.argument("profile", required=False, type=click.Path(dir_okay=False, path_type=Path))
-@FORMAT_OPTION
+@profile_argument(required=False)
+@REPORT_FORMAT_OPTION
 @LEDGER_OPTION
+@STACKS_DIR_OPTION
 @click.option("--list", "list_checks", is_flag=True, help="List every check and exit.")
 def command(
-    profile: Path | None, output_format: str, ledger_path: Path | None, list_checks: bool
+    profile: Path | None,
+    output_format: str,
+    ledger_path: Path | None,
+    stacks_dir: Path,
+    list_checks: bool,
 ) -> None:
     """Run the compliance checks over every resource PROFILE's stacks would create, offline,
     and list each finding: check id, severity, resource, property, HIPAA control and fix.
@@ -52,10 +49,10 @@ def command(
     if profile is None:
         raise click.UsageError("PROFILE is required (or --list)")
     from generator.checks.engine import require_no_failures
+    from generator.pipeline import preview_profile
     from generator.preview.report import findings_data, render_findings
-    from generator.preview.sources import preview_profile
 
-    report = preview_profile(profile, ledger_path).compliance
+    report = preview_profile(profile, ledger_path, stacks_dir=stacks_dir).compliance
     if output_format == "json":
         click.echo(json.dumps(findings_data(report), indent=2, sort_keys=True))
     else:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from generator.cli.check_cmd import FORMAT_OPTION, LEDGER_OPTION
+from generator.cli.options import LEDGER_OPTION, REPORT_FORMAT_OPTION, STACKS_DIR_OPTION
 
 
 @click.command("diff", short_help="What a change would create, update, replace or delete.")
@@ -18,17 +18,25 @@ from generator.cli.check_cmd import FORMAT_OPTION, LEDGER_OPTION
     is_flag=True,
     help="Accept replacing or deleting existing resources (protected ones stay blocked).",
 )
-@FORMAT_OPTION
+@REPORT_FORMAT_OPTION
 @LEDGER_OPTION
+@STACKS_DIR_OPTION
 def command(
-    old: Path, new: Path, allow_destructive: bool, output_format: str, ledger_path: Path | None
+    old: Path,
+    new: Path,
+    allow_destructive: bool,
+    output_format: str,
+    ledger_path: Path | None,
+    stacks_dir: Path,
 ) -> None:
     """Show, per stack, which resources would be created, updated (and which inputs change),
     replaced or deleted going from OLD to NEW, offline.
 
     OLD and NEW are each a profile, a directory of generated stack files (what was last
     generated and deployed), or a saved `clinicgen preview --format json` (an approved plan).
-    A profile as NEW is sized with OLD's address allocations, as regenerating would.
+    A profile as NEW is sized with OLD's address allocations, as regenerating would: the
+    ledger OLD was sized with, or, for a stacks directory as OLD, the ledger beside its
+    stack files (unless --ledger names one).
 
     Exit status: 0 when nothing existing would be replaced or deleted; 3 when something
     would be (unless --allow-destructive) and always when a protected resource would be
@@ -40,9 +48,10 @@ def command(
       clinicgen diff riverside-approved.json riverside.yaml --format json
       clinicgen diff old/riverside.yaml riverside.yaml --allow-destructive
     """
-    from generator.preview.diff import diff_data, diff_sources, render_diff, require_safe
+    from generator.pipeline import diff_sources
+    from generator.preview.diff import diff_data, render_diff, require_safe
 
-    diff = diff_sources(old, new, ledger_path)
+    diff = diff_sources(old, new, ledger_path, stacks_dir=stacks_dir)
     if output_format == "json":
         click.echo(json.dumps(diff_data(diff), indent=2, sort_keys=True))
     else:

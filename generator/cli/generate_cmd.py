@@ -7,35 +7,33 @@ from pathlib import Path
 import click
 from click.core import ParameterSource
 
+from generator.cli.options import DEFAULT_STACKS_DIR, LEDGER_OPTION, force_option, profile_argument
+
 
 @click.command("generate", short_help="Write the stacks, ledger and site handoff sheets.")
-@click.argument("profile", type=click.Path(dir_okay=False, path_type=Path))
+@profile_argument()
 @click.option(
     "--out",
     "out_dir",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path("stacks"),
+    default=DEFAULT_STACKS_DIR,
     show_default=True,
-    help="Directory for the stack files, ledger and handoff sheets.",
+    help="Stacks directory to write: the stack files, the ledger and the handoff sheets.",
 )
 @click.option(
     "--project-dir",
     type=click.Path(file_okay=False, path_type=Path),
     help="Write a self-contained Pulumi project here instead (Pulumi.yaml, program entry, "
-    "requirements.txt, README.md, stacks/).",
+    "requirements.txt, README.md, and stacks/ as its stacks directory).",
 )
-@click.option(
-    "--ledger",
-    "ledger_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Allocation ledger to honour and update [default: <stacks>/<practice>.ledger.yaml].",
-)
-@click.option("--force", is_flag=True, help="Overwrite generated files that were edited by hand.")
+@LEDGER_OPTION
+@force_option("Overwrite generated files that were edited by hand.")
 def command(
     profile: Path, out_dir: Path, project_dir: Path | None, ledger_path: Path | None, force: bool
 ) -> None:
     """Write the Pulumi stacks for PROFILE: one core stack file, one stack file per site,
-    the allocation ledger and a handoff sheet per site for the on-site installer.
+    the allocation ledger (read, then written back with any new allocations) and a handoff
+    sheet per site for the on-site installer.
 
     Files whose content did not change are left alone; a generated file edited by hand is
     not overwritten without --force.
@@ -46,7 +44,7 @@ def command(
       clinicgen generate riverside.yaml --out build/stacks
       clinicgen generate riverside.yaml --project-dir ../riverside-infra
     """
-    from generator.generate import generate_project, generate_stacks
+    from generator.pipeline import generate_project, generate_stacks
 
     source = click.get_current_context().get_parameter_source("out_dir")
     if project_dir is not None and source is not ParameterSource.DEFAULT:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from generator.cli.options import force_option, profile_argument
 from generator.profile.schema import SLUG_HINT, SLUG_PATTERN
 
 SCHEMA_FILE = "clinicgen.schema.json"
@@ -19,9 +20,7 @@ def _slug(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
 
 
 @click.command("init", short_help="Write a commented starter profile.")
-@click.argument(
-    "profile", type=click.Path(dir_okay=False, path_type=Path), default=Path("profile.yaml")
-)
+@profile_argument(required=False, default=Path("profile.yaml"))
 @click.option(
     "--cloud",
     type=click.Choice(["azure", "gcp"]),
@@ -44,7 +43,7 @@ def _slug(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
     show_default=True,
     help="Practice display name.",
 )
-@click.option("--force", is_flag=True, help="Overwrite PROFILE if it exists.")
+@force_option("Overwrite PROFILE if it exists.")
 def command(profile: Path, cloud: str, practice_id: str, practice_name: str, force: bool) -> None:
     """Write a commented starter profile to PROFILE (default: profile.yaml).
 
@@ -56,9 +55,9 @@ def command(profile: Path, cloud: str, practice_id: str, practice_name: str, for
       clinicgen init riverside.yaml --id riverside --name "Riverside Family Health"
       clinicgen init harbor.yaml --cloud gcp --id harbor
     """
-    from generator.output import write_text
     from generator.profile.json_schema import profile_json_schema_text
-    from generator.profile.starter import starter_profile
+    from generator.render.starter_profile import starter_profile
+    from generator.write import write_text
 
     if profile.exists() and not force:
         raise click.UsageError(f"{profile} exists; pass --force to overwrite it")

@@ -7,33 +7,20 @@ from pathlib import Path
 
 import click
 
-FORMATS = ("text", "json", "markdown")
+from generator.cli.options import LEDGER_OPTION, STACKS_DIR_OPTION, format_option, profile_argument
 
 
 @click.command("plan", short_help="Size the practice and show every value with its reason.")
-@click.argument("profile", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(FORMATS),
-    default="text",
-    show_default=True,
-    help="text: tables (rich in a terminal, plain when piped); json: the whole plan; "
+@profile_argument()
+@format_option(
+    "text",
+    "json",
+    "markdown",
+    help_text="text: tables (rich in a terminal, plain when piped); json: the whole plan; "
     "markdown: a review document.",
 )
-@click.option(
-    "--ledger",
-    "ledger_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Allocation ledger to honour [default: <stacks-dir>/<practice>.ledger.yaml].",
-)
-@click.option(
-    "--stacks-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("stacks"),
-    show_default=True,
-    help="Where the stacks and the default ledger live.",
-)
+@LEDGER_OPTION
+@STACKS_DIR_OPTION
 def command(profile: Path, output_format: str, ledger_path: Path | None, stacks_dir: Path) -> None:
     """Size PROFILE into a plan and print it, every value with the rule that chose it.
 
@@ -46,31 +33,18 @@ def command(profile: Path, output_format: str, ledger_path: Path | None, stacks_
       clinicgen plan riverside.yaml --format json > plan.json
       clinicgen plan riverside.yaml --format markdown > plan.md
     """
-    from generator.sizing.files import plan_files
+    from generator.pipeline import plan_profile
 
-    plan = plan_files(profile, ledger_path, stacks_dir).plan
-    if output_format == "json":
-        from generator.plan.codec import dumps
-
-        click.echo(dumps(plan), nl=False)
-        return
-    from generator.sizing.report import plan_tables
-
-    tables = plan_tables(plan)
-    if output_format == "markdown":
-        from generator.templating import render
-
-        click.echo(render("plan/plan.md.jinja", plan=plan, tables=tables), nl=False)
-        return
-    if sys.stdout.isatty():
+    plan = plan_profile(profile, stacks_dir=stacks_dir, ledger_path=ledger_path).plan
+    if output_format == "text" and sys.stdout.isatty():
         from rich.console import Console
 
-        from generator.sizing.report import rich_tables
+        from generator.render.plan_report import plan_tables, rich_tables
 
         console = Console()
-        for table in rich_tables(tables):
+        for table in rich_tables(plan_tables(plan)):
             console.print(table)
         return
-    from generator.sizing.report import plain_text
+    from generator.render.plan_report import plan_report
 
-    click.echo(plain_text(tables), nl=False)
+    click.echo(plan_report(plan, output_format), nl=False)

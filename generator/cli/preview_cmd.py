@@ -7,14 +7,20 @@ from pathlib import Path
 
 import click
 
-from generator.cli.check_cmd import FORMAT_OPTION, LEDGER_OPTION
+from generator.cli.options import (
+    LEDGER_OPTION,
+    REPORT_FORMAT_OPTION,
+    STACKS_DIR_OPTION,
+    profile_argument,
+)
 
 
 @click.command("preview", short_help="Every resource of every stack, offline, and the checks.")
-@click.argument("profile", type=click.Path(dir_okay=False, path_type=Path))
-@FORMAT_OPTION
+@profile_argument()
+@REPORT_FORMAT_OPTION
 @LEDGER_OPTION
-def command(profile: Path, output_format: str, ledger_path: Path | None) -> None:
+@STACKS_DIR_OPTION
+def command(profile: Path, output_format: str, ledger_path: Path | None, stacks_dir: Path) -> None:
     """Run the Pulumi program for every stack of PROFILE's practice under Pulumi mocks
     (no Pulumi CLI, no credentials, no network) and show what each stack would create:
     resources grouped by the component that owns them, counts by type, the sized inputs
@@ -33,10 +39,10 @@ def command(profile: Path, output_format: str, ledger_path: Path | None) -> None
       clinicgen preview riverside.yaml --format json > riverside-approved.json
     """
     from generator.checks.engine import require_no_failures
+    from generator.pipeline import preview_profile
     from generator.preview.report import preview_data, render_preview
-    from generator.preview.sources import preview_profile
 
-    preview = preview_profile(profile, ledger_path)
+    preview = preview_profile(profile, ledger_path, stacks_dir=stacks_dir)
     if output_format == "json":
         click.echo(json.dumps(preview_data(preview), indent=2, sort_keys=True))
     else:

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import click
 
+from generator.cli.options import format_option
+
 
 @click.command("schema", short_help="Print the profile JSON Schema or reference page.")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["json", "markdown"]),
-    default="json",
-    show_default=True,
-    help="json: JSON Schema for editors; markdown: the profile reference page.",
+@format_option(
+    "json",
+    "markdown",
+    help_text="json: JSON Schema for editors; markdown: the profile reference page.",
 )
 def command(output_format: str) -> None:
     """Print the JSON Schema (or the reference page) of the practice profile.
@@ -26,7 +25,8 @@ def command(output_format: str) -> None:
       # yaml-language-server: $schema=clinicgen.schema.json
       clinicgen schema --format markdown > docs/profile.md
     """
-    from generator.profile.json_schema import profile_json_schema_text, profile_reference_markdown
+    from generator.profile.json_schema import profile_json_schema_text
+    from generator.render.profile_reference import profile_reference_markdown
 
     text = profile_json_schema_text() if output_format == "json" else profile_reference_markdown()
     click.echo(text, nl=False)

@@ -1,7 +1,8 @@
 """Compare two versions of a practice resource by resource, per stack, offline.
 
-Each side is a profile (sized and run under mocks), a directory of generated stack files
-(run under mocks: exactly what deployed), or a saved `clinicgen preview --format json`.
+The pipeline (`generator.pipeline.diff_sources`) reads each side: a profile (sized and run
+under mocks), a directory of generated stack files (run under mocks: exactly what deployed),
+or a saved `clinicgen preview --format json`; this module compares the recorded graphs.
 Resources match by URN. A resource only in NEW is created, only in OLD deleted; a resource in
 both with different inputs is updated in place, or replaced when a changed input is one the
 provider cannot change in place (catalog `resource_types.yaml`). Deleting or replacing a
@@ -12,31 +13,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from generator import catalog
 from generator.checks.model import Resource
-from generator.errors import ClinicgenError
-from generator.ipam import Ledger, default_ledger_path, load_ledger_if_present
+from generator.errors import DestructiveChangeError
 from generator.preview.report import plain, short_type, show
-from generator.preview.sources import (
-    PreviewInputError,
-    read_preview_json,
-    run_stacks,
-    stacks_from_files,
-    stacks_from_profile,
-)
+
+if TYPE_CHECKING:
+    from generator.preview.harness import StackRun
 
 CREATE, UPDATE, REPLACE, DELETE = "create", "update", "replace", "delete"
-DESTRUCTIVE_EXIT = 3
-
-
-class DestructiveChangeError(ClinicgenError):
-    """Raised after a diff is shown when it would replace or delete an existing resource and
-    --allow-destructive was not given, or would delete or replace a protected resource."""
-
-    exit_code = DESTRUCTIVE_EXIT
 
 
 @dataclass(frozen=True)
@@ -91,37 +78,8 @@ class PracticeDiff:
 Graph = Mapping[str, Sequence[Resource]]
 
 
-def diff_sources(old: Path, new: Path, ledger_path: Path | None = None) -> PracticeDiff:
-    """Diff two practice sources (profile, stacks directory or saved preview JSON).
-
-    A profile as NEW is sized with the allocations OLD made (the OLD profile's ledger, or the
-    ledger beside OLD's stack files), exactly as regenerating after the edit would place them.
-    """
-    old_practice, old_graph, ledger = _read(old, None, ledger_path, None)
-    new_practice, new_graph, _ = _read(new, old_practice, ledger_path, ledger)
-    if old_practice != new_practice:
-        raise PreviewInputError(
-            f"{old} is practice {old_practice!r} but {new} is {new_practice!r}: "
-            "a diff compares two versions of one practice"
-        )
-    return diff_graphs(new_practice, str(old), str(new), old_graph, new_graph)
-
-
-def _read(
-    path: Path, practice: str | None, ledger_path: Path | None, ledger: Ledger | None
-) -> tuple[str, Graph, Ledger | None]:
-    if path.is_dir():
-        stacks = stacks_from_files(path, practice)
-        ledger = load_ledger_if_present(default_ledger_path(path, stacks.practice_id))
-        return stacks.practice_id, _graph(run_stacks(stacks)), ledger
-    if path.suffix == ".json":
-        recorded, runs = read_preview_json(path)
-        return recorded, _graph(runs), ledger
-    stacks, updated = stacks_from_profile(path, ledger_path, ledger)
-    return stacks.practice_id, _graph(run_stacks(stacks)), updated
-
-
-def _graph(runs: Sequence[Any]) -> dict[str, Sequence[Resource]]:
+def stack_graph(runs: Sequence[StackRun]) -> Graph:
+    """Recorded stacks as the graph a diff compares: stack name -> resources."""
     return {run.stack: run.resources for run in runs}
 
 

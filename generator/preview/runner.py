@@ -17,7 +17,7 @@ import pulumi
 from generator.plan.model import CoreStackPlan, SiteStackPlan, core_stack_name, site_stack_name
 from generator.preview.harness import ORGANIZATION, PROJECT, StackRun, run_stack
 from generator.preview.mocks import PreviewMocks
-from generator.stack_config import stack_config as stack_file_config
+from generator.render.stack_config import stack_config as stack_file_config
 
 
 def stack_config(kind: str, stack_plan: CoreStackPlan | SiteStackPlan) -> dict[str, str]:

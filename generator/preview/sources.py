@@ -1,9 +1,9 @@
 """Where a preview's stacks come from, and running them offline.
 
-A practice's stacks come from a profile (sized now, honouring an allocation ledger), from the
-stack files `clinicgen generate` wrote (exactly what would deploy), or from a saved
-`clinicgen preview --format json` (a previously approved plan). Profiles and stack files run
-the blueprints program under mocks, core stack first; a saved preview is read as recorded.
+A practice's stacks come from a plan (a profile `generator.pipeline` has just planned), from
+the stack files `clinicgen generate` wrote (exactly what would deploy), or from a saved
+`clinicgen preview --format json` (a previously approved plan). Plans and stack files run the
+blueprints program under mocks, core stack first; a saved preview is read as recorded.
 """
 
 from __future__ import annotations
@@ -16,33 +16,24 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import yaml
 
-from generator.checks import CheckContext, ComplianceReport, evaluate, validate_waivers
-from generator.errors import PreviewError
-from generator.ipam import Ledger, default_ledger_path, load_ledger_if_present
+from generator.checks import CheckContext, ComplianceReport, evaluate
+from generator.errors import PreviewError, PreviewInputError
 from generator.plan.codec import from_data
 from generator.plan.model import (
     CoreStackPlan,
+    Plan,
     SiteStackPlan,
     core_stack_name,
     site_stack_name,
     split_into_stacks,
 )
-from generator.profile import load_profile
 from generator.profile.model import Waiver
-from generator.sizing import build_plan
-from generator.stack_config import KIND_KEY, PLAN_KEY
+from generator.render.stack_config import KIND_KEY, PLAN_KEY
 
 if TYPE_CHECKING:
     from generator.preview.harness import StackRun
 
 T = TypeVar("T", CoreStackPlan, SiteStackPlan)
-
-
-class PreviewInputError(PreviewError):
-    """Raised when a stacks directory or a saved preview cannot be read as a practice's stacks:
-    no stack files, several practices without a way to choose, a file that is not clinicgen's."""
-
-    exit_code = 2
 
 
 @dataclass(frozen=True)
@@ -74,39 +65,24 @@ class PracticePreview:
         return sum(len(run.resources) for run in self.runs)
 
 
-def preview_profile(profile_path: Path, ledger_path: Path | None = None) -> PracticePreview:
-    """Size the profile, run every stack under mocks and check the resource graph."""
-    stacks, _ = stacks_from_profile(profile_path, ledger_path)
-    return preview_stacks(stacks)
-
-
 def preview_stacks(stacks: PracticeStacks) -> PracticePreview:
+    """Run every stack under mocks and check the resource graph."""
     runs = run_stacks(stacks)
     resources = [resource for run in runs for resource in run.resources]
     return PracticePreview(stacks, runs, evaluate(resources, stacks.context, stacks.waivers))
 
 
-def stacks_from_profile(
-    profile_path: Path, ledger_path: Path | None = None, ledger: Ledger | None = None
-) -> tuple[PracticeStacks, Ledger]:
-    """The profile's stacks, sized with `ledger` (or the ledger file at `ledger_path`, or the
-    default ledger beside `stacks/`), so previews place addresses as generation would."""
-    profile = load_profile(profile_path)
-    validate_waivers(profile.waivers, profile.source)
-    if ledger is None:
-        ledger_file = ledger_path or default_ledger_path(Path("stacks"), profile.practice.id)
-        ledger = load_ledger_if_present(ledger_file)
-    plan, updated = build_plan(profile, ledger)
+def stacks_from_plan(plan: Plan, waivers: tuple[Waiver, ...], source: str) -> PracticeStacks:
+    """The stacks of a freshly sized plan; `waivers` are its profile's, `source` names it."""
     core, sites = split_into_stacks(plan)
-    stacks = PracticeStacks(
+    return PracticeStacks(
         practice_id=plan.practice.id,
         cloud=plan.cloud,
         core=core,
         sites=sites,
-        source=str(profile_path),
-        waivers=profile.waivers,
+        source=source,
+        waivers=waivers,
     )
-    return stacks, updated
 
 
 def stacks_from_files(directory: Path, practice_id: str | None = None) -> PracticeStacks:

@@ -20,6 +20,8 @@ SLUG_HINT = (
     "a slug: 2-23 lowercase letters, digits or single hyphens, starting with a letter and "
     "not ending with a hyphen"
 )
+# The form of a check id; which ids exist is the checks catalog's to say.
+CHECK_ID_PATTERN = r"CG-[A-Z0-9-]+\Z"
 MAX_TEXT = 16_384
 MAX_COUNT = 100_000
 
@@ -228,6 +230,7 @@ def profile_schema() -> dict[str, Any]:
                 "tags": {
                     "type": "dict",
                     "default": {},
+                    "check_with": "no_lone_secure_key",
                     "keysrules": {
                         "type": "string",
                         "regex": r"[a-z][a-z0-9_-]{0,62}\Z",
@@ -346,7 +349,8 @@ def profile_schema() -> dict[str, Any]:
                     "check": {
                         "type": "string",
                         "required": True,
-                        "regex": r"CG-[A-Z0-9-]+\Z",
+                        "regex": CHECK_ID_PATTERN,
+                        "check_with": "check_id",
                         "meta": {
                             "hint": "a check id like CG-AZ-NET-001",
                             "description": "The compliance check id (see clinicgen check).",

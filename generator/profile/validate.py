@@ -17,7 +17,7 @@ from cerberus import errors as cerberus_errors
 
 from generator.catalog import load
 from generator.errors import Problem
-from generator.profile.schema import profile_schema
+from generator.profile.schema import CHECK_ID_PATTERN, profile_schema
 
 GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z")
 GCP_GROUP = re.compile(r"group:[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\Z")
@@ -66,6 +66,26 @@ class _ProfileValidator(cerberus.Validator):  # type: ignore[misc]
                 field,
                 "must be a public address; a private or reserved address "
                 "cannot terminate a site-to-cloud VPN",
+            )
+
+    def _check_with_check_id(self, field: str, value: Any) -> None:
+        # Ids of the wrong form are the regex rule's to report. A well-formed id that names no
+        # check would waive nothing, silently, so it is as invalid as a misspelt key.
+        if (
+            isinstance(value, str)
+            and re.match(CHECK_ID_PATTERN, value)
+            and value not in load("checks")["checks"]
+        ):
+            self._error(field, "is not a clinicgen check id (see `clinicgen check --list`)")
+
+    def _check_with_no_lone_secure_key(self, field: str, value: Any) -> None:
+        # The tags reach every stack file's config, where Pulumi reads a mapping whose one key
+        # is `secure` as an encrypted secret.
+        if isinstance(value, dict) and list(value) == ["secure"]:
+            self._error(
+                field,
+                "a lone tag named `secure` reads as an encrypted secret in Pulumi config;"
+                " rename it or add another tag",
             )
 
     def _normalize_coerce_scalar_to_text(self, value: Any) -> Any:

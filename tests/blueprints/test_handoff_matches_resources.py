@@ -9,10 +9,10 @@ from collections.abc import Callable
 
 import pytest
 
-from generator.generate import render_handoff
 from generator.plan.model import SitePlan
 from generator.preview.harness import RegisteredResource
-from generator.stack_config import vpn_psk_secret_name
+from generator.render.handoff import render_handoff
+from generator.render.stack_config import vpn_psk_secret_name
 from tests.blueprints.practice_runs import PracticeRun, cached_run, load_example
 
 AZURE_LNG = "azure-native:network:LocalNetworkGateway"

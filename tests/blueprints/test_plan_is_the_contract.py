@@ -12,11 +12,11 @@ import pytest
 import yaml
 
 from generator.catalog import load
-from generator.generate import generate_stacks
+from generator.pipeline import generate_stacks
 from generator.plan.codec import from_data
 from generator.plan.model import CoreStackPlan
 from generator.preview.runner import run_core
-from generator.stack_config import PLAN_KEY
+from generator.render.stack_config import PLAN_KEY
 from tests.paths import ROOT
 
 EXAMPLE = ROOT / "examples" / "maple-grove.yaml"

@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
-from generator.checks import CheckContext, evaluate, validate_waivers
+from generator.checks import CheckContext, evaluate
 from generator.checks.engine import require_no_failures
 from generator.checks.model import FAIL, WAIVED
-from generator.errors import ComplianceError, ProfileError
+from generator.errors import ComplianceError
 from generator.profile.model import Waiver
 from tests.checks.resources import build
 
@@ -70,19 +70,6 @@ def test_only_an_unwaived_failure_is_a_compliance_error_that_exits_1() -> None:
     assert raised.value.exit_code == 1
     waivers = [Waiver(check=f.check, reason="r") for f in report.failures]
     require_no_failures(evaluate(build([VAULT]), AZURE, waivers))
-
-
-def test_unknown_check_ids_in_waivers_are_profile_errors() -> None:
-    validate_waivers([Waiver(check="CG-AZ-KMS-001", reason="r")], "p.yaml")
-    with pytest.raises(ProfileError) as raised:
-        validate_waivers(
-            [Waiver(check="CG-AZ-KMS-001", reason="r"), Waiver(check="CKV_AZURE_110", reason="r")],
-            "p.yaml",
-        )
-    assert raised.value.lines() == [
-        "p.yaml: waivers[1].check: is not a clinicgen check id (see `clinicgen check --list`) "
-        "(got 'CKV_AZURE_110')"
-    ]
 
 
 def sealed(value: object) -> dict:

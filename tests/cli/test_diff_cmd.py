@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.generate import generate_stacks
+from generator.pipeline import generate_stacks
 from tests.paths import ROOT
 
 HARBOR = ROOT / "examples" / "harbor-behavioral.yaml"

@@ -8,12 +8,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from generator.errors import DestructiveChangeError
 from generator.preview.diff import (
     CREATE,
     DELETE,
     REPLACE,
     UPDATE,
-    DestructiveChangeError,
     diff_graphs,
     replaces_on_change,
     require_safe,

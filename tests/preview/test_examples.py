@@ -9,9 +9,10 @@ import re
 import pytest
 
 from generator.checks import checks_for
+from generator.pipeline import preview_profile
 from generator.preview.harness import UNKNOWN
 from generator.preview.report import preview_data, render_preview, short_type
-from generator.preview.sources import PracticePreview, preview_profile
+from generator.preview.sources import PracticePreview
 from tests.paths import ROOT
 
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))

@@ -75,7 +75,7 @@ def test_a_preview_freezes_the_loaded_sdks_out_of_the_collectors_sight() -> None
     # A fresh process: whether another test froze the heap first must not decide this one.
     script = (
         "import gc, pathlib\n"
-        "from generator.preview.sources import preview_profile\n"
+        "from generator.pipeline import preview_profile\n"
         "preview_profile(pathlib.Path('examples/maple-grove.yaml'), pathlib.Path('/none'))\n"
         "print(gc.get_freeze_count())\n"
     )

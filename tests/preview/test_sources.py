@@ -7,13 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from generator.generate import generate_stacks
-from generator.preview.diff import diff_graphs, diff_sources
+from generator.errors import PreviewInputError
+from generator.pipeline import diff_sources, generate_stacks, preview_profile
+from generator.preview.diff import diff_graphs
 from generator.preview.report import preview_data, render_preview
 from generator.preview.sources import (
     PracticePreview,
-    PreviewInputError,
-    preview_profile,
     read_preview_json,
     stacks_from_files,
 )

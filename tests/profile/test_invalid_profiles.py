@@ -380,6 +380,23 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
         put("waivers", [{"check": "CG-AZ-NET-001"}]),
         "waivers[0].reason: is required",
     ),
+    (
+        "waiver-of-an-unknown-check",
+        put("waivers", [{"check": "CG-AZ-NET-999", "reason": "no such check exists"}]),
+        "waivers[0].check: is not a clinicgen check id (see `clinicgen check --list`) "
+        "(got 'CG-AZ-NET-999')",
+    ),
+    (
+        "waiver-of-a-checkov-id",
+        put("waivers", [{"check": "CKV_AZURE_110", "reason": "wrong tool's id"}]),
+        "waivers[0].check: must be a check id like CG-AZ-NET-001 (got 'CKV_AZURE_110')",
+    ),
+    (
+        "lone-secure-tag",
+        put("practice.tags", {"secure": "x"}),
+        "practice.tags: a lone tag named `secure` reads as an encrypted secret in Pulumi config; "
+        "rename it or add another tag (got {'secure': 'x'})",
+    ),
 ]
 
 # Six levels of ten aliases each: a million values from a few hundred bytes.

@@ -11,7 +11,7 @@ from collections import Counter
 from blueprints.gcp import outputs
 from generator.catalog import load
 from generator.preview.runner import stack_config
-from generator.stack_config import vpn_psk_secret_name
+from generator.render.stack_config import vpn_psk_secret_name
 from tests.blueprints.gcp import gcp_runs as g
 from tests.blueprints.practice_runs import PASSWORD, PracticeRun, is_secret
 

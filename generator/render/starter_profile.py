@@ -1,4 +1,5 @@
-"""The commented starter profile `clinicgen init` writes."""
+"""The commented starter profile `clinicgen init` writes, rendered from its template and checked
+by the profile validation before anyone sees it."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 from generator.catalog import load
 from generator.profile import profile_from_document
 from generator.profile.loader import parse_document
-from generator.templating import render
+from generator.render.templating import render
 
 STARTER_REGIONS = {"azure": ("eastus", "westus2"), "gcp": ("us-central1", "us-east1")}
 GROUP_FORMS = {"azure": "Entra ID group object ids", "gcp": "Google groups as group:name@domain"}

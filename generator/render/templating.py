@@ -13,12 +13,14 @@ import re
 import unicodedata
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jinja2
 import yaml
 
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+if TYPE_CHECKING:
+    import jinja2
+
+TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 
 # Words YAML 1.1 readers (PyYAML, go-yaml v2) turn into booleans or null when unquoted.
 _YAML_WORDS = frozenset(["y", "n", "yes", "no", "on", "off", "true", "false", "null"])
@@ -132,6 +134,10 @@ def _invisible(char: str) -> bool:
 
 @cache
 def environment() -> jinja2.Environment:
+    # Imported here, once, when the first text is rendered: a command that renders nothing
+    # (plan as JSON, validate) does not pay for loading Jinja.
+    import jinja2
+
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
         undefined=jinja2.StrictUndefined,

@@ -8,8 +8,8 @@ import pytest
 
 from generator.plan.model import Plan
 from generator.profile import load_profile
+from generator.render.plan_report import RULES_COLUMN, Table, plain_text, plan_tables
 from generator.sizing import build_plan
-from generator.sizing.report import RULES_COLUMN, Table, plain_text, plan_tables
 from tests.paths import ROOT
 
 PROFILES = sorted((ROOT / "examples").glob("*.yaml")) + sorted(
@@ -72,7 +72,7 @@ def test_rich_tables_print_profile_text_and_rule_ids_literally() -> None:
 
     from rich.console import Console
 
-    from generator.sizing.report import rich_tables
+    from generator.render.plan_report import rich_tables
     from tests.sizing.profiles import make_profile, make_site
 
     profile = make_profile(make_site("main", name="[bold]Main[/bold]", workstations=5))

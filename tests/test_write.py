@@ -8,7 +8,7 @@ from pathlib import Path, PurePosixPath
 import pytest
 
 from generator.errors import OutputError
-from generator.output import FileStatus, GeneratedFile, stamp, write_files, write_text
+from generator.write import FileStatus, GeneratedFile, stamp, write_files, write_text
 
 KEPT = ("encryptionsalt",)
 

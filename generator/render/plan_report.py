@@ -1,4 +1,5 @@
-"""The plan as tables for people: the rows `clinicgen plan` prints as text, rich or Markdown.
+"""The plan as `clinicgen plan` prints it: tables for people (plain text, rich or Markdown) and
+the whole plan as JSON for machines.
 
 Every row of a sized table ends with the rule ids of the decisions behind its numbers, so an
 architect can trace any value to its reason in the closing Decisions table. A table keeps the
@@ -12,7 +13,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from generator.plan.codec import dumps
 from generator.plan.model import Decision, Flow, Plan, RoleGrant
+from generator.render.templating import render
 from generator.sizing.flows import SITE_TO_CLOUD
 
 if TYPE_CHECKING:
@@ -81,6 +84,17 @@ class _Rules:
             rules=self.ids(title_subjects),
             profile_columns=profile_columns,
         )
+
+
+def plan_report(plan: Plan, output_format: str) -> str:
+    """The plan as `output_format`: `text` aligned tables (for pipes, files and diffs),
+    `json` the whole plan (docs/plan-json.md), `markdown` a review document."""
+    if output_format == "json":
+        return dumps(plan)
+    tables = plan_tables(plan)
+    if output_format == "markdown":
+        return render("plan/plan.md.jinja", plan=plan, tables=tables)
+    return plain_text(tables)
 
 
 def plan_tables(plan: Plan) -> tuple[Table, ...]:

@@ -12,7 +12,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.templating import markdown_cell, render, yaml_block, yaml_key, yaml_value
+from generator.render.templating import markdown_cell, render, yaml_block, yaml_key, yaml_value
 
 # Text that has broken generators before: quoting, line breaks, template and shell syntax,
 # path traversal, bidi overrides, YAML document markers and indicators, invisible characters.

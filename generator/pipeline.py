@@ -1,0 +1,276 @@
+"""The pipeline every command runs, stage by stage: profile -> ledger -> plan -> render -> write.
+
+1. profile  `load_profile` reads and validates the profile: the one definition of valid input.
+2. ledger   `find_ledger` is the one rule for where a practice's allocation ledger is: the
+            `--ledger` path when given, else `<stacks dir>/<practice>.ledger.yaml`.
+3. plan     `build_plan` sizes the practice, allocates every address, VLAN, ASN and rule
+            priority through the ledger, and assembles the Plan and the updated ledger.
+4. render   `generator.render` turns the plan into text: stack files, handoff sheets, project.
+5. write    `generator.write` puts that text on disk, each file whole, never over a hand edit.
+
+`plan_profile` runs stages 1 to 3: `clinicgen plan` renders a report of its plan.
+`generate_stacks` and `generate_project` run all five. `preview_profile` (preview, check) and
+`diff_sources` (diff) run stages 1 to 3, then, instead of writing, run the Pulumi program
+over the plan's stacks under mocks with the rendered stack config (`generator.preview`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
+
+import yaml
+
+from generator.errors import PreviewInputError
+from generator.ipam import Ledger, default_ledger_path, ledger_text, load_ledger_if_present
+from generator.plan.model import Plan, site_stack_name
+from generator.profile import Profile, load_profile
+from generator.render.handoff import render_handoff_sheets
+from generator.render.project import render_project_files
+from generator.render.stack_config import PLAN_KEY
+from generator.render.stack_files import render_stack_files, stack_paths
+from generator.sizing import build_plan
+from generator.write import FileStatus, GeneratedFile, WrittenFile, commit, prepare
+
+if TYPE_CHECKING:
+    from generator.preview.diff import Graph, PracticeDiff
+    from generator.preview.sources import PracticePreview, PracticeStacks
+
+# Where a Pulumi project keeps its stack files (its stackConfigDir): the repository root's
+# Pulumi.yaml and every generated project say `stacks`.
+STACKS_DIR = "stacks"
+
+
+@dataclass(frozen=True)
+class PlannedProfile:
+    """A profile, its plan, the ledger after planning and where that ledger lives."""
+
+    profile: Profile
+    plan: Plan
+    ledger: Ledger
+    ledger_path: Path
+
+
+# -- 1 to 3: profile, ledger, plan -----------------------------------------------------------------
+
+
+def find_ledger(practice_id: str, stacks_dir: Path, ledger_path: Path | None = None) -> Path:
+    """Where the practice's allocation ledger is: `ledger_path` when given, else beside the
+    practice's stack files in `stacks_dir`. Every command that reads or writes a ledger asks
+    here."""
+    return ledger_path or default_ledger_path(stacks_dir, practice_id)
+
+
+def plan_profile(
+    profile_path: Path,
+    *,
+    stacks_dir: Path = Path(STACKS_DIR),
+    ledger_path: Path | None = None,
+    ledger: Ledger | None = None,
+) -> PlannedProfile:
+    """Read and validate the profile, read its ledger when there is one, and plan. Writes
+    nothing. A `ledger` given here is planned with instead of the ledger file: a diff places
+    the new side with the allocations the old side made."""
+    profile = load_profile(profile_path)
+    location = find_ledger(profile.practice.id, stacks_dir, ledger_path)
+    if ledger is None:
+        ledger = load_ledger_if_present(location)
+    plan, placed = build_plan(profile, ledger)
+    return PlannedProfile(profile, plan, placed, location)
+
+
+# -- 4 and 5: render, write ------------------------------------------------------------------------
+
+
+def generate_stacks(
+    profile_path: Path, out_dir: Path, *, ledger_path: Path | None = None, force: bool = False
+) -> GenerationResult:
+    """Write the practice's stack files, ledger and handoff sheets under `out_dir`."""
+    return _generate(profile_path, out_dir, PurePosixPath(), ledger_path, force, project=False)
+
+
+def generate_project(
+    profile_path: Path, project_dir: Path, *, ledger_path: Path | None = None, force: bool = False
+) -> GenerationResult:
+    """Write a self-contained Pulumi project under `project_dir`: `Pulumi.yaml`, the program
+    entry, `requirements.txt` pinning this clinicgen, a README, and the stacks in `stacks/`."""
+    return _generate(
+        profile_path, project_dir, PurePosixPath(STACKS_DIR), ledger_path, force, project=True
+    )
+
+
+def _generate(
+    profile_path: Path,
+    root: Path,
+    stacks: PurePosixPath,
+    ledger_path: Path | None,
+    force: bool,
+    *,
+    project: bool,
+) -> GenerationResult:
+    stacks_dir = root / stacks
+    planned = plan_profile(profile_path, stacks_dir=stacks_dir, ledger_path=ledger_path)
+    plan = planned.plan
+    files = render_stack_files(plan, stacks) + render_handoff_sheets(plan, stacks)
+    if project:
+        files = render_project_files() + files
+    ledger = GeneratedFile(
+        PurePosixPath(planned.ledger_path.name), ledger_text(planned.ledger), stamped=False
+    )
+    # Everything is checked before anything is written. The ledger goes first: it is the
+    # record of allocations the stack files are derived from.
+    written = commit(
+        prepare(planned.ledger_path.parent, [ledger]) + prepare(root, files, force=force)
+    )
+    by_path = {item.path: item for item in written}
+    return GenerationResult(
+        practice_id=plan.practice.id,
+        stacks=tuple(
+            StackFile(stack, root / path, by_path[root / path].status)
+            for stack, path in stack_paths(plan, stacks)
+        ),
+        files=tuple(written),
+        stale=_stale_stack_files(stacks_dir, plan),
+        stacks_dir=stacks_dir,
+        project_dir=root if project else None,
+    )
+
+
+# -- preview, check, diff: the plan's stacks run under mocks instead of written --------------------
+# The preview modules are imported inside these functions: plan and generate never load them.
+
+
+def practice_stacks(
+    profile_path: Path,
+    *,
+    stacks_dir: Path = Path(STACKS_DIR),
+    ledger_path: Path | None = None,
+    ledger: Ledger | None = None,
+) -> tuple[PracticeStacks, Ledger]:
+    """The profile's stacks, planned as `plan_profile` plans them, and the ledger after."""
+    from generator.preview.sources import stacks_from_plan
+
+    planned = plan_profile(
+        profile_path, stacks_dir=stacks_dir, ledger_path=ledger_path, ledger=ledger
+    )
+    stacks = stacks_from_plan(planned.plan, planned.profile.waivers, str(profile_path))
+    return stacks, planned.ledger
+
+
+def preview_profile(
+    profile_path: Path, ledger_path: Path | None = None, *, stacks_dir: Path = Path(STACKS_DIR)
+) -> PracticePreview:
+    """Plan the profile, run every stack under mocks and check the resource graph."""
+    from generator.preview.sources import preview_stacks
+
+    stacks, _ = practice_stacks(profile_path, stacks_dir=stacks_dir, ledger_path=ledger_path)
+    return preview_stacks(stacks)
+
+
+def diff_sources(
+    old: Path, new: Path, ledger_path: Path | None = None, *, stacks_dir: Path = Path(STACKS_DIR)
+) -> PracticeDiff:
+    """Diff two practice sources, each a profile, a stacks directory or saved preview JSON.
+
+    A profile as NEW is planned with the allocations OLD made (the ledger OLD was planned
+    with, or the one beside OLD's stack files), exactly as regenerating after the edit would.
+    """
+    from generator.preview.diff import diff_graphs
+
+    old_practice, old_graph, ledger = _diff_side(old, None, stacks_dir, ledger_path, None)
+    new_practice, new_graph, _ = _diff_side(new, old_practice, stacks_dir, ledger_path, ledger)
+    if old_practice != new_practice:
+        raise PreviewInputError(
+            f"{old} is practice {old_practice!r} but {new} is {new_practice!r}: "
+            "a diff compares two versions of one practice"
+        )
+    return diff_graphs(new_practice, str(old), str(new), old_graph, new_graph)
+
+
+def _diff_side(
+    path: Path,
+    practice: str | None,
+    stacks_dir: Path,
+    ledger_path: Path | None,
+    ledger: Ledger | None,
+) -> tuple[str, Graph, Ledger | None]:
+    from generator.preview.diff import stack_graph
+    from generator.preview.sources import read_preview_json, run_stacks, stacks_from_files
+
+    if path.is_dir():
+        # A directory of stack files is a stacks directory: its ledger is found beside them.
+        recorded = stacks_from_files(path, practice)
+        ledger = load_ledger_if_present(find_ledger(recorded.practice_id, path, ledger_path))
+        return recorded.practice_id, stack_graph(run_stacks(recorded)), ledger
+    if path.suffix == ".json":
+        saved, runs = read_preview_json(path)
+        return saved, stack_graph(runs), ledger
+    stacks, placed = practice_stacks(
+        path, stacks_dir=stacks_dir, ledger_path=ledger_path, ledger=ledger
+    )
+    return stacks.practice_id, stack_graph(run_stacks(stacks)), placed
+
+
+# -- what generate reports: the files, the stacks to deploy next, the stale ones -------------------
+
+
+@dataclass(frozen=True)
+class StackFile:
+    """A stack the generation wrote a file for, in deployment order (core first)."""
+
+    stack: str
+    path: Path
+    status: FileStatus
+
+
+@dataclass(frozen=True)
+class GenerationResult:
+    practice_id: str
+    stacks: tuple[StackFile, ...]
+    files: tuple[WrittenFile, ...]  # every file, the ledger first
+    stale: tuple[Path, ...]  # site stack files of this practice whose site left the profile
+    stacks_dir: Path
+    project_dir: Path | None = None
+
+    def next_commands(self) -> list[str]:
+        """The Pulumi commands to run next: init new stacks, preview changed ones, core first.
+
+        Commands are for the project directory (a generated project's, or the current one
+        when the stacks went to its `stacks/`); elsewhere preview names the stack file.
+        """
+        commands = []
+        if self.project_dir is not None:
+            commands += [f"cd {self.project_dir}", "pulumi install"]
+        outside_project = self.project_dir is None and (
+            self.stacks_dir.resolve() != (Path.cwd() / STACKS_DIR).resolve()
+        )
+        for stack in self.stacks:
+            if stack.status is FileStatus.CREATED:
+                commands.append(f"pulumi stack init {stack.stack}")
+            if stack.status is not FileStatus.UNCHANGED:
+                preview = f"pulumi preview -s {stack.stack}"
+                commands.append(
+                    f"{preview} --config-file {stack.path}" if outside_project else preview
+                )
+        return commands
+
+
+def _stale_stack_files(stacks_dir: Path, plan: Plan) -> tuple[Path, ...]:
+    """Site stack files of this practice for sites no longer in the profile."""
+    current = {path.name for _, path in stack_paths(plan, PurePosixPath())}
+    pattern = f"Pulumi.{site_stack_name(plan.practice.id, '*')}.yaml"
+    return tuple(
+        path
+        for path in sorted(stacks_dir.glob(pattern))
+        if path.name not in current and _practice_of(path) == plan.practice.id
+    )
+
+
+def _practice_of(stack_file: Path) -> str | None:
+    # Another practice's id can share the prefix (`a` and `a-site-b`): ask the file itself.
+    try:
+        config = yaml.safe_load(stack_file.read_text(encoding="utf-8"))["config"]
+        return str(config[PLAN_KEY]["practice"]["id"])
+    except (OSError, ValueError, yaml.YAMLError, TypeError, KeyError):
+        return None

@@ -1,0 +1,35 @@
+"""The site handoff sheet: VLANs, VPN settings and flows for the installer, never the key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.ipam import load_ledger
+from generator.pipeline import generate_stacks
+from generator.profile import load_profile
+from generator.sizing import build_plan
+from tests.paths import ROOT
+
+
+def test_handoff_sheet_has_vlans_vpn_and_flows_but_no_key(tmp_path: Path) -> None:
+    example = ROOT / "examples" / "lakeside-health.yaml"
+    generate_stacks(example, tmp_path)
+    plan, _ = build_plan(load_profile(example), load_ledger(tmp_path / "lakeside.ledger.yaml"))
+    site = plan.site("downtown")
+    sheet = (tmp_path / "handoff" / "lakeside-downtown.md").read_text()
+    assert "# Site handoff: Downtown Medical Center\n" in sheet
+    for segment in site.segments:
+        assert f"| {segment.vlan} | " in sheet
+        assert f"`{segment.cidr}` | `{segment.gateway}` | `{segment.dhcp_start}` to " in sheet
+    assert site.vpn is not None
+    assert f"`{site.vpn.peer_ip}`" in sheet
+    assert "pulumi stack output vpnGatewayAddresses -s lakeside-core" in sheet
+    assert f"| IKE version | {plan.ipsec.ike_version} |" in sheet
+    for prefix in site.vpn.local_prefixes:
+        assert f"`{prefix}`" in sheet
+    guest = [s for s in site.segments if not s.crosses_vpn]
+    assert all(s.cidr not in site.vpn.local_prefixes for s in guest)
+    assert "--name vpn-psk-downtown --query value" in sheet
+    assert "pulumi config" not in sheet
+    for flow in (f for f in plan.flows if f.site == "downtown"):
+        assert f"| {flow.id} | " in sheet.replace("\\-", "-")
