@@ -13,7 +13,6 @@ from pulumi_gcp import compute
 from blueprints.gcp import naming
 from blueprints.gcp.backup import ZonalDisk
 from blueprints.gcp.hardening import hardened_instance
-from blueprints.gcp.placement import zones
 from blueprints.options import protected
 from generator.catalog import load
 from generator.plan.model import HostedEhr
@@ -26,6 +25,7 @@ class AppServersArgs:
     region: str
     labels: dict[str, str]
     ehr: HostedEhr
+    zones: tuple[str, ...]  # ArchivePlacement.zones: the servers spread over them
     subnetwork: pulumi.Input[str]  # the apps subnet
     service_account: pulumi.Input[str]  # the ehr workload's email
     disk_key: pulumi.Input[str]
@@ -48,13 +48,12 @@ class AppServers(pulumi.ComponentResource):
             child_opts, ResourceOptions(depends_on=list(args.key_grants))
         )
         pid = args.practice_id
-        region_zones = zones(args.region)
 
         self.instances = {}
         self.disks = {}
         for index in range(1, args.ehr.vm_count + 1):
             # Spread the servers over the region's zones: one zone's loss leaves the others.
-            zone = region_zones[(index - 1) % len(region_zones)]
+            zone = args.zones[(index - 1) % len(args.zones)]
             key = f"ehr-{index}"
             data_disk = compute.Disk(
                 f"{name}-{key}-data",

@@ -12,10 +12,9 @@ from pulumi import ResourceOptions
 from pulumi_gcp import backupdisasterrecovery, compute, storage
 
 from blueprints.gcp import naming
-from blueprints.gcp.placement import ArchivePlacement
 from blueprints.options import protected
 from generator.catalog import load
-from generator.plan.model import BackupPlan
+from generator.plan.model import ArchivePlacement, BackupPlan
 
 SECONDS_PER_DAY = 86400
 HOURS_PER_DAY = 24

@@ -12,7 +12,6 @@ from pulumi_gcp import compute, serviceaccount
 
 from blueprints.gcp import naming
 from blueprints.gcp.hardening import hardened_instance
-from blueprints.gcp.placement import zones
 from generator.catalog import load
 from generator.plan.model import CoreNetwork as CoreNetworkPlan
 from generator.plan.model import VpnGateway
@@ -27,6 +26,7 @@ class CoreNetworkArgs:
     core: CoreNetworkPlan
     vpn: VpnGateway | None
     flow_logs: bool
+    zones: tuple[str, ...]  # ArchivePlacement.zones: the bastion takes the first
 
 
 class CoreNetwork(pulumi.ComponentResource):
@@ -122,7 +122,7 @@ class CoreNetwork(pulumi.ComponentResource):
                 continue
             _posture_rule(f"{name}-{rule_id}", rule_id, rule, self.network, args, child_opts)
         self.bastion = None
-        self.bastion_zone = zones(args.region)[0]
+        self.bastion_zone = args.zones[0]
         if args.core.bastion:
             # Its own identity with no roles: the bastion only relays OS Login sessions, and
             # never runs as the project's default service account.

@@ -19,12 +19,11 @@ from blueprints.gcp.health_data import HealthData, HealthDataArgs
 from blueprints.gcp.identity import Identity, IdentityArgs, KeySpec
 from blueprints.gcp.monitoring import Monitoring, MonitoringArgs
 from blueprints.gcp.network import CoreNetwork, CoreNetworkArgs
-from blueprints.gcp.placement import archive_placement
 from blueprints.gcp.site import SiteConnectivity, SiteConnectivityArgs
 from blueprints.gcp.telehealth import Telehealth, TelehealthArgs
 from blueprints.stack_reference import core_stack_reference
 from generator.catalog import load
-from generator.plan.model import CoreStackPlan, PracticeInfo, SiteStackPlan
+from generator.plan.model import ArchivePlacement, CoreStackPlan, PracticeInfo, SiteStackPlan
 from generator.stack_config import vpn_psk_secret_name
 
 
@@ -33,7 +32,7 @@ def deploy_core(plan: CoreStackPlan) -> None:
     practice, work = plan.practice, plan.workloads
     pid, region, project = practice.id, practice.region, _project(practice)
     labels = naming.labels(pid, practice.tags)
-    placement = archive_placement(region, practice.dr_region, plan.backup.rpo_hours)
+    placement = _placement(plan)
 
     Monitoring(
         f"{pid}-monitoring",
@@ -49,6 +48,7 @@ def deploy_core(plan: CoreStackPlan) -> None:
             core=plan.core,
             vpn=plan.vpn,
             flow_logs=plan.monitoring.flow_logs,
+            zones=placement.zones,
         ),
     )
     identity = Identity(
@@ -87,6 +87,7 @@ def deploy_core(plan: CoreStackPlan) -> None:
                 region=region,
                 labels=labels,
                 ehr=work.ehr,
+                zones=placement.zones,
                 subnetwork=network.subnets["apps"].self_link,
                 service_account=accounts["ehr"],
                 disk_key=identity.keys["disks"].id,
@@ -203,6 +204,16 @@ def _disks(network: CoreNetwork, servers: AppServers | None) -> dict[str, ZonalD
         # A boot disk created with its instance takes the instance's name.
         disks["bastion-boot"] = ZonalDisk(network.bastion.name, network.bastion_zone)
     return disks
+
+
+def _placement(plan: CoreStackPlan) -> ArchivePlacement:
+    """The plan's Google Cloud placement (GCP-PLC-01), which every Google Cloud plan carries."""
+    if plan.placement is None:
+        raise ValueError(
+            f"the core plan of {plan.practice.id} has no placement (GCP-PLC-01); "
+            "regenerate its stack files with this clinicgen"
+        )
+    return plan.placement
 
 
 def _project(practice: PracticeInfo) -> str:
