@@ -12,18 +12,15 @@ from pulumi_gcp import compute
 
 from blueprints.gcp import naming
 from blueprints.gcp.backup import ZonalDisk
+from blueprints.gcp.context import GcpContext
 from blueprints.gcp.hardening import hardened_instance
 from blueprints.options import protected
-from generator.catalog import load
 from generator.plan.model import HostedEhr
 
 
 @dataclass(frozen=True)
 class AppServersArgs:
-    practice_id: str
-    project: str
-    region: str
-    labels: dict[str, str]
+    context: GcpContext
     ehr: HostedEhr
     zones: tuple[str, ...]  # ArchivePlacement.zones: the servers spread over them
     subnetwork: pulumi.Input[str]  # the apps subnet
@@ -47,7 +44,8 @@ class AppServers(pulumi.ComponentResource):
         encrypted = ResourceOptions.merge(
             child_opts, ResourceOptions(depends_on=list(args.key_grants))
         )
-        pid = args.practice_id
+        context = args.context
+        pid = context.practice_id
 
         self.instances = {}
         self.disks = {}
@@ -58,24 +56,23 @@ class AppServers(pulumi.ComponentResource):
             data_disk = compute.Disk(
                 f"{name}-{key}-data",
                 name=naming.fit(naming.COMPUTE, pid, key, "data"),
-                project=args.project,
+                project=context.project,
                 zone=zone,
                 size=args.ehr.data_disk_gb,
-                type=load("gcp_controls")["instances"]["data_disk_type"],
+                type=context.facts("instances")["data_disk_type"],
                 disk_encryption_key=compute.DiskDiskEncryptionKeyArgs(
                     kms_key_self_link=args.disk_key
                 ),
-                labels=args.labels,
+                labels=context.tags,
                 opts=protected(encrypted),
             )
             instance = hardened_instance(
                 f"{name}-{key}",
+                context,
                 name=naming.fit(naming.COMPUTE, pid, key),
-                project=args.project,
                 zone=zone,
                 machine_type=args.ehr.machine_type,
                 subnetwork=args.subnetwork,
-                labels=args.labels,
                 service_account_email=args.service_account,
                 disk_key=args.disk_key,
                 attached_disks=[data_disk.self_link],

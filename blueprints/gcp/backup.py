@@ -12,8 +12,8 @@ from pulumi import ResourceOptions
 from pulumi_gcp import backupdisasterrecovery, compute, storage
 
 from blueprints.gcp import naming
+from blueprints.gcp.context import GcpContext
 from blueprints.options import protected
-from generator.catalog import load
 from generator.plan.model import ArchivePlacement, BackupPlan
 
 SECONDS_PER_DAY = 86400
@@ -40,10 +40,7 @@ class Archive:
 
 @dataclass(frozen=True)
 class BackupArgs:
-    practice_id: str
-    project: str
-    region: str
-    labels: dict[str, str]
+    context: GcpContext
     suffix: str  # naming.unique_suffix: bucket names are global
     backup: BackupPlan
     placement: ArchivePlacement
@@ -66,37 +63,37 @@ class Backup(pulumi.ComponentResource):
         super().__init__("clinicgen:gcp:Backup", name, None, opts)
         child_opts = ResourceOptions(parent=self)
         stateful = protected(child_opts)
-        plan = args.backup
-        pid = args.practice_id
+        context, backup = args.context, args.backup
+        pid = context.practice_id
 
         self.vault = backupdisasterrecovery.BackupVault(
             f"{name}-vault",
             backup_vault_id=naming.fit(naming.BACKUP, pid, "vault"),
-            project=args.project,
-            location=args.region,
+            project=context.project,
+            location=context.location,
             # Every backup is kept at least this long, whatever a plan or an operator asks.
-            backup_minimum_enforced_retention_duration=f"{plan.daily_days * SECONDS_PER_DAY}s",
+            backup_minimum_enforced_retention_duration=f"{backup.daily_days * SECONDS_PER_DAY}s",
             access_restriction="WITHIN_PROJECT",
-            labels=args.labels,
+            labels=context.tags,
             opts=stateful,
         )
         if args.instances:
             backup_plan = backupdisasterrecovery.BackupPlan(
                 f"{name}-instances",
                 backup_plan_id=naming.fit(naming.BACKUP, pid, "instances"),
-                project=args.project,
-                location=args.region,
+                project=context.project,
+                location=context.location,
                 backup_vault=self.vault.id,
                 resource_type=INSTANCE_RESOURCE,
-                backup_rules=_backup_rules(plan),
+                backup_rules=_backup_rules(backup, context.facts("backup")["window"]),
                 opts=child_opts,
             )
             for key, instance in args.instances.items():
                 backupdisasterrecovery.BackupPlanAssociation(
                     f"{name}-{key}",
                     backup_plan_association_id=naming.fit(naming.BACKUP, pid, key),
-                    project=args.project,
-                    location=args.region,
+                    project=context.project,
+                    location=context.location,
                     backup_plan=backup_plan.id,
                     resource=instance.id,
                     resource_type=INSTANCE_RESOURCE,
@@ -106,9 +103,9 @@ class Backup(pulumi.ComponentResource):
             schedule = compute.ResourcePolicy(
                 f"{name}-snapshots",
                 name=naming.fit(naming.COMPUTE, pid, "snapshots"),
-                project=args.project,
-                region=args.region,
-                snapshot_schedule_policy=_snapshot_policy(plan, args.placement, args.labels),
+                project=context.project,
+                region=context.location,
+                snapshot_schedule_policy=_snapshot_policy(backup, args.placement, context),
                 opts=child_opts,
             )
             for key, disk in args.disks.items():
@@ -117,7 +114,7 @@ class Backup(pulumi.ComponentResource):
                     name=schedule.name,
                     disk=disk.name,
                     zone=disk.zone,
-                    project=args.project,
+                    project=context.project,
                     opts=child_opts,
                 )
 
@@ -163,12 +160,12 @@ class Backup(pulumi.ComponentResource):
         args: BackupArgs,
         opts: ResourceOptions,
     ) -> storage.Bucket:
-        placement = args.placement
+        context, placement = args.context, args.placement
         dual = placement.dual_region and location == placement.bucket_location
         return storage.Bucket(
             resource_name,
             name=bucket_name,
-            project=args.project,
+            project=context.project,
             location=location,
             custom_placement_config=storage.BucketCustomPlacementConfigArgs(
                 data_locations=list(placement.data_locations)
@@ -201,7 +198,7 @@ class Backup(pulumi.ComponentResource):
             ],
             encryption=storage.BucketEncryptionArgs(default_kms_key_name=key),
             force_destroy=False,
-            labels=args.labels,
+            labels=context.tags,
             opts=ResourceOptions.merge(opts, ResourceOptions(depends_on=list(args.key_grants))),
         )
 
@@ -213,7 +210,8 @@ class Backup(pulumi.ComponentResource):
         args: BackupArgs,
         opts: ResourceOptions,
     ) -> None:
-        transfer = load("gcp_controls")["transfer"]
+        context = args.context
+        transfer = context.facts("transfer")
         grants: list[pulumi.Resource] = []
         for bucket, roles, side in (
             (source, transfer["source_roles"], "source"),
@@ -232,7 +230,7 @@ class Backup(pulumi.ComponentResource):
         storage.TransferJob(
             f"{name}-replication",
             description=f"clinicgen: replicate {name} to its DR-region copy",
-            project=args.project,
+            project=context.project,
             replication_spec=storage.TransferJobReplicationSpecArgs(
                 gcs_data_source=storage.TransferJobReplicationSpecGcsDataSourceArgs(
                     bucket_name=source.name
@@ -245,9 +243,11 @@ class Backup(pulumi.ComponentResource):
         )
 
 
-def _backup_rules(plan: BackupPlan) -> list[backupdisasterrecovery.BackupPlanBackupRuleArgs]:
-    """Backup and DR rules from the plan's schedule: the most frequent first, yearly last."""
-    window = load("gcp_controls")["backup"]["window"]
+def _backup_rules(
+    backup: BackupPlan, window: Mapping[str, Any]
+) -> list[backupdisasterrecovery.BackupPlanBackupRuleArgs]:
+    """Backup and DR rules from the plan's schedule, run in the plan's backup `window`: the most
+    frequent first, yearly last."""
 
     def rule(rule_id: str, days: int, **schedule: Any) -> Any:
         hourly = schedule["recurrence_type"] == "HOURLY"
@@ -268,36 +268,36 @@ def _backup_rules(plan: BackupPlan) -> list[backupdisasterrecovery.BackupPlanBac
     rules = [
         rule(
             "hourly",
-            plan.daily_days,
+            backup.daily_days,
             recurrence_type="HOURLY",
-            hourly_frequency=plan.frequency_hours,
+            hourly_frequency=backup.frequency_hours,
         )
-        if plan.frequency_hours < HOURS_PER_DAY
-        else rule("daily", plan.daily_days, recurrence_type="DAILY")
+        if backup.frequency_hours < HOURS_PER_DAY
+        else rule("daily", backup.daily_days, recurrence_type="DAILY")
     ]
-    if plan.weekly_weeks:
+    if backup.weekly_weeks:
         rules.append(
             rule(
                 "weekly",
-                plan.retention_days.weekly,
+                backup.retention_days.weekly,
                 recurrence_type="WEEKLY",
                 days_of_weeks=[window["weekly_day"]],
             )
         )
-    if plan.monthly_months:
+    if backup.monthly_months:
         rules.append(
             rule(
                 "monthly",
-                plan.retention_days.monthly,
+                backup.retention_days.monthly,
                 recurrence_type="MONTHLY",
                 days_of_months=[1],
             )
         )
-    if plan.yearly_years:
+    if backup.yearly_years:
         rules.append(
             rule(
                 "yearly",
-                plan.retention_days.yearly,
+                backup.retention_days.yearly,
                 recurrence_type="YEARLY",
                 months=["JANUARY"],
                 days_of_months=[1],
@@ -307,29 +307,29 @@ def _backup_rules(plan: BackupPlan) -> list[backupdisasterrecovery.BackupPlanBac
 
 
 def _snapshot_policy(
-    plan: BackupPlan, placement: ArchivePlacement, labels: dict[str, str]
+    backup: BackupPlan, placement: ArchivePlacement, context: GcpContext
 ) -> compute.ResourcePolicySnapshotSchedulePolicyArgs:
-    start = load("gcp_controls")["backup"]["snapshot_start_time"]
-    hourly = plan.frequency_hours < HOURS_PER_DAY
+    start = context.facts("backup")["snapshot_start_time"]
+    hourly = backup.frequency_hours < HOURS_PER_DAY
     return compute.ResourcePolicySnapshotSchedulePolicyArgs(
         schedule=compute.ResourcePolicySnapshotSchedulePolicyScheduleArgs(
             hourly_schedule=compute.ResourcePolicySnapshotSchedulePolicyScheduleHourlyScheduleArgs(
-                hours_in_cycle=plan.frequency_hours, start_time=start
+                hours_in_cycle=backup.frequency_hours, start_time=start
             )
             if hourly
             else None,
             daily_schedule=compute.ResourcePolicySnapshotSchedulePolicyScheduleDailyScheduleArgs(
-                days_in_cycle=plan.frequency_hours // HOURS_PER_DAY, start_time=start
+                days_in_cycle=backup.frequency_hours // HOURS_PER_DAY, start_time=start
             )
             if not hourly
             else None,
         ),
         retention_policy=compute.ResourcePolicySnapshotSchedulePolicyRetentionPolicyArgs(
-            max_retention_days=plan.daily_days,
+            max_retention_days=backup.daily_days,
             # Snapshots outlive a deleted disk: that is when they are needed most.
             on_source_disk_delete="KEEP_AUTO_SNAPSHOTS",
         ),
         snapshot_properties=compute.ResourcePolicySnapshotSchedulePolicySnapshotPropertiesArgs(
-            storage_locations=placement.snapshot_location, labels=labels
+            storage_locations=placement.snapshot_location, labels=context.tags
         ),
     )

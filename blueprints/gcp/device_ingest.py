@@ -11,7 +11,7 @@ from pulumi import ResourceOptions
 from pulumi_gcp import pubsub
 
 from blueprints.gcp import naming
-from generator.catalog import load
+from blueprints.gcp.context import GcpContext
 from generator.plan.model import DeviceIngest as DeviceIngestPlan
 
 SECONDS_PER_DAY = 86400
@@ -19,10 +19,7 @@ SECONDS_PER_DAY = 86400
 
 @dataclass(frozen=True)
 class DeviceIngestArgs:
-    practice_id: str
-    project: str
-    region: str
-    labels: dict[str, str]
+    context: GcpContext
     ingest: DeviceIngestPlan
     key: pulumi.Input[str]
     # The Pub/Sub service agent must hold the key before the topic can use it.
@@ -40,21 +37,22 @@ class DeviceIngest(pulumi.ComponentResource):
     ) -> None:
         super().__init__("clinicgen:gcp:DeviceIngest", name, None, opts)
         child_opts = ResourceOptions(parent=self)
-        limits = load("gcp_controls")["pubsub"]
-        pid = args.practice_id
+        context = args.context
+        limits = context.facts("pubsub")
+        pid = context.practice_id
         retention_days = args.ingest.retention_days
 
         self.topic = pubsub.Topic(
             f"{name}-topic",
             name=naming.fit(naming.PUBSUB, pid, "device-telemetry"),
-            project=args.project,
+            project=context.project,
             kms_key_name=args.key,
             message_retention_duration=f"{retention_days * SECONDS_PER_DAY}s",
             # Telemetry is ePHI: it is stored in the practice's region only.
             message_storage_policy=pubsub.TopicMessageStoragePolicyArgs(
-                allowed_persistence_regions=[args.region], enforce_in_transit=True
+                allowed_persistence_regions=[context.location], enforce_in_transit=True
             ),
-            labels=args.labels,
+            labels=context.tags,
             opts=ResourceOptions.merge(
                 child_opts, ResourceOptions(depends_on=list(args.key_grants))
             ),
@@ -63,13 +61,13 @@ class DeviceIngest(pulumi.ComponentResource):
         self.subscription = pubsub.Subscription(
             f"{name}-processor",
             name=naming.fit(naming.PUBSUB, pid, "device-telemetry-processor"),
-            project=args.project,
+            project=context.project,
             topic=self.topic.id,
             ack_deadline_seconds=limits["ack_deadline_seconds"],
             message_retention_duration=f"{subscription_days * SECONDS_PER_DAY}s",
             # An idle subscription must not expire and silently drop telemetry.
             expiration_policy=pubsub.SubscriptionExpirationPolicyArgs(ttl=""),
-            labels=args.labels,
+            labels=context.tags,
             opts=child_opts,
         )
 

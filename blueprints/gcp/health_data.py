@@ -11,15 +11,13 @@ from pulumi import ResourceOptions
 from pulumi_gcp import healthcare
 
 from blueprints.gcp import naming
+from blueprints.gcp.context import GcpContext
 from blueprints.options import protected
 
 
 @dataclass(frozen=True)
 class HealthDataArgs:
-    practice_id: str
-    project: str
-    region: str
-    labels: dict[str, str]
+    context: GcpContext
     fhir: bool
     dicom: bool
     key: pulumi.Input[str]
@@ -40,12 +38,13 @@ class HealthData(pulumi.ComponentResource):
         super().__init__("clinicgen:gcp:HealthData", name, None, opts)
         child_opts = ResourceOptions(parent=self)
         stateful = protected(child_opts)
+        context = args.context
 
         self.dataset = healthcare.Dataset(
             f"{name}-dataset",
-            name=naming.fit(naming.HEALTHCARE, args.practice_id, "health"),
-            project=args.project,
-            location=args.region,
+            name=naming.fit(naming.HEALTHCARE, context.practice_id, "health"),
+            project=context.project,
+            location=context.location,
             time_zone="UTC",
             encryption_spec=healthcare.DatasetEncryptionSpecArgs(kms_key_name=args.key),
             opts=ResourceOptions.merge(stateful, ResourceOptions(depends_on=list(args.key_grants))),
@@ -62,7 +61,7 @@ class HealthData(pulumi.ComponentResource):
                 disable_referential_integrity=False,
                 enable_update_create=False,
                 enable_history_import=False,
-                labels=args.labels,
+                labels=context.tags,
                 opts=stateful,
             )
             if args.fhir
@@ -73,7 +72,7 @@ class HealthData(pulumi.ComponentResource):
                 f"{name}-dicom",
                 name=naming.fit(naming.HEALTHCARE, "dicom"),
                 dataset=self.dataset.id,
-                labels=args.labels,
+                labels=context.tags,
                 opts=stateful,
             )
             if args.dicom

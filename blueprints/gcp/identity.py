@@ -10,8 +10,8 @@ from pulumi import ResourceOptions
 from pulumi_gcp import kms, organizations, serviceaccount
 
 from blueprints.gcp import naming
+from blueprints.gcp.context import GcpContext
 from blueprints.options import protected
-from generator.catalog import load
 
 SECONDS_PER_DAY = 86400
 
@@ -19,7 +19,7 @@ SECONDS_PER_DAY = 86400
 @dataclass(frozen=True)
 class KeySpec:
     """One customer-managed key: what it protects, where it lives, which service agents use it
-    (catalog `kms.service_agents` keys)."""
+    (keys of the plan's `kms.service_agents` facts)."""
 
     purpose: str
     location: str
@@ -28,9 +28,7 @@ class KeySpec:
 
 @dataclass(frozen=True)
 class IdentityArgs:
-    practice_id: str
-    project: str
-    labels: dict[str, str]
+    context: GcpContext
     workloads: tuple[str, ...]  # one service account each
     keys: tuple[KeySpec, ...]
 
@@ -49,14 +47,16 @@ class Identity(pulumi.ComponentResource):
         super().__init__("clinicgen:gcp:Identity", name, None, opts)
         child_opts = ResourceOptions(parent=self)
         stateful = protected(child_opts)
-        kms_controls = load("gcp_controls")["kms"]
-        pid = args.practice_id
+        context = args.context
+        kms_controls = context.facts("kms")
+        self._service_agents = kms_controls["service_agents"]
+        pid = context.practice_id
 
         self.service_accounts = {
             workload: serviceaccount.Account(
                 f"{name}-{workload}",
                 account_id=naming.fit(naming.SERVICE_ACCOUNT, pid, workload),
-                project=args.project,
+                project=context.project,
                 display_name=f"clinicgen {workload} workload",
                 description=f"Runs the {workload} workload with only the roles its plan grants",
                 opts=child_opts,
@@ -64,7 +64,7 @@ class Identity(pulumi.ComponentResource):
             for workload in args.workloads
         }
         self.project_number = organizations.get_project_output(
-            project_id=args.project, opts=pulumi.InvokeOutputOptions(parent=self)
+            project_id=context.project, opts=pulumi.InvokeOutputOptions(parent=self)
         ).number
 
         # Key rings can never be deleted in Cloud KMS, hence protect as well as stable names.
@@ -72,7 +72,7 @@ class Identity(pulumi.ComponentResource):
             location: kms.KeyRing(
                 f"{name}-keyring-{location}",
                 name=naming.fit(naming.KMS, pid, "keys"),
-                project=args.project,
+                project=context.project,
                 location=location,
                 opts=stateful,
             )
@@ -88,7 +88,7 @@ class Identity(pulumi.ComponentResource):
                 key_ring=self.key_rings[key.location].id,
                 purpose="ENCRYPT_DECRYPT",
                 rotation_period=rotation,
-                labels=args.labels,
+                labels=context.tags,
                 opts=stateful,
             )
             self.key_grants[key.purpose] = [
@@ -110,8 +110,8 @@ class Identity(pulumi.ComponentResource):
         )
 
     def agent_member(self, agent: str) -> pulumi.Output[str]:
-        """The IAM member of a Google service agent (catalog `kms.service_agents` key)."""
-        template = load("gcp_controls")["kms"]["service_agents"][agent]
+        """The IAM member of a Google service agent (a `kms.service_agents` key)."""
+        template = self._service_agents[agent]
         return self.project_number.apply(
             lambda number: f"serviceAccount:{template.format(number=number)}"
         )

@@ -11,18 +11,15 @@ from pulumi import ResourceOptions
 from pulumi_gcp import compute, serviceaccount
 
 from blueprints.gcp import naming
+from blueprints.gcp.context import GcpContext
 from blueprints.gcp.hardening import hardened_instance
-from generator.catalog import load
 from generator.plan.model import CoreNetwork as CoreNetworkPlan
 from generator.plan.model import VpnGateway
 
 
 @dataclass(frozen=True)
 class CoreNetworkArgs:
-    practice_id: str
-    project: str
-    region: str
-    labels: dict[str, str]
+    context: GcpContext
     core: CoreNetworkPlan
     vpn: VpnGateway | None
     flow_logs: bool
@@ -45,26 +42,26 @@ class CoreNetwork(pulumi.ComponentResource):
     ) -> None:
         super().__init__("clinicgen:gcp:CoreNetwork", name, None, opts)
         child_opts = ResourceOptions(parent=self)
-        controls = load("gcp_controls")
-        pid = args.practice_id
+        context = args.context
+        pid = context.practice_id
 
         self.network = compute.Network(
             f"{name}-vpc",
             name=naming.fit(naming.COMPUTE, pid, "vpc"),
-            project=args.project,
+            project=context.project,
             auto_create_subnetworks=False,
             # Every subnet and the VPN gateway live in the practice's region.
             routing_mode="REGIONAL",
             description="clinicgen hub network",
             opts=child_opts,
         )
-        flow_logs = controls["flow_logs"]
+        flow_logs = context.facts("flow_logs")
         self.subnets = {
             subnet.name: compute.Subnetwork(
                 f"{name}-{subnet.name}",
                 name=naming.fit(naming.COMPUTE, pid, subnet.name),
-                project=args.project,
-                region=args.region,
+                project=context.project,
+                region=context.location,
                 network=self.network.id,
                 ip_cidr_range=subnet.cidr,
                 private_ip_google_access=True,
@@ -83,8 +80,8 @@ class CoreNetwork(pulumi.ComponentResource):
         self.router = compute.Router(
             f"{name}-router",
             name=naming.fit(naming.COMPUTE, pid, "router"),
-            project=args.project,
-            region=args.region,
+            project=context.project,
+            region=context.location,
             network=self.network.id,
             bgp=compute.RouterBgpArgs(asn=args.vpn.cloud_asn, advertise_mode="DEFAULT")
             if args.vpn
@@ -94,13 +91,13 @@ class CoreNetwork(pulumi.ComponentResource):
         compute.RouterNat(
             f"{name}-nat",
             name=naming.fit(naming.COMPUTE, pid, "nat"),
-            project=args.project,
-            region=args.region,
+            project=context.project,
+            region=context.location,
             router=self.router.name,
             nat_ip_allocate_option="AUTO_ONLY",
             source_subnetwork_ip_ranges_to_nat="ALL_SUBNETWORKS_ALL_IP_RANGES",
             log_config=compute.RouterNatLogConfigArgs(
-                enable=True, filter=controls["nat"]["log_filter"]
+                enable=True, filter=context.facts("nat")["log_filter"]
             ),
             opts=child_opts,
         )
@@ -108,16 +105,16 @@ class CoreNetwork(pulumi.ComponentResource):
             compute.HaVpnGateway(
                 f"{name}-vpn",
                 name=naming.fit(naming.COMPUTE, pid, "vpn"),
-                project=args.project,
-                region=args.region,
+                project=context.project,
+                region=context.location,
                 network=self.network.id,
-                labels=args.labels,
+                labels=context.tags,
                 opts=child_opts,
             )
             if args.vpn
             else None
         )
-        for rule_id, rule in controls["firewall"]["rules"].items():
+        for rule_id, rule in context.facts("firewall")["rules"].items():
             if rule.get("when") == "bastion" and not args.core.bastion:
                 continue
             _posture_rule(f"{name}-{rule_id}", rule_id, rule, self.network, args, child_opts)
@@ -129,19 +126,18 @@ class CoreNetwork(pulumi.ComponentResource):
             identity = serviceaccount.Account(
                 f"{name}-bastion-identity",
                 account_id=naming.fit(naming.SERVICE_ACCOUNT, pid, "bastion"),
-                project=args.project,
+                project=context.project,
                 display_name="clinicgen bastion",
                 description="Bastion host identity; holds no roles",
                 opts=child_opts,
             )
             self.bastion = hardened_instance(
                 f"{name}-bastion",
+                context,
                 name=naming.fit(naming.COMPUTE, pid, "bastion"),
-                project=args.project,
                 zone=self.bastion_zone,
-                machine_type=controls["instances"]["bastion_machine_type"],
+                machine_type=context.facts("instances")["bastion_machine_type"],
                 subnetwork=self.subnets["bastion"].id,
-                labels=args.labels,
                 service_account_email=identity.email,
                 disk_key=None,
                 opts=child_opts,
@@ -164,7 +160,8 @@ def _posture_rule(
     args: CoreNetworkArgs,
     opts: ResourceOptions,
 ) -> compute.Firewall:
-    """One rule of the catalog's firewall posture, logged like every rule clinicgen writes."""
+    """One rule of the plan's firewall posture, logged like every rule clinicgen writes."""
+    context = args.context
     ingress = rule["direction"] == "INGRESS"
     # A rule bound to a subnet (IAP to the bastion) reaches that subnet and nothing else.
     subnet = [args.core.subnet(rule["subnet"]).cidr] if "subnet" in rule else None
@@ -173,8 +170,8 @@ def _posture_rule(
     allow = rule["action"] == "allow"
     return compute.Firewall(
         resource_name,
-        name=naming.fit(naming.COMPUTE, args.practice_id, rule_id),
-        project=args.project,
+        name=naming.fit(naming.COMPUTE, context.practice_id, rule_id),
+        project=context.project,
         network=network.self_link,
         direction=rule["direction"],
         priority=rule["priority"],
@@ -183,7 +180,7 @@ def _posture_rule(
         allows=[compute.FirewallAllowArgs(protocol=protocol, ports=ports)] if allow else None,
         denies=None if allow else [compute.FirewallDenyArgs(protocol=protocol, ports=ports)],
         log_config=compute.FirewallLogConfigArgs(
-            metadata=load("gcp_controls")["firewall"]["log_metadata"]
+            metadata=context.facts("firewall")["log_metadata"]
         ),
         description=rule["reason"],
         opts=opts,

@@ -13,20 +13,16 @@ from pulumi import ResourceOptions
 from pulumi_gcp import compute, secretmanager
 
 from blueprints.gcp import naming
-from generator.catalog import load
-from generator.plan.model import Flow, IpsecPolicy, SiteVpn
+from blueprints.gcp.context import GcpContext
+from generator.plan.model import Flow, IpsecPolicy, SitePlan, SiteVpn
 
 DIRECTIONS = {"site-to-cloud": "INGRESS", "cloud-to-site": "EGRESS"}
 
 
 @dataclass(frozen=True)
 class SiteConnectivityArgs:
-    practice_id: str
-    site_id: str
-    project: str
-    region: str
-    labels: dict[str, str]
-    vpn: SiteVpn | None
+    context: GcpContext
+    site: SitePlan
     ipsec: IpsecPolicy
     flows: tuple[Flow, ...]
     secret_id: str  # Secret Manager id of the site's pre-shared key
@@ -49,14 +45,14 @@ class SiteConnectivity(pulumi.ComponentResource):
     ) -> None:
         super().__init__("clinicgen:gcp:SiteConnectivity", name, None, opts)
         child_opts = ResourceOptions(parent=self)
-        controls = load("gcp_controls")
-        prefix = (args.practice_id, args.site_id)
+        context = args.context
+        prefix = (context.practice_id, args.site.id)
 
         for flow in args.flows:
             compute.Firewall(
                 f"{name}-{flow.id}",
                 name=naming.fit(naming.COMPUTE, *prefix, flow.id),
-                project=args.project,
+                project=context.project,
                 network=args.network,
                 direction=DIRECTIONS[flow.direction],
                 priority=flow.priority,
@@ -68,7 +64,7 @@ class SiteConnectivity(pulumi.ComponentResource):
                     )
                 ],
                 log_config=compute.FirewallLogConfigArgs(
-                    metadata=controls["firewall"]["log_metadata"]
+                    metadata=context.facts("firewall")["log_metadata"]
                 ),
                 description=flow.reason,
                 opts=child_opts,
@@ -76,8 +72,8 @@ class SiteConnectivity(pulumi.ComponentResource):
 
         self.tunnels = []
         self.secret = None
-        if args.vpn:
-            self._vpn(name, args.vpn, args, controls["vpn"], child_opts)
+        if args.site.vpn:
+            self._vpn(name, args.site.vpn, args, child_opts)
 
         self.register_outputs(
             {
@@ -91,10 +87,11 @@ class SiteConnectivity(pulumi.ComponentResource):
         name: str,
         vpn: SiteVpn,
         args: SiteConnectivityArgs,
-        controls: Mapping[str, Any],
         opts: ResourceOptions,
     ) -> None:
-        prefix = (args.practice_id, args.site_id)
+        context = args.context
+        controls = context.facts("vpn")
+        prefix = (context.practice_id, args.site.id)
         # Generated inside the program and kept in state as a secret: never in a stack file.
         psk = pulumi_random.RandomPassword(
             f"{name}-psk", length=controls["psk_length"], special=False, opts=opts
@@ -102,16 +99,18 @@ class SiteConnectivity(pulumi.ComponentResource):
         self.secret = secretmanager.Secret(
             f"{name}-psk-secret",
             secret_id=args.secret_id,
-            project=args.project,
+            project=context.project,
             # The key never leaves the practice's region.
             replication=secretmanager.SecretReplicationArgs(
                 user_managed=secretmanager.SecretReplicationUserManagedArgs(
                     replicas=[
-                        secretmanager.SecretReplicationUserManagedReplicaArgs(location=args.region)
+                        secretmanager.SecretReplicationUserManagedReplicaArgs(
+                            location=context.location
+                        )
                     ]
                 )
             ),
-            labels=args.labels,
+            labels=context.tags,
             opts=opts,
         )
         secretmanager.SecretVersion(
@@ -120,20 +119,20 @@ class SiteConnectivity(pulumi.ComponentResource):
         peer = compute.ExternalVpnGateway(
             f"{name}-peer",
             name=naming.fit(naming.COMPUTE, *prefix, "peer"),
-            project=args.project,
+            project=context.project,
             redundancy_type="SINGLE_IP_INTERNALLY_REDUNDANT",
             interfaces=[compute.ExternalVpnGatewayInterfaceArgs(id=0, ip_address=vpn.peer_ip)],
-            labels=args.labels,
+            labels=context.tags,
             opts=opts,
         )
-        cipher_suite = cloud_vpn_ciphers(args.ipsec)
+        cipher_suite = cloud_vpn_ciphers(args.ipsec, controls)
         for session in vpn.bgp_sessions:
             tunnel_key = f"tunnel-{session.tunnel}"
             tunnel = compute.VPNTunnel(
                 f"{name}-{tunnel_key}",
                 name=naming.fit(naming.COMPUTE, *prefix, tunnel_key),
-                project=args.project,
-                region=args.region,
+                project=context.project,
+                region=context.location,
                 vpn_gateway=args.vpn_gateway,
                 vpn_gateway_interface=session.tunnel,
                 peer_external_gateway=peer.self_link,
@@ -142,15 +141,15 @@ class SiteConnectivity(pulumi.ComponentResource):
                 router=args.router,
                 ike_version=int(args.ipsec.ike_version.removeprefix("IKEv")),
                 cipher_suite=cipher_suite,
-                labels=args.labels,
+                labels=context.tags,
                 opts=opts,
             )
             self.tunnels.append(tunnel)
             interface = compute.RouterInterface(
                 f"{name}-{tunnel_key}-interface",
                 name=naming.fit(naming.COMPUTE, *prefix, tunnel_key, "if"),
-                project=args.project,
-                region=args.region,
+                project=context.project,
+                region=context.location,
                 router=args.router_name,
                 ip_range=f"{session.cloud_address}/{session.prefix_length}",
                 vpn_tunnel=tunnel.name,
@@ -159,8 +158,8 @@ class SiteConnectivity(pulumi.ComponentResource):
             compute.RouterPeer(
                 f"{name}-{tunnel_key}-peer",
                 name=naming.fit(naming.COMPUTE, *prefix, tunnel_key, "bgp"),
-                project=args.project,
-                region=args.region,
+                project=context.project,
+                region=context.location,
                 router=args.router_name,
                 interface=interface.name,
                 ip_address=session.cloud_address,
@@ -170,11 +169,13 @@ class SiteConnectivity(pulumi.ComponentResource):
             )
 
 
-def cloud_vpn_ciphers(ipsec: IpsecPolicy) -> compute.VPNTunnelCipherSuiteArgs:
-    """The plan's IPsec policy as Cloud VPN offers it: exactly these ciphers, nothing weaker.
+def cloud_vpn_ciphers(
+    ipsec: IpsecPolicy, names: Mapping[str, Any]
+) -> compute.VPNTunnelCipherSuiteArgs:
+    """The plan's IPsec policy as Cloud VPN offers it (`names`: the plan's `vpn` facts): exactly
+    these ciphers, nothing weaker.
 
     Cloud VPN fixes SA lifetimes itself, so the plan's lifetimes are the peer's to match."""
-    names = load("gcp_controls")["vpn"]
 
     def name(table: str, value: str) -> str:
         if value not in names[table]:

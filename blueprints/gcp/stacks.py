@@ -14,6 +14,7 @@ from blueprints.gcp.access import AccessGrants, AccessGrantsArgs, Scope
 from blueprints.gcp.app_servers import AppServers, AppServersArgs
 from blueprints.gcp.backup import Archive, Backup, BackupArgs, ZonalDisk
 from blueprints.gcp.compliance import Compliance, ComplianceArgs
+from blueprints.gcp.context import GcpContext, gcp_context
 from blueprints.gcp.device_ingest import DeviceIngest, DeviceIngestArgs
 from blueprints.gcp.health_data import HealthData, HealthDataArgs
 from blueprints.gcp.identity import Identity, IdentityArgs, KeySpec
@@ -22,29 +23,24 @@ from blueprints.gcp.network import CoreNetwork, CoreNetworkArgs
 from blueprints.gcp.site import SiteConnectivity, SiteConnectivityArgs
 from blueprints.gcp.telehealth import Telehealth, TelehealthArgs
 from blueprints.stack_reference import core_stack_reference
-from generator.catalog import load
-from generator.plan.model import ArchivePlacement, CoreStackPlan, PracticeInfo, SiteStackPlan
+from generator.plan.model import ArchivePlacement, CoreStackPlan, SiteStackPlan
 from generator.stack_config import vpn_psk_secret_name
 
 
 def deploy_core(plan: CoreStackPlan) -> None:
     """Build the `<practice>-core` stack from its plan and export what site stacks read."""
-    practice, work = plan.practice, plan.workloads
-    pid, region, project = practice.id, practice.region, _project(practice)
-    labels = naming.labels(pid, practice.tags)
+    context = gcp_context(plan.practice, plan.platform)
+    pid, work = context.practice_id, plan.workloads
     placement = _placement(plan)
 
     Monitoring(
         f"{pid}-monitoring",
-        MonitoringArgs(practice_id=pid, project=project, region=region, monitoring=plan.monitoring),
+        MonitoringArgs(context=context, monitoring=plan.monitoring),
     )
     network = CoreNetwork(
         f"{pid}-network",
         CoreNetworkArgs(
-            practice_id=pid,
-            project=project,
-            region=region,
-            labels=labels,
+            context=context,
             core=plan.core,
             vpn=plan.vpn,
             flow_logs=plan.monitoring.flow_logs,
@@ -54,9 +50,7 @@ def deploy_core(plan: CoreStackPlan) -> None:
     identity = Identity(
         f"{pid}-identity",
         IdentityArgs(
-            practice_id=pid,
-            project=project,
-            labels=labels,
+            context=context,
             workloads=tuple(w.workload for w in plan.identity.workloads),
             keys=_key_specs(plan, placement.key_location, placement.copy_region),
         ),
@@ -67,10 +61,7 @@ def deploy_core(plan: CoreStackPlan) -> None:
         health = HealthData(
             f"{pid}-health",
             HealthDataArgs(
-                practice_id=pid,
-                project=project,
-                region=region,
-                labels=labels,
+                context=context,
                 fhir=work.fhir,
                 dicom=work.imaging is not None,
                 key=identity.keys["health-data"].id,
@@ -82,10 +73,7 @@ def deploy_core(plan: CoreStackPlan) -> None:
         servers = AppServers(
             f"{pid}-ehr",
             AppServersArgs(
-                practice_id=pid,
-                project=project,
-                region=region,
-                labels=labels,
+                context=context,
                 ehr=work.ehr,
                 zones=placement.zones,
                 subnetwork=network.subnets["apps"].self_link,
@@ -98,10 +86,7 @@ def deploy_core(plan: CoreStackPlan) -> None:
         Telehealth(
             f"{pid}-telehealth",
             TelehealthArgs(
-                practice_id=pid,
-                project=project,
-                region=region,
-                labels=labels,
+                context=context,
                 telehealth=work.telehealth,
                 network=network.network.self_link,
                 subnetwork=network.subnets["telehealth"].self_link,
@@ -113,10 +98,7 @@ def deploy_core(plan: CoreStackPlan) -> None:
         ingest = DeviceIngest(
             f"{pid}-ingest",
             DeviceIngestArgs(
-                practice_id=pid,
-                project=project,
-                region=region,
-                labels=labels,
+                context=context,
                 ingest=work.ingest,
                 key=identity.keys["ingest"].id,
                 key_grants=identity.key_grants["ingest"],
@@ -125,14 +107,11 @@ def deploy_core(plan: CoreStackPlan) -> None:
     backup = Backup(
         f"{pid}-backup",
         BackupArgs(
-            practice_id=pid,
-            project=project,
-            region=region,
-            labels=labels,
-            suffix=naming.unique_suffix(pid, project),
+            context=context,
+            suffix=naming.unique_suffix(pid, context.project),
             backup=plan.backup,
             placement=placement,
-            archives=_archives(plan),
+            archives=_archives(plan, context),
             archive_key=identity.keys["archive"].id,
             copy_key=identity.keys["archive-copy"].id if placement.copy_region else None,
             instances=servers.instances if servers else {},
@@ -147,15 +126,15 @@ def deploy_core(plan: CoreStackPlan) -> None:
     )
     Compliance(
         f"{pid}-compliance",
-        ComplianceArgs(project=project, constraints=plan.monitoring.policy_initiatives),
+        ComplianceArgs(context=context, policy_initiatives=plan.monitoring.policy_initiatives),
     )
     AccessGrants(
         f"{pid}-access",
         AccessGrantsArgs(
-            personas=plan.identity.personas,
-            workloads=plan.identity.workloads,
+            context=context,
+            identity=plan.identity,
             workload_members={w: a.member for w, a in identity.service_accounts.items()},
-            scopes=_scopes(project, identity, health, ingest, backup),
+            scopes=_scopes(context, identity, health, ingest, backup),
         ),
     )
 
@@ -174,17 +153,13 @@ def deploy_core(plan: CoreStackPlan) -> None:
 
 def deploy_site(plan: SiteStackPlan) -> None:
     """Build one `<practice>-site-<site>` stack, reading the core stack's outputs."""
-    practice, site = plan.practice, plan.site
+    context, site = gcp_context(plan.practice, plan.platform), plan.site
     core = core_stack_reference(plan.core_stack)
     SiteConnectivity(
-        f"{practice.id}-site-{site.id}",
+        f"{context.practice_id}-site-{site.id}",
         SiteConnectivityArgs(
-            practice_id=practice.id,
-            site_id=site.id,
-            project=_project(practice),
-            region=practice.region,
-            labels=naming.labels(practice.id, practice.tags),
-            vpn=site.vpn,
+            context=context,
+            site=site,
             ipsec=plan.ipsec,
             flows=plan.flows,
             secret_id=vpn_psk_secret_name(site.id),
@@ -216,12 +191,6 @@ def _placement(plan: CoreStackPlan) -> ArchivePlacement:
     return plan.placement
 
 
-def _project(practice: PracticeInfo) -> str:
-    if not practice.gcp_project:
-        raise ValueError(f"practice {practice.id} has no gcp_project; Google Cloud needs one")
-    return practice.gcp_project
-
-
 def _key_specs(
     plan: CoreStackPlan, archive_location: str, copy_region: str | None
 ) -> tuple[KeySpec, ...]:
@@ -242,11 +211,10 @@ def _key_specs(
     return tuple(keys)
 
 
-def _archives(plan: CoreStackPlan) -> tuple[Archive, ...]:
+def _archives(plan: CoreStackPlan, context: GcpContext) -> tuple[Archive, ...]:
     """The records archive always; the imaging archive when the practice images."""
     ladder = tuple(
-        (step["storage_class"], step["age_days"])
-        for step in load("gcp_controls")["storage"]["lifecycle"]
+        (step["storage_class"], step["age_days"]) for step in context.facts("storage")["lifecycle"]
     )
     archives = [Archive("records", plan.backup.retention_days.records, ladder)]
     imaging = plan.workloads.imaging
@@ -262,13 +230,14 @@ def _archives(plan: CoreStackPlan) -> tuple[Archive, ...]:
 
 
 def _scopes(
-    project: str,
+    context: GcpContext,
     identity: Identity,
     health: HealthData | None,
     ingest: DeviceIngest | None,
     backup: Backup,
 ) -> dict[str, Scope]:
     """Each logical scope of the plan's grants, bound at the narrowest resource that exists."""
+    project = context.project
     everywhere = Scope("project", {"project": project})
     scopes = {
         "network": everywhere,
