@@ -12,6 +12,7 @@ from pulumi_gcp import healthcare, kms, projects, pubsub, storage
 
 from blueprints.gcp import naming
 from blueprints.gcp.context import GcpContext
+from blueprints.gcp.identity import WorkloadAccount
 from generator.plan.model import IdentityPlan, RoleGrant
 
 
@@ -31,7 +32,7 @@ class Scope:
 class AccessGrantsArgs:
     context: GcpContext
     identity: IdentityPlan
-    workload_members: Mapping[str, pulumi.Input[str]]  # workload -> serviceAccount:<email>
+    accounts: Mapping[str, WorkloadAccount]  # by workload
     # Logical scope -> resources. A key `scope:prefix` overrides `scope` for roles whose name
     # (without `roles/`) starts with `prefix`: `key-vault:secretmanager` binds Secret Manager
     # roles apart from the key rings that `key-vault` means for Cloud KMS roles.
@@ -120,7 +121,7 @@ class AccessGrants(pulumi.ComponentResource):
             for persona in args.identity.personas
         ]
         principals += [
-            (workload.workload, args.workload_members[workload.workload], workload.grants)
+            (workload.workload, args.accounts[workload.workload].member, workload.grants)
             for workload in args.identity.workloads
         ]
         bindings: dict[str, pulumi.CustomResource] = {}

@@ -3,7 +3,6 @@ each with a customer-key-encrypted data disk sized from the plan."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pulumi
@@ -14,6 +13,7 @@ from blueprints.gcp import naming
 from blueprints.gcp.backup import ZonalDisk
 from blueprints.gcp.context import GcpContext
 from blueprints.gcp.hardening import hardened_instance
+from blueprints.gcp.identity import EncryptionKey, WorkloadAccount
 from blueprints.options import protected
 from generator.plan.model import HostedEhr
 
@@ -24,17 +24,15 @@ class AppServersArgs:
     ehr: HostedEhr
     zones: tuple[str, ...]  # ArchivePlacement.zones: the servers spread over them
     subnetwork: pulumi.Input[str]  # the apps subnet
-    service_account: pulumi.Input[str]  # the ehr workload's email
-    disk_key: pulumi.Input[str]
-    # The Compute Engine service agent must hold the key before an encrypted disk exists.
-    key_grants: Sequence[pulumi.Resource]
+    service_account: WorkloadAccount  # the ehr workload's
+    disk_key: EncryptionKey
 
 
 class AppServers(pulumi.ComponentResource):
     """The hosted EHR's servers: no external address, never the default identity."""
 
-    instances: dict[str, compute.Instance]
-    disks: dict[str, ZonalDisk]
+    instance_ids: dict[str, pulumi.Output[str]]
+    disks: dict[str, ZonalDisk]  # boot and data disks, for the snapshot schedule
 
     def __init__(
         self, name: str, args: AppServersArgs, opts: ResourceOptions | None = None
@@ -42,13 +40,14 @@ class AppServers(pulumi.ComponentResource):
         super().__init__("clinicgen:gcp:AppServers", name, None, opts)
         child_opts = ResourceOptions(parent=self)
         encrypted = ResourceOptions.merge(
-            child_opts, ResourceOptions(depends_on=list(args.key_grants))
+            child_opts, ResourceOptions(depends_on=list(args.disk_key.grants))
         )
         context = args.context
         pid = context.practice_id
 
-        self.instances = {}
+        self.instance_ids = {}
         self.disks = {}
+        self_links = {}
         for index in range(1, args.ehr.vm_count + 1):
             # Spread the servers over the region's zones: one zone's loss leaves the others.
             zone = args.zones[(index - 1) % len(args.zones)]
@@ -61,7 +60,7 @@ class AppServers(pulumi.ComponentResource):
                 size=args.ehr.data_disk_gb,
                 type=context.facts("instances")["data_disk_type"],
                 disk_encryption_key=compute.DiskDiskEncryptionKeyArgs(
-                    kms_key_self_link=args.disk_key
+                    kms_key_self_link=args.disk_key.id
                 ),
                 labels=context.tags,
                 opts=protected(encrypted),
@@ -73,14 +72,15 @@ class AppServers(pulumi.ComponentResource):
                 zone=zone,
                 machine_type=args.ehr.machine_type,
                 subnetwork=args.subnetwork,
-                service_account_email=args.service_account,
-                disk_key=args.disk_key,
+                service_account_email=args.service_account.email,
+                disk_key=args.disk_key.id,
                 attached_disks=[data_disk.self_link],
                 opts=encrypted,
             )
-            self.instances[key] = instance
+            self.instance_ids[key] = instance.id
+            self_links[key] = instance.self_link
             # A boot disk created with its instance takes the instance's name.
             self.disks[f"{key}-boot"] = ZonalDisk(instance.name, zone)
             self.disks[f"{key}-data"] = ZonalDisk(data_disk.name, zone)
 
-        self.register_outputs({key: i.self_link for key, i in self.instances.items()})
+        self.register_outputs(self_links)

@@ -3,7 +3,7 @@ disk, and archive buckets that cannot be made public, shortened or silently over
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +13,7 @@ from pulumi_gcp import backupdisasterrecovery, compute, storage
 
 from blueprints.gcp import naming
 from blueprints.gcp.context import GcpContext
+from blueprints.gcp.identity import EncryptionKey
 from blueprints.options import protected
 from generator.plan.model import ArchivePlacement, BackupPlan
 
@@ -41,23 +42,20 @@ class Archive:
 @dataclass(frozen=True)
 class BackupArgs:
     context: GcpContext
-    suffix: str  # naming.unique_suffix: bucket names are global
     backup: BackupPlan
     placement: ArchivePlacement
     archives: tuple[Archive, ...]
-    archive_key: pulumi.Input[str]
-    copy_key: pulumi.Input[str] | None  # the DR-region copy's key when placement has one
-    instances: Mapping[str, compute.Instance]
-    disks: Mapping[str, ZonalDisk]
-    key_grants: Sequence[pulumi.Resource]
+    archive_key: EncryptionKey
+    copy_key: EncryptionKey | None  # the DR-region copy's key when placement has one
     transfer_agent: pulumi.Input[str] | None  # Storage Transfer service agent member
+    instances: Mapping[str, pulumi.Input[str]]  # instance ids
+    disks: Mapping[str, ZonalDisk]
 
 
 class Backup(pulumi.ComponentResource):
     """Backups and archives of the practice's data."""
 
-    vault: backupdisasterrecovery.BackupVault
-    buckets: dict[str, storage.Bucket]
+    bucket_names: dict[str, pulumi.Output[str]]  # by archive key; `<key>-dr` for DR copies
 
     def __init__(self, name: str, args: BackupArgs, opts: ResourceOptions | None = None) -> None:
         super().__init__("clinicgen:gcp:Backup", name, None, opts)
@@ -66,7 +64,7 @@ class Backup(pulumi.ComponentResource):
         context, backup = args.context, args.backup
         pid = context.practice_id
 
-        self.vault = backupdisasterrecovery.BackupVault(
+        vault = backupdisasterrecovery.BackupVault(
             f"{name}-vault",
             backup_vault_id=naming.fit(naming.BACKUP, pid, "vault"),
             project=context.project,
@@ -83,19 +81,19 @@ class Backup(pulumi.ComponentResource):
                 backup_plan_id=naming.fit(naming.BACKUP, pid, "instances"),
                 project=context.project,
                 location=context.location,
-                backup_vault=self.vault.id,
+                backup_vault=vault.id,
                 resource_type=INSTANCE_RESOURCE,
                 backup_rules=_backup_rules(backup, context.facts("backup")["window"]),
                 opts=child_opts,
             )
-            for key, instance in args.instances.items():
+            for key, instance_id in args.instances.items():
                 backupdisasterrecovery.BackupPlanAssociation(
                     f"{name}-{key}",
                     backup_plan_association_id=naming.fit(naming.BACKUP, pid, key),
                     project=context.project,
                     location=context.location,
                     backup_plan=backup_plan.id,
-                    resource=instance.id,
+                    resource=instance_id,
                     resource_type=INSTANCE_RESOURCE,
                     opts=child_opts,
                 )
@@ -118,37 +116,35 @@ class Backup(pulumi.ComponentResource):
                     opts=child_opts,
                 )
 
-        self.buckets = {}
+        # Bucket names are global: the suffix keeps two practices' archives apart.
+        suffix = naming.unique_suffix(pid, context.project)
+        buckets = {}
         for archive in args.archives:
             bucket = self._bucket(
                 f"{name}-{archive.key}",
-                naming.fit(naming.BUCKET, pid, archive.key, args.suffix),
+                naming.fit(naming.BUCKET, pid, archive.key, suffix),
                 args.placement.bucket_location,
                 archive,
                 args.archive_key,
                 args,
                 stateful,
             )
-            self.buckets[archive.key] = bucket
+            buckets[archive.key] = bucket
             if args.placement.copy_region and args.copy_key and args.transfer_agent:
                 copy = self._bucket(
                     f"{name}-{archive.key}-dr",
-                    naming.fit(naming.BUCKET, pid, archive.key, "dr", args.suffix),
+                    naming.fit(naming.BUCKET, pid, archive.key, "dr", suffix),
                     args.placement.copy_region,
                     archive,
                     args.copy_key,
                     args,
                     stateful,
                 )
-                self.buckets[f"{archive.key}-dr"] = copy
+                buckets[f"{archive.key}-dr"] = copy
                 self._replicate(f"{name}-{archive.key}", bucket, copy, args, child_opts)
 
-        self.register_outputs(
-            {
-                "vault": self.vault.id,
-                "buckets": {key: bucket.name for key, bucket in self.buckets.items()},
-            }
-        )
+        self.bucket_names = {key: bucket.name for key, bucket in buckets.items()}
+        self.register_outputs({"vault": vault.id, "buckets": self.bucket_names})
 
     def _bucket(
         self,
@@ -156,7 +152,7 @@ class Backup(pulumi.ComponentResource):
         bucket_name: str,
         location: str,
         archive: Archive,
-        key: pulumi.Input[str],
+        key: EncryptionKey,
         args: BackupArgs,
         opts: ResourceOptions,
     ) -> storage.Bucket:
@@ -196,10 +192,10 @@ class Backup(pulumi.ComponentResource):
                 )
                 for storage_class, age_days in archive.lifecycle
             ],
-            encryption=storage.BucketEncryptionArgs(default_kms_key_name=key),
+            encryption=storage.BucketEncryptionArgs(default_kms_key_name=key.id),
             force_destroy=False,
             labels=context.tags,
-            opts=ResourceOptions.merge(opts, ResourceOptions(depends_on=list(args.key_grants))),
+            opts=ResourceOptions.merge(opts, ResourceOptions(depends_on=list(key.grants))),
         )
 
     def _replicate(

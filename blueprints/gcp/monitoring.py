@@ -26,8 +26,6 @@ class Monitoring(pulumi.ComponentResource):
     """Evidence that survives an attacker or an administrator: a log bucket nobody can shorten,
     and a record of every read and write of health data."""
 
-    log_bucket: cloud_logging.ProjectBucketConfig
-
     def __init__(
         self, name: str, args: MonitoringArgs, opts: ResourceOptions | None = None
     ) -> None:
@@ -37,7 +35,7 @@ class Monitoring(pulumi.ComponentResource):
 
         # One log bucket holds the whole retention: Cloud Logging has no separate archive tier,
         # so the bucket keeps the plan's total (interactive plus archive) retention.
-        self.log_bucket = cloud_logging.ProjectBucketConfig(
+        log_bucket = cloud_logging.ProjectBucketConfig(
             f"{name}-logs",
             project=context.project,
             location=context.location,
@@ -57,7 +55,7 @@ class Monitoring(pulumi.ComponentResource):
                 "/locations/",
                 context.location,
                 "/buckets/",
-                self.log_bucket.bucket_id,
+                log_bucket.bucket_id,
             ),
             filter=context.facts("log_sink")["filter"],
             unique_writer_identity=True,
@@ -76,4 +74,4 @@ class Monitoring(pulumi.ComponentResource):
                 opts=child_opts,
             )
 
-        self.register_outputs({"logBucket": self.log_bucket.id})
+        self.register_outputs({"logBucket": log_bucket.id})

@@ -11,6 +11,7 @@ from pulumi import ResourceOptions
 from pulumi_gcp import compute, serviceaccount
 
 from blueprints.gcp import naming
+from blueprints.gcp.backup import ZonalDisk
 from blueprints.gcp.context import GcpContext
 from blueprints.gcp.hardening import hardened_instance
 from generator.plan.model import CoreNetwork as CoreNetworkPlan
@@ -30,12 +31,13 @@ class CoreNetwork(pulumi.ComponentResource):
     """The practice's hub VPC: one subnet per planned cloud subnet, egress through Cloud NAT,
     an HA VPN gateway for the sites, and a logged deny-by-default firewall posture."""
 
-    network: compute.Network
-    subnets: dict[str, compute.Subnetwork]
-    router: compute.Router
-    vpn_gateway: compute.HaVpnGateway | None
-    bastion: compute.Instance | None
-    bastion_zone: str
+    network: pulumi.Output[str]  # VPC self link
+    subnets: dict[str, pulumi.Output[str]]  # self links by plan subnet name
+    router: pulumi.Output[str]  # Cloud Router self link
+    router_name: pulumi.Output[str]
+    vpn_gateway: pulumi.Output[str] | None  # HA VPN gateway self link
+    vpn_gateway_addresses: pulumi.Output[list[str | None]] | None  # its two public addresses
+    disks: dict[str, ZonalDisk]  # the bastion's boot disk, for the snapshot schedule
 
     def __init__(
         self, name: str, args: CoreNetworkArgs, opts: ResourceOptions | None = None
@@ -45,7 +47,7 @@ class CoreNetwork(pulumi.ComponentResource):
         context = args.context
         pid = context.practice_id
 
-        self.network = compute.Network(
+        vpc = compute.Network(
             f"{name}-vpc",
             name=naming.fit(naming.COMPUTE, pid, "vpc"),
             project=context.project,
@@ -56,13 +58,13 @@ class CoreNetwork(pulumi.ComponentResource):
             opts=child_opts,
         )
         flow_logs = context.facts("flow_logs")
-        self.subnets = {
+        subnets = {
             subnet.name: compute.Subnetwork(
                 f"{name}-{subnet.name}",
                 name=naming.fit(naming.COMPUTE, pid, subnet.name),
                 project=context.project,
                 region=context.location,
-                network=self.network.id,
+                network=vpc.id,
                 ip_cidr_range=subnet.cidr,
                 private_ip_google_access=True,
                 log_config=compute.SubnetworkLogConfigArgs(
@@ -77,12 +79,12 @@ class CoreNetwork(pulumi.ComponentResource):
             )
             for subnet in args.core.subnets
         }
-        self.router = compute.Router(
+        router = compute.Router(
             f"{name}-router",
             name=naming.fit(naming.COMPUTE, pid, "router"),
             project=context.project,
             region=context.location,
-            network=self.network.id,
+            network=vpc.id,
             bgp=compute.RouterBgpArgs(asn=args.vpn.cloud_asn, advertise_mode="DEFAULT")
             if args.vpn
             else None,
@@ -93,7 +95,7 @@ class CoreNetwork(pulumi.ComponentResource):
             name=naming.fit(naming.COMPUTE, pid, "nat"),
             project=context.project,
             region=context.location,
-            router=self.router.name,
+            router=router.name,
             nat_ip_allocate_option="AUTO_ONLY",
             source_subnetwork_ip_ranges_to_nat="ALL_SUBNETWORKS_ALL_IP_RANGES",
             log_config=compute.RouterNatLogConfigArgs(
@@ -101,13 +103,13 @@ class CoreNetwork(pulumi.ComponentResource):
             ),
             opts=child_opts,
         )
-        self.vpn_gateway = (
+        vpn_gateway = (
             compute.HaVpnGateway(
                 f"{name}-vpn",
                 name=naming.fit(naming.COMPUTE, pid, "vpn"),
                 project=context.project,
                 region=context.location,
-                network=self.network.id,
+                network=vpc.id,
                 labels=context.tags,
                 opts=child_opts,
             )
@@ -117,9 +119,8 @@ class CoreNetwork(pulumi.ComponentResource):
         for rule_id, rule in context.facts("firewall")["rules"].items():
             if rule.get("when") == "bastion" and not args.core.bastion:
                 continue
-            _posture_rule(f"{name}-{rule_id}", rule_id, rule, self.network, args, child_opts)
-        self.bastion = None
-        self.bastion_zone = args.zones[0]
+            _posture_rule(f"{name}-{rule_id}", rule_id, rule, vpc.self_link, args, child_opts)
+        self.disks = {}
         if args.core.bastion:
             # Its own identity with no roles: the bastion only relays OS Login sessions, and
             # never runs as the project's default service account.
@@ -131,24 +132,35 @@ class CoreNetwork(pulumi.ComponentResource):
                 description="Bastion host identity; holds no roles",
                 opts=child_opts,
             )
-            self.bastion = hardened_instance(
+            zone = args.zones[0]
+            bastion = hardened_instance(
                 f"{name}-bastion",
                 context,
                 name=naming.fit(naming.COMPUTE, pid, "bastion"),
-                zone=self.bastion_zone,
+                zone=zone,
                 machine_type=context.facts("instances")["bastion_machine_type"],
-                subnetwork=self.subnets["bastion"].id,
+                subnetwork=subnets["bastion"].id,
                 service_account_email=identity.email,
                 disk_key=None,
                 opts=child_opts,
             )
+            # A boot disk created with its instance takes the instance's name.
+            self.disks["bastion-boot"] = ZonalDisk(bastion.name, zone)
 
+        self.network = vpc.self_link
+        self.subnets = {key: subnet.self_link for key, subnet in subnets.items()}
+        self.router = router.self_link
+        self.router_name = router.name
+        self.vpn_gateway = vpn_gateway.self_link if vpn_gateway else None
+        self.vpn_gateway_addresses = (
+            vpn_gateway.vpn_interfaces.apply(
+                lambda interfaces: [interface.ip_address for interface in interfaces or []]
+            )
+            if vpn_gateway
+            else None
+        )
         self.register_outputs(
-            {
-                "network": self.network.self_link,
-                "router": self.router.name,
-                "subnets": {key: subnet.self_link for key, subnet in self.subnets.items()},
-            }
+            {"network": self.network, "router": self.router_name, "subnets": self.subnets}
         )
 
 
@@ -156,7 +168,7 @@ def _posture_rule(
     resource_name: str,
     rule_id: str,
     rule: Mapping[str, Any],
-    network: compute.Network,
+    network: pulumi.Output[str],
     args: CoreNetworkArgs,
     opts: ResourceOptions,
 ) -> compute.Firewall:
@@ -172,7 +184,7 @@ def _posture_rule(
         resource_name,
         name=naming.fit(naming.COMPUTE, context.practice_id, rule_id),
         project=context.project,
-        network=network.self_link,
+        network=network,
         direction=rule["direction"],
         priority=rule["priority"],
         source_ranges=rule["ranges"] if ingress else None,

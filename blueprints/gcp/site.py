@@ -37,9 +37,6 @@ class SiteConnectivity(pulumi.ComponentResource):
     """Everything one site adds to the practice. Nothing here touches a core resource's inputs,
     so adding or removing a site leaves the core stack and every other site as they were."""
 
-    tunnels: list[compute.VPNTunnel]
-    secret: secretmanager.Secret | None
-
     def __init__(
         self, name: str, args: SiteConnectivityArgs, opts: ResourceOptions | None = None
     ) -> None:
@@ -70,103 +67,95 @@ class SiteConnectivity(pulumi.ComponentResource):
                 opts=child_opts,
             )
 
-        self.tunnels = []
-        self.secret = None
-        if args.site.vpn:
-            self._vpn(name, args.site.vpn, args, child_opts)
-
         self.register_outputs(
-            {
-                "tunnels": [tunnel.name for tunnel in self.tunnels],
-                "pskSecret": self.secret.secret_id if self.secret else None,
-            }
+            _vpn(name, args.site.vpn, args, child_opts)
+            if args.site.vpn
+            else {"tunnels": [], "pskSecret": None}
         )
 
-    def _vpn(
-        self,
-        name: str,
-        vpn: SiteVpn,
-        args: SiteConnectivityArgs,
-        opts: ResourceOptions,
-    ) -> None:
-        context = args.context
-        controls = context.facts("vpn")
-        prefix = (context.practice_id, args.site.id)
-        # Generated inside the program and kept in state as a secret: never in a stack file.
-        psk = pulumi_random.RandomPassword(
-            f"{name}-psk", length=controls["psk_length"], special=False, opts=opts
-        )
-        self.secret = secretmanager.Secret(
-            f"{name}-psk-secret",
-            secret_id=args.secret_id,
+
+def _vpn(
+    name: str, vpn: SiteVpn, args: SiteConnectivityArgs, opts: ResourceOptions
+) -> dict[str, Any]:
+    """The site's pre-shared key, peer gateway and BGP tunnels; their names, to register."""
+    context = args.context
+    controls = context.facts("vpn")
+    prefix = (context.practice_id, args.site.id)
+    # Generated inside the program and kept in state as a secret: never in a stack file.
+    psk = pulumi_random.RandomPassword(
+        f"{name}-psk", length=controls["psk_length"], special=False, opts=opts
+    )
+    secret = secretmanager.Secret(
+        f"{name}-psk-secret",
+        secret_id=args.secret_id,
+        project=context.project,
+        # The key never leaves the practice's region.
+        replication=secretmanager.SecretReplicationArgs(
+            user_managed=secretmanager.SecretReplicationUserManagedArgs(
+                replicas=[
+                    secretmanager.SecretReplicationUserManagedReplicaArgs(location=context.location)
+                ]
+            )
+        ),
+        labels=context.tags,
+        opts=opts,
+    )
+    secretmanager.SecretVersion(
+        f"{name}-psk-version", secret=secret.id, secret_data=psk.result, opts=opts
+    )
+    peer = compute.ExternalVpnGateway(
+        f"{name}-peer",
+        name=naming.fit(naming.COMPUTE, *prefix, "peer"),
+        project=context.project,
+        redundancy_type="SINGLE_IP_INTERNALLY_REDUNDANT",
+        interfaces=[compute.ExternalVpnGatewayInterfaceArgs(id=0, ip_address=vpn.peer_ip)],
+        labels=context.tags,
+        opts=opts,
+    )
+    cipher_suite = cloud_vpn_ciphers(args.ipsec, controls)
+    tunnels = []
+    for session in vpn.bgp_sessions:
+        tunnel_key = f"tunnel-{session.tunnel}"
+        tunnel = compute.VPNTunnel(
+            f"{name}-{tunnel_key}",
+            name=naming.fit(naming.COMPUTE, *prefix, tunnel_key),
             project=context.project,
-            # The key never leaves the practice's region.
-            replication=secretmanager.SecretReplicationArgs(
-                user_managed=secretmanager.SecretReplicationUserManagedArgs(
-                    replicas=[
-                        secretmanager.SecretReplicationUserManagedReplicaArgs(
-                            location=context.location
-                        )
-                    ]
-                )
-            ),
+            region=context.location,
+            vpn_gateway=args.vpn_gateway,
+            vpn_gateway_interface=session.tunnel,
+            peer_external_gateway=peer.self_link,
+            peer_external_gateway_interface=0,
+            shared_secret=psk.result,
+            router=args.router,
+            ike_version=int(args.ipsec.ike_version.removeprefix("IKEv")),
+            cipher_suite=cipher_suite,
             labels=context.tags,
             opts=opts,
         )
-        secretmanager.SecretVersion(
-            f"{name}-psk-version", secret=self.secret.id, secret_data=psk.result, opts=opts
-        )
-        peer = compute.ExternalVpnGateway(
-            f"{name}-peer",
-            name=naming.fit(naming.COMPUTE, *prefix, "peer"),
+        tunnels.append(tunnel)
+        interface = compute.RouterInterface(
+            f"{name}-{tunnel_key}-interface",
+            name=naming.fit(naming.COMPUTE, *prefix, tunnel_key, "if"),
             project=context.project,
-            redundancy_type="SINGLE_IP_INTERNALLY_REDUNDANT",
-            interfaces=[compute.ExternalVpnGatewayInterfaceArgs(id=0, ip_address=vpn.peer_ip)],
-            labels=context.tags,
+            region=context.location,
+            router=args.router_name,
+            ip_range=f"{session.cloud_address}/{session.prefix_length}",
+            vpn_tunnel=tunnel.name,
             opts=opts,
         )
-        cipher_suite = cloud_vpn_ciphers(args.ipsec, controls)
-        for session in vpn.bgp_sessions:
-            tunnel_key = f"tunnel-{session.tunnel}"
-            tunnel = compute.VPNTunnel(
-                f"{name}-{tunnel_key}",
-                name=naming.fit(naming.COMPUTE, *prefix, tunnel_key),
-                project=context.project,
-                region=context.location,
-                vpn_gateway=args.vpn_gateway,
-                vpn_gateway_interface=session.tunnel,
-                peer_external_gateway=peer.self_link,
-                peer_external_gateway_interface=0,
-                shared_secret=psk.result,
-                router=args.router,
-                ike_version=int(args.ipsec.ike_version.removeprefix("IKEv")),
-                cipher_suite=cipher_suite,
-                labels=context.tags,
-                opts=opts,
-            )
-            self.tunnels.append(tunnel)
-            interface = compute.RouterInterface(
-                f"{name}-{tunnel_key}-interface",
-                name=naming.fit(naming.COMPUTE, *prefix, tunnel_key, "if"),
-                project=context.project,
-                region=context.location,
-                router=args.router_name,
-                ip_range=f"{session.cloud_address}/{session.prefix_length}",
-                vpn_tunnel=tunnel.name,
-                opts=opts,
-            )
-            compute.RouterPeer(
-                f"{name}-{tunnel_key}-peer",
-                name=naming.fit(naming.COMPUTE, *prefix, tunnel_key, "bgp"),
-                project=context.project,
-                region=context.location,
-                router=args.router_name,
-                interface=interface.name,
-                ip_address=session.cloud_address,
-                peer_ip_address=session.site_address,
-                peer_asn=vpn.site_asn,
-                opts=opts,
-            )
+        compute.RouterPeer(
+            f"{name}-{tunnel_key}-peer",
+            name=naming.fit(naming.COMPUTE, *prefix, tunnel_key, "bgp"),
+            project=context.project,
+            region=context.location,
+            router=args.router_name,
+            interface=interface.name,
+            ip_address=session.cloud_address,
+            peer_ip_address=session.site_address,
+            peer_asn=vpn.site_asn,
+            opts=opts,
+        )
+    return {"tunnels": [tunnel.name for tunnel in tunnels], "pskSecret": secret.secret_id}
 
 
 def cloud_vpn_ciphers(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pulumi
 
-from blueprints.gcp import naming, outputs
+from blueprints.gcp import outputs
 from blueprints.gcp.access import AccessGrants, AccessGrantsArgs, Scope
 from blueprints.gcp.app_servers import AppServers, AppServersArgs
 from blueprints.gcp.backup import Archive, Backup, BackupArgs, ZonalDisk
@@ -30,125 +30,77 @@ from generator.stack_config import vpn_psk_secret_name
 def deploy_core(plan: CoreStackPlan) -> None:
     """Build the `<practice>-core` stack from its plan and export what site stacks read."""
     context = gcp_context(plan.practice, plan.platform)
-    pid, work = context.practice_id, plan.workloads
-    placement = _placement(plan)
+    pid, work, placement = context.practice_id, plan.workloads, _placement(plan)
 
-    Monitoring(
-        f"{pid}-monitoring",
-        MonitoringArgs(context=context, monitoring=plan.monitoring),
-    )
+    Monitoring(f"{pid}-monitoring", MonitoringArgs(context, plan.monitoring))
     network = CoreNetwork(
         f"{pid}-network",
-        CoreNetworkArgs(
-            context=context,
-            core=plan.core,
-            vpn=plan.vpn,
-            flow_logs=plan.monitoring.flow_logs,
-            zones=placement.zones,
-        ),
+        CoreNetworkArgs(context, plan.core, plan.vpn, plan.monitoring.flow_logs, placement.zones),
     )
     identity = Identity(
-        f"{pid}-identity",
-        IdentityArgs(
-            context=context,
-            workloads=tuple(w.workload for w in plan.identity.workloads),
-            keys=_key_specs(plan, placement.key_location, placement.copy_region),
-        ),
+        f"{pid}-identity", IdentityArgs(context, plan.identity, _key_specs(plan, placement))
     )
-    accounts = {workload: account.email for workload, account in identity.service_accounts.items()}
-    health = None
-    if work.health_data:
-        health = HealthData(
-            f"{pid}-health",
-            HealthDataArgs(
-                context=context,
-                fhir=work.fhir,
-                dicom=work.imaging is not None,
-                key=identity.keys["health-data"].id,
-                key_grants=identity.key_grants["health-data"],
-            ),
-        )
+    health = (
+        HealthData(f"{pid}-health", HealthDataArgs(context, work, identity.keys["health-data"]))
+        if work.health_data
+        else None
+    )
     servers = None
     if work.ehr:
         servers = AppServers(
             f"{pid}-ehr",
             AppServersArgs(
-                context=context,
+                context,
                 ehr=work.ehr,
                 zones=placement.zones,
-                subnetwork=network.subnets["apps"].self_link,
-                service_account=accounts["ehr"],
-                disk_key=identity.keys["disks"].id,
-                key_grants=identity.key_grants["disks"],
+                subnetwork=network.subnets["apps"],
+                service_account=identity.accounts["ehr"],
+                disk_key=identity.keys["disks"],
             ),
         )
     if work.telehealth:
         Telehealth(
             f"{pid}-telehealth",
             TelehealthArgs(
-                context=context,
+                context,
                 telehealth=work.telehealth,
-                network=network.network.self_link,
-                subnetwork=network.subnets["telehealth"].self_link,
-                service_account=accounts["telehealth"],
+                network=network.network,
+                subnetwork=network.subnets["telehealth"],
+                service_account=identity.accounts["telehealth"],
             ),
         )
-    ingest = None
-    if work.ingest:
-        ingest = DeviceIngest(
-            f"{pid}-ingest",
-            DeviceIngestArgs(
-                context=context,
-                ingest=work.ingest,
-                key=identity.keys["ingest"].id,
-                key_grants=identity.key_grants["ingest"],
-            ),
+    ingest = (
+        DeviceIngest(
+            f"{pid}-ingest", DeviceIngestArgs(context, work.ingest, identity.keys["ingest"])
         )
+        if work.ingest
+        else None
+    )
     backup = Backup(
         f"{pid}-backup",
         BackupArgs(
-            context=context,
-            suffix=naming.unique_suffix(pid, context.project),
+            context,
             backup=plan.backup,
             placement=placement,
             archives=_archives(plan, context),
-            archive_key=identity.keys["archive"].id,
-            copy_key=identity.keys["archive-copy"].id if placement.copy_region else None,
-            instances=servers.instances if servers else {},
-            disks=_disks(network, servers),
-            key_grants=[
-                grant
-                for key in ("archive", "archive-copy")
-                for grant in identity.key_grants.get(key, [])
-            ],
+            archive_key=identity.keys["archive"],
+            copy_key=identity.keys.get("archive-copy"),
             transfer_agent=identity.agent_member("transfer") if placement.copy_region else None,
+            instances=servers.instance_ids if servers else {},
+            disks=_disks(network, servers),
         ),
     )
-    Compliance(
-        f"{pid}-compliance",
-        ComplianceArgs(context=context, policy_initiatives=plan.monitoring.policy_initiatives),
-    )
+    Compliance(f"{pid}-compliance", ComplianceArgs(context, plan.monitoring.policy_initiatives))
     AccessGrants(
         f"{pid}-access",
         AccessGrantsArgs(
-            context=context,
+            context,
             identity=plan.identity,
-            workload_members={w: a.member for w, a in identity.service_accounts.items()},
+            accounts=identity.accounts,
             scopes=_scopes(context, identity, health, ingest, backup),
         ),
     )
-
-    pulumi.export(outputs.NETWORK, network.network.self_link)
-    pulumi.export(outputs.ROUTER, network.router.self_link)
-    pulumi.export(outputs.ROUTER_NAME, network.router.name)
-    if network.vpn_gateway is not None:
-        pulumi.export(outputs.VPN_GATEWAY, network.vpn_gateway.self_link)
-        pulumi.export(
-            outputs.VPN_GATEWAY_ADDRESSES,
-            network.vpn_gateway.vpn_interfaces.apply(
-                lambda interfaces: [interface.ip_address for interface in interfaces or []]
-            ),
-        )
+    _export_for_sites(network)
 
 
 def deploy_site(plan: SiteStackPlan) -> None:
@@ -158,7 +110,7 @@ def deploy_site(plan: SiteStackPlan) -> None:
     SiteConnectivity(
         f"{context.practice_id}-site-{site.id}",
         SiteConnectivityArgs(
-            context=context,
+            context,
             site=site,
             ipsec=plan.ipsec,
             flows=plan.flows,
@@ -172,13 +124,19 @@ def deploy_site(plan: SiteStackPlan) -> None:
     )
 
 
+def _export_for_sites(network: CoreNetwork) -> None:
+    """The core stack outputs site stacks read through their StackReference."""
+    pulumi.export(outputs.NETWORK, network.network)
+    pulumi.export(outputs.ROUTER, network.router)
+    pulumi.export(outputs.ROUTER_NAME, network.router_name)
+    if network.vpn_gateway is not None:
+        pulumi.export(outputs.VPN_GATEWAY, network.vpn_gateway)
+        pulumi.export(outputs.VPN_GATEWAY_ADDRESSES, network.vpn_gateway_addresses)
+
+
 def _disks(network: CoreNetwork, servers: AppServers | None) -> dict[str, ZonalDisk]:
     """Every disk the snapshot schedule covers: the servers' disks and the bastion's."""
-    disks = dict(servers.disks) if servers else {}
-    if network.bastion is not None:
-        # A boot disk created with its instance takes the instance's name.
-        disks["bastion-boot"] = ZonalDisk(network.bastion.name, network.bastion_zone)
-    return disks
+    return {**(servers.disks if servers else {}), **network.disks}
 
 
 def _placement(plan: CoreStackPlan) -> ArchivePlacement:
@@ -191,15 +149,14 @@ def _placement(plan: CoreStackPlan) -> ArchivePlacement:
     return plan.placement
 
 
-def _key_specs(
-    plan: CoreStackPlan, archive_location: str, copy_region: str | None
-) -> tuple[KeySpec, ...]:
+def _key_specs(plan: CoreStackPlan, placement: ArchivePlacement) -> tuple[KeySpec, ...]:
     """One key per kind of data, in the location of the data it protects."""
     region = plan.practice.region
     workloads = plan.workloads
+    copy_region = placement.copy_region
     # Storage Transfer reads the archive and writes its DR-region copy: it needs both keys.
     archive_agents = ("storage", "transfer") if copy_region else ("storage",)
-    keys = [KeySpec("archive", archive_location, archive_agents)]
+    keys = [KeySpec("archive", placement.key_location, archive_agents)]
     if copy_region:
         keys.append(KeySpec("archive-copy", copy_region, archive_agents))
     if workloads.health_data:
@@ -246,7 +203,7 @@ def _scopes(
         "backup": everywhere,
         "key-vault": Scope(
             "key-ring",
-            {f"keyring-{location}": ring.id for location, ring in identity.key_rings.items()},
+            {f"keyring-{location}": ring for location, ring in identity.key_ring_ids.items()},
         ),
         # Workload secrets, yes; the sites' VPN keys, never.
         "key-vault:secretmanager": Scope(
@@ -264,22 +221,22 @@ def _scopes(
         ),
     }
     if health:
-        scopes["health-data"] = Scope("dataset", {"dataset": health.dataset.id})
-        if health.fhir_store:
+        scopes["health-data"] = Scope("dataset", {"dataset": health.dataset_id})
+        if health.fhir_store_id:
             scopes["health-data:healthcare.fhir"] = Scope(
-                "fhir-store", {"fhir-store": health.fhir_store.id}
+                "fhir-store", {"fhir-store": health.fhir_store_id}
             )
-        if health.dicom_store:
+        if health.dicom_store_id:
             scopes["health-data:healthcare.dicom"] = Scope(
-                "dicom-store", {"dicom-store": health.dicom_store.id}
+                "dicom-store", {"dicom-store": health.dicom_store_id}
             )
-    if "imaging" in backup.buckets:
+    if "imaging" in backup.bucket_names:
         scopes["imaging-archive"] = Scope(
-            "bucket", {"imaging-archive": backup.buckets["imaging"].name}
+            "bucket", {"imaging-archive": backup.bucket_names["imaging"]}
         )
     if ingest:
-        scopes["ingest"] = Scope("topic", {"ingest-topic": ingest.topic.id})
+        scopes["ingest"] = Scope("topic", {"ingest-topic": ingest.topic_id})
         scopes["ingest:pubsub.subscriber"] = Scope(
-            "subscription", {"ingest-subscription": ingest.subscription.id}
+            "subscription", {"ingest-subscription": ingest.subscription_id}
         )
     return scopes

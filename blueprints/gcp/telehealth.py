@@ -11,6 +11,7 @@ from pulumi_gcp import cloudrunv2
 
 from blueprints.gcp import naming
 from blueprints.gcp.context import GcpContext
+from blueprints.gcp.identity import WorkloadAccount
 from generator.plan.model import TelehealthPlan
 
 
@@ -20,13 +21,13 @@ class TelehealthArgs:
     telehealth: TelehealthPlan
     network: pulumi.Input[str]
     subnetwork: pulumi.Input[str]  # the telehealth subnet (Direct VPC egress)
-    service_account: pulumi.Input[str]  # the telehealth workload's email
+    service_account: WorkloadAccount  # the telehealth workload's
 
 
 class Telehealth(pulumi.ComponentResource):
     """The telehealth web service, sized from peak concurrent sessions."""
 
-    service: cloudrunv2.Service
+    uri: pulumi.Output[str]
 
     def __init__(
         self, name: str, args: TelehealthArgs, opts: ResourceOptions | None = None
@@ -36,14 +37,14 @@ class Telehealth(pulumi.ComponentResource):
         context, telehealth = args.context, args.telehealth
         controls = context.facts("telehealth")
 
-        self.service = cloudrunv2.Service(
+        service = cloudrunv2.Service(
             f"{name}-service",
             name=naming.fit(naming.CLOUD_RUN, context.practice_id, "telehealth"),
             project=context.project,
             location=context.location,
             ingress=controls["ingress"],
             template=cloudrunv2.ServiceTemplateArgs(
-                service_account=args.service_account,
+                service_account=args.service_account.email,
                 scaling=cloudrunv2.ServiceTemplateScalingArgs(
                     min_instance_count=telehealth.min_instances,
                     max_instance_count=telehealth.max_instances,
@@ -72,4 +73,5 @@ class Telehealth(pulumi.ComponentResource):
             opts=child_opts,
         )
 
-        self.register_outputs({"uri": self.service.uri})
+        self.uri = service.uri
+        self.register_outputs({"uri": self.uri})
