@@ -1,5 +1,5 @@
 """Backup: a Backup and DR vault with enforced minimum retention, snapshot schedules on every
-disk, and archive buckets that cannot be made public, shortened or silently overwritten."""
+disk, and the records and imaging archives (`blueprints.gcp.archives`)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from typing import Any
 
 import pulumi
 from pulumi import ResourceOptions
-from pulumi_gcp import backupdisasterrecovery, compute, storage
+from pulumi_gcp import backupdisasterrecovery, compute
 
 from blueprints.gcp import naming
+from blueprints.gcp.archives import Archive, ArchiveStore, archive_buckets
 from blueprints.gcp.context import GcpContext
-from blueprints.gcp.identity import EncryptionKey
 from blueprints.options import protected
 from generator.plan.model import ArchivePlacement, BackupPlan
 
@@ -31,23 +31,11 @@ class ZonalDisk:
 
 
 @dataclass(frozen=True)
-class Archive:
-    """One archive bucket: what it keeps, for how long, and when objects move colder."""
-
-    key: str  # stable id: records | imaging
-    retention_days: int
-    lifecycle: tuple[tuple[str, int], ...]  # (storage class, age in days), coldest last
-
-
-@dataclass(frozen=True)
 class BackupArgs:
     context: GcpContext
     backup: BackupPlan
-    placement: ArchivePlacement
     archives: tuple[Archive, ...]
-    archive_key: EncryptionKey
-    copy_key: EncryptionKey | None  # the DR-region copy's key when placement has one
-    transfer_agent: pulumi.Input[str] | None  # Storage Transfer service agent member
+    store: ArchiveStore
     instances: Mapping[str, pulumi.Input[str]]  # instance ids
     disks: Mapping[str, ZonalDisk]
 
@@ -60,7 +48,6 @@ class Backup(pulumi.ComponentResource):
     def __init__(self, name: str, args: BackupArgs, opts: ResourceOptions | None = None) -> None:
         super().__init__("clinicgen:gcp:Backup", name, None, opts)
         child_opts = ResourceOptions(parent=self)
-        stateful = protected(child_opts)
         context, backup = args.context, args.backup
         pid = context.practice_id
 
@@ -73,7 +60,7 @@ class Backup(pulumi.ComponentResource):
             backup_minimum_enforced_retention_duration=f"{backup.daily_days * SECONDS_PER_DAY}s",
             access_restriction="WITHIN_PROJECT",
             labels=context.tags,
-            opts=stateful,
+            opts=protected(child_opts),
         )
         if args.instances:
             backup_plan = backupdisasterrecovery.BackupPlan(
@@ -103,7 +90,7 @@ class Backup(pulumi.ComponentResource):
                 name=naming.fit(naming.COMPUTE, pid, "snapshots"),
                 project=context.project,
                 region=context.location,
-                snapshot_schedule_policy=_snapshot_policy(backup, args.placement, context),
+                snapshot_schedule_policy=_snapshot_policy(backup, args.store.placement, context),
                 opts=child_opts,
             )
             for key, disk in args.disks.items():
@@ -116,127 +103,10 @@ class Backup(pulumi.ComponentResource):
                     opts=child_opts,
                 )
 
-        # Bucket names are global: the suffix keeps two practices' archives apart.
-        suffix = naming.unique_suffix(pid, context.project)
-        buckets = {}
+        self.bucket_names = {}
         for archive in args.archives:
-            bucket = self._bucket(
-                f"{name}-{archive.key}",
-                naming.fit(naming.BUCKET, pid, archive.key, suffix),
-                args.placement.bucket_location,
-                archive,
-                args.archive_key,
-                args,
-                stateful,
-            )
-            buckets[archive.key] = bucket
-            if args.placement.copy_region and args.copy_key and args.transfer_agent:
-                copy = self._bucket(
-                    f"{name}-{archive.key}-dr",
-                    naming.fit(naming.BUCKET, pid, archive.key, "dr", suffix),
-                    args.placement.copy_region,
-                    archive,
-                    args.copy_key,
-                    args,
-                    stateful,
-                )
-                buckets[f"{archive.key}-dr"] = copy
-                self._replicate(f"{name}-{archive.key}", bucket, copy, args, child_opts)
-
-        self.bucket_names = {key: bucket.name for key, bucket in buckets.items()}
+            self.bucket_names |= archive_buckets(name, context, archive, args.store, child_opts)
         self.register_outputs({"vault": vault.id, "buckets": self.bucket_names})
-
-    def _bucket(
-        self,
-        resource_name: str,
-        bucket_name: str,
-        location: str,
-        archive: Archive,
-        key: EncryptionKey,
-        args: BackupArgs,
-        opts: ResourceOptions,
-    ) -> storage.Bucket:
-        context, placement = args.context, args.placement
-        dual = placement.dual_region and location == placement.bucket_location
-        return storage.Bucket(
-            resource_name,
-            name=bucket_name,
-            project=context.project,
-            location=location,
-            custom_placement_config=storage.BucketCustomPlacementConfigArgs(
-                data_locations=list(placement.data_locations)
-            )
-            if dual
-            else None,
-            rpo=("ASYNC_TURBO" if placement.turbo_replication else "DEFAULT") if dual else None,
-            storage_class="STANDARD",
-            uniform_bucket_level_access=True,
-            public_access_prevention="enforced",
-            # Cloud Storage refuses Object Versioning on a bucket with a retention policy. The
-            # policy is the stronger of the two: no object can be overwritten or deleted before
-            # its retention ends, so there is never an older version to keep.
-            retention_policy=storage.BucketRetentionPolicyArgs(
-                retention_period=str(archive.retention_days * SECONDS_PER_DAY),
-                # A locked policy can never be shortened or removed: records stay immutable.
-                is_locked=args.backup.immutable,
-            ),
-            soft_delete_policy=storage.BucketSoftDeletePolicyArgs(
-                retention_duration_seconds=args.backup.soft_delete_days * SECONDS_PER_DAY
-            ),
-            lifecycle_rules=[
-                storage.BucketLifecycleRuleArgs(
-                    action=storage.BucketLifecycleRuleActionArgs(
-                        type="SetStorageClass", storage_class=storage_class
-                    ),
-                    condition=storage.BucketLifecycleRuleConditionArgs(age=age_days),
-                )
-                for storage_class, age_days in archive.lifecycle
-            ],
-            encryption=storage.BucketEncryptionArgs(default_kms_key_name=key.id),
-            force_destroy=False,
-            labels=context.tags,
-            opts=ResourceOptions.merge(opts, ResourceOptions(depends_on=list(key.grants))),
-        )
-
-    def _replicate(
-        self,
-        name: str,
-        source: storage.Bucket,
-        copy: storage.Bucket,
-        args: BackupArgs,
-        opts: ResourceOptions,
-    ) -> None:
-        context = args.context
-        transfer = context.facts("transfer")
-        grants: list[pulumi.Resource] = []
-        for bucket, roles, side in (
-            (source, transfer["source_roles"], "source"),
-            (copy, transfer["sink_roles"], "sink"),
-        ):
-            grants += [
-                storage.BucketIAMMember(
-                    f"{name}-transfer-{side}-{naming.role_slug(role)}",
-                    bucket=bucket.name,
-                    role=role,
-                    member=args.transfer_agent,
-                    opts=opts,
-                )
-                for role in roles
-            ]
-        storage.TransferJob(
-            f"{name}-replication",
-            description=f"clinicgen: replicate {name} to its DR-region copy",
-            project=context.project,
-            replication_spec=storage.TransferJobReplicationSpecArgs(
-                gcs_data_source=storage.TransferJobReplicationSpecGcsDataSourceArgs(
-                    bucket_name=source.name
-                ),
-                gcs_data_sink=storage.TransferJobReplicationSpecGcsDataSinkArgs(
-                    bucket_name=copy.name
-                ),
-            ),
-            opts=ResourceOptions.merge(opts, ResourceOptions(depends_on=grants)),
-        )
 
 
 def _backup_rules(

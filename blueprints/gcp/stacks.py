@@ -12,7 +12,8 @@ import pulumi
 from blueprints.gcp import outputs
 from blueprints.gcp.access import AccessGrants, AccessGrantsArgs, Scope
 from blueprints.gcp.app_servers import AppServers, AppServersArgs
-from blueprints.gcp.backup import Archive, Backup, BackupArgs, ZonalDisk
+from blueprints.gcp.archives import Archive, ArchiveCopy, ArchiveStore, rarely_read
+from blueprints.gcp.backup import Backup, BackupArgs, ZonalDisk
 from blueprints.gcp.compliance import Compliance, ComplianceArgs
 from blueprints.gcp.context import GcpContext, gcp_context
 from blueprints.gcp.device_ingest import DeviceIngest, DeviceIngestArgs
@@ -40,6 +41,7 @@ def deploy_core(plan: CoreStackPlan) -> None:
     identity = Identity(
         f"{pid}-identity", IdentityArgs(context, plan.identity, _key_specs(plan, placement))
     )
+    archives = _archive_store(plan, placement, identity)
     health = (
         HealthData(f"{pid}-health", HealthDataArgs(context, work, identity.keys["health-data"]))
         if work.health_data
@@ -81,11 +83,8 @@ def deploy_core(plan: CoreStackPlan) -> None:
         BackupArgs(
             context,
             backup=plan.backup,
-            placement=placement,
             archives=_archives(plan, context),
-            archive_key=identity.keys["archive"],
-            copy_key=identity.keys.get("archive-copy"),
-            transfer_agent=identity.agent_member("transfer") if placement.copy_region else None,
+            store=archives,
             instances=servers.instance_ids if servers else {},
             disks=_disks(network, servers),
         ),
@@ -168,12 +167,32 @@ def _key_specs(plan: CoreStackPlan, placement: ArchivePlacement) -> tuple[KeySpe
     return tuple(keys)
 
 
+def _archive_store(
+    plan: CoreStackPlan, placement: ArchivePlacement, identity: Identity
+) -> ArchiveStore:
+    """Where the practice's archives live, the keys that encrypt them, and their DR-region copy
+    when the placement keeps one."""
+    copy = (
+        ArchiveCopy(
+            placement.copy_region,
+            identity.keys["archive-copy"],
+            identity.agent_member("transfer"),
+        )
+        if placement.copy_region
+        else None
+    )
+    return ArchiveStore(
+        placement,
+        identity.keys["archive"],
+        copy,
+        locked=plan.backup.immutable,
+        soft_delete_days=plan.backup.soft_delete_days,
+    )
+
+
 def _archives(plan: CoreStackPlan, context: GcpContext) -> tuple[Archive, ...]:
     """The records archive always; the imaging archive when the practice images."""
-    ladder = tuple(
-        (step["storage_class"], step["age_days"]) for step in context.facts("storage")["lifecycle"]
-    )
-    archives = [Archive("records", plan.backup.retention_days.records, ladder)]
+    archives = [Archive("records", plan.backup.retention_days.records, rarely_read(context))]
     imaging = plan.workloads.imaging
     if imaging:
         archives.append(
