@@ -11,8 +11,9 @@ from pulumi import ResourceOptions
 from pulumi_gcp import healthcare, kms, projects, pubsub, storage
 
 from blueprints.gcp import naming
-from generator.catalog import load
-from generator.plan.model import PersonaAccess, RoleGrant, WorkloadIdentity
+from blueprints.gcp.context import GcpContext
+from blueprints.gcp.identity import WorkloadAccount
+from generator.plan.model import IdentityPlan, RoleGrant
 
 
 @dataclass(frozen=True)
@@ -29,9 +30,9 @@ class Scope:
 
 @dataclass(frozen=True)
 class AccessGrantsArgs:
-    personas: tuple[PersonaAccess, ...]
-    workloads: tuple[WorkloadIdentity, ...]
-    workload_members: Mapping[str, pulumi.Input[str]]  # workload -> serviceAccount:<email>
+    context: GcpContext
+    identity: IdentityPlan
+    accounts: Mapping[str, WorkloadAccount]  # by workload
     # Logical scope -> resources. A key `scope:prefix` overrides `scope` for roles whose name
     # (without `roles/`) starts with `prefix`: `key-vault:secretmanager` binds Secret Manager
     # roles apart from the key rings that `key-vault` means for Cloud KMS roles.
@@ -113,15 +114,15 @@ class AccessGrants(pulumi.ComponentResource):
     ) -> None:
         super().__init__("clinicgen:gcp:AccessGrants", name, None, opts)
         child_opts = ResourceOptions(parent=self)
-        forbidden = set(load("roles")["forbidden"]["gcp"])
+        forbidden = set(args.context.facts("forbidden_roles"))
 
         principals: list[tuple[str, pulumi.Input[str], tuple[RoleGrant, ...]]] = [
             (persona.persona.replace("_", "-"), persona.group, persona.grants)
-            for persona in args.personas
+            for persona in args.identity.personas
         ]
         principals += [
-            (workload.workload, args.workload_members[workload.workload], workload.grants)
-            for workload in args.workloads
+            (workload.workload, args.accounts[workload.workload].member, workload.grants)
+            for workload in args.identity.workloads
         ]
         bindings: dict[str, pulumi.CustomResource] = {}
         for principal, member, grants in principals:

@@ -1,21 +1,21 @@
 """Backup: a Backup and DR vault with enforced minimum retention, snapshot schedules on every
-disk, and archive buckets that cannot be made public, shortened or silently overwritten."""
+disk, and the records and imaging archives (`blueprints.gcp.archives`)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import pulumi
 from pulumi import ResourceOptions
-from pulumi_gcp import backupdisasterrecovery, compute, storage
+from pulumi_gcp import backupdisasterrecovery, compute
 
 from blueprints.gcp import naming
-from blueprints.gcp.placement import ArchivePlacement
+from blueprints.gcp.archives import Archive, ArchiveStore, archive_buckets
+from blueprints.gcp.context import GcpContext
 from blueprints.options import protected
-from generator.catalog import load
-from generator.plan.model import BackupPlan
+from generator.plan.model import ArchivePlacement, BackupPlan
 
 SECONDS_PER_DAY = 86400
 HOURS_PER_DAY = 24
@@ -31,75 +31,56 @@ class ZonalDisk:
 
 
 @dataclass(frozen=True)
-class Archive:
-    """One archive bucket: what it keeps, for how long, and when objects move colder."""
-
-    key: str  # stable id: records | imaging
-    retention_days: int
-    lifecycle: tuple[tuple[str, int], ...]  # (storage class, age in days), coldest last
-
-
-@dataclass(frozen=True)
 class BackupArgs:
-    practice_id: str
-    project: str
-    region: str
-    labels: dict[str, str]
-    suffix: str  # naming.unique_suffix: bucket names are global
+    context: GcpContext
     backup: BackupPlan
-    placement: ArchivePlacement
     archives: tuple[Archive, ...]
-    archive_key: pulumi.Input[str]
-    copy_key: pulumi.Input[str] | None  # the DR-region copy's key when placement has one
-    instances: Mapping[str, compute.Instance]
+    store: ArchiveStore
+    instances: Mapping[str, pulumi.Input[str]]  # instance ids
     disks: Mapping[str, ZonalDisk]
-    key_grants: Sequence[pulumi.Resource]
-    transfer_agent: pulumi.Input[str] | None  # Storage Transfer service agent member
 
 
 class Backup(pulumi.ComponentResource):
     """Backups and archives of the practice's data."""
 
-    vault: backupdisasterrecovery.BackupVault
-    buckets: dict[str, storage.Bucket]
+    bucket_names: dict[str, pulumi.Output[str]]  # by archive key; `<key>-dr` for DR copies
 
     def __init__(self, name: str, args: BackupArgs, opts: ResourceOptions | None = None) -> None:
         super().__init__("clinicgen:gcp:Backup", name, None, opts)
         child_opts = ResourceOptions(parent=self)
-        stateful = protected(child_opts)
-        plan = args.backup
-        pid = args.practice_id
+        context, backup = args.context, args.backup
+        pid = context.practice_id
 
-        self.vault = backupdisasterrecovery.BackupVault(
+        vault = backupdisasterrecovery.BackupVault(
             f"{name}-vault",
             backup_vault_id=naming.fit(naming.BACKUP, pid, "vault"),
-            project=args.project,
-            location=args.region,
+            project=context.project,
+            location=context.location,
             # Every backup is kept at least this long, whatever a plan or an operator asks.
-            backup_minimum_enforced_retention_duration=f"{plan.daily_days * SECONDS_PER_DAY}s",
+            backup_minimum_enforced_retention_duration=f"{backup.daily_days * SECONDS_PER_DAY}s",
             access_restriction="WITHIN_PROJECT",
-            labels=args.labels,
-            opts=stateful,
+            labels=context.tags,
+            opts=protected(child_opts),
         )
         if args.instances:
             backup_plan = backupdisasterrecovery.BackupPlan(
                 f"{name}-instances",
                 backup_plan_id=naming.fit(naming.BACKUP, pid, "instances"),
-                project=args.project,
-                location=args.region,
-                backup_vault=self.vault.id,
+                project=context.project,
+                location=context.location,
+                backup_vault=vault.id,
                 resource_type=INSTANCE_RESOURCE,
-                backup_rules=_backup_rules(plan),
+                backup_rules=_backup_rules(backup, context.facts("backup")["window"]),
                 opts=child_opts,
             )
-            for key, instance in args.instances.items():
+            for key, instance_id in args.instances.items():
                 backupdisasterrecovery.BackupPlanAssociation(
                     f"{name}-{key}",
                     backup_plan_association_id=naming.fit(naming.BACKUP, pid, key),
-                    project=args.project,
-                    location=args.region,
+                    project=context.project,
+                    location=context.location,
                     backup_plan=backup_plan.id,
-                    resource=instance.id,
+                    resource=instance_id,
                     resource_type=INSTANCE_RESOURCE,
                     opts=child_opts,
                 )
@@ -107,9 +88,9 @@ class Backup(pulumi.ComponentResource):
             schedule = compute.ResourcePolicy(
                 f"{name}-snapshots",
                 name=naming.fit(naming.COMPUTE, pid, "snapshots"),
-                project=args.project,
-                region=args.region,
-                snapshot_schedule_policy=_snapshot_policy(plan, args.placement, args.labels),
+                project=context.project,
+                region=context.location,
+                snapshot_schedule_policy=_snapshot_policy(backup, args.store.placement, context),
                 opts=child_opts,
             )
             for key, disk in args.disks.items():
@@ -118,137 +99,21 @@ class Backup(pulumi.ComponentResource):
                     name=schedule.name,
                     disk=disk.name,
                     zone=disk.zone,
-                    project=args.project,
+                    project=context.project,
                     opts=child_opts,
                 )
 
-        self.buckets = {}
+        self.bucket_names = {}
         for archive in args.archives:
-            bucket = self._bucket(
-                f"{name}-{archive.key}",
-                naming.fit(naming.BUCKET, pid, archive.key, args.suffix),
-                args.placement.bucket_location,
-                archive,
-                args.archive_key,
-                args,
-                stateful,
-            )
-            self.buckets[archive.key] = bucket
-            if args.placement.copy_region and args.copy_key and args.transfer_agent:
-                copy = self._bucket(
-                    f"{name}-{archive.key}-dr",
-                    naming.fit(naming.BUCKET, pid, archive.key, "dr", args.suffix),
-                    args.placement.copy_region,
-                    archive,
-                    args.copy_key,
-                    args,
-                    stateful,
-                )
-                self.buckets[f"{archive.key}-dr"] = copy
-                self._replicate(f"{name}-{archive.key}", bucket, copy, args, child_opts)
-
-        self.register_outputs(
-            {
-                "vault": self.vault.id,
-                "buckets": {key: bucket.name for key, bucket in self.buckets.items()},
-            }
-        )
-
-    def _bucket(
-        self,
-        resource_name: str,
-        bucket_name: str,
-        location: str,
-        archive: Archive,
-        key: pulumi.Input[str],
-        args: BackupArgs,
-        opts: ResourceOptions,
-    ) -> storage.Bucket:
-        placement = args.placement
-        dual = placement.dual_region and location == placement.bucket_location
-        return storage.Bucket(
-            resource_name,
-            name=bucket_name,
-            project=args.project,
-            location=location,
-            custom_placement_config=storage.BucketCustomPlacementConfigArgs(
-                data_locations=list(placement.data_locations)
-            )
-            if dual
-            else None,
-            rpo=("ASYNC_TURBO" if placement.turbo_replication else "DEFAULT") if dual else None,
-            storage_class="STANDARD",
-            uniform_bucket_level_access=True,
-            public_access_prevention="enforced",
-            # Cloud Storage refuses Object Versioning on a bucket with a retention policy. The
-            # policy is the stronger of the two: no object can be overwritten or deleted before
-            # its retention ends, so there is never an older version to keep.
-            retention_policy=storage.BucketRetentionPolicyArgs(
-                retention_period=str(archive.retention_days * SECONDS_PER_DAY),
-                # A locked policy can never be shortened or removed: records stay immutable.
-                is_locked=args.backup.immutable,
-            ),
-            soft_delete_policy=storage.BucketSoftDeletePolicyArgs(
-                retention_duration_seconds=args.backup.soft_delete_days * SECONDS_PER_DAY
-            ),
-            lifecycle_rules=[
-                storage.BucketLifecycleRuleArgs(
-                    action=storage.BucketLifecycleRuleActionArgs(
-                        type="SetStorageClass", storage_class=storage_class
-                    ),
-                    condition=storage.BucketLifecycleRuleConditionArgs(age=age_days),
-                )
-                for storage_class, age_days in archive.lifecycle
-            ],
-            encryption=storage.BucketEncryptionArgs(default_kms_key_name=key),
-            force_destroy=False,
-            labels=args.labels,
-            opts=ResourceOptions.merge(opts, ResourceOptions(depends_on=list(args.key_grants))),
-        )
-
-    def _replicate(
-        self,
-        name: str,
-        source: storage.Bucket,
-        copy: storage.Bucket,
-        args: BackupArgs,
-        opts: ResourceOptions,
-    ) -> None:
-        transfer = load("gcp_controls")["transfer"]
-        grants: list[pulumi.Resource] = []
-        for bucket, roles, side in (
-            (source, transfer["source_roles"], "source"),
-            (copy, transfer["sink_roles"], "sink"),
-        ):
-            grants += [
-                storage.BucketIAMMember(
-                    f"{name}-transfer-{side}-{naming.role_slug(role)}",
-                    bucket=bucket.name,
-                    role=role,
-                    member=args.transfer_agent,
-                    opts=opts,
-                )
-                for role in roles
-            ]
-        storage.TransferJob(
-            f"{name}-replication",
-            description=f"clinicgen: replicate {name} to its DR-region copy",
-            project=args.project,
-            replication_spec=storage.TransferJobReplicationSpecArgs(
-                gcs_data_source=storage.TransferJobReplicationSpecGcsDataSourceArgs(
-                    bucket_name=source.name
-                ),
-                gcs_data_sink=storage.TransferJobReplicationSpecGcsDataSinkArgs(
-                    bucket_name=copy.name
-                ),
-            ),
-            opts=ResourceOptions.merge(opts, ResourceOptions(depends_on=grants)),
-        )
+            self.bucket_names |= archive_buckets(name, context, archive, args.store, child_opts)
+        self.register_outputs({"vault": vault.id, "buckets": self.bucket_names})
 
 
-def _backup_rules(plan: BackupPlan) -> list[backupdisasterrecovery.BackupPlanBackupRuleArgs]:
-    """Backup and DR rules from the plan's schedule: the most frequent first, yearly last."""
-    window = load("gcp_controls")["backup"]["window"]
+def _backup_rules(
+    backup: BackupPlan, window: Mapping[str, Any]
+) -> list[backupdisasterrecovery.BackupPlanBackupRuleArgs]:
+    """Backup and DR rules from the plan's schedule, run in the plan's backup `window`: the most
+    frequent first, yearly last."""
 
     def rule(rule_id: str, days: int, **schedule: Any) -> Any:
         hourly = schedule["recurrence_type"] == "HOURLY"
@@ -269,36 +134,36 @@ def _backup_rules(plan: BackupPlan) -> list[backupdisasterrecovery.BackupPlanBac
     rules = [
         rule(
             "hourly",
-            plan.daily_days,
+            backup.daily_days,
             recurrence_type="HOURLY",
-            hourly_frequency=plan.frequency_hours,
+            hourly_frequency=backup.frequency_hours,
         )
-        if plan.frequency_hours < HOURS_PER_DAY
-        else rule("daily", plan.daily_days, recurrence_type="DAILY")
+        if backup.frequency_hours < HOURS_PER_DAY
+        else rule("daily", backup.daily_days, recurrence_type="DAILY")
     ]
-    if plan.weekly_weeks:
+    if backup.weekly_weeks:
         rules.append(
             rule(
                 "weekly",
-                plan.retention_days.weekly,
+                backup.retention_days.weekly,
                 recurrence_type="WEEKLY",
                 days_of_weeks=[window["weekly_day"]],
             )
         )
-    if plan.monthly_months:
+    if backup.monthly_months:
         rules.append(
             rule(
                 "monthly",
-                plan.retention_days.monthly,
+                backup.retention_days.monthly,
                 recurrence_type="MONTHLY",
                 days_of_months=[1],
             )
         )
-    if plan.yearly_years:
+    if backup.yearly_years:
         rules.append(
             rule(
                 "yearly",
-                plan.retention_days.yearly,
+                backup.retention_days.yearly,
                 recurrence_type="YEARLY",
                 months=["JANUARY"],
                 days_of_months=[1],
@@ -308,29 +173,29 @@ def _backup_rules(plan: BackupPlan) -> list[backupdisasterrecovery.BackupPlanBac
 
 
 def _snapshot_policy(
-    plan: BackupPlan, placement: ArchivePlacement, labels: dict[str, str]
+    backup: BackupPlan, placement: ArchivePlacement, context: GcpContext
 ) -> compute.ResourcePolicySnapshotSchedulePolicyArgs:
-    start = load("gcp_controls")["backup"]["snapshot_start_time"]
-    hourly = plan.frequency_hours < HOURS_PER_DAY
+    start = context.facts("backup")["snapshot_start_time"]
+    hourly = backup.frequency_hours < HOURS_PER_DAY
     return compute.ResourcePolicySnapshotSchedulePolicyArgs(
         schedule=compute.ResourcePolicySnapshotSchedulePolicyScheduleArgs(
             hourly_schedule=compute.ResourcePolicySnapshotSchedulePolicyScheduleHourlyScheduleArgs(
-                hours_in_cycle=plan.frequency_hours, start_time=start
+                hours_in_cycle=backup.frequency_hours, start_time=start
             )
             if hourly
             else None,
             daily_schedule=compute.ResourcePolicySnapshotSchedulePolicyScheduleDailyScheduleArgs(
-                days_in_cycle=plan.frequency_hours // HOURS_PER_DAY, start_time=start
+                days_in_cycle=backup.frequency_hours // HOURS_PER_DAY, start_time=start
             )
             if not hourly
             else None,
         ),
         retention_policy=compute.ResourcePolicySnapshotSchedulePolicyRetentionPolicyArgs(
-            max_retention_days=plan.daily_days,
+            max_retention_days=backup.daily_days,
             # Snapshots outlive a deleted disk: that is when they are needed most.
             on_source_disk_delete="KEEP_AUTO_SNAPSHOTS",
         ),
         snapshot_properties=compute.ResourcePolicySnapshotSchedulePolicySnapshotPropertiesArgs(
-            storage_locations=placement.snapshot_location, labels=labels
+            storage_locations=placement.snapshot_location, labels=context.tags
         ),
     )

@@ -9,13 +9,13 @@ import pulumi
 from pulumi import ResourceOptions
 from pulumi_gcp import orgpolicy
 
-from generator.catalog import load
+from blueprints.gcp.context import GcpContext
 
 
 @dataclass(frozen=True)
 class ComplianceArgs:
-    project: str
-    constraints: tuple[str, ...]  # MonitoringPlan.policy_initiatives
+    context: GcpContext
+    policy_initiatives: tuple[str, ...]  # Google Cloud organization policy constraints
 
 
 class Compliance(pulumi.ComponentResource):
@@ -26,10 +26,11 @@ class Compliance(pulumi.ComponentResource):
     ) -> None:
         super().__init__("clinicgen:gcp:Compliance", name, None, opts)
         child_opts = ResourceOptions(parent=self)
-        kinds = load("gcp_controls")["org_policies"]
+        context = args.context
+        kinds = context.facts("org_policies")
 
         policies = []
-        for constraint in args.constraints:
+        for constraint in args.policy_initiatives:
             if constraint not in kinds:
                 raise ValueError(f"no Google Cloud organization policy constraint {constraint!r}")
             # Boolean constraints are enforced; list constraints deny every value.
@@ -41,8 +42,8 @@ class Compliance(pulumi.ComponentResource):
             policies.append(
                 orgpolicy.Policy(
                     f"{name}-{constraint.replace('.', '-').lower()}",
-                    parent=f"projects/{args.project}",
-                    name=f"projects/{args.project}/policies/{constraint}",
+                    parent=f"projects/{context.project}",
+                    name=f"projects/{context.project}/policies/{constraint}",
                     spec=orgpolicy.PolicySpecArgs(rules=[rule]),
                     opts=child_opts,
                 )

@@ -9,31 +9,29 @@ import pulumi
 from pulumi import ResourceOptions
 from pulumi_gcp import compute
 
-from generator.catalog import load
+from blueprints.gcp.context import GcpContext
 
 
 def hardened_instance(
     resource_name: str,
+    context: GcpContext,
     *,
     name: str,
-    project: str,
     zone: str,
     machine_type: str,
     subnetwork: pulumi.Input[str],
-    labels: dict[str, str],
     service_account_email: pulumi.Input[str],
     disk_key: pulumi.Input[str] | None,
     attached_disks: Sequence[pulumi.Input[str]] = (),
     opts: ResourceOptions | None = None,
 ) -> compute.Instance:
-    """An instance with the catalog's hardening, running as `service_account_email`; `disk_key`
+    """An instance with the plan's hardening facts, running as `service_account_email`; `disk_key`
     encrypts its boot disk with a customer-managed key."""
-    controls = load("gcp_controls")
-    shape = controls["instances"]
+    shape = context.facts("instances")
     return compute.Instance(
         resource_name,
         name=name,
-        project=project,
+        project=context.project,
         zone=zone,
         machine_type=machine_type,
         boot_disk=compute.InstanceBootDiskArgs(
@@ -47,7 +45,7 @@ def hardened_instance(
         attached_disks=[compute.InstanceAttachedDiskArgs(source=disk) for disk in attached_disks],
         # No access_configs: the interface gets no external address.
         network_interfaces=[compute.InstanceNetworkInterfaceArgs(subnetwork=subnetwork)],
-        metadata=controls["instance_metadata"]["values"],
+        metadata=context.facts("instance_metadata")["values"],
         shielded_instance_config=compute.InstanceShieldedInstanceConfigArgs(
             enable_secure_boot=True, enable_vtpm=True, enable_integrity_monitoring=True
         ),
@@ -55,6 +53,6 @@ def hardened_instance(
             email=service_account_email, scopes=shape["scopes"]
         ),
         allow_stopping_for_update=True,
-        labels=labels,
+        labels=context.tags,
         opts=opts,
     )

@@ -3,7 +3,6 @@ and, when the practice images, a DICOM store."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pulumi
@@ -11,28 +10,25 @@ from pulumi import ResourceOptions
 from pulumi_gcp import healthcare
 
 from blueprints.gcp import naming
+from blueprints.gcp.context import GcpContext
+from blueprints.gcp.identity import EncryptionKey
 from blueprints.options import protected
+from generator.plan.model import WorkloadPlan
 
 
 @dataclass(frozen=True)
 class HealthDataArgs:
-    practice_id: str
-    project: str
-    region: str
-    labels: dict[str, str]
-    fhir: bool
-    dicom: bool
-    key: pulumi.Input[str]
-    # The service agent must hold the key before the dataset can be created with it.
-    key_grants: Sequence[pulumi.Resource]
+    context: GcpContext
+    workloads: WorkloadPlan  # a FHIR store when `fhir`, a DICOM store when `imaging`
+    key: EncryptionKey
 
 
 class HealthData(pulumi.ComponentResource):
     """The practice's ePHI stores. Every store is protected against deletion."""
 
-    dataset: healthcare.Dataset
-    fhir_store: healthcare.FhirStore | None
-    dicom_store: healthcare.DicomStore | None
+    dataset_id: pulumi.Output[str]
+    fhir_store_id: pulumi.Output[str] | None
+    dicom_store_id: pulumi.Output[str] | None
 
     def __init__(
         self, name: str, args: HealthDataArgs, opts: ResourceOptions | None = None
@@ -40,21 +36,22 @@ class HealthData(pulumi.ComponentResource):
         super().__init__("clinicgen:gcp:HealthData", name, None, opts)
         child_opts = ResourceOptions(parent=self)
         stateful = protected(child_opts)
+        context = args.context
 
-        self.dataset = healthcare.Dataset(
+        dataset = healthcare.Dataset(
             f"{name}-dataset",
-            name=naming.fit(naming.HEALTHCARE, args.practice_id, "health"),
-            project=args.project,
-            location=args.region,
+            name=naming.fit(naming.HEALTHCARE, context.practice_id, "health"),
+            project=context.project,
+            location=context.location,
             time_zone="UTC",
-            encryption_spec=healthcare.DatasetEncryptionSpecArgs(kms_key_name=args.key),
-            opts=ResourceOptions.merge(stateful, ResourceOptions(depends_on=list(args.key_grants))),
+            encryption_spec=healthcare.DatasetEncryptionSpecArgs(kms_key_name=args.key.id),
+            opts=ResourceOptions.merge(stateful, ResourceOptions(depends_on=list(args.key.grants))),
         )
-        self.fhir_store = (
+        fhir_store = (
             healthcare.FhirStore(
                 f"{name}-fhir",
                 name=naming.fit(naming.HEALTHCARE, "fhir-r4"),
-                dataset=self.dataset.id,
+                dataset=dataset.id,
                 version="R4",
                 # Keep every resource version and referential integrity: the record of who
                 # changed what is part of the medical record.
@@ -62,28 +59,31 @@ class HealthData(pulumi.ComponentResource):
                 disable_referential_integrity=False,
                 enable_update_create=False,
                 enable_history_import=False,
-                labels=args.labels,
+                labels=context.tags,
                 opts=stateful,
             )
-            if args.fhir
+            if args.workloads.fhir
             else None
         )
-        self.dicom_store = (
+        dicom_store = (
             healthcare.DicomStore(
                 f"{name}-dicom",
                 name=naming.fit(naming.HEALTHCARE, "dicom"),
-                dataset=self.dataset.id,
-                labels=args.labels,
+                dataset=dataset.id,
+                labels=context.tags,
                 opts=stateful,
             )
-            if args.dicom
+            if args.workloads.imaging
             else None
         )
 
+        self.dataset_id = dataset.id
+        self.fhir_store_id = fhir_store.id if fhir_store else None
+        self.dicom_store_id = dicom_store.id if dicom_store else None
         self.register_outputs(
             {
-                "dataset": self.dataset.id,
-                "fhirStore": self.fhir_store.id if self.fhir_store else None,
-                "dicomStore": self.dicom_store.id if self.dicom_store else None,
+                "dataset": self.dataset_id,
+                "fhirStore": self.fhir_store_id,
+                "dicomStore": self.dicom_store_id,
             }
         )

@@ -3,6 +3,7 @@ Google service agents allowed to encrypt with each key."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pulumi
@@ -10,8 +11,9 @@ from pulumi import ResourceOptions
 from pulumi_gcp import kms, organizations, serviceaccount
 
 from blueprints.gcp import naming
+from blueprints.gcp.context import GcpContext
 from blueprints.options import protected
-from generator.catalog import load
+from generator.plan.model import IdentityPlan
 
 SECONDS_PER_DAY = 86400
 
@@ -19,7 +21,7 @@ SECONDS_PER_DAY = 86400
 @dataclass(frozen=True)
 class KeySpec:
     """One customer-managed key: what it protects, where it lives, which service agents use it
-    (catalog `kms.service_agents` keys)."""
+    (keys of the plan's `kms.service_agents` facts)."""
 
     purpose: str
     location: str
@@ -28,90 +30,108 @@ class KeySpec:
 
 @dataclass(frozen=True)
 class IdentityArgs:
-    practice_id: str
-    project: str
-    labels: dict[str, str]
-    workloads: tuple[str, ...]  # one service account each
+    context: GcpContext
+    identity: IdentityPlan  # one service account per workload
     keys: tuple[KeySpec, ...]
+
+
+@dataclass(frozen=True)
+class WorkloadAccount:
+    """A workload's service account: the email it runs as, the member roles are bound to."""
+
+    email: pulumi.Output[str]
+    member: pulumi.Output[str]
+
+
+@dataclass(frozen=True)
+class EncryptionKey:
+    """A customer-managed key's id, and the grants that let its service agents use it: a
+    resource encrypted with the key depends on them, or creating it fails."""
+
+    id: pulumi.Output[str]
+    grants: Sequence[pulumi.Resource]
 
 
 class Identity(pulumi.ComponentResource):
     """Workload identities and the practice's encryption keys. Persona and workload role
     bindings live in `AccessGrants`, created once the resources they scope to exist."""
 
-    service_accounts: dict[str, serviceaccount.Account]
-    keys: dict[str, kms.CryptoKey]
-    key_rings: dict[str, kms.KeyRing]
-    key_grants: dict[str, list[kms.CryptoKeyIAMMember]]
+    accounts: dict[str, WorkloadAccount]
+    keys: dict[str, EncryptionKey]
+    key_ring_ids: dict[str, pulumi.Output[str]]  # by location
     project_number: pulumi.Output[str]
+    _service_agents: Mapping[str, str]
 
     def __init__(self, name: str, args: IdentityArgs, opts: ResourceOptions | None = None) -> None:
         super().__init__("clinicgen:gcp:Identity", name, None, opts)
         child_opts = ResourceOptions(parent=self)
         stateful = protected(child_opts)
-        kms_controls = load("gcp_controls")["kms"]
-        pid = args.practice_id
+        context = args.context
+        kms_controls = context.facts("kms")
+        self._service_agents = kms_controls["service_agents"]
+        pid = context.practice_id
 
-        self.service_accounts = {
-            workload: serviceaccount.Account(
+        self.accounts = {}
+        for workload in (w.workload for w in args.identity.workloads):
+            account = serviceaccount.Account(
                 f"{name}-{workload}",
                 account_id=naming.fit(naming.SERVICE_ACCOUNT, pid, workload),
-                project=args.project,
+                project=context.project,
                 display_name=f"clinicgen {workload} workload",
                 description=f"Runs the {workload} workload with only the roles its plan grants",
                 opts=child_opts,
             )
-            for workload in args.workloads
-        }
+            self.accounts[workload] = WorkloadAccount(account.email, account.member)
         self.project_number = organizations.get_project_output(
-            project_id=args.project, opts=pulumi.InvokeOutputOptions(parent=self)
+            project_id=context.project, opts=pulumi.InvokeOutputOptions(parent=self)
         ).number
 
         # Key rings can never be deleted in Cloud KMS, hence protect as well as stable names.
-        self.key_rings = {
+        key_rings = {
             location: kms.KeyRing(
                 f"{name}-keyring-{location}",
                 name=naming.fit(naming.KMS, pid, "keys"),
-                project=args.project,
+                project=context.project,
                 location=location,
                 opts=stateful,
             )
             for location in sorted({key.location for key in args.keys})
         }
         rotation = f"{kms_controls['rotation_period_days'] * SECONDS_PER_DAY}s"
+        self.key_ring_ids = {location: ring.id for location, ring in key_rings.items()}
         self.keys = {}
-        self.key_grants = {}
         for key in args.keys:
-            self.keys[key.purpose] = kms.CryptoKey(
+            crypto_key = kms.CryptoKey(
                 f"{name}-key-{key.purpose}",
                 name=naming.fit(naming.KMS, key.purpose),
-                key_ring=self.key_rings[key.location].id,
+                key_ring=key_rings[key.location].id,
                 purpose="ENCRYPT_DECRYPT",
                 rotation_period=rotation,
-                labels=args.labels,
+                labels=context.tags,
                 opts=stateful,
             )
-            self.key_grants[key.purpose] = [
+            grants = [
                 kms.CryptoKeyIAMMember(
                     f"{name}-key-{key.purpose}-{agent}",
-                    crypto_key_id=self.keys[key.purpose].id,
+                    crypto_key_id=crypto_key.id,
                     role=kms_controls["encrypter_role"],
                     member=self.agent_member(agent),
                     opts=child_opts,
                 )
                 for agent in key.agents
             ]
+            self.keys[key.purpose] = EncryptionKey(crypto_key.id, grants)
 
         self.register_outputs(
             {
-                "serviceAccounts": {w: a.email for w, a in self.service_accounts.items()},
+                "serviceAccounts": {w: a.email for w, a in self.accounts.items()},
                 "keys": {purpose: key.id for purpose, key in self.keys.items()},
             }
         )
 
     def agent_member(self, agent: str) -> pulumi.Output[str]:
-        """The IAM member of a Google service agent (catalog `kms.service_agents` key)."""
-        template = load("gcp_controls")["kms"]["service_agents"][agent]
+        """The IAM member of a Google service agent (a `kms.service_agents` key)."""
+        template = self._service_agents[agent]
         return self.project_number.apply(
             lambda number: f"serviceAccount:{template.format(number=number)}"
         )

@@ -11,16 +11,14 @@ from pulumi_gcp import logging as cloud_logging
 from pulumi_gcp import projects
 
 from blueprints.gcp import naming
+from blueprints.gcp.context import GcpContext
 from blueprints.options import protected
-from generator.catalog import load
 from generator.plan.model import MonitoringPlan
 
 
 @dataclass(frozen=True)
 class MonitoringArgs:
-    practice_id: str
-    project: str
-    region: str
+    context: GcpContext
     monitoring: MonitoringPlan
 
 
@@ -28,22 +26,20 @@ class Monitoring(pulumi.ComponentResource):
     """Evidence that survives an attacker or an administrator: a log bucket nobody can shorten,
     and a record of every read and write of health data."""
 
-    log_bucket: cloud_logging.ProjectBucketConfig
-
     def __init__(
         self, name: str, args: MonitoringArgs, opts: ResourceOptions | None = None
     ) -> None:
         super().__init__("clinicgen:gcp:Monitoring", name, None, opts)
         child_opts = ResourceOptions(parent=self)
-        controls = load("gcp_controls")
+        context = args.context
 
         # One log bucket holds the whole retention: Cloud Logging has no separate archive tier,
         # so the bucket keeps the plan's total (interactive plus archive) retention.
-        self.log_bucket = cloud_logging.ProjectBucketConfig(
+        log_bucket = cloud_logging.ProjectBucketConfig(
             f"{name}-logs",
-            project=args.project,
-            location=args.region,
-            bucket_id=naming.fit(naming.LOG_BUCKET, args.practice_id, "audit"),
+            project=context.project,
+            location=context.location,
+            bucket_id=naming.fit(naming.LOG_BUCKET, context.practice_id, "audit"),
             retention_days=args.monitoring.log_archive_days,
             locked=True,
             description="clinicgen audit, flow and firewall logs (locked retention)",
@@ -51,25 +47,25 @@ class Monitoring(pulumi.ComponentResource):
         )
         cloud_logging.ProjectSink(
             f"{name}-sink",
-            name=naming.fit(naming.LOG_SINK, args.practice_id, "audit-sink"),
-            project=args.project,
+            name=naming.fit(naming.LOG_SINK, context.practice_id, "audit-sink"),
+            project=context.project,
             destination=pulumi.Output.concat(
                 "logging.googleapis.com/projects/",
-                args.project,
+                context.project,
                 "/locations/",
-                args.region,
+                context.location,
                 "/buckets/",
-                self.log_bucket.bucket_id,
+                log_bucket.bucket_id,
             ),
-            filter=controls["log_sink"]["filter"],
+            filter=context.facts("log_sink")["filter"],
             unique_writer_identity=True,
             opts=child_opts,
         )
-        audit = controls["audit_logs"]
+        audit = context.facts("audit_logs")
         for service in audit["services"]:
             projects.IAMAuditConfig(
                 f"{name}-audit-{service.split('.')[0]}",
-                project=args.project,
+                project=context.project,
                 service=service,
                 audit_log_configs=[
                     projects.IAMAuditConfigAuditLogConfigArgs(log_type=log_type)
@@ -78,4 +74,4 @@ class Monitoring(pulumi.ComponentResource):
                 opts=child_opts,
             )
 
-        self.register_outputs({"logBucket": self.log_bucket.id})
+        self.register_outputs({"logBucket": log_bucket.id})

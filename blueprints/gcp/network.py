@@ -11,61 +11,60 @@ from pulumi import ResourceOptions
 from pulumi_gcp import compute, serviceaccount
 
 from blueprints.gcp import naming
+from blueprints.gcp.backup import ZonalDisk
+from blueprints.gcp.context import GcpContext
 from blueprints.gcp.hardening import hardened_instance
-from blueprints.gcp.placement import zones
-from generator.catalog import load
 from generator.plan.model import CoreNetwork as CoreNetworkPlan
 from generator.plan.model import VpnGateway
 
 
 @dataclass(frozen=True)
 class CoreNetworkArgs:
-    practice_id: str
-    project: str
-    region: str
-    labels: dict[str, str]
+    context: GcpContext
     core: CoreNetworkPlan
     vpn: VpnGateway | None
     flow_logs: bool
+    zones: tuple[str, ...]  # ArchivePlacement.zones: the bastion takes the first
 
 
 class CoreNetwork(pulumi.ComponentResource):
     """The practice's hub VPC: one subnet per planned cloud subnet, egress through Cloud NAT,
     an HA VPN gateway for the sites, and a logged deny-by-default firewall posture."""
 
-    network: compute.Network
-    subnets: dict[str, compute.Subnetwork]
-    router: compute.Router
-    vpn_gateway: compute.HaVpnGateway | None
-    bastion: compute.Instance | None
-    bastion_zone: str
+    network: pulumi.Output[str]  # VPC self link
+    subnets: dict[str, pulumi.Output[str]]  # self links by plan subnet name
+    router: pulumi.Output[str]  # Cloud Router self link
+    router_name: pulumi.Output[str]
+    vpn_gateway: pulumi.Output[str] | None  # HA VPN gateway self link
+    vpn_gateway_addresses: pulumi.Output[list[str | None]] | None  # its two public addresses
+    disks: dict[str, ZonalDisk]  # the bastion's boot disk, for the snapshot schedule
 
     def __init__(
         self, name: str, args: CoreNetworkArgs, opts: ResourceOptions | None = None
     ) -> None:
         super().__init__("clinicgen:gcp:CoreNetwork", name, None, opts)
         child_opts = ResourceOptions(parent=self)
-        controls = load("gcp_controls")
-        pid = args.practice_id
+        context = args.context
+        pid = context.practice_id
 
-        self.network = compute.Network(
+        vpc = compute.Network(
             f"{name}-vpc",
             name=naming.fit(naming.COMPUTE, pid, "vpc"),
-            project=args.project,
+            project=context.project,
             auto_create_subnetworks=False,
             # Every subnet and the VPN gateway live in the practice's region.
             routing_mode="REGIONAL",
             description="clinicgen hub network",
             opts=child_opts,
         )
-        flow_logs = controls["flow_logs"]
-        self.subnets = {
+        flow_logs = context.facts("flow_logs")
+        subnets = {
             subnet.name: compute.Subnetwork(
                 f"{name}-{subnet.name}",
                 name=naming.fit(naming.COMPUTE, pid, subnet.name),
-                project=args.project,
-                region=args.region,
-                network=self.network.id,
+                project=context.project,
+                region=context.location,
+                network=vpc.id,
                 ip_cidr_range=subnet.cidr,
                 private_ip_google_access=True,
                 log_config=compute.SubnetworkLogConfigArgs(
@@ -80,12 +79,12 @@ class CoreNetwork(pulumi.ComponentResource):
             )
             for subnet in args.core.subnets
         }
-        self.router = compute.Router(
+        router = compute.Router(
             f"{name}-router",
             name=naming.fit(naming.COMPUTE, pid, "router"),
-            project=args.project,
-            region=args.region,
-            network=self.network.id,
+            project=context.project,
+            region=context.location,
+            network=vpc.id,
             bgp=compute.RouterBgpArgs(asn=args.vpn.cloud_asn, advertise_mode="DEFAULT")
             if args.vpn
             else None,
@@ -94,65 +93,74 @@ class CoreNetwork(pulumi.ComponentResource):
         compute.RouterNat(
             f"{name}-nat",
             name=naming.fit(naming.COMPUTE, pid, "nat"),
-            project=args.project,
-            region=args.region,
-            router=self.router.name,
+            project=context.project,
+            region=context.location,
+            router=router.name,
             nat_ip_allocate_option="AUTO_ONLY",
             source_subnetwork_ip_ranges_to_nat="ALL_SUBNETWORKS_ALL_IP_RANGES",
             log_config=compute.RouterNatLogConfigArgs(
-                enable=True, filter=controls["nat"]["log_filter"]
+                enable=True, filter=context.facts("nat")["log_filter"]
             ),
             opts=child_opts,
         )
-        self.vpn_gateway = (
+        vpn_gateway = (
             compute.HaVpnGateway(
                 f"{name}-vpn",
                 name=naming.fit(naming.COMPUTE, pid, "vpn"),
-                project=args.project,
-                region=args.region,
-                network=self.network.id,
-                labels=args.labels,
+                project=context.project,
+                region=context.location,
+                network=vpc.id,
+                labels=context.tags,
                 opts=child_opts,
             )
             if args.vpn
             else None
         )
-        for rule_id, rule in controls["firewall"]["rules"].items():
+        for rule_id, rule in context.facts("firewall")["rules"].items():
             if rule.get("when") == "bastion" and not args.core.bastion:
                 continue
-            _posture_rule(f"{name}-{rule_id}", rule_id, rule, self.network, args, child_opts)
-        self.bastion = None
-        self.bastion_zone = zones(args.region)[0]
+            _posture_rule(f"{name}-{rule_id}", rule_id, rule, vpc.self_link, args, child_opts)
+        self.disks = {}
         if args.core.bastion:
             # Its own identity with no roles: the bastion only relays OS Login sessions, and
             # never runs as the project's default service account.
             identity = serviceaccount.Account(
                 f"{name}-bastion-identity",
                 account_id=naming.fit(naming.SERVICE_ACCOUNT, pid, "bastion"),
-                project=args.project,
+                project=context.project,
                 display_name="clinicgen bastion",
                 description="Bastion host identity; holds no roles",
                 opts=child_opts,
             )
-            self.bastion = hardened_instance(
+            zone = args.zones[0]
+            bastion = hardened_instance(
                 f"{name}-bastion",
+                context,
                 name=naming.fit(naming.COMPUTE, pid, "bastion"),
-                project=args.project,
-                zone=self.bastion_zone,
-                machine_type=controls["instances"]["bastion_machine_type"],
-                subnetwork=self.subnets["bastion"].id,
-                labels=args.labels,
+                zone=zone,
+                machine_type=context.facts("instances")["bastion_machine_type"],
+                subnetwork=subnets["bastion"].id,
                 service_account_email=identity.email,
                 disk_key=None,
                 opts=child_opts,
             )
+            # A boot disk created with its instance takes the instance's name.
+            self.disks["bastion-boot"] = ZonalDisk(bastion.name, zone)
 
+        self.network = vpc.self_link
+        self.subnets = {key: subnet.self_link for key, subnet in subnets.items()}
+        self.router = router.self_link
+        self.router_name = router.name
+        self.vpn_gateway = vpn_gateway.self_link if vpn_gateway else None
+        self.vpn_gateway_addresses = (
+            vpn_gateway.vpn_interfaces.apply(
+                lambda interfaces: [interface.ip_address for interface in interfaces or []]
+            )
+            if vpn_gateway
+            else None
+        )
         self.register_outputs(
-            {
-                "network": self.network.self_link,
-                "router": self.router.name,
-                "subnets": {key: subnet.self_link for key, subnet in self.subnets.items()},
-            }
+            {"network": self.network, "router": self.router_name, "subnets": self.subnets}
         )
 
 
@@ -160,11 +168,12 @@ def _posture_rule(
     resource_name: str,
     rule_id: str,
     rule: Mapping[str, Any],
-    network: compute.Network,
+    network: pulumi.Output[str],
     args: CoreNetworkArgs,
     opts: ResourceOptions,
 ) -> compute.Firewall:
-    """One rule of the catalog's firewall posture, logged like every rule clinicgen writes."""
+    """One rule of the plan's firewall posture, logged like every rule clinicgen writes."""
+    context = args.context
     ingress = rule["direction"] == "INGRESS"
     # A rule bound to a subnet (IAP to the bastion) reaches that subnet and nothing else.
     subnet = [args.core.subnet(rule["subnet"]).cidr] if "subnet" in rule else None
@@ -173,9 +182,9 @@ def _posture_rule(
     allow = rule["action"] == "allow"
     return compute.Firewall(
         resource_name,
-        name=naming.fit(naming.COMPUTE, args.practice_id, rule_id),
-        project=args.project,
-        network=network.self_link,
+        name=naming.fit(naming.COMPUTE, context.practice_id, rule_id),
+        project=context.project,
+        network=network,
         direction=rule["direction"],
         priority=rule["priority"],
         source_ranges=rule["ranges"] if ingress else None,
@@ -183,7 +192,7 @@ def _posture_rule(
         allows=[compute.FirewallAllowArgs(protocol=protocol, ports=ports)] if allow else None,
         denies=None if allow else [compute.FirewallDenyArgs(protocol=protocol, ports=ports)],
         log_config=compute.FirewallLogConfigArgs(
-            metadata=load("gcp_controls")["firewall"]["log_metadata"]
+            metadata=context.facts("firewall")["log_metadata"]
         ),
         description=rule["reason"],
         opts=opts,

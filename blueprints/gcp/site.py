@@ -13,20 +13,16 @@ from pulumi import ResourceOptions
 from pulumi_gcp import compute, secretmanager
 
 from blueprints.gcp import naming
-from generator.catalog import load
-from generator.plan.model import Flow, IpsecPolicy, SiteVpn
+from blueprints.gcp.context import GcpContext
+from generator.plan.model import Flow, IpsecPolicy, SitePlan, SiteVpn
 
 DIRECTIONS = {"site-to-cloud": "INGRESS", "cloud-to-site": "EGRESS"}
 
 
 @dataclass(frozen=True)
 class SiteConnectivityArgs:
-    practice_id: str
-    site_id: str
-    project: str
-    region: str
-    labels: dict[str, str]
-    vpn: SiteVpn | None
+    context: GcpContext
+    site: SitePlan
     ipsec: IpsecPolicy
     flows: tuple[Flow, ...]
     secret_id: str  # Secret Manager id of the site's pre-shared key
@@ -41,22 +37,19 @@ class SiteConnectivity(pulumi.ComponentResource):
     """Everything one site adds to the practice. Nothing here touches a core resource's inputs,
     so adding or removing a site leaves the core stack and every other site as they were."""
 
-    tunnels: list[compute.VPNTunnel]
-    secret: secretmanager.Secret | None
-
     def __init__(
         self, name: str, args: SiteConnectivityArgs, opts: ResourceOptions | None = None
     ) -> None:
         super().__init__("clinicgen:gcp:SiteConnectivity", name, None, opts)
         child_opts = ResourceOptions(parent=self)
-        controls = load("gcp_controls")
-        prefix = (args.practice_id, args.site_id)
+        context = args.context
+        prefix = (context.practice_id, args.site.id)
 
         for flow in args.flows:
             compute.Firewall(
                 f"{name}-{flow.id}",
                 name=naming.fit(naming.COMPUTE, *prefix, flow.id),
-                project=args.project,
+                project=context.project,
                 network=args.network,
                 direction=DIRECTIONS[flow.direction],
                 priority=flow.priority,
@@ -68,113 +61,110 @@ class SiteConnectivity(pulumi.ComponentResource):
                     )
                 ],
                 log_config=compute.FirewallLogConfigArgs(
-                    metadata=controls["firewall"]["log_metadata"]
+                    metadata=context.facts("firewall")["log_metadata"]
                 ),
                 description=flow.reason,
                 opts=child_opts,
             )
 
-        self.tunnels = []
-        self.secret = None
-        if args.vpn:
-            self._vpn(name, args.vpn, args, controls["vpn"], child_opts)
-
         self.register_outputs(
-            {
-                "tunnels": [tunnel.name for tunnel in self.tunnels],
-                "pskSecret": self.secret.secret_id if self.secret else None,
-            }
+            _vpn(name, args.site.vpn, args, child_opts)
+            if args.site.vpn
+            else {"tunnels": [], "pskSecret": None}
         )
 
-    def _vpn(
-        self,
-        name: str,
-        vpn: SiteVpn,
-        args: SiteConnectivityArgs,
-        controls: Mapping[str, Any],
-        opts: ResourceOptions,
-    ) -> None:
-        prefix = (args.practice_id, args.site_id)
-        # Generated inside the program and kept in state as a secret: never in a stack file.
-        psk = pulumi_random.RandomPassword(
-            f"{name}-psk", length=controls["psk_length"], special=False, opts=opts
-        )
-        self.secret = secretmanager.Secret(
-            f"{name}-psk-secret",
-            secret_id=args.secret_id,
-            project=args.project,
-            # The key never leaves the practice's region.
-            replication=secretmanager.SecretReplicationArgs(
-                user_managed=secretmanager.SecretReplicationUserManagedArgs(
-                    replicas=[
-                        secretmanager.SecretReplicationUserManagedReplicaArgs(location=args.region)
-                    ]
-                )
-            ),
-            labels=args.labels,
+
+def _vpn(
+    name: str, vpn: SiteVpn, args: SiteConnectivityArgs, opts: ResourceOptions
+) -> dict[str, Any]:
+    """The site's pre-shared key, peer gateway and BGP tunnels; their names, to register."""
+    context = args.context
+    controls = context.facts("vpn")
+    prefix = (context.practice_id, args.site.id)
+    # Generated inside the program and kept in state as a secret: never in a stack file.
+    psk = pulumi_random.RandomPassword(
+        f"{name}-psk", length=controls["psk_length"], special=False, opts=opts
+    )
+    secret = secretmanager.Secret(
+        f"{name}-psk-secret",
+        secret_id=args.secret_id,
+        project=context.project,
+        # The key never leaves the practice's region.
+        replication=secretmanager.SecretReplicationArgs(
+            user_managed=secretmanager.SecretReplicationUserManagedArgs(
+                replicas=[
+                    secretmanager.SecretReplicationUserManagedReplicaArgs(location=context.location)
+                ]
+            )
+        ),
+        labels=context.tags,
+        opts=opts,
+    )
+    secretmanager.SecretVersion(
+        f"{name}-psk-version", secret=secret.id, secret_data=psk.result, opts=opts
+    )
+    peer = compute.ExternalVpnGateway(
+        f"{name}-peer",
+        name=naming.fit(naming.COMPUTE, *prefix, "peer"),
+        project=context.project,
+        redundancy_type="SINGLE_IP_INTERNALLY_REDUNDANT",
+        interfaces=[compute.ExternalVpnGatewayInterfaceArgs(id=0, ip_address=vpn.peer_ip)],
+        labels=context.tags,
+        opts=opts,
+    )
+    cipher_suite = cloud_vpn_ciphers(args.ipsec, controls)
+    tunnels = []
+    for session in vpn.bgp_sessions:
+        tunnel_key = f"tunnel-{session.tunnel}"
+        tunnel = compute.VPNTunnel(
+            f"{name}-{tunnel_key}",
+            name=naming.fit(naming.COMPUTE, *prefix, tunnel_key),
+            project=context.project,
+            region=context.location,
+            vpn_gateway=args.vpn_gateway,
+            vpn_gateway_interface=session.tunnel,
+            peer_external_gateway=peer.self_link,
+            peer_external_gateway_interface=0,
+            shared_secret=psk.result,
+            router=args.router,
+            ike_version=int(args.ipsec.ike_version.removeprefix("IKEv")),
+            cipher_suite=cipher_suite,
+            labels=context.tags,
             opts=opts,
         )
-        secretmanager.SecretVersion(
-            f"{name}-psk-version", secret=self.secret.id, secret_data=psk.result, opts=opts
-        )
-        peer = compute.ExternalVpnGateway(
-            f"{name}-peer",
-            name=naming.fit(naming.COMPUTE, *prefix, "peer"),
-            project=args.project,
-            redundancy_type="SINGLE_IP_INTERNALLY_REDUNDANT",
-            interfaces=[compute.ExternalVpnGatewayInterfaceArgs(id=0, ip_address=vpn.peer_ip)],
-            labels=args.labels,
+        tunnels.append(tunnel)
+        interface = compute.RouterInterface(
+            f"{name}-{tunnel_key}-interface",
+            name=naming.fit(naming.COMPUTE, *prefix, tunnel_key, "if"),
+            project=context.project,
+            region=context.location,
+            router=args.router_name,
+            ip_range=f"{session.cloud_address}/{session.prefix_length}",
+            vpn_tunnel=tunnel.name,
             opts=opts,
         )
-        cipher_suite = cloud_vpn_ciphers(args.ipsec)
-        for session in vpn.bgp_sessions:
-            tunnel_key = f"tunnel-{session.tunnel}"
-            tunnel = compute.VPNTunnel(
-                f"{name}-{tunnel_key}",
-                name=naming.fit(naming.COMPUTE, *prefix, tunnel_key),
-                project=args.project,
-                region=args.region,
-                vpn_gateway=args.vpn_gateway,
-                vpn_gateway_interface=session.tunnel,
-                peer_external_gateway=peer.self_link,
-                peer_external_gateway_interface=0,
-                shared_secret=psk.result,
-                router=args.router,
-                ike_version=int(args.ipsec.ike_version.removeprefix("IKEv")),
-                cipher_suite=cipher_suite,
-                labels=args.labels,
-                opts=opts,
-            )
-            self.tunnels.append(tunnel)
-            interface = compute.RouterInterface(
-                f"{name}-{tunnel_key}-interface",
-                name=naming.fit(naming.COMPUTE, *prefix, tunnel_key, "if"),
-                project=args.project,
-                region=args.region,
-                router=args.router_name,
-                ip_range=f"{session.cloud_address}/{session.prefix_length}",
-                vpn_tunnel=tunnel.name,
-                opts=opts,
-            )
-            compute.RouterPeer(
-                f"{name}-{tunnel_key}-peer",
-                name=naming.fit(naming.COMPUTE, *prefix, tunnel_key, "bgp"),
-                project=args.project,
-                region=args.region,
-                router=args.router_name,
-                interface=interface.name,
-                ip_address=session.cloud_address,
-                peer_ip_address=session.site_address,
-                peer_asn=vpn.site_asn,
-                opts=opts,
-            )
+        compute.RouterPeer(
+            f"{name}-{tunnel_key}-peer",
+            name=naming.fit(naming.COMPUTE, *prefix, tunnel_key, "bgp"),
+            project=context.project,
+            region=context.location,
+            router=args.router_name,
+            interface=interface.name,
+            ip_address=session.cloud_address,
+            peer_ip_address=session.site_address,
+            peer_asn=vpn.site_asn,
+            opts=opts,
+        )
+    return {"tunnels": [tunnel.name for tunnel in tunnels], "pskSecret": secret.secret_id}
 
 
-def cloud_vpn_ciphers(ipsec: IpsecPolicy) -> compute.VPNTunnelCipherSuiteArgs:
-    """The plan's IPsec policy as Cloud VPN offers it: exactly these ciphers, nothing weaker.
+def cloud_vpn_ciphers(
+    ipsec: IpsecPolicy, names: Mapping[str, Any]
+) -> compute.VPNTunnelCipherSuiteArgs:
+    """The plan's IPsec policy as Cloud VPN offers it (`names`: the plan's `vpn` facts): exactly
+    these ciphers, nothing weaker.
 
     Cloud VPN fixes SA lifetimes itself, so the plan's lifetimes are the peer's to match."""
-    names = load("gcp_controls")["vpn"]
 
     def name(table: str, value: str) -> str:
         if value not in names[table]:

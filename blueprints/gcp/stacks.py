@@ -9,181 +9,108 @@ from __future__ import annotations
 
 import pulumi
 
-from blueprints.gcp import naming, outputs
+from blueprints.gcp import outputs
 from blueprints.gcp.access import AccessGrants, AccessGrantsArgs, Scope
 from blueprints.gcp.app_servers import AppServers, AppServersArgs
-from blueprints.gcp.backup import Archive, Backup, BackupArgs, ZonalDisk
+from blueprints.gcp.archives import Archive, ArchiveCopy, ArchiveStore, rarely_read
+from blueprints.gcp.backup import Backup, BackupArgs, ZonalDisk
 from blueprints.gcp.compliance import Compliance, ComplianceArgs
+from blueprints.gcp.context import GcpContext, gcp_context
 from blueprints.gcp.device_ingest import DeviceIngest, DeviceIngestArgs
 from blueprints.gcp.health_data import HealthData, HealthDataArgs
 from blueprints.gcp.identity import Identity, IdentityArgs, KeySpec
 from blueprints.gcp.monitoring import Monitoring, MonitoringArgs
 from blueprints.gcp.network import CoreNetwork, CoreNetworkArgs
-from blueprints.gcp.placement import archive_placement
 from blueprints.gcp.site import SiteConnectivity, SiteConnectivityArgs
 from blueprints.gcp.telehealth import Telehealth, TelehealthArgs
 from blueprints.stack_reference import core_stack_reference
-from generator.catalog import load
-from generator.plan.model import CoreStackPlan, PracticeInfo, SiteStackPlan
+from generator.plan.model import ArchivePlacement, CoreStackPlan, SiteStackPlan
 from generator.render.stack_config import vpn_psk_secret_name
 
 
 def deploy_core(plan: CoreStackPlan) -> None:
     """Build the `<practice>-core` stack from its plan and export what site stacks read."""
-    practice, work = plan.practice, plan.workloads
-    pid, region, project = practice.id, practice.region, _project(practice)
-    labels = naming.labels(pid, practice.tags)
-    placement = archive_placement(region, practice.dr_region, plan.backup.rpo_hours)
+    context = gcp_context(plan.practice, plan.platform)
+    pid, work, placement = context.practice_id, plan.workloads, _placement(plan)
 
-    Monitoring(
-        f"{pid}-monitoring",
-        MonitoringArgs(practice_id=pid, project=project, region=region, monitoring=plan.monitoring),
-    )
+    Monitoring(f"{pid}-monitoring", MonitoringArgs(context, plan.monitoring))
     network = CoreNetwork(
         f"{pid}-network",
-        CoreNetworkArgs(
-            practice_id=pid,
-            project=project,
-            region=region,
-            labels=labels,
-            core=plan.core,
-            vpn=plan.vpn,
-            flow_logs=plan.monitoring.flow_logs,
-        ),
+        CoreNetworkArgs(context, plan.core, plan.vpn, plan.monitoring.flow_logs, placement.zones),
     )
     identity = Identity(
-        f"{pid}-identity",
-        IdentityArgs(
-            practice_id=pid,
-            project=project,
-            labels=labels,
-            workloads=tuple(w.workload for w in plan.identity.workloads),
-            keys=_key_specs(plan, placement.key_location, placement.copy_region),
-        ),
+        f"{pid}-identity", IdentityArgs(context, plan.identity, _key_specs(plan, placement))
     )
-    accounts = {workload: account.email for workload, account in identity.service_accounts.items()}
-    health = None
-    if work.health_data:
-        health = HealthData(
-            f"{pid}-health",
-            HealthDataArgs(
-                practice_id=pid,
-                project=project,
-                region=region,
-                labels=labels,
-                fhir=work.fhir,
-                dicom=work.imaging is not None,
-                key=identity.keys["health-data"].id,
-                key_grants=identity.key_grants["health-data"],
-            ),
-        )
+    archives = _archive_store(plan, placement, identity)
+    health = (
+        HealthData(f"{pid}-health", HealthDataArgs(context, work, identity.keys["health-data"]))
+        if work.health_data
+        else None
+    )
     servers = None
     if work.ehr:
         servers = AppServers(
             f"{pid}-ehr",
             AppServersArgs(
-                practice_id=pid,
-                project=project,
-                region=region,
-                labels=labels,
+                context,
                 ehr=work.ehr,
-                subnetwork=network.subnets["apps"].self_link,
-                service_account=accounts["ehr"],
-                disk_key=identity.keys["disks"].id,
-                key_grants=identity.key_grants["disks"],
+                zones=placement.zones,
+                subnetwork=network.subnets["apps"],
+                service_account=identity.accounts["ehr"],
+                disk_key=identity.keys["disks"],
             ),
         )
     if work.telehealth:
         Telehealth(
             f"{pid}-telehealth",
             TelehealthArgs(
-                practice_id=pid,
-                project=project,
-                region=region,
-                labels=labels,
+                context,
                 telehealth=work.telehealth,
-                network=network.network.self_link,
-                subnetwork=network.subnets["telehealth"].self_link,
-                service_account=accounts["telehealth"],
+                network=network.network,
+                subnetwork=network.subnets["telehealth"],
+                service_account=identity.accounts["telehealth"],
             ),
         )
-    ingest = None
-    if work.ingest:
-        ingest = DeviceIngest(
-            f"{pid}-ingest",
-            DeviceIngestArgs(
-                practice_id=pid,
-                project=project,
-                region=region,
-                labels=labels,
-                ingest=work.ingest,
-                key=identity.keys["ingest"].id,
-                key_grants=identity.key_grants["ingest"],
-            ),
+    ingest = (
+        DeviceIngest(
+            f"{pid}-ingest", DeviceIngestArgs(context, work.ingest, identity.keys["ingest"])
         )
+        if work.ingest
+        else None
+    )
     backup = Backup(
         f"{pid}-backup",
         BackupArgs(
-            practice_id=pid,
-            project=project,
-            region=region,
-            labels=labels,
-            suffix=naming.unique_suffix(pid, project),
+            context,
             backup=plan.backup,
-            placement=placement,
-            archives=_archives(plan),
-            archive_key=identity.keys["archive"].id,
-            copy_key=identity.keys["archive-copy"].id if placement.copy_region else None,
-            instances=servers.instances if servers else {},
+            archives=_archives(plan, context),
+            store=archives,
+            instances=servers.instance_ids if servers else {},
             disks=_disks(network, servers),
-            key_grants=[
-                grant
-                for key in ("archive", "archive-copy")
-                for grant in identity.key_grants.get(key, [])
-            ],
-            transfer_agent=identity.agent_member("transfer") if placement.copy_region else None,
         ),
     )
-    Compliance(
-        f"{pid}-compliance",
-        ComplianceArgs(project=project, constraints=plan.monitoring.policy_initiatives),
-    )
+    Compliance(f"{pid}-compliance", ComplianceArgs(context, plan.monitoring.policy_initiatives))
     AccessGrants(
         f"{pid}-access",
         AccessGrantsArgs(
-            personas=plan.identity.personas,
-            workloads=plan.identity.workloads,
-            workload_members={w: a.member for w, a in identity.service_accounts.items()},
-            scopes=_scopes(project, identity, health, ingest, backup),
+            context,
+            identity=plan.identity,
+            accounts=identity.accounts,
+            scopes=_scopes(context, identity, health, ingest, backup),
         ),
     )
-
-    pulumi.export(outputs.NETWORK, network.network.self_link)
-    pulumi.export(outputs.ROUTER, network.router.self_link)
-    pulumi.export(outputs.ROUTER_NAME, network.router.name)
-    if network.vpn_gateway is not None:
-        pulumi.export(outputs.VPN_GATEWAY, network.vpn_gateway.self_link)
-        pulumi.export(
-            outputs.VPN_GATEWAY_ADDRESSES,
-            network.vpn_gateway.vpn_interfaces.apply(
-                lambda interfaces: [interface.ip_address for interface in interfaces or []]
-            ),
-        )
+    _export_for_sites(network)
 
 
 def deploy_site(plan: SiteStackPlan) -> None:
     """Build one `<practice>-site-<site>` stack, reading the core stack's outputs."""
-    practice, site = plan.practice, plan.site
+    context, site = gcp_context(plan.practice, plan.platform), plan.site
     core = core_stack_reference(plan.core_stack)
     SiteConnectivity(
-        f"{practice.id}-site-{site.id}",
+        f"{context.practice_id}-site-{site.id}",
         SiteConnectivityArgs(
-            practice_id=practice.id,
-            site_id=site.id,
-            project=_project(practice),
-            region=practice.region,
-            labels=naming.labels(practice.id, practice.tags),
-            vpn=site.vpn,
+            context,
+            site=site,
             ipsec=plan.ipsec,
             flows=plan.flows,
             secret_id=vpn_psk_secret_name(site.id),
@@ -196,30 +123,39 @@ def deploy_site(plan: SiteStackPlan) -> None:
     )
 
 
+def _export_for_sites(network: CoreNetwork) -> None:
+    """The core stack outputs site stacks read through their StackReference."""
+    pulumi.export(outputs.NETWORK, network.network)
+    pulumi.export(outputs.ROUTER, network.router)
+    pulumi.export(outputs.ROUTER_NAME, network.router_name)
+    if network.vpn_gateway is not None:
+        pulumi.export(outputs.VPN_GATEWAY, network.vpn_gateway)
+        pulumi.export(outputs.VPN_GATEWAY_ADDRESSES, network.vpn_gateway_addresses)
+
+
 def _disks(network: CoreNetwork, servers: AppServers | None) -> dict[str, ZonalDisk]:
     """Every disk the snapshot schedule covers: the servers' disks and the bastion's."""
-    disks = dict(servers.disks) if servers else {}
-    if network.bastion is not None:
-        # A boot disk created with its instance takes the instance's name.
-        disks["bastion-boot"] = ZonalDisk(network.bastion.name, network.bastion_zone)
-    return disks
+    return {**(servers.disks if servers else {}), **network.disks}
 
 
-def _project(practice: PracticeInfo) -> str:
-    if not practice.gcp_project:
-        raise ValueError(f"practice {practice.id} has no gcp_project; Google Cloud needs one")
-    return practice.gcp_project
+def _placement(plan: CoreStackPlan) -> ArchivePlacement:
+    """The plan's Google Cloud placement (GCP-PLC-01), which every Google Cloud plan carries."""
+    if plan.placement is None:
+        raise ValueError(
+            f"the core plan of {plan.practice.id} has no placement (GCP-PLC-01); "
+            "regenerate its stack files with this clinicgen"
+        )
+    return plan.placement
 
 
-def _key_specs(
-    plan: CoreStackPlan, archive_location: str, copy_region: str | None
-) -> tuple[KeySpec, ...]:
+def _key_specs(plan: CoreStackPlan, placement: ArchivePlacement) -> tuple[KeySpec, ...]:
     """One key per kind of data, in the location of the data it protects."""
     region = plan.practice.region
     workloads = plan.workloads
+    copy_region = placement.copy_region
     # Storage Transfer reads the archive and writes its DR-region copy: it needs both keys.
     archive_agents = ("storage", "transfer") if copy_region else ("storage",)
-    keys = [KeySpec("archive", archive_location, archive_agents)]
+    keys = [KeySpec("archive", placement.key_location, archive_agents)]
     if copy_region:
         keys.append(KeySpec("archive-copy", copy_region, archive_agents))
     if workloads.health_data:
@@ -231,13 +167,32 @@ def _key_specs(
     return tuple(keys)
 
 
-def _archives(plan: CoreStackPlan) -> tuple[Archive, ...]:
-    """The records archive always; the imaging archive when the practice images."""
-    ladder = tuple(
-        (step["storage_class"], step["age_days"])
-        for step in load("gcp_controls")["storage"]["lifecycle"]
+def _archive_store(
+    plan: CoreStackPlan, placement: ArchivePlacement, identity: Identity
+) -> ArchiveStore:
+    """Where the practice's archives live, the keys that encrypt them, and their DR-region copy
+    when the placement keeps one."""
+    copy = (
+        ArchiveCopy(
+            placement.copy_region,
+            identity.keys["archive-copy"],
+            identity.agent_member("transfer"),
+        )
+        if placement.copy_region
+        else None
     )
-    archives = [Archive("records", plan.backup.retention_days.records, ladder)]
+    return ArchiveStore(
+        placement,
+        identity.keys["archive"],
+        copy,
+        locked=plan.backup.immutable,
+        soft_delete_days=plan.backup.soft_delete_days,
+    )
+
+
+def _archives(plan: CoreStackPlan, context: GcpContext) -> tuple[Archive, ...]:
+    """The records archive always; the imaging archive when the practice images."""
+    archives = [Archive("records", plan.backup.retention_days.records, rarely_read(context))]
     imaging = plan.workloads.imaging
     if imaging:
         archives.append(
@@ -251,13 +206,14 @@ def _archives(plan: CoreStackPlan) -> tuple[Archive, ...]:
 
 
 def _scopes(
-    project: str,
+    context: GcpContext,
     identity: Identity,
     health: HealthData | None,
     ingest: DeviceIngest | None,
     backup: Backup,
 ) -> dict[str, Scope]:
     """Each logical scope of the plan's grants, bound at the narrowest resource that exists."""
+    project = context.project
     everywhere = Scope("project", {"project": project})
     scopes = {
         "network": everywhere,
@@ -266,7 +222,7 @@ def _scopes(
         "backup": everywhere,
         "key-vault": Scope(
             "key-ring",
-            {f"keyring-{location}": ring.id for location, ring in identity.key_rings.items()},
+            {f"keyring-{location}": ring for location, ring in identity.key_ring_ids.items()},
         ),
         # Workload secrets, yes; the sites' VPN keys, never.
         "key-vault:secretmanager": Scope(
@@ -284,22 +240,22 @@ def _scopes(
         ),
     }
     if health:
-        scopes["health-data"] = Scope("dataset", {"dataset": health.dataset.id})
-        if health.fhir_store:
+        scopes["health-data"] = Scope("dataset", {"dataset": health.dataset_id})
+        if health.fhir_store_id:
             scopes["health-data:healthcare.fhir"] = Scope(
-                "fhir-store", {"fhir-store": health.fhir_store.id}
+                "fhir-store", {"fhir-store": health.fhir_store_id}
             )
-        if health.dicom_store:
+        if health.dicom_store_id:
             scopes["health-data:healthcare.dicom"] = Scope(
-                "dicom-store", {"dicom-store": health.dicom_store.id}
+                "dicom-store", {"dicom-store": health.dicom_store_id}
             )
-    if "imaging" in backup.buckets:
+    if "imaging" in backup.bucket_names:
         scopes["imaging-archive"] = Scope(
-            "bucket", {"imaging-archive": backup.buckets["imaging"].name}
+            "bucket", {"imaging-archive": backup.bucket_names["imaging"]}
         )
     if ingest:
-        scopes["ingest"] = Scope("topic", {"ingest-topic": ingest.topic.id})
+        scopes["ingest"] = Scope("topic", {"ingest-topic": ingest.topic_id})
         scopes["ingest:pubsub.subscriber"] = Scope(
-            "subscription", {"ingest-subscription": ingest.subscription.id}
+            "subscription", {"ingest-subscription": ingest.subscription_id}
         )
     return scopes

@@ -10,51 +10,53 @@ from pulumi import ResourceOptions
 from pulumi_gcp import cloudrunv2
 
 from blueprints.gcp import naming
-from generator.catalog import load
+from blueprints.gcp.context import GcpContext
+from blueprints.gcp.identity import WorkloadAccount
 from generator.plan.model import TelehealthPlan
 
 
 @dataclass(frozen=True)
 class TelehealthArgs:
-    practice_id: str
-    project: str
-    region: str
-    labels: dict[str, str]
+    context: GcpContext
     telehealth: TelehealthPlan
     network: pulumi.Input[str]
     subnetwork: pulumi.Input[str]  # the telehealth subnet (Direct VPC egress)
-    service_account: pulumi.Input[str]  # the telehealth workload's email
+    service_account: WorkloadAccount  # the telehealth workload's
 
 
 class Telehealth(pulumi.ComponentResource):
     """The telehealth web service, sized from peak concurrent sessions."""
 
-    service: cloudrunv2.Service
+    uri: pulumi.Output[str]
 
     def __init__(
         self, name: str, args: TelehealthArgs, opts: ResourceOptions | None = None
     ) -> None:
         super().__init__("clinicgen:gcp:Telehealth", name, None, opts)
         child_opts = ResourceOptions(parent=self)
-        controls = load("gcp_controls")["telehealth"]
-        plan = args.telehealth
+        context, telehealth = args.context, args.telehealth
+        controls = context.facts("telehealth")
 
-        self.service = cloudrunv2.Service(
+        service = cloudrunv2.Service(
             f"{name}-service",
-            name=naming.fit(naming.CLOUD_RUN, args.practice_id, "telehealth"),
-            project=args.project,
-            location=args.region,
+            name=naming.fit(naming.CLOUD_RUN, context.practice_id, "telehealth"),
+            project=context.project,
+            location=context.location,
             ingress=controls["ingress"],
             template=cloudrunv2.ServiceTemplateArgs(
-                service_account=args.service_account,
+                service_account=args.service_account.email,
                 scaling=cloudrunv2.ServiceTemplateScalingArgs(
-                    min_instance_count=plan.min_instances, max_instance_count=plan.max_instances
+                    min_instance_count=telehealth.min_instances,
+                    max_instance_count=telehealth.max_instances,
                 ),
                 containers=[
                     cloudrunv2.ServiceTemplateContainerArgs(
                         image=controls["image"],
                         resources=cloudrunv2.ServiceTemplateContainerResourcesArgs(
-                            limits={"cpu": str(plan.cpu), "memory": f"{plan.memory_gb}Gi"}
+                            limits={
+                                "cpu": str(telehealth.cpu),
+                                "memory": f"{telehealth.memory_gb}Gi",
+                            }
                         ),
                     )
                 ],
@@ -67,8 +69,9 @@ class Telehealth(pulumi.ComponentResource):
                     egress=controls["vpc_egress"],
                 ),
             ),
-            labels=args.labels,
+            labels=context.tags,
             opts=child_opts,
         )
 
-        self.register_outputs({"uri": self.service.uri})
+        self.uri = service.uri
+        self.register_outputs({"uri": self.uri})

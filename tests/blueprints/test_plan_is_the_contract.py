@@ -4,6 +4,7 @@ regenerated, and then changes exactly the resources built from the edited fact."
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -62,3 +63,13 @@ def test_a_catalog_edit_changes_nothing_until_the_stack_files_are_regenerated(
     assert deny_all_priorities(reviewed) == deployed_before
     # Regenerated, the stack file carries the edit, and so do the resources.
     assert deny_all_priorities(stack_file_plan(tmp_path / "regenerated")) == {edited}
+
+
+def test_no_blueprint_reads_the_catalog() -> None:
+    readers = [
+        str(path.relative_to(ROOT))
+        for path in sorted((ROOT / "blueprints").rglob("*.py"))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("generator.catalog")
+    ]
+    assert readers == []

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from generator.plan.model import ArchivePlacement
 from generator.preview.harness import RegisteredResource, StackRun
 from generator.profile.model import Profile, Workloads
 from tests.blueprints.practice_runs import PracticeRun, cached_run, load_example, with_practice
@@ -76,6 +77,12 @@ PRACTICES = ("harbor", "brightsmile", "harbor-hosted", "brightsmile-far-dr", "ha
 
 def custom(run: StackRun) -> list[RegisteredResource]:
     return [r for r in run.resources if r.custom]
+
+
+def placement(run: PracticeRun) -> ArchivePlacement:
+    """The practice's placement as its plan decided it (GCP-PLC-01)."""
+    assert run.plan.placement is not None
+    return run.plan.placement
 
 
 def practice_run(name: str) -> PracticeRun:

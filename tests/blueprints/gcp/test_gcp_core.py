@@ -3,11 +3,14 @@ to the plan. Security properties are in test_gcp_security.py."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 
+import pytest
+
 from blueprints.gcp import outputs
-from blueprints.gcp.placement import archive_placement, zones
 from generator.catalog import load
+from generator.preview.runner import run_core
 from tests.blueprints.gcp import gcp_runs as g
 from tests.blueprints.practice_runs import PracticeRun
 
@@ -21,7 +24,7 @@ def expected_inventory(run: PracticeRun) -> Counter[str]:
     plan = run.plan
     work = plan.workloads
     region = plan.practice.region
-    placement = archive_placement(region, plan.practice.dr_region, plan.backup.rpo_hours)
+    placement = g.placement(run)
     far = placement.copy_region is not None
     health = bool(work.fhir or work.imaging)
     vms = work.ehr.vm_count if work.ehr else 0
@@ -133,7 +136,7 @@ def test_hosted_ehr_servers_are_sized_from_the_plan(hosted: PracticeRun) -> None
     assert len(servers) == ehr.vm_count
     assert {r.inputs["machineType"] for r in servers} == {ehr.machine_type}
     # Registration order is not creation order: compare by name.
-    region_zones = zones(hosted.plan.practice.region)
+    region_zones = g.placement(hosted).zones
     assert {r.inputs["name"]: r.inputs["zone"] for r in servers} == {
         f"{hosted.plan.practice.id}-ehr-{i + 1}": region_zones[i % len(region_zones)]
         for i in range(ehr.vm_count)
@@ -220,3 +223,8 @@ def test_archive_retention_and_lifecycle_equal_the_plan(practice: PracticeRun) -
 def test_log_bucket_keeps_the_plans_total_retention(practice: PracticeRun) -> None:
     (bucket,) = practice.core.of_type(g.LOG_BUCKET)
     assert bucket.inputs["retentionDays"] == practice.plan.monitoring.log_archive_days
+
+
+def test_a_core_plan_without_placement_is_refused(hosted: PracticeRun) -> None:
+    with pytest.raises(ValueError, match="no placement"):
+        run_core(dataclasses.replace(hosted.core_plan, placement=None))

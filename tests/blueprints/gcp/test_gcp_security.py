@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import ipaddress
 
-from blueprints.gcp.placement import archive_placement
 from generator.catalog import load
 from generator.preview.harness import RegisteredResource
 from generator.preview.mocks import GCP_PROJECT_NUMBER
@@ -191,9 +190,7 @@ def test_each_key_is_usable_only_by_its_service_agents(practice: PracticeRun) ->
         )
         for key in practice.core.of_type(g.CRYPTO_KEY)
     }
-    far = archive_placement(
-        practice.plan.practice.region, practice.plan.practice.dr_region, 24
-    ).copy_region
+    far = g.placement(practice).copy_region
     storage = ["gs-project-accounts.iam.gserviceaccount.com"]
     transfer = ["storage-transfer-service.iam.gserviceaccount.com"]
     assert agents.pop("archive") == sorted(storage + (transfer if far else []))
@@ -214,7 +211,7 @@ def test_ephi_is_encrypted_with_keys_in_its_own_location(practice: PracticeRun) 
         key = dataset.inputs["encryptionSpec"]["kmsKeyName"]
         assert key == key_of(run, "health-data").id
         assert key_location(run, key) == dataset.inputs["location"] == region
-    placement = archive_placement(region, run.plan.practice.dr_region, run.plan.backup.rpo_hours)
+    placement = g.placement(run)
     for bucket in run.core.of_type(g.BUCKET):
         key = bucket.inputs["encryption"]["defaultKmsKeyName"]
         copy = bucket.name.endswith("-dr")
@@ -322,7 +319,7 @@ def test_archives_survive_the_loss_of_the_region(practice: PracticeRun) -> None:
     if practice_info.dr_region is None:
         assert {b.inputs["location"] for b in buckets} == {practice_info.region}
         return
-    placement = archive_placement(practice_info.region, practice_info.dr_region, 24)
+    placement = g.placement(practice)
     if placement.dual_region:
         for bucket in buckets:
             assert bucket.inputs["customPlacementConfig"]["dataLocations"] == [

@@ -1,0 +1,49 @@
+"""The context every Google Cloud component shares, and that the platform facts it reads are
+the plan's, not the catalog's."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from blueprints.gcp import naming
+from blueprints.gcp.context import gcp_context
+from generator.preview.runner import run_core
+from tests.blueprints.gcp import gcp_runs as g
+from tests.blueprints.gcp.gcp_runs import practice_run
+
+
+def test_the_context_carries_the_practices_project_region_labels_and_facts() -> None:
+    core = practice_run("harbor").core_plan
+    practice = dataclasses.replace(core.practice, tags={"Cost Center": "Clinic #4"})
+    context = gcp_context(practice, core.platform)
+    assert (context.practice_id, context.project, context.location) == (
+        practice.id,
+        practice.gcp_project,
+        practice.region,
+    )
+    assert context.labels == naming.labels(practice.id, {"Cost Center": "Clinic #4"})
+    assert context.tags == {
+        "cost-center": "clinic--4",
+        "managed-by": "clinicgen",
+        "practice": practice.id,
+    }
+    assert context.facts("kms") == core.platform.section("kms")
+
+
+def test_a_practice_without_a_project_is_refused() -> None:
+    core = practice_run("harbor").core_plan
+    with pytest.raises(ValueError, match="no gcp_project"):
+        gcp_context(dataclasses.replace(core.practice, gcp_project=None), core.platform)
+
+
+def test_components_build_with_the_plans_facts() -> None:
+    core = practice_run("harbor").core_plan
+    sections = dict(core.platform.sections)
+    sections["telehealth"] = {**sections["telehealth"], "image": "example.invalid/telehealth"}
+    platform = dataclasses.replace(core.platform, sections=sections)
+    run = run_core(dataclasses.replace(core, platform=platform))
+    (service,) = run.of_type(g.CLOUD_RUN)
+    (container,) = service.inputs["template"]["containers"]
+    assert container["image"] == "example.invalid/telehealth"
