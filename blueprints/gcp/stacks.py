@@ -69,6 +69,8 @@ def deploy_core(plan: CoreStackPlan) -> None:
                 network=network.network,
                 subnetwork=network.subnets["telehealth"],
                 service_account=identity.accounts["telehealth"],
+                record_retention_days=plan.backup.retention_days.records,
+                archives=archives,
             ),
         )
     ingest = (
