@@ -28,7 +28,7 @@ class TelehealthArgs:
     subnetwork: pulumi.Input[str]  # the telehealth subnet (Direct VPC egress)
     service_account: WorkloadAccount  # the telehealth workload's
     record_retention_days: int  # BackupPlan.retention_days.records: recorded visits are records
-    archives: ArchiveStore
+    archive_store: ArchiveStore
 
 
 class Telehealth(pulumi.ComponentResource):
@@ -83,7 +83,7 @@ class Telehealth(pulumi.ComponentResource):
 
         if telehealth.recording:
             recordings = Archive("recordings", args.record_retention_days, rarely_read(context))
-            buckets = archive_buckets(name, context, recordings, args.archives, child_opts)
+            buckets = archive_buckets(name, context, recordings, args.archive_store, child_opts)
             storage.BucketIAMMember(
                 f"{name}-recordings-{naming.role_slug(RECORDING_WRITER)}",
                 bucket=buckets["recordings"],
