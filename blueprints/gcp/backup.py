@@ -35,7 +35,7 @@ class BackupArgs:
     context: GcpContext
     backup: BackupPlan
     archives: tuple[Archive, ...]
-    store: ArchiveStore
+    archive_store: ArchiveStore
     instances: Mapping[str, pulumi.Input[str]]  # instance ids
     disks: Mapping[str, ZonalDisk]
 
@@ -90,7 +90,9 @@ class Backup(pulumi.ComponentResource):
                 name=naming.fit(naming.COMPUTE, pid, "snapshots"),
                 project=context.project,
                 region=context.location,
-                snapshot_schedule_policy=_snapshot_policy(backup, args.store.placement, context),
+                snapshot_schedule_policy=_snapshot_policy(
+                    backup, args.archive_store.placement, context
+                ),
                 opts=child_opts,
             )
             for key, disk in args.disks.items():
@@ -105,7 +107,9 @@ class Backup(pulumi.ComponentResource):
 
         self.bucket_names = {}
         for archive in args.archives:
-            self.bucket_names |= archive_buckets(name, context, archive, args.store, child_opts)
+            self.bucket_names |= archive_buckets(
+                name, context, archive, args.archive_store, child_opts
+            )
         self.register_outputs({"vault": vault.id, "buckets": self.bucket_names})
 
 

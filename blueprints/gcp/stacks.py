@@ -41,12 +41,12 @@ def deploy_core(plan: CoreStackPlan) -> None:
     identity = Identity(
         f"{pid}-identity", IdentityArgs(context, plan.identity, _key_specs(plan, placement))
     )
-    archives = _archive_store(plan, placement, identity)
-    health = (
-        HealthData(f"{pid}-health", HealthDataArgs(context, work, identity.keys["health-data"]))
-        if work.health_data
-        else None
-    )
+    archive_store = _archive_store(plan, placement, identity)
+    health = None
+    if work.health_data:
+        health = HealthData(
+            f"{pid}-health", HealthDataArgs(context, work, identity.keys["health-data"])
+        )
     servers = None
     if work.ehr:
         servers = AppServers(
@@ -69,22 +69,22 @@ def deploy_core(plan: CoreStackPlan) -> None:
                 network=network.network,
                 subnetwork=network.subnets["telehealth"],
                 service_account=identity.accounts["telehealth"],
+                record_retention_days=plan.backup.retention_days.records,
+                archive_store=archive_store,
             ),
         )
-    ingest = (
-        DeviceIngest(
+    ingest = None
+    if work.ingest:
+        ingest = DeviceIngest(
             f"{pid}-ingest", DeviceIngestArgs(context, work.ingest, identity.keys["ingest"])
         )
-        if work.ingest
-        else None
-    )
     backup = Backup(
         f"{pid}-backup",
         BackupArgs(
             context,
             backup=plan.backup,
             archives=_archives(plan, context),
-            store=archives,
+            archive_store=archive_store,
             instances=servers.instance_ids if servers else {},
             disks=_disks(network, servers),
         ),
@@ -183,8 +183,8 @@ def _archive_store(
     )
     return ArchiveStore(
         placement,
-        identity.keys["archive"],
-        copy,
+        key=identity.keys["archive"],
+        copy=copy,
         locked=plan.backup.immutable,
         soft_delete_days=plan.backup.soft_delete_days,
     )

@@ -1,5 +1,6 @@
 """Telehealth: a Cloud Run service scaled between the plan's minimum and maximum instances,
-running as its own service account and reaching private ranges through the VPC only."""
+running as its own service account and reaching private ranges through the VPC only, and an
+immutable recordings archive when visits are recorded."""
 
 from __future__ import annotations
 
@@ -7,12 +8,16 @@ from dataclasses import dataclass
 
 import pulumi
 from pulumi import ResourceOptions
-from pulumi_gcp import cloudrunv2
+from pulumi_gcp import cloudrunv2, storage
 
 from blueprints.gcp import naming
+from blueprints.gcp.archives import Archive, ArchiveStore, archive_buckets, rarely_read
 from blueprints.gcp.context import GcpContext
 from blueprints.gcp.identity import WorkloadAccount
 from generator.plan.model import TelehealthPlan
+
+# Create objects only: the service cannot read, list, replace or delete a recording.
+RECORDING_WRITER = "roles/storage.objectCreator"
 
 
 @dataclass(frozen=True)
@@ -22,10 +27,13 @@ class TelehealthArgs:
     network: pulumi.Input[str]
     subnetwork: pulumi.Input[str]  # the telehealth subnet (Direct VPC egress)
     service_account: WorkloadAccount  # the telehealth workload's
+    record_retention_days: int  # BackupPlan.retention_days.records: recorded visits are records
+    archive_store: ArchiveStore
 
 
 class Telehealth(pulumi.ComponentResource):
-    """The telehealth web service, sized from peak concurrent sessions."""
+    """The telehealth web service, sized from peak concurrent sessions; recorded visits are
+    kept in an archive like the medical records' for as long as they are."""
 
     uri: pulumi.Output[str]
 
@@ -72,6 +80,17 @@ class Telehealth(pulumi.ComponentResource):
             labels=context.tags,
             opts=child_opts,
         )
+
+        if telehealth.recording:
+            recordings = Archive("recordings", args.record_retention_days, rarely_read(context))
+            buckets = archive_buckets(name, context, recordings, args.archive_store, child_opts)
+            storage.BucketIAMMember(
+                f"{name}-recordings-{naming.role_slug(RECORDING_WRITER)}",
+                bucket=buckets["recordings"],
+                role=RECORDING_WRITER,
+                member=args.service_account.member,
+                opts=child_opts,
+            )
 
         self.uri = service.uri
         self.register_outputs({"uri": self.uri})

@@ -30,3 +30,9 @@ def hosted() -> PracticeRun:
 def far_dr() -> PracticeRun:
     """A practice whose DR region is on another continent."""
     return practice_run("brightsmile-far-dr")
+
+
+@pytest.fixture(scope="session")
+def recorded() -> PracticeRun:
+    """A practice that records its telehealth visits."""
+    return practice_run("harbor-recorded")

@@ -1,6 +1,6 @@
 """The Google Cloud practices the blueprint tests run: the GCP example profiles and a few
 variants that reach the branches the examples do not (hosted EHR, PACS, far DR region, no DR
-region). Each practice is planned and run once per test session."""
+region, recorded visits). Each practice is planned and run once per test session."""
 
 from __future__ import annotations
 
@@ -69,10 +69,23 @@ def variant(name: str) -> Profile:
         return with_practice(example("brightsmile"), dr_region="europe-west1")
     if name == "harbor-no-dr":
         return with_practice(example("harbor"), dr_region=None)
+    if name == "harbor-recorded":
+        # Recorded visits: an immutable recordings archive beside the telehealth service.
+        harbor = example("harbor")
+        return dataclasses.replace(
+            harbor, telehealth=dataclasses.replace(harbor.telehealth, recording=True)
+        )
     raise KeyError(name)
 
 
-PRACTICES = ("harbor", "brightsmile", "harbor-hosted", "brightsmile-far-dr", "harbor-no-dr")
+PRACTICES = (
+    "harbor",
+    "brightsmile",
+    "harbor-hosted",
+    "brightsmile-far-dr",
+    "harbor-no-dr",
+    "harbor-recorded",
+)
 
 
 def custom(run: StackRun) -> list[RegisteredResource]:

@@ -9,7 +9,9 @@ from generator.checks import CheckContext, evaluate
 from tests.blueprints.gcp.gcp_runs import practice_run
 
 
-@pytest.mark.parametrize("name", ["harbor", "brightsmile", "harbor-hosted", "harbor-no-dr"])
+@pytest.mark.parametrize(
+    "name", ["harbor", "brightsmile", "harbor-hosted", "harbor-no-dr", "harbor-recorded"]
+)
 def test_gcp_practices_pass_every_compliance_check(name: str) -> None:
     run = practice_run(name)
     report = evaluate(list(run.all_resources()), CheckContext.from_core_plan(run.core_plan))

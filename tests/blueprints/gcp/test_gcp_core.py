@@ -29,7 +29,8 @@ def expected_inventory(run: PracticeRun) -> Counter[str]:
     health = bool(work.fhir or work.imaging)
     vms = work.ehr.vm_count if work.ehr else 0
     bastion = int(plan.core.bastion)
-    archives = 1 + (work.imaging is not None)
+    recording = bool(work.telehealth and work.telehealth.recording)
+    archives = 1 + (work.imaging is not None) + recording
     regional_keys = health + bool(work.ehr) + bool(work.ingest)
     keys = 1 + far + regional_keys
     transfer_roles = len(CONTROLS["transfer"]["source_roles"] + CONTROLS["transfer"]["sink_roles"])
@@ -54,7 +55,8 @@ def expected_inventory(run: PracticeRun) -> Counter[str]:
             g.DICOM_STORE: int(work.imaging is not None),
             g.BUCKET: archives * (2 if far else 1),
             g.TRANSFER_JOB: archives if far else 0,
-            g.BUCKET_IAM: archives * transfer_roles if far else 0,
+            # The transfer agent on each archive and its copy; telehealth on its recordings.
+            g.BUCKET_IAM: (archives * transfer_roles if far else 0) + recording,
             g.VAULT: 1,
             g.BACKUP_PLAN: 1 if vms else 0,
             g.BACKUP_ASSOCIATION: vms,
@@ -218,6 +220,13 @@ def test_archive_retention_and_lifecycle_equal_the_plan(practice: PracticeRun) -
             (rule["action"]["storageClass"], rule["condition"]["age"])
             for rule in archive["lifecycleRules"]
         ] == [("NEARLINE", imaging.hot_days), ("ARCHIVE", imaging.cool_days)]
+
+
+def test_recordings_archive_only_when_visits_are_recorded(practice: PracticeRun) -> None:
+    telehealth = practice.plan.workloads.telehealth
+    buckets = {r.name for r in practice.core.of_type(g.BUCKET)}
+    recordings = f"{practice.plan.practice.id}-telehealth-recordings"
+    assert (recordings in buckets) == bool(telehealth and telehealth.recording)
 
 
 def test_log_bucket_keeps_the_plans_total_retention(practice: PracticeRun) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ipaddress
 
+from blueprints.gcp import naming
 from generator.catalog import load
 from generator.preview.harness import RegisteredResource
 from generator.preview.mocks import GCP_PROJECT_NUMBER
@@ -265,6 +266,49 @@ def test_telehealth_runs_as_its_own_account_with_private_egress(practice: Practi
         template = service.inputs["template"]
         assert template["serviceAccount"] == accounts[f"{practice.plan.practice.id}-telehealth"]
         assert template["vpcAccess"]["egress"] == "PRIVATE_RANGES_ONLY"
+
+
+def test_recordings_archive_is_private_locked_and_write_only(recorded: PracticeRun) -> None:
+    plan, placement = recorded.plan, g.placement(recorded)
+    pid, project = plan.practice.id, plan.practice.gcp_project
+    assert project is not None
+    assert placement.dual_region  # its DR region shares its continent: one dual-region bucket
+    (bucket,) = [b for b in recorded.core.of_type(g.BUCKET) if b.name.endswith("-recordings")]
+    assert bucket.name == f"{pid}-telehealth-recordings"
+    assert bucket.protect
+    assert bucket.inputs == {
+        "name": naming.fit(naming.BUCKET, pid, "recordings", naming.unique_suffix(pid, project)),
+        "project": project,
+        "location": placement.bucket_location,
+        "customPlacementConfig": {"dataLocations": list(placement.data_locations)},
+        "rpo": "ASYNC_TURBO" if placement.turbo_replication else "DEFAULT",
+        "storageClass": "STANDARD",
+        "encryption": {"defaultKmsKeyName": key_of(recorded, "archive").id},
+        "uniformBucketLevelAccess": True,
+        "publicAccessPrevention": "enforced",
+        "retentionPolicy": {
+            "retentionPeriod": str(plan.backup.retention_days.records * DAY),
+            "isLocked": True,
+        },
+        "softDeletePolicy": {"retentionDurationSeconds": plan.backup.soft_delete_days * DAY},
+        "lifecycleRules": [
+            {
+                "action": {"type": "SetStorageClass", "storageClass": step["storage_class"]},
+                "condition": {"age": step["age_days"]},
+            }
+            for step in CONTROLS["storage"]["lifecycle"]
+        ],
+        "forceDestroy": False,
+        "labels": naming.labels(pid, plan.practice.tags),
+    }
+    accounts = {r.inputs["accountId"]: r for r in recorded.core.of_type(g.ACCOUNT)}
+    telehealth = accounts[f"{pid}-telehealth"].outputs["member"]
+    on_recordings = [
+        (r.inputs["member"], r.inputs["role"])
+        for r in recorded.core.of_type(g.BUCKET_IAM)
+        if r.inputs["bucket"] == bucket.inputs["name"]
+    ]
+    assert on_recordings == [(telehealth, "roles/storage.objectCreator")]
 
 
 # -- backup ---------------------------------------------------------------------------------
