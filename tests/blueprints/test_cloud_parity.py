@@ -1,0 +1,283 @@
+"""Both clouds' programs read the same plan: every cloud-neutral field the stacks carry is read
+by the Azure and the Google Cloud blueprints alike. A field only one cloud builds with, or one
+that is there for the reviewer and the installer rather than for a resource, is declared below
+with the reason. A field one cloud silently ignored (as Google Cloud once ignored
+`telehealth.recording`) fails here.
+
+The programs run under mocks on plans whose every dataclass is wrapped in a proxy that
+records each field the program reads, by its path in the stack's plan (`[]` for any item).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+import blueprints.program
+from generator.plan.codec import from_data
+from generator.plan.model import CoreStackPlan, SiteStackPlan
+from tests.blueprints.azure.azure_runs import variant as azure_variant
+from tests.blueprints.gcp.gcp_runs import variant as gcp_variant
+from tests.blueprints.practice_runs import run_practice
+
+# Practices that together reach every branch of each cloud's program.
+PRACTICES = {
+    "azure": [("lakeside", azure_variant), ("maple-recorded", azure_variant)],
+    "gcp": [
+        ("brightsmile", gcp_variant),
+        ("harbor-hosted", gcp_variant),
+        ("harbor-recorded", gcp_variant),
+        ("brightsmile-far-dr", gcp_variant),
+    ],
+}
+
+
+def declare(reason: str, *paths: str) -> dict[str, str]:
+    return dict.fromkeys(paths, reason)
+
+
+# Read by one cloud only: the path and the cloud that reads it. Each group says why.
+CLOUD_SPECIFIC = {
+    # Google Cloud places archives, keys and snapshots and spreads instances over zones
+    # (GCP-PLC-01); Azure's storage and vault redundancy are SKUs chosen from `redundancy`.
+    **dict.fromkeys(
+        (
+            "core.placement.zones",
+            "core.placement.bucket_location",
+            "core.placement.data_locations",
+            "core.placement.key_location",
+            "core.placement.copy_region",
+            "core.placement.turbo_replication",
+            "core.placement.snapshot_location",
+            "core.practice.gcp_project",
+            "site.practice.gcp_project",
+            # Backup and DR and bucket lifecycles count days; Azure policies count weeks,
+            # months and years natively (the plan's weekly_weeks, monthly_months, yearly_years).
+            "core.backup.retention_days.weekly",
+            "core.backup.retention_days.monthly",
+            "core.backup.retention_days.yearly",
+            # Subnets carry a description on Google Cloud; Azure subnets have none.
+            "core.core.subnets[].purpose",
+            # Cloud Run sizes a revision by CPU and memory; App Service by its plan SKU.
+            "core.workloads.telehealth.cpu",
+            "core.workloads.telehealth.memory_gb",
+            # HA VPN BGP sessions run on link-local addresses per tunnel.
+            "site.site.vpn.bgp_sessions[].tunnel",
+            "site.site.vpn.bgp_sessions[].cloud_address",
+            "site.site.vpn.bgp_sessions[].site_address",
+            "site.site.vpn.bgp_sessions[].prefix_length",
+        ),
+        "gcp",
+    ),
+    **dict.fromkeys(
+        (
+            # Recovery Services vault and storage SKUs carry redundancy and cross-region restore.
+            "core.backup.redundancy",
+            "core.backup.cross_region_restore",
+            # A VNet has an address space; a Google Cloud VPC has only its subnets.
+            "core.core.address_space",
+            # Azure Firewall by tier; Google Cloud's firewall posture needs no appliance.
+            "core.core.firewall_tier",
+            # Log Analytics keeps an interactive window before archive; a Google Cloud log
+            # bucket has one retention (log_archive_days, read by both).
+            "core.monitoring.log_retention_days",
+            "core.monitoring.defender_plans",
+            # SKUs of Azure products: the VPN gateway, IoT Hub, the App Service plan.
+            "core.vpn.sku",
+            "core.workloads.ingest.tier",
+            "core.workloads.ingest.units",
+            "core.workloads.telehealth.sku",
+            # NSG rules name the hub subnet they sit on; Google Cloud firewall rules are
+            # network-wide and match the flow's ranges (source_cidrs, destination_cidrs).
+            "site.flows[].source",
+            "site.flows[].destination",
+            # Cloud VPN fixes SA lifetimes itself: the plan's are the site device's to match.
+            "site.ipsec.sa_data_size_kb",
+            "site.ipsec.sa_lifetime_seconds",
+            # Azure routes a site statically or with BGP; HA VPN always with BGP, where the site
+            # advertises its prefixes and the Azure BGP site peers from its router's address.
+            "site.site.vpn.routing",
+            "site.site.vpn.local_prefixes",
+            "site.site.vpn.bgp_peer_address",
+        ),
+        "azure",
+    ),
+}
+
+# In the stack's plan for the reviewer and the installer (handoff sheet, plan report) or as
+# the inputs a deployed value was sized from; no resource reads them, on either cloud.
+NOT_DEPLOYED = {
+    **declare(
+        "display text and sizing inputs: never part of a resource",
+        "core.practice.name",
+        "site.practice.name",
+        "site.site.name",
+        "site.site.kind",
+        "site.site.staff",
+        "site.site.specialties",
+    ),
+    **declare(
+        "the program picks the cloud's blueprints by it before the plan is decoded",
+        "core.practice.cloud",
+        "site.practice.cloud",
+    ),
+    **declare(
+        "sizing inputs: the policy initiatives, record retention and DR placement they chose"
+        " are what deploys",
+        "core.practice.compliance",
+        "site.practice.compliance",
+        "core.practice.jurisdiction",
+        "site.practice.jurisdiction",
+        "core.practice.dr_region",
+        "site.practice.dr_region",
+        "core.backup.dr_region",
+        "core.backup.rpo_hours",
+        "core.backup.record_retention_years",
+        "core.workloads.imaging.retention_years",
+    ),
+    **declare(
+        "the same number as daily_days, which both clouds read",
+        "core.backup.retention_days.daily",
+    ),
+    **declare(
+        "sizing arithmetic shown to the reviewer: the sizes it chose are what deploys",
+        "core.core.subnets[].capacity",
+        "core.core.subnets[].required",
+        "core.vpn.aggregate_mbps",
+        "core.vpn.max_mbps",
+        "core.vpn.max_tunnels",
+        "core.vpn.sites",
+        "core.vpn.tunnels",
+        "core.workloads.ehr.concurrent_users",
+        "core.workloads.ehr.memory_gb",
+        "core.workloads.ehr.vcpus",
+        "core.workloads.imaging.modalities",
+        "core.workloads.imaging.storage_gb_per_year",
+        "core.workloads.imaging.studies_per_year",
+        "core.workloads.imaging.total_storage_gb",
+        "core.workloads.ingest.devices",
+        "core.workloads.ingest.messages_per_day",
+        "core.workloads.telehealth.egress_mbps",
+        "core.workloads.telehealth.peak_sessions",
+        "site.site.vpn.bandwidth_mbps",
+    ),
+    **declare(
+        "where the platform facts came from, for the reviewer",
+        "core.platform.catalog",
+        "core.platform.version",
+        "site.platform.catalog",
+        "site.platform.version",
+    ),
+    **declare(
+        "on-premises: the installer configures the site's VLANs from the handoff sheet; the"
+        " cloud side reads the flows' ranges and the VPN's prefixes derived from them",
+        "site.flows[].site",
+        "site.site.block",
+        "site.site.onprem_ranges",
+        "site.site.priority_base",
+        "site.site.segments[].capacity",
+        "site.site.segments[].cidr",
+        "site.site.segments[].crosses_vpn",
+        "site.site.segments[].devices",
+        "site.site.segments[].dhcp_end",
+        "site.site.segments[].dhcp_start",
+        "site.site.segments[].gateway",
+        "site.site.segments[].name",
+        "site.site.segments[].purpose",
+        "site.site.segments[].required",
+        "site.site.segments[].vlan",
+    ),
+}
+
+
+def leaf_paths(cls: type, prefix: str) -> Iterator[str]:
+    """Every leaf field path of a plan dataclass: dataclasses opened, tuples as `[]`."""
+    hints = typing.get_type_hints(cls)
+    for field in dataclasses.fields(cls):
+        yield from _paths(hints[field.name], f"{prefix}.{field.name}")
+
+
+def _paths(annotation: Any, path: str) -> Iterator[str]:
+    origin = typing.get_origin(annotation)
+    if origin in (types.UnionType, typing.Union):
+        (member,) = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
+        yield from _paths(member, path)
+    elif origin is tuple and dataclasses.is_dataclass(typing.get_args(annotation)[0]):
+        yield from _paths(typing.get_args(annotation)[0], f"{path}[]")
+    elif dataclasses.is_dataclass(annotation):
+        yield from leaf_paths(annotation, path)  # type: ignore[arg-type]
+    else:
+        yield path
+
+
+class Traced:
+    """A plan dataclass that records the path of every field read through it."""
+
+    def __init__(self, value: Any, path: str, seen: set[str]) -> None:
+        object.__setattr__(self, "_value", value)
+        object.__setattr__(self, "_path", path)
+        object.__setattr__(self, "_seen", seen)
+
+    def __getattr__(self, name: str) -> Any:
+        value, path, seen = self._value, self._path, self._seen
+        names = {field.name for field in dataclasses.fields(value)}
+        if name in names:
+            return traced(getattr(value, name), f"{path}.{name}", seen)
+        member = getattr(type(value), name)
+        if isinstance(member, property):
+            return member.fget(self)  # type: ignore[misc]
+        if callable(member):
+            return types.MethodType(member, self)
+        return getattr(value, name)
+
+
+def traced(value: Any, path: str, seen: set[str]) -> Any:
+    if dataclasses.is_dataclass(value):
+        return Traced(value, path, seen)
+    if isinstance(value, tuple) and value and dataclasses.is_dataclass(value[0]):
+        return tuple(Traced(item, f"{path}[]", seen) for item in value)
+    seen.add(path)
+    return value
+
+
+def read_paths(cloud: str, monkeypatch: pytest.MonkeyPatch) -> set[str]:
+    seen: set[str] = set()
+
+    def tracing_from_data(cls: type, data: Any) -> Any:
+        kind = "core" if cls is CoreStackPlan else "site"
+        return traced(from_data(cls, data), kind, seen)
+
+    monkeypatch.setattr(blueprints.program, "from_data", tracing_from_data)
+    for name, variant in PRACTICES[cloud]:
+        run_practice(f"parity-{name}", variant(name))
+    return seen
+
+
+@pytest.fixture(scope="module")
+def readers() -> dict[str, set[str]]:
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        return {cloud: read_paths(cloud, monkeypatch) for cloud in PRACTICES}
+
+
+FIELDS = sorted({*leaf_paths(CoreStackPlan, "core"), *leaf_paths(SiteStackPlan, "site")})
+
+
+@pytest.mark.parametrize("path", FIELDS)
+def test_every_plan_field_is_read_as_declared(path: str, readers: dict[str, set[str]]) -> None:
+    reading = {cloud for cloud, seen in readers.items() if path in seen}
+    if path in NOT_DEPLOYED:
+        expected: set[str] = set()
+    elif path in CLOUD_SPECIFIC:
+        expected = {CLOUD_SPECIFIC[path]}
+    else:
+        expected = {"azure", "gcp"}
+    assert reading == expected, f"{path} is read by {sorted(reading) or 'neither cloud'}"
+
+
+def test_every_declaration_names_a_plan_field() -> None:
+    assert set(CLOUD_SPECIFIC) | set(NOT_DEPLOYED) <= set(FIELDS)
