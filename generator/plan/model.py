@@ -209,6 +209,8 @@ class TelehealthPlan:
     sku: str  # cloud-specific: App Service plan SKU / Cloud Run CPU-memory tier
     cpu: int
     memory_gb: int
+    image: str  # the container image patients reach, from the profile
+    waf: bool  # a web application firewall in front of it (WL-TEL-02)
 
 
 @dataclass(frozen=True)

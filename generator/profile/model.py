@@ -77,6 +77,7 @@ class Telehealth:
     enabled: bool = False
     peak_concurrent_sessions: int = 0
     recording: bool = False
+    image: str | None = None  # the front end's container image; required when enabled
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,13 @@ SLUG_HINT = (
 CHECK_ID_PATTERN = r"CG-[A-Z0-9-]+\Z"
 MAX_TEXT = 16_384
 MAX_COUNT = 100_000
+# A container image reference with a registry host, a path, and a tag or a digest: the two
+# clouds pull exactly that (OCI distribution spec reference grammar, simplified).
+IMAGE_PATTERN = (
+    r"[a-z0-9]+(?:[.-][a-z0-9]+)*(?::[0-9]{1,5})?"
+    r"(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)+"
+    r"(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})\Z"
+)
 
 
 def _slug(description: str) -> dict[str, Any]:
@@ -273,6 +280,17 @@ def profile_schema() -> dict[str, Any]:
                     "meta": {
                         "description": "Whether visits are recorded (recordings are ePHI "
                         "and are retained)."
+                    },
+                },
+                "image": {
+                    "type": "string",
+                    "nullable": True,
+                    "regex": IMAGE_PATTERN,
+                    "meta": {
+                        "description": "The telehealth front end's container image, with its "
+                        "registry and a tag or digest; required when telehealth is enabled.",
+                        "hint": "an image like ghcr.io/riverside/telehealth:2.3.1 or "
+                        "...@sha256:<64 hex digits>",
                     },
                 },
             },

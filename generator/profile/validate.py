@@ -401,6 +401,12 @@ def _check_telehealth_and_backup(doc: dict[str, Any], add: Any) -> None:
                 "must be >= 1 when telehealth.enabled is true",
                 sessions,
             )
+        if not telehealth.get("image"):
+            add(
+                "telehealth.image",
+                "is required when telehealth.enabled is true: the container image patients"
+                " reach (registry/path:tag or @sha256 digest)",
+            )
     backup = doc.get("backup")
     practice = doc.get("practice")
     compliance = practice.get("compliance") if isinstance(practice, dict) else None

@@ -205,7 +205,9 @@ def _size_workloads(
         imaging=imaging,
         fhir=fhir,
         telehealth=log.take(
-            workloads.telehealth(tele.enabled, tele.peak_concurrent_sessions, tele.recording, cloud)
+            workloads.telehealth(
+                tele.enabled, tele.peak_concurrent_sessions, tele.recording, tele.image, cloud
+            )
         ),
         ingest=log.take(workloads.device_ingest(medical, cloud)),
         health_data=log.take(workloads.health_data(fhir, imaging is not None)),

@@ -188,7 +188,7 @@ def health_data(fhir: bool, imaging: bool) -> Sized[bool]:
 
 
 def telehealth(
-    enabled: bool, peak: int, recording: bool, cloud: str
+    enabled: bool, peak: int, recording: bool, image: str | None, cloud: str
 ) -> Sized[TelehealthPlan | None]:
     """WL-TEL-01: telehealth instances and egress from peak concurrent sessions.
 
@@ -218,6 +218,8 @@ def telehealth(
         sku=str(size["sku"]),
         cpu=int(size["cpu"]),
         memory_gb=int(size["memory_gb"]),
+        image=str(image),
+        waf=peak >= int(rule["waf_min_peak_sessions"]),
     )
     reason = (
         f"{peak} peak sessions / {tier['sessions_per_instance']} per {size['sku']} instance "
@@ -225,6 +227,11 @@ def telehealth(
         f"instances (min {rule['min_instances']}, burst x{rule['burst_factor']}); egress "
         f"{peak} x {rule['egress_mbps_per_session']:g} Mbps = {egress} Mbps"
         + ("; visits recorded" if recording else "")
+        + (
+            f"; WAF in front: {peak} >= {rule['waf_min_peak_sessions']} peak sessions"
+            if plan.waf
+            else f"; no WAF: {peak} < {rule['waf_min_peak_sessions']} peak sessions"
+        )
     )
     value = f"{minimum}-{maximum} x {size['sku']}"
     return Sized(plan, Decision("WL-TEL-01", "workloads.telehealth", value, reason))

@@ -62,7 +62,12 @@ def base_profile() -> dict[str, Any]:
                 "connectivity": {"bandwidth_mbps": 100, "onprem_ranges": ["172.20.0.0/24"]},
             },
         ],
-        "telehealth": {"enabled": True, "peak_concurrent_sessions": 20, "recording": False},
+        "telehealth": {
+            "enabled": True,
+            "peak_concurrent_sessions": 20,
+            "recording": False,
+            "image": "ghcr.io/riverside/telehealth:2.3.1",
+        },
         "workloads": {"ehr": "saas", "pacs": "auto", "fhir": True},
         "identity": {"platform_admins": AZURE_GROUP, "security_auditors": AUDIT_GROUP},
         "backup": {"rpo_hours": 24, "retention_years": 7},
@@ -120,6 +125,18 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
         "negative-device-count",
         put("sites[2].devices.medical_devices", -4),
         "sites[2].devices.medical_devices: must be >= 0 (got -4)",
+    ),
+    (
+        "telehealth-without-image",
+        put("telehealth", {"enabled": True, "peak_concurrent_sessions": 5}),
+        "telehealth.image: is required when telehealth.enabled is true: the container image "
+        "patients reach (registry/path:tag or @sha256 digest)",
+    ),
+    (
+        "telehealth-image-without-registry-or-tag",
+        put("telehealth", {"enabled": True, "peak_concurrent_sessions": 5, "image": "portal"}),
+        "telehealth.image: must be an image like ghcr.io/riverside/telehealth:2.3.1 or "
+        "...@sha256:<64 hex digits> (got 'portal')",
     ),
     (
         "static-routing-on-google-cloud",

@@ -110,7 +110,9 @@ def make_profile(
         ),
         sites=sites or (make_site(workstations=20, phones=10, printers=2),),
         telehealth=Telehealth(
-            enabled=telehealth is not None, peak_concurrent_sessions=telehealth or 0
+            enabled=telehealth is not None,
+            peak_concurrent_sessions=telehealth or 0,
+            image="ghcr.io/test/telehealth:1.0.0" if telehealth is not None else None,
         ),
         workloads=Workloads(ehr=ehr, pacs=pacs, fhir=fhir),
         identity=AZURE_GROUPS if cloud == "azure" else GCP_GROUPS,

@@ -7,6 +7,8 @@ import pytest
 from generator.sizing import workloads
 from tests.sizing.profiles import make_site
 
+IMAGE = "ghcr.io/maple/telehealth:2.3.1"
+
 
 @pytest.mark.parametrize(
     ("staff", "users", "servers", "machine"),
@@ -73,14 +75,22 @@ def test_imaging_storage_is_modalities_times_studies_times_size_times_days() -> 
     ],
 )
 def test_telehealth_instances(peak: int, sku: str, minimum: int, maximum: int) -> None:
-    plan = workloads.telehealth(True, peak, False, "azure").value
+    plan = workloads.telehealth(True, peak, False, IMAGE, "azure").value
     assert plan is not None
     assert (plan.sku, plan.min_instances, plan.max_instances) == (sku, minimum, maximum)
     assert plan.egress_mbps == -(-peak * 5 // 2)
 
 
 def test_telehealth_disabled_is_none() -> None:
-    assert workloads.telehealth(False, 100, False, "gcp").value is None
+    assert workloads.telehealth(False, 100, False, None, "gcp").value is None
+
+
+@pytest.mark.parametrize(("peak", "waf"), [(1, False), (24, False), (25, True), (400, True)])
+def test_a_waf_guards_telehealth_from_the_catalogs_threshold(peak: int, waf: bool) -> None:
+    sized = workloads.telehealth(True, peak, False, IMAGE, "gcp")
+    assert sized.value is not None
+    assert (sized.value.waf, sized.value.image) == (waf, IMAGE)
+    assert ("WAF in front" in sized.decision.reason) == waf
 
 
 @pytest.mark.parametrize(
