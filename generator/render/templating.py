@@ -1,9 +1,11 @@
 """The one Jinja2 environment every generated file is rendered through.
 
 Templates live in the project's top-level `templates/` folder, mirror the output tree and
-end in `.jinja`. Undefined names are errors (StrictUndefined), trailing newlines are kept, and
-profile values reach YAML only through the `yaml`, `yaml_key` and `yaml_block` filters and
-Markdown only through the `md` filter: they are data, never template source.
+end in `.jinja`; an installed clinicgen carries that folder as `generator/templates`
+(pyproject.toml maps it there). Undefined names are errors (StrictUndefined), trailing
+newlines are kept, and profile values reach YAML only through the `yaml`, `yaml_key` and
+`yaml_block` filters and Markdown only through the `md` filter: they are data, never template
+source.
 """
 
 from __future__ import annotations
@@ -20,7 +22,14 @@ import yaml
 if TYPE_CHECKING:
     import jinja2
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
+
+def templates_dir() -> Path:
+    """The templates folder: inside the installed package (a wheel, `pip install .`), else the
+    checkout's top-level `templates/` (an editable install, or running from the checkout)."""
+    package = Path(__file__).resolve().parents[1]
+    installed = package / "templates"
+    return installed if installed.is_dir() else package.parent / "templates"
+
 
 # Words YAML 1.1 readers (PyYAML, go-yaml v2) turn into booleans or null when unquoted.
 _YAML_WORDS = frozenset(["y", "n", "yes", "no", "on", "off", "true", "false", "null"])
@@ -139,7 +148,7 @@ def environment() -> jinja2.Environment:
     import jinja2
 
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+        loader=jinja2.FileSystemLoader(templates_dir()),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
