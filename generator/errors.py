@@ -98,6 +98,13 @@ class PreviewInputError(PreviewError):
     exit_code = 2
 
 
+class MissingSdkError(PreviewError):
+    """Raised when running a practice's stacks needs a cloud's Pulumi SDK that is not
+    installed: the message names the extra that installs it."""
+
+    exit_code = 2
+
+
 class DestructiveChangeError(ClinicgenError):
     """Raised by `clinicgen diff`, after the diff is shown, when it would replace or delete an
     existing resource and --allow-destructive was not given, or would delete or replace a

@@ -140,6 +140,9 @@ def _plan(cls: type[T], data: dict[str, Any]) -> T:
 
 def run_stacks(stacks: PracticeStacks) -> tuple[StackRun, ...]:
     """Run the core stack, then every site stack against the core's outputs, under mocks."""
+    from generator.preview.sdk import require_cloud_sdk
+
+    require_cloud_sdk(stacks.cloud)
     from generator.preview.runner import run_core, run_site
 
     core_run = _guarded(core_stack_name(stacks.practice_id), lambda: run_core(stacks.core))
