@@ -12,12 +12,14 @@ import pulumi
 
 from generator.plan.codec import from_data
 from generator.plan.model import CoreStackPlan, SiteStackPlan
+from generator.render.stack_config import CONFIG_NAMESPACE
 
 STACK_KINDS = ("core", "site")
 
 
 def main() -> None:
-    config = pulumi.Config()
+    # The namespace, not the project's name: a client project is named after its practice.
+    config = pulumi.Config(CONFIG_NAMESPACE)
     kind = config.require("kind")
     if kind not in STACK_KINDS:
         raise ValueError(f"clinicgen:kind must be one of {', '.join(STACK_KINDS)} (got {kind!r})")

@@ -27,11 +27,18 @@ from generator.ipam import Ledger, default_ledger_path, ledger_text, load_ledger
 from generator.plan.model import Plan, site_stack_name
 from generator.profile import Profile, load_profile
 from generator.render.handoff import render_handoff_sheets
-from generator.render.project import render_project_files
+from generator.render.project import REQUIREMENTS, recorded_source, render_project_files
 from generator.render.stack_config import PLAN_KEY
 from generator.render.stack_files import render_stack_files, stack_paths
 from generator.sizing import build_plan
-from generator.write import FileStatus, GeneratedFile, WrittenFile, commit, prepare
+from generator.write import (
+    FileStatus,
+    GeneratedFile,
+    WrittenFile,
+    commit,
+    prepare,
+    section_of,
+)
 
 if TYPE_CHECKING:
     from generator.preview.diff import Graph, PracticeDiff
@@ -91,12 +98,22 @@ def generate_stacks(
 
 
 def generate_project(
-    profile_path: Path, project_dir: Path, *, ledger_path: Path | None = None, force: bool = False
+    profile_path: Path,
+    project_dir: Path,
+    *,
+    ledger_path: Path | None = None,
+    force: bool = False,
+    source: str | None = None,
 ) -> GenerationResult:
-    """Write a self-contained Pulumi project under `project_dir`: `Pulumi.yaml`, the program
-    entry, `requirements.txt` pinning this clinicgen, a README, and the stacks in `stacks/`."""
+    """Write a self-contained Pulumi project under `project_dir`: `Pulumi.yaml` named after
+    the practice, the program entry, clinicgen's sections of `requirements.txt` and
+    `README.md`, a copy of the profile, and the stacks in `stacks/`.
+
+    `source` is where the project installs clinicgen from (`render.project.clinicgen_requirement`);
+    without it, what the last generate wrote into the project is kept.
+    """
     return _generate(
-        profile_path, project_dir, PurePosixPath(STACKS_DIR), ledger_path, force, project=True
+        profile_path, project_dir, PurePosixPath(STACKS_DIR), ledger_path, force, source=source
     )
 
 
@@ -107,14 +124,19 @@ def _generate(
     ledger_path: Path | None,
     force: bool,
     *,
-    project: bool,
+    source: str | None = None,
+    project: bool = True,
 ) -> GenerationResult:
     stacks_dir = root / stacks
     planned = plan_profile(profile_path, stacks_dir=stacks_dir, ledger_path=ledger_path)
     plan = planned.plan
     files = render_stack_files(plan, stacks) + render_handoff_sheets(plan, stacks)
     if project:
-        files = render_project_files() + files
+        if source is None:
+            source = recorded_source(section_of(REQUIREMENTS, _read_text(root / REQUIREMENTS)))
+        files = (
+            render_project_files(plan, stacks, source) + _profile_copy(profile_path, root) + files
+        )
     ledger = GeneratedFile(
         PurePosixPath(planned.ledger_path.name), ledger_text(planned.ledger), stamped=False
     )
@@ -135,6 +157,23 @@ def _generate(
         stacks_dir=stacks_dir,
         project_dir=root if project else None,
     )
+
+
+def _read_text(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _profile_copy(profile_path: Path, root: Path) -> list[GeneratedFile]:
+    """The profile, copied into the project it generated, unless it is already inside it (a
+    project regenerated from its own copy)."""
+    if profile_path.resolve().is_relative_to(root.resolve()):
+        return []
+    text = profile_path.read_text(encoding="utf-8")
+    # A copy, not a generated file: it is the profile, byte for byte, for the user to edit.
+    return [GeneratedFile(PurePosixPath(profile_path.name), text, stamped=False)]
 
 
 # -- preview, check, diff: the plan's stacks run under mocks instead of written --------------------

@@ -40,7 +40,9 @@ class FileStatus(StrEnum):
 class GeneratedFile:
     """One file to write: `path` relative to the output directory, `body` its content.
 
-    `stamped` files get the checksum header and hand-edit protection. `kept_keys` names
+    `stamped` files get the checksum header and hand-edit protection. A `section` file is
+    the user's: `body` replaces only clinicgen's marked section in it (`with_section`), so
+    it is never stamped nor refused. `kept_keys` names
     top-level YAML keys another tool adds to the file and clinicgen must keep: Pulumi writes
     its secrets-provider settings into stack files, and losing them loses the stack's secrets.
     """
@@ -49,6 +51,7 @@ class GeneratedFile:
     body: str
     stamped: bool = True
     kept_keys: tuple[str, ...] = ()
+    section: bool = False
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,40 @@ def _new_file_mode() -> int:
     return 0o666 & ~umask
 
 
+# The markers around the part of a user's file clinicgen owns (a project's README.md and
+# requirements.txt), in the file's comment syntax: everything outside them is the user's.
+SECTION_BEGIN = "clinicgen: begin generated section (replaced on every generate; edit outside it)"
+SECTION_END = "clinicgen: end generated section"
+
+
+def with_section(path: PurePosixPath, existing: str | None, section: str) -> str:
+    """`existing` with its clinicgen section replaced by `section`, or with the section appended
+    when it has none (a file the user wrote): the user's own text is kept byte for byte."""
+    begin, end = _comment(path, SECTION_BEGIN), _comment(path, SECTION_END)
+    body = section.rstrip("\n")
+    block = f"{begin}\n{body}\n{end}\n"
+    if not existing:
+        return block
+    start = existing.find(begin + "\n")
+    stop = existing.find(end + "\n", start)
+    if start >= 0 and stop >= 0:
+        return existing[:start] + block + existing[stop + len(end) + 1 :]
+    return existing + ("" if existing.endswith("\n") else "\n") + "\n" + block
+
+
+def section_of(path: PurePosixPath, existing: str | None) -> str | None:
+    """The body of `existing`'s clinicgen section, or None when it has none."""
+    begin, end = _comment(path, SECTION_BEGIN) + "\n", "\n" + _comment(path, SECTION_END)
+    if existing is None or begin not in existing:
+        return None
+    body = existing[existing.index(begin) + len(begin) :]
+    return body[: body.index(end)] if end in body else None
+
+
+def _comment(path: PurePosixPath, text: str) -> str:
+    return f"<!-- {text} -->" if path.suffix == ".md" else f"# {text}"
+
+
 def stamp(path: PurePosixPath, body: str, kept: str = "") -> str:
     """`body` under the generated-file header (a comment in the file's own syntax)."""
     digest = hashlib.sha256(body.encode("utf-8")).hexdigest()
@@ -124,7 +161,9 @@ def prepare(
         target = _inside(resolved_root, root, generated.path)
         existing = _read(target)
         text = generated.body
-        if generated.stamped:
+        if generated.section:
+            text = with_section(generated.path, existing, generated.body)
+        elif generated.stamped:
             kept = _kept_lines(existing, generated.kept_keys) if existing else ""
             text = stamp(generated.path, generated.body, kept)
             if existing not in (None, text) and _edited(existing, generated.kept_keys):

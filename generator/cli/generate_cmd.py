@@ -10,6 +10,15 @@ from click.core import ParameterSource
 from generator.cli.options import DEFAULT_STACKS_DIR, LEDGER_OPTION, force_option, profile_argument
 
 
+def _source(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    # A path must exist now: pip would only find out when the project is installed.
+    if value is None or value == "index" or "://" in value or Path(value).exists():
+        return value
+    raise click.BadParameter(
+        f"not `index`, a URL or an existing path (got {value!r})", param_hint="--clinicgen-source"
+    )
+
+
 @click.command("generate", short_help="Write the stacks, ledger and site handoff sheets.")
 @profile_argument()
 @click.option(
@@ -23,13 +32,28 @@ from generator.cli.options import DEFAULT_STACKS_DIR, LEDGER_OPTION, force_optio
 @click.option(
     "--project-dir",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Write a self-contained Pulumi project here instead (Pulumi.yaml, program entry, "
-    "requirements.txt, README.md, and stacks/ as its stacks directory).",
+    help="Write a self-contained Pulumi project here instead: Pulumi.yaml (named after the "
+    "practice), the program entry, clinicgen's sections of requirements.txt and README.md "
+    "(the rest of each is yours), a copy of PROFILE, and stacks/ as its stacks directory.",
+)
+@click.option(
+    "--clinicgen-source",
+    metavar="SOURCE",
+    callback=_source,
+    help="With --project-dir: where the project's requirements.txt installs clinicgen from: "
+    "`index` (this version from the package index), a pip VCS URL (git+https://...@tag) or "
+    "the path of a clinicgen checkout or wheel. Kept in the project for later runs "
+    "[default: what the project has, else index].",
 )
 @LEDGER_OPTION
 @force_option("Overwrite generated files that were edited by hand.")
 def command(
-    profile: Path, out_dir: Path, project_dir: Path | None, ledger_path: Path | None, force: bool
+    profile: Path,
+    out_dir: Path,
+    project_dir: Path | None,
+    clinicgen_source: str | None,
+    ledger_path: Path | None,
+    force: bool,
 ) -> None:
     """Write the Pulumi stacks for PROFILE: one core stack file, one stack file per site,
     the allocation ledger (read, then written back with any new allocations) and a handoff
@@ -43,6 +67,8 @@ def command(
       clinicgen generate riverside.yaml
       clinicgen generate riverside.yaml --out build/stacks
       clinicgen generate riverside.yaml --project-dir ../riverside-infra
+      clinicgen generate riverside.yaml --project-dir ../riverside-infra \\
+          --clinicgen-source git+https://github.com/example/clinicgen@v0.1.0
     """
     from generator.pipeline import generate_project, generate_stacks
 
@@ -51,8 +77,12 @@ def command(
         raise click.UsageError(
             "--out and --project-dir exclude each other: a project's stacks go to DIR/stacks"
         )
+    if clinicgen_source is not None and project_dir is None:
+        raise click.UsageError("--clinicgen-source goes with --project-dir")
     if project_dir is not None:
-        result = generate_project(profile, project_dir, ledger_path=ledger_path, force=force)
+        result = generate_project(
+            profile, project_dir, ledger_path=ledger_path, force=force, source=clinicgen_source
+        )
     else:
         result = generate_stacks(profile, out_dir, ledger_path=ledger_path, force=force)
     for written in result.files:

@@ -28,6 +28,8 @@ from pulumi.runtime.proto import source_pb2
 from pulumi.runtime.stack import run_in_stack
 from pulumi.runtime.sync_await import _sync_await
 
+# The project a run is in when its caller names none (a test's or a benchmark's program); a
+# practice's stacks run in their own project (generator.render.project.project_name).
 PROJECT = "clinicgen"
 ORGANIZATION = "organization"
 
@@ -55,6 +57,7 @@ class StackRun:
     stack: str
     resources: list[RegisteredResource] = field(default_factory=list)
     outputs: dict[str, Any] = field(default_factory=dict)
+    project: str = PROJECT
 
     def of_type(self, type_token: str) -> list[RegisteredResource]:
         return [r for r in self.resources if r.type == type_token]
@@ -88,7 +91,8 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
         return response
 
     def RegisterResourceOutputs(self, request: Any) -> Any:  # gRPC method name
-        if request.urn == self.make_urn("", "pulumi:pulumi:Stack", f"{PROJECT}-{self._run.stack}"):
+        stack = f"{self._run.project}-{self._run.stack}"
+        if request.urn == self.make_urn("", "pulumi:pulumi:Stack", stack):
             outputs = pulumi_mocks.rpc.deserialize_properties(request.outputs)
             self._run.outputs.update(_plain(outputs))
         return super().RegisterResourceOutputs(request)
@@ -134,14 +138,15 @@ def run_stack(
     mocks: pulumi.runtime.Mocks,
     *,
     record: bool = True,
+    project: str = PROJECT,
 ) -> StackRun:
-    """Run `program` as stack `stack` of the clinicgen project under `mocks` (a preview).
+    """Run `program` as stack `stack` of Pulumi project `project` under `mocks` (a preview).
 
     `config` maps full keys (`clinicgen:plan`) to their string values, as the CLI would pass
     them. Without `record`, the run goes through Pulumi's own mock monitor and returns no
     resources: what a program costs with nothing of clinicgen's around it.
     """
-    run = StackRun(stack=stack)
+    run = StackRun(stack=stack, project=project)
     monitor = _RecordingMonitor(mocks, run) if record else pulumi_mocks.MockMonitor(mocks)
 
     def execute() -> None:
@@ -152,7 +157,7 @@ def run_stack(
             pulumi.runtime.set_all_config(dict(config))
             pulumi_mocks.set_mocks(
                 mocks,
-                project=PROJECT,
+                project=project,
                 stack=stack,
                 preview=True,
                 organization=ORGANIZATION,

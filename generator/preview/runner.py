@@ -15,8 +15,9 @@ import json
 import pulumi
 
 from generator.plan.model import CoreStackPlan, SiteStackPlan, core_stack_name, site_stack_name
-from generator.preview.harness import ORGANIZATION, PROJECT, StackRun, run_stack
+from generator.preview.harness import ORGANIZATION, StackRun, run_stack
 from generator.preview.mocks import PreviewMocks
+from generator.render.project import project_name
 from generator.render.stack_config import stack_config as stack_file_config
 
 
@@ -30,18 +31,29 @@ def stack_config(kind: str, stack_plan: CoreStackPlan | SiteStackPlan) -> dict[s
 
 
 def run_core(plan: CoreStackPlan) -> StackRun:
+    # The project a generated client project is named, so the preview reads the config keys
+    # and makes the stack reference a real `pulumi up` there would.
     run = run_stack(
-        core_stack_name(plan.practice.id), stack_config("core", plan), _program, PreviewMocks()
+        core_stack_name(plan.practice.id),
+        stack_config("core", plan),
+        _program,
+        PreviewMocks(),
+        project=project_name(plan.practice.id),
     )
     _freeze_loaded_sdks()
     return run
 
 
 def run_site(plan: SiteStackPlan, core_run: StackRun) -> StackRun:
-    referenced = f"{ORGANIZATION}/{PROJECT}/{plan.core_stack}"
+    project = project_name(plan.practice.id)
+    referenced = f"{ORGANIZATION}/{project}/{plan.core_stack}"
     mocks = PreviewMocks({referenced: core_run.outputs})
     return run_stack(
-        site_stack_name(plan.practice.id, plan.site.id), stack_config("site", plan), _program, mocks
+        site_stack_name(plan.practice.id, plan.site.id),
+        stack_config("site", plan),
+        _program,
+        mocks,
+        project=project,
     )
 
 

@@ -2,8 +2,8 @@
 
 `clinicgen generate` writes `stack_config(...)` into `stacks/Pulumi.<stack>.yaml`; the offline
 preview passes the same values to the program; `blueprints/program.py` reads them with
-`pulumi.Config()`. The stack output and secret names the handoff sheets print live here too,
-so the sheet's commands and what the blueprints export cannot drift apart.
+`pulumi.Config(CONFIG_NAMESPACE)`. The stack output and secret names the handoff sheets print
+live here too, so the sheet's commands and what the blueprints export cannot drift apart.
 """
 
 from __future__ import annotations
@@ -13,10 +13,11 @@ from typing import Any
 from generator.plan.codec import to_data
 from generator.plan.model import CoreStackPlan, SiteStackPlan
 
-# The Pulumi project name (root `Pulumi.yaml`), hence the config namespace `clinicgen:`.
-PROJECT = "clinicgen"
-KIND_KEY = f"{PROJECT}:kind"
-PLAN_KEY = f"{PROJECT}:plan"
+# The namespace of clinicgen's config keys in every project, whatever the project is called
+# (the repository root's `clinicgen`, a client project named after its practice).
+CONFIG_NAMESPACE = "clinicgen"
+KIND_KEY = f"{CONFIG_NAMESPACE}:kind"
+PLAN_KEY = f"{CONFIG_NAMESPACE}:plan"
 
 # Stack outputs the core stack exports for installers and for the site stacks.
 VPN_GATEWAY_ADDRESSES_OUTPUT = "vpnGatewayAddresses"

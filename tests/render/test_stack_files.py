@@ -14,7 +14,7 @@ from generator.pipeline import generate_stacks
 from generator.plan.codec import from_data
 from generator.plan.model import CoreStackPlan, SiteStackPlan, split_into_stacks
 from generator.profile import load_profile
-from generator.render.stack_config import KIND_KEY, PLAN_KEY, PROJECT, stack_config
+from generator.render.stack_config import CONFIG_NAMESPACE, KIND_KEY, PLAN_KEY, stack_config
 from generator.sizing import build_plan
 from tests.paths import EXAMPLES
 
@@ -46,6 +46,6 @@ def test_stack_files_read_back_as_the_plan(example: Path, tmp_path: Path) -> Non
         assert config == stack_config("site", site)
         assert from_data(SiteStackPlan, config[PLAN_KEY]) == site
         assert config[PLAN_KEY]["core_stack"] == f"{plan.practice.id}-core"
-    provider_keys = {key for key in core_config if not key.startswith(f"{PROJECT}:")}
+    provider_keys = {key for key in core_config if not key.startswith(f"{CONFIG_NAMESPACE}:")}
     expected = {"azure-native:location"} if plan.cloud == "azure" else {"gcp:project", "gcp:region"}
     assert provider_keys == expected
