@@ -16,6 +16,7 @@ over the plan's stacks under mocks with the rendered stack config (`generator.pr
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
@@ -44,6 +45,9 @@ if TYPE_CHECKING:
     from generator.preview.diff import Graph, PracticeDiff
     from generator.preview.sources import PracticePreview, PracticeStacks
 
+# What a command is told along the way (which ledger it used), for the user's stderr.
+Tell = Callable[[str], None]
+
 # Where a Pulumi project keeps its stack files (its stackConfigDir): the repository root's
 # Pulumi.yaml and every generated project say `stacks`.
 STACKS_DIR = "stacks"
@@ -69,20 +73,38 @@ def find_ledger(practice_id: str, stacks_dir: Path, ledger_path: Path | None = N
     return ledger_path or default_ledger_path(stacks_dir, practice_id)
 
 
+def read_ledger(location: Path, tell: Tell | None) -> Ledger | None:
+    """The ledger at `location` (None when there is none yet), telling `tell` which ledger a
+    command used, or that there was none where one is looked for: an address plan sized from
+    scratch must never pass for the one that was deployed."""
+    ledger = load_ledger_if_present(location)
+    if tell is not None:
+        if ledger is not None:
+            tell(f"ledger: {location}")
+        else:
+            tell(
+                f"ledger: none at {location}, so every address is allocated from scratch; "
+                "if `clinicgen generate` wrote the stacks elsewhere, pass the same --stacks-dir "
+                "(or --ledger FILE)"
+            )
+    return ledger
+
+
 def plan_profile(
     profile_path: Path,
     *,
     stacks_dir: Path = Path(STACKS_DIR),
     ledger_path: Path | None = None,
     ledger: Ledger | None = None,
+    tell: Tell | None = None,
 ) -> PlannedProfile:
     """Read and validate the profile, read its ledger when there is one, and plan. Writes
     nothing. A `ledger` given here is planned with instead of the ledger file: a diff places
-    the new side with the allocations the old side made."""
+    the new side with the allocations the old side made. `tell` hears which ledger was used."""
     profile = load_profile(profile_path)
     location = find_ledger(profile.practice.id, stacks_dir, ledger_path)
     if ledger is None:
-        ledger = load_ledger_if_present(location)
+        ledger = read_ledger(location, tell)
     plan, placed = build_plan(profile, ledger)
     return PlannedProfile(profile, plan, placed, location)
 
@@ -186,29 +208,41 @@ def practice_stacks(
     stacks_dir: Path = Path(STACKS_DIR),
     ledger_path: Path | None = None,
     ledger: Ledger | None = None,
+    tell: Tell | None = None,
 ) -> tuple[PracticeStacks, Ledger]:
     """The profile's stacks, planned as `plan_profile` plans them, and the ledger after."""
     from generator.preview.sources import stacks_from_plan
 
     planned = plan_profile(
-        profile_path, stacks_dir=stacks_dir, ledger_path=ledger_path, ledger=ledger
+        profile_path, stacks_dir=stacks_dir, ledger_path=ledger_path, ledger=ledger, tell=tell
     )
     stacks = stacks_from_plan(planned.plan, planned.profile.waivers, str(profile_path))
     return stacks, planned.ledger
 
 
 def preview_profile(
-    profile_path: Path, ledger_path: Path | None = None, *, stacks_dir: Path = Path(STACKS_DIR)
+    profile_path: Path,
+    ledger_path: Path | None = None,
+    *,
+    stacks_dir: Path = Path(STACKS_DIR),
+    tell: Tell | None = None,
 ) -> PracticePreview:
     """Plan the profile, run every stack under mocks and check the resource graph."""
     from generator.preview.sources import preview_stacks
 
-    stacks, _ = practice_stacks(profile_path, stacks_dir=stacks_dir, ledger_path=ledger_path)
+    stacks, _ = practice_stacks(
+        profile_path, stacks_dir=stacks_dir, ledger_path=ledger_path, tell=tell
+    )
     return preview_stacks(stacks)
 
 
 def diff_sources(
-    old: Path, new: Path, ledger_path: Path | None = None, *, stacks_dir: Path = Path(STACKS_DIR)
+    old: Path,
+    new: Path,
+    ledger_path: Path | None = None,
+    *,
+    stacks_dir: Path = Path(STACKS_DIR),
+    tell: Tell | None = None,
 ) -> PracticeDiff:
     """Diff two practice sources, each a profile, a stacks directory or saved preview JSON.
 
@@ -217,8 +251,10 @@ def diff_sources(
     """
     from generator.preview.diff import diff_graphs
 
-    old_practice, old_graph, ledger = _diff_side(old, None, stacks_dir, ledger_path, None)
-    new_practice, new_graph, _ = _diff_side(new, old_practice, stacks_dir, ledger_path, ledger)
+    old_practice, old_graph, ledger = _diff_side(old, None, stacks_dir, ledger_path, None, tell)
+    new_practice, new_graph, _ = _diff_side(
+        new, old_practice, stacks_dir, ledger_path, ledger, tell
+    )
     if old_practice != new_practice:
         raise PreviewInputError(
             f"{old} is practice {old_practice!r} but {new} is {new_practice!r}: "
@@ -233,6 +269,7 @@ def _diff_side(
     stacks_dir: Path,
     ledger_path: Path | None,
     ledger: Ledger | None,
+    tell: Tell | None,
 ) -> tuple[str, Graph, Ledger | None]:
     from generator.preview.diff import stack_graph
     from generator.preview.sources import read_preview_json, run_stacks, stacks_from_files
@@ -240,13 +277,13 @@ def _diff_side(
     if path.is_dir():
         # A directory of stack files is a stacks directory: its ledger is found beside them.
         recorded = stacks_from_files(path, practice)
-        ledger = load_ledger_if_present(find_ledger(recorded.practice_id, path, ledger_path))
+        ledger = read_ledger(find_ledger(recorded.practice_id, path, ledger_path), tell)
         return recorded.practice_id, stack_graph(run_stacks(recorded)), ledger
     if path.suffix == ".json":
         saved, runs = read_preview_json(path)
         return saved, stack_graph(runs), ledger
     stacks, placed = practice_stacks(
-        path, stacks_dir=stacks_dir, ledger_path=ledger_path, ledger=ledger
+        path, stacks_dir=stacks_dir, ledger_path=ledger_path, ledger=ledger, tell=tell
     )
     return stacks.practice_id, stack_graph(run_stacks(stacks)), placed
 

@@ -11,6 +11,7 @@ from generator.cli.options import (
     LEDGER_OPTION,
     REPORT_FORMAT_OPTION,
     STACKS_DIR_OPTION,
+    ledger_note,
     profile_argument,
 )
 
@@ -52,7 +53,8 @@ def command(
     from generator.pipeline import preview_profile
     from generator.preview.report import findings_data, render_findings
 
-    report = preview_profile(profile, ledger_path, stacks_dir=stacks_dir).compliance
+    preview = preview_profile(profile, ledger_path, stacks_dir=stacks_dir, tell=ledger_note)
+    report = preview.compliance
     if output_format == "json":
         click.echo(json.dumps(findings_data(report), indent=2, sort_keys=True))
     else:

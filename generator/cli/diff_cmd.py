@@ -7,7 +7,12 @@ from pathlib import Path
 
 import click
 
-from generator.cli.options import LEDGER_OPTION, REPORT_FORMAT_OPTION, STACKS_DIR_OPTION
+from generator.cli.options import (
+    LEDGER_OPTION,
+    REPORT_FORMAT_OPTION,
+    STACKS_DIR_OPTION,
+    ledger_note,
+)
 
 
 @click.command("diff", short_help="What a change would create, update, replace or delete.")
@@ -51,7 +56,7 @@ def command(
     from generator.pipeline import diff_sources
     from generator.preview.diff import diff_data, render_diff, require_safe
 
-    diff = diff_sources(old, new, ledger_path, stacks_dir=stacks_dir)
+    diff = diff_sources(old, new, ledger_path, stacks_dir=stacks_dir, tell=ledger_note)
     if output_format == "json":
         click.echo(json.dumps(diff_data(diff), indent=2, sort_keys=True))
     else:

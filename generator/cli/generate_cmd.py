@@ -7,7 +7,13 @@ from pathlib import Path
 import click
 from click.core import ParameterSource
 
-from generator.cli.options import DEFAULT_STACKS_DIR, LEDGER_OPTION, force_option, profile_argument
+from generator.cli.options import (
+    DEFAULT_STACKS_DIR,
+    LEDGER_OPTION,
+    STACKS_DIR_HELP,
+    force_option,
+    profile_argument,
+)
 
 
 def _source(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
@@ -22,12 +28,14 @@ def _source(_ctx: click.Context, _param: click.Parameter, value: str | None) -> 
 @click.command("generate", short_help="Write the stacks, ledger and site handoff sheets.")
 @profile_argument()
 @click.option(
+    "--stacks-dir",
     "--out",
     "out_dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=DEFAULT_STACKS_DIR,
     show_default=True,
-    help="Stacks directory to write: the stack files, the ledger and the handoff sheets.",
+    help=f"{STACKS_DIR_HELP} Here: the stack files, the ledger and the handoff sheets "
+    "(--out is the same option).",
 )
 @click.option(
     "--project-dir",
@@ -75,7 +83,8 @@ def command(
     source = click.get_current_context().get_parameter_source("out_dir")
     if project_dir is not None and source is not ParameterSource.DEFAULT:
         raise click.UsageError(
-            "--out and --project-dir exclude each other: a project's stacks go to DIR/stacks"
+            "--stacks-dir (--out) and --project-dir exclude each other: a project's stacks go "
+            "to DIR/stacks"
         )
     if clinicgen_source is not None and project_dir is None:
         raise click.UsageError("--clinicgen-source goes with --project-dir")

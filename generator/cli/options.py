@@ -2,8 +2,9 @@
 meaning, default and help wherever it appears.
 
 A stacks directory is where a practice's stack files live and so where its ledger is by
-default: `--stacks-dir` for the commands that read them, `--out` (or the project's `stacks/`)
-for `clinicgen generate`, which writes them.
+default: `--stacks-dir` for every command, `generate` (which writes it) included, where `--out`
+is the same option (or the project's `stacks/` with `--project-dir`). Commands that read the
+ledger say on stderr which one they used (`ledger_note`).
 """
 
 from __future__ import annotations
@@ -56,13 +57,24 @@ LEDGER_OPTION = click.option(
     "out, which stay where they are [default: <practice>.ledger.yaml in the stacks directory].",
 )
 
+STACKS_DIR_HELP = (
+    "Stacks directory: where `clinicgen generate` writes the practice's stack files and ledger, "
+    "and where every command finds them."
+)
+
 STACKS_DIR_OPTION = click.option(
     "--stacks-dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=DEFAULT_STACKS_DIR,
     show_default=True,
-    help="Stacks directory: where the practice's stack files and its default ledger are.",
+    help=STACKS_DIR_HELP,
 )
+
+
+def ledger_note(line: str) -> None:
+    """Tell the user, on stderr, which ledger a command used (stdout stays the report)."""
+    click.echo(line, err=True)
+
 
 # What preview, check and diff print.
 REPORT_FORMAT_OPTION = format_option(

@@ -7,7 +7,13 @@ from pathlib import Path
 
 import click
 
-from generator.cli.options import LEDGER_OPTION, STACKS_DIR_OPTION, format_option, profile_argument
+from generator.cli.options import (
+    LEDGER_OPTION,
+    STACKS_DIR_OPTION,
+    format_option,
+    ledger_note,
+    profile_argument,
+)
 
 
 @click.command("plan", short_help="Size the practice and show every value with its reason.")
@@ -24,8 +30,9 @@ from generator.cli.options import LEDGER_OPTION, STACKS_DIR_OPTION, format_optio
 def command(profile: Path, output_format: str, ledger_path: Path | None, stacks_dir: Path) -> None:
     """Size PROFILE into a plan and print it, every value with the rule that chose it.
 
-    Reads the allocation ledger when there is one, so the addresses shown are the ones
-    `clinicgen generate` keeps; writes nothing.
+    Reads the allocation ledger in --stacks-dir (where `clinicgen generate` wrote it) when
+    there is one, so the addresses shown are the ones generate keeps, and says on stderr
+    which ledger it used; writes nothing.
 
     \b
     Examples:
@@ -35,7 +42,9 @@ def command(profile: Path, output_format: str, ledger_path: Path | None, stacks_
     """
     from generator.pipeline import plan_profile
 
-    plan = plan_profile(profile, stacks_dir=stacks_dir, ledger_path=ledger_path).plan
+    plan = plan_profile(
+        profile, stacks_dir=stacks_dir, ledger_path=ledger_path, tell=ledger_note
+    ).plan
     if output_format == "text" and sys.stdout.isatty():
         from rich.console import Console
 

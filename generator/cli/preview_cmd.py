@@ -11,6 +11,7 @@ from generator.cli.options import (
     LEDGER_OPTION,
     REPORT_FORMAT_OPTION,
     STACKS_DIR_OPTION,
+    ledger_note,
     profile_argument,
 )
 
@@ -42,7 +43,7 @@ def command(profile: Path, output_format: str, ledger_path: Path | None, stacks_
     from generator.pipeline import preview_profile
     from generator.preview.report import preview_data, render_preview
 
-    preview = preview_profile(profile, ledger_path, stacks_dir=stacks_dir)
+    preview = preview_profile(profile, ledger_path, stacks_dir=stacks_dir, tell=ledger_note)
     if output_format == "json":
         click.echo(json.dumps(preview_data(preview), indent=2, sort_keys=True))
     else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from generator.cli import cli
-from generator.cli.options import DEFAULT_STACKS_DIR
+from generator.cli.options import DEFAULT_STACKS_DIR, STACKS_DIR_HELP
 from generator.pipeline import STACKS_DIR
 
 
@@ -27,9 +27,11 @@ def test_every_command_that_reads_or_writes_a_ledger_takes_the_same_ledger_optio
 
 def test_the_stacks_directory_defaults_to_the_pulumi_projects_stack_config_dir() -> None:
     stacks_dir = _options("--stacks-dir")
-    assert set(stacks_dir) == {"plan", "preview", "check", "diff"}
+    # One option, meaning the same everywhere: generate's --out is its other name.
+    assert set(stacks_dir) == {"plan", "generate", "preview", "check", "diff"}
     assert {p.default for p in stacks_dir.values()} == {DEFAULT_STACKS_DIR}
-    assert _options("--out")["generate"].default == DEFAULT_STACKS_DIR
+    assert all(p.help and p.help.startswith(STACKS_DIR_HELP) for p in stacks_dir.values())
+    assert _options("--out")["generate"] is stacks_dir["generate"]
     assert DEFAULT_STACKS_DIR.as_posix() == STACKS_DIR
 
 
