@@ -52,8 +52,10 @@ def _text(description: str, **rules: Any) -> dict[str, Any]:
 
 
 def _count(description: str, minimum: int = 0) -> dict[str, Any]:
+    """A whole number of things (never true or false), 0 when left out."""
     return {
         "type": "integer",
+        "check_with": "count",
         "min": minimum,
         "max": MAX_COUNT,
         "default": 0,
@@ -96,7 +98,13 @@ def profile_schema() -> dict[str, Any]:
             "allowed": list(practice["site_kinds"]),
             "meta": {"description": "What the site is; drives segments and growth."},
         },
-        "staff": _count("Staff working at the site.", minimum=1) | {"required": True},
+        # No default: a missing count of staff is reported as missing, not as a 0.
+        "staff": {
+            key: rule
+            for key, rule in _count("Staff working at the site.", minimum=1).items()
+            if key != "default"
+        }
+        | {"required": True},
         "specialties": {
             "type": "list",
             "default": [],

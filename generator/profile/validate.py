@@ -19,6 +19,8 @@ from generator.catalog import load
 from generator.errors import Problem
 from generator.profile.schema import CHECK_ID_PATTERN, profile_schema
 
+# The group id `clinicgen init` writes for Azure: a GUID in form, no group in fact.
+PLACEHOLDER_GUID = "00000000-0000-0000-0000-000000000000"
 GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z")
 GCP_GROUP = re.compile(r"group:[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\Z")
 
@@ -43,6 +45,12 @@ NOT_PUBLIC = tuple(
 
 class _ProfileValidator(cerberus.Validator):  # type: ignore[misc]
     """Cerberus validator with the profile's own value checks."""
+
+    def _check_with_count(self, field: str, value: Any) -> None:
+        # Cerberus's integer type takes YAML's true and false (Python bools are ints); a count
+        # of `true` is a typo for a number, never 1.
+        if isinstance(value, bool):
+            self._error(field, "must be a whole number, not true or false")
 
     def _check_with_cidr(self, field: str, value: Any) -> None:
         if not isinstance(value, str):
@@ -337,7 +345,14 @@ def _check_identity(identity: Any, cloud: Any, add: Any) -> None:
     for persona, group in identity.items():
         if not isinstance(group, str):
             continue
-        if cloud == "azure" and not GUID.match(group):
+        if cloud == "azure" and group == PLACEHOLDER_GUID:
+            add(
+                f"identity.{persona}",
+                "is the all-zero placeholder `clinicgen init` writes: put the real group's "
+                "object id (Entra ID > Groups > the group > Object Id)",
+                group,
+            )
+        elif cloud == "azure" and not GUID.match(group):
             add(
                 f"identity.{persona}",
                 "must be an Entra ID group object id (a GUID like "
@@ -356,6 +371,7 @@ def _check_sites(sites: Any, cloud: str | None, add: Any) -> None:
     if not isinstance(sites, list):
         return
     first_use: dict[str, int] = {}
+    peers: dict[str, int] = {}
     routed: list[tuple[int, str, ipaddress.IPv4Network]] = []
     for index, site in enumerate(sites):
         if not isinstance(site, dict):
@@ -379,6 +395,18 @@ def _check_sites(sites: Any, cloud: str | None, add: Any) -> None:
                 "Google Cloud HA VPN routes only with BGP: use bgp or leave it out",
                 "static",
             )
+        peer = connectivity.get("vpn_peer_ip")
+        if isinstance(peer, str):
+            if peer in peers:
+                # One device terminates one site's tunnel: a second site on the same address
+                # would replace the first site's connection in the cloud gateway.
+                add(
+                    f"sites[{index}].connectivity.vpn_peer_ip",
+                    f"sites[{peers[peer]}] already uses this VPN peer; each site needs its own",
+                    peer,
+                )
+            else:
+                peers[peer] = index
         for range_index, network in _networks(connectivity.get("onprem_ranges")):
             for other_index, other_id, other in routed:
                 if other_index != index and network.overlaps(other):

@@ -8,22 +8,26 @@ from pathlib import Path
 from generator.catalog import load
 from generator.profile import profile_from_document
 from generator.profile.loader import parse_document
+from generator.profile.validate import PLACEHOLDER_GUID
 from generator.render.templating import render
 
+# Stands in for the real group ids when the starter checks itself.
+_ANY_GROUP = "6f1c2a9e-0b7d-4c1e-9a55-2f3e4d5c6b7a"
 STARTER_REGIONS = {"azure": ("eastus", "westus2"), "gcp": ("us-central1", "us-east1")}
 GROUP_FORMS = {"azure": "Entra ID group object ids", "gcp": "Google groups as group:name@domain"}
 
 
 def _placeholder_group(cloud: str, persona: str) -> str:
     if cloud == "azure":
-        return "00000000-0000-0000-0000-000000000000"
+        return PLACEHOLDER_GUID
     return f"group:{persona.replace('_', '-')}@example.com"
 
 
 def starter_profile(
     profile_path: Path, cloud: str, practice_id: str, practice_name: str, schema_path: str
 ) -> str:
-    """The starter profile text; it validates as written (a test holds it to that)."""
+    """The starter profile text; it validates once its placeholder Azure group ids are
+    replaced, which validation refuses until they are (a test holds it to both)."""
     region, dr_region = STARTER_REGIONS[cloud]
     personas = [
         (persona, _placeholder_group(cloud, persona))
@@ -43,5 +47,6 @@ def starter_profile(
         group_form=GROUP_FORMS[cloud],
         gcp_project=f"{practice_id}-prod" if cloud == "gcp" else None,
     )
-    profile_from_document(parse_document(text, str(profile_path)), str(profile_path))
+    filled = text.replace(PLACEHOLDER_GUID, _ANY_GROUP)
+    profile_from_document(parse_document(filled, str(profile_path)), str(profile_path))
     return text

@@ -10,6 +10,7 @@ import pytest
 from generator.profile import load_profile
 from generator.profile.json_schema import profile_json_schema
 from generator.profile.loader import parse_document
+from generator.profile.validate import PLACEHOLDER_GUID
 from tests.paths import EXAMPLES, ROOT
 
 
@@ -46,6 +47,14 @@ def test_init_writes_a_valid_commented_starter(run_cli, tmp_path, cloud):
     text = profile.read_text()
     assert text.startswith("# yaml-language-server: $schema=clinicgen.schema.json\n")
     assert text.count("\n#") + text.count("  #") > 20, "the starter explains its fields"
+    if cloud == "azure":
+        # Valid but for the placeholder group ids, which validate refuses until replaced.
+        refused = run_cli("validate", profile)
+        assert refused.exit_code == 2
+        assert "is the all-zero placeholder `clinicgen init` writes: put the real group's " in (
+            refused.stderr
+        )
+        profile.write_text(text.replace(PLACEHOLDER_GUID, "6f1c2a9e-0b7d-4c1e-9a55-2f3e4d5c6b7a"))
     loaded = load_profile(profile)
     assert loaded.practice.cloud == cloud
     assert loaded.practice.name == 'Riverside "Family" Health: {{ x }}'

@@ -122,6 +122,34 @@ GCP = both(
 # (case id, mutation, expected line after "FILE: ")
 CASES: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
     (
+        "boolean-staff",
+        put("sites[0].staff", True),
+        "sites[0].staff: must be a whole number, not true or false (got true)",
+    ),
+    (
+        "boolean-workstations",
+        put("sites[0].devices.workstations", True),
+        "sites[0].devices.workstations: must be a whole number, not true or false (got true)",
+    ),
+    (
+        "missing-staff",
+        put("sites[1].staff", DELETE),
+        "sites[1].staff: is required",
+    ),
+    (
+        "placeholder-group-id",
+        put("identity.platform_admins", "00000000-0000-0000-0000-000000000000"),
+        "identity.platform_admins: is the all-zero placeholder `clinicgen init` writes: put the "
+        "real group's object id (Entra ID > Groups > the group > Object Id) "
+        "(got '00000000-0000-0000-0000-000000000000')",
+    ),
+    (
+        "duplicate-vpn-peer",
+        put("sites[1].connectivity.vpn_peer_ip", "203.0.113.10"),
+        "sites[1].connectivity.vpn_peer_ip: sites[0] already uses this VPN peer; each site "
+        "needs its own (got '203.0.113.10')",
+    ),
+    (
         "negative-device-count",
         put("sites[2].devices.medical_devices", -4),
         "sites[2].devices.medical_devices: must be >= 0 (got -4)",
