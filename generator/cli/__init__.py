@@ -50,11 +50,17 @@ class ClinicgenGroup(click.Group):
 
 
 @click.group(
-    cls=ClinicgenGroup, help=HELP, context_settings={"help_option_names": ["-h", "--help"]}
+    cls=ClinicgenGroup,
+    help=HELP,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    invoke_without_command=True,
 )
 @click.version_option(__version__, prog_name="clinicgen")
-def cli() -> None:
-    pass
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    # `clinicgen` alone is asking what it does: the help, and success (click would exit 2).
+    if ctx.invoked_subcommand is None:
+        click.echo(ctx.get_help())
 
 
 def _register() -> None:

@@ -49,3 +49,9 @@ def test_an_unknown_waiver_id_is_the_same_input_error_for_every_command(
     )
     assert result.stdout == ""
     assert not (tmp_path / "out").exists() and not (tmp_path / "stacks").exists()
+
+
+def test_clinicgen_alone_prints_the_help_and_succeeds(run_cli) -> None:
+    result = run_cli()
+    assert result.exit_code == 0
+    assert "Typical session:" in result.stdout
