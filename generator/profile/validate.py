@@ -377,15 +377,7 @@ def _check_sites(sites: Any, cloud: str | None, add: Any) -> None:
         if not isinstance(site, dict):
             continue
         site_id = site.get("id")
-        if isinstance(site_id, str):
-            if site_id in first_use:
-                add(
-                    f"sites[{index}].id",
-                    f"duplicate site id; sites[{first_use[site_id]}] already uses it",
-                    site_id,
-                )
-            else:
-                first_use[site_id] = index
+        _once(first_use, site_id, index, f"sites[{index}].id", add, "duplicate site id; {} it")
         connectivity = site.get("connectivity")
         if not isinstance(connectivity, dict):
             continue
@@ -395,18 +387,11 @@ def _check_sites(sites: Any, cloud: str | None, add: Any) -> None:
                 "Google Cloud HA VPN routes only with BGP: use bgp or leave it out",
                 "static",
             )
-        peer = connectivity.get("vpn_peer_ip")
-        if isinstance(peer, str):
-            if peer in peers:
-                # One device terminates one site's tunnel: a second site on the same address
-                # would replace the first site's connection in the cloud gateway.
-                add(
-                    f"sites[{index}].connectivity.vpn_peer_ip",
-                    f"sites[{peers[peer]}] already uses this VPN peer; each site needs its own",
-                    peer,
-                )
-            else:
-                peers[peer] = index
+        # One device terminates one site's tunnel: a second site on the same address would
+        # replace the first site's connection in the cloud gateway.
+        peer_path = f"sites[{index}].connectivity.vpn_peer_ip"
+        message = "{} this VPN peer; each site needs its own"
+        _once(peers, connectivity.get("vpn_peer_ip"), index, peer_path, add, message)
         for range_index, network in _networks(connectivity.get("onprem_ranges")):
             for other_index, other_id, other in routed:
                 if other_index != index and network.overlaps(other):
@@ -417,6 +402,17 @@ def _check_sites(sites: Any, cloud: str | None, add: Any) -> None:
                         str(network),
                     )
             routed.append((index, str(site_id), network))
+
+
+def _once(seen: dict[str, int], value: Any, index: int, path: str, add: Any, message: str) -> None:
+    """Report `value` at `path` when an earlier site used it; `message`'s `{}` becomes
+    "sites[N] already uses", naming that site."""
+    if not isinstance(value, str):
+        return
+    if value in seen:
+        add(path, message.format(f"sites[{seen[value]}] already uses"), value)
+    else:
+        seen[value] = index
 
 
 def _check_telehealth_and_backup(doc: dict[str, Any], add: Any) -> None:
