@@ -132,15 +132,16 @@ def floor_program(resources: Sequence[RegisteredResource]) -> Callable[[], None]
     return program
 
 
-Program = tuple[str, Callable[[], None]]  # a stack's name and its floor program
+# A stack's project and name (the URNs the floor registers carry both) and its floor program.
+Program = tuple[str, str, Callable[[], None]]
 
 
 def floor(programs: Sequence[Program]) -> float:
     """Seconds to run every floor program under trivial mocks, through the preview's own
     stack driver but Pulumi's plain mock monitor: nothing recorded."""
     start = time.perf_counter()
-    for stack, program in programs:
-        run_stack(stack, {}, program, TrivialMocks(), record=False)
+    for project, stack, program in programs:
+        run_stack(stack, {}, program, TrivialMocks(), record=False, project=project)
     return time.perf_counter() - start
 
 
@@ -150,8 +151,8 @@ def check_floor(runs: Sequence[StackRun], programs: Sequence[Program]) -> None:
     def seen(resources: list[RegisteredResource]) -> list[tuple[Any, ...]]:
         return sorted((r.urn, r.type, r.parent, r.custom, repr(r.inputs)) for r in resources)
 
-    for run, (stack, program) in zip(runs, programs, strict=True):
-        again = run_stack(stack, {}, program, TrivialMocks())
+    for run, (project, stack, program) in zip(runs, programs, strict=True):
+        again = run_stack(stack, {}, program, TrivialMocks(), project=project)
         if seen(again.resources) != seen(run.resources):
             sys.exit(f"the floor for {stack} does not register the resources the preview did")
 
@@ -256,7 +257,9 @@ def main() -> None:
         floors: list[float] = []
         for _ in range(options.repeat):
             previews.append(Preview(profile))
-            programs = [(run.stack, floor_program(run.resources)) for run in previews[-1].runs]
+            programs = [
+                (run.project, run.stack, floor_program(run.resources)) for run in previews[-1].runs
+            ]
             if not floors:
                 check_floor(previews[-1].runs, programs)
             floors.append(floor(programs))
