@@ -251,7 +251,9 @@ def diff_sources(
     """
     from generator.preview.diff import diff_graphs
 
-    old_practice, old_graph, ledger = _diff_side(old, None, stacks_dir, ledger_path, None, tell)
+    # A stacks directory may hold several practices: the other side names the one to compare.
+    chosen = _practice_named_by(new) if old.is_dir() else None
+    old_practice, old_graph, ledger = _diff_side(old, chosen, stacks_dir, ledger_path, None, tell)
     new_practice, new_graph, _ = _diff_side(
         new, old_practice, stacks_dir, ledger_path, ledger, tell
     )
@@ -261,6 +263,18 @@ def diff_sources(
             "a diff compares two versions of one practice"
         )
     return diff_graphs(new_practice, str(old), str(new), old_graph, new_graph)
+
+
+def _practice_named_by(path: Path) -> str | None:
+    """The practice a diff side names without being run: a profile's or a saved preview's id;
+    None for a stacks directory, which may hold several."""
+    from generator.preview.sources import read_preview_json
+
+    if path.is_dir():
+        return None
+    if path.suffix == ".json":
+        return read_preview_json(path)[0]
+    return load_profile(path).practice.id
 
 
 def _diff_side(

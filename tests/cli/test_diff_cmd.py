@@ -93,3 +93,10 @@ def test_a_saved_preview_is_an_old_side(run_cli, tmp_path: Path) -> None:
 def test_help_documents_the_exit_status(run_cli) -> None:
     text = " ".join(run_cli("diff", "--help").stdout.split())
     assert "Exit status: 0 when nothing existing would be replaced or deleted; 3 when" in text
+
+
+def test_a_stacks_directory_of_several_practices_is_cut_to_the_other_sides(run_cli) -> None:
+    # The repository's own stacks/ holds every example practice.
+    result = run_cli("diff", ROOT / "stacks", HARBOR)
+    assert result.exit_code == 0, result.stderr
+    assert "Summary: 0 to create, 0 to update, 0 to replace, 0 to delete." in result.stdout
