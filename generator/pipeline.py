@@ -17,7 +17,7 @@ over the plan's stacks under mocks with the rendered stack config (`generator.pr
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
@@ -265,6 +265,19 @@ def diff_sources(
     return diff_graphs(new_practice, str(old), str(new), old_graph, new_graph)
 
 
+def _live(stacks: PracticeStacks, ledger: Ledger | None, tell: Tell | None) -> PracticeStacks:
+    """`stacks` without the stale site stack files `generate` leaves in place (for `pulumi
+    destroy`) once their site is retired in the ledger: those stacks are to be deleted."""
+    retired = {site.id for site in ledger.sites if site.status == "retired"} if ledger else set()
+    stale = [part for part in stacks.sites if part.site.id in retired]
+    if not stale:
+        return stacks
+    if tell is not None:
+        names = ", ".join(site_stack_name(stacks.practice_id, part.site.id) for part in stale)
+        tell(f"{stacks.source}: {names}: site retired in the ledger, so its stack is deleted")
+    return replace(stacks, sites=tuple(p for p in stacks.sites if p.site.id not in retired))
+
+
 def _practice_named_by(path: Path) -> str | None:
     """The practice a diff side names without being run: a profile's or a saved preview's id;
     None for a stacks directory, which may hold several."""
@@ -292,7 +305,7 @@ def _diff_side(
         # A directory of stack files is a stacks directory: its ledger is found beside them.
         recorded = stacks_from_files(path, practice)
         ledger = read_ledger(find_ledger(recorded.practice_id, path, ledger_path), tell)
-        return recorded.practice_id, stack_graph(run_stacks(recorded)), ledger
+        return recorded.practice_id, stack_graph(run_stacks(_live(recorded, ledger, tell))), ledger
     if path.suffix == ".json":
         saved, runs = read_preview_json(path)
         return saved, stack_graph(runs), ledger

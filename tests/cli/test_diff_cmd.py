@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -100,3 +101,21 @@ def test_a_stacks_directory_of_several_practices_is_cut_to_the_other_sides(run_c
     result = run_cli("diff", ROOT / "stacks", HARBOR)
     assert result.exit_code == 0, result.stderr
     assert "Summary: 0 to create, 0 to update, 0 to replace, 0 to delete." in result.stdout
+
+
+def test_a_stale_stack_file_left_for_destroy_is_a_deletion_between_directories(
+    run_cli, tmp_path: Path
+) -> None:
+    before, after = tmp_path / "before", tmp_path / "after"
+    generate_stacks(HARBOR, before)
+    shutil.copytree(before, after)
+    text = HARBOR.read_text(encoding="utf-8")
+    start = text.index("  - id: community")
+    end = text.index("\ntelehealth:")
+    smaller = edited(tmp_path, "harbor-smaller.yaml", text[:start] + text[end + 1 :])
+    generate_stacks(smaller, after)
+    assert (after / "Pulumi.harbor-site-community.yaml").is_file()  # kept for pulumi destroy
+    result = run_cli("diff", before, after)
+    assert result.exit_code == 3, result.stderr
+    assert "harbor-site-community: site retired in the ledger" in result.stderr
+    assert "== harbor-site-community: stack removed, " in result.stdout
