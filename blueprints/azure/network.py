@@ -283,7 +283,13 @@ class CoreNetwork(pulumi.ComponentResource):
             ids[zone_name] = zone.id
         return ids
 
-    def _public_ip(self, role: str) -> network.PublicIPAddress:
+    def _zones(self) -> list[str]:
+        """The availability zones zone-redundant gateways and their public IPs span."""
+        return list(self._args.context.facts("availability_zones")["zones"])
+
+    def _public_ip(self, role: str, zones: list[str] | None) -> network.PublicIPAddress:
+        """A Standard static public IP: zone-redundant in `zones`, or regional when None
+        (API 2020-08-01 and later: no zones is a non-zonal address)."""
         args = self._args
         return network.PublicIPAddress(
             f"{self._name}-{role}-ip",
@@ -294,6 +300,7 @@ class CoreNetwork(pulumi.ComponentResource):
             location=args.context.location,
             sku=network.PublicIPAddressSkuArgs(name="Standard", tier="Regional"),
             public_ip_allocation_method="Static",
+            zones=zones,
             tags=args.context.tags,
             opts=self._child_opts,
         )
@@ -308,7 +315,9 @@ class CoreNetwork(pulumi.ComponentResource):
                 f"the plan's VPN gateway SKU {vpn.sku!r} is not a VNet gateway SKU "
                 f"({', '.join(generations)}); Virtual WAN hubs are not built by these blueprints"
             )
-        address = self._public_ip("vpn")
+        # An *AZ SKU rejects a Standard IP without zones (VmssVpnGatewayPublicIpsMustHave-
+        # ZonesConfigured; VPN Gateway 'About zone-redundant virtual network gateways').
+        address = self._public_ip("vpn", self._zones())
         gateway = network.VirtualNetworkGateway(
             f"{name}-vpn-gateway",
             virtual_network_gateway_name=naming.scoped(
@@ -416,12 +425,15 @@ class CoreNetwork(pulumi.ComponentResource):
             ],
             opts=self._child_opts,
         )
-        address = self._public_ip("firewall")
+        # Firewall and IP in the same zones ('Deploy an Azure Firewall with Availability
+        # Zones': a firewall cannot sit in a zone its public IP is not in).
+        address = self._public_ip("firewall", self._zones())
         firewall = network.AzureFirewall(
             f"{name}-firewall",
             azure_firewall_name=naming.scoped(naming.NETWORK, "afw", args.context.practice_id),
             resource_group_name=self.resource_group_name,
             location=args.context.location,
+            zones=self._zones(),
             sku=network.AzureFirewallSkuArgs(name="AZFW_VNet", tier=sku_tier),
             firewall_policy=network.SubResourceArgs(id=policy.id),
             ip_configurations=[
@@ -444,7 +456,9 @@ class CoreNetwork(pulumi.ComponentResource):
 
     def _bastion(self) -> None:
         name, args = self._name, self._args
-        address = self._public_ip("bastion")
+        # Regional: zone-redundant Bastion is a preview in listed regions only (Azure
+        # reliability docs, 'Reliability in Azure Bastion'), and its IP follows the host.
+        address = self._public_ip("bastion", None)
         bastion = network.BastionHost(
             f"{name}-bastion",
             bastion_host_name=naming.scoped(naming.NETWORK, "bas", args.context.practice_id),

@@ -1,0 +1,40 @@
+"""What Azure would reject on the first `pulumi up`, or accept and leave not working (issue 12):
+each test names the constraint and where Azure documents it. Dependencies are read from what
+the SDK sent the engine (`azure_runs.waits_for`)."""
+
+from __future__ import annotations
+
+from generator.catalog import load
+from tests.blueprints.azure import azure_runs as a
+from tests.blueprints.practice_runs import PracticeRun, of_type
+
+PLATFORM = load("azure_platform")
+ZONES = PLATFORM["availability_zones"]["zones"]
+
+
+def _public_ip_of(run: PracticeRun, resource_inputs: dict[str, object]) -> dict[str, object]:
+    """The inputs of the public IP the (first) IP configuration of a gateway points at."""
+    (config, *_) = resource_inputs["ipConfigurations"]  # type: ignore[misc]
+    by_id = {ip.id: ip.inputs for ip in of_type(run.core, a.PUBLIC_IP)}
+    return by_id[config["publicIPAddress"]["id"]]
+
+
+def test_az_sku_vpn_gateways_get_zone_redundant_public_ips(practice: PracticeRun) -> None:
+    # VmssVpnGatewayPublicIpsMustHaveZonesConfigured: an *AZ SKU's Standard IP needs zones.
+    for gateway in of_type(practice.core, a.VPN_GATEWAY):
+        assert gateway.inputs["sku"]["name"].endswith("AZ")
+        assert _public_ip_of(practice, gateway.inputs)["zones"] == ZONES
+
+
+def test_the_firewall_and_its_public_ip_span_the_same_zones(practice: PracticeRun) -> None:
+    for firewall in of_type(practice.core, a.FIREWALL):
+        assert firewall.inputs["zones"] == ZONES
+        assert _public_ip_of(practice, firewall.inputs)["zones"] == ZONES
+
+
+def test_bastion_keeps_a_regional_public_ip(practice: PracticeRun) -> None:
+    # Zone-redundant Bastion is a preview in listed regions; a zonal IP on a regional host is
+    # not a documented combination, so both stay regional.
+    for bastion in of_type(practice.core, a.BASTION):
+        assert "zones" not in bastion.inputs
+        assert "zones" not in _public_ip_of(practice, bastion.inputs)
