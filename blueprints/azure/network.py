@@ -76,7 +76,7 @@ class CoreNetwork(pulumi.ComponentResource):
         self._nsgs = self._security_groups()
         self.nsg_names = {key: nsg.name for key, nsg in self._nsgs.items()}
         route_table_id = self._egress_route_table() if self._has_firewall() else None
-        self.subnet_ids = self._subnets(vnet, route_table_id)
+        self.subnet_ids = self._subnets(vnet, route_table_id, self._bastion_rules())
         self._hub_rules()
         self.zone_ids = self._private_dns(vnet)
         self.vpn_gateway = self._vpn_gateway()
@@ -176,13 +176,21 @@ class CoreNetwork(pulumi.ComponentResource):
         return table.id
 
     def _subnets(
-        self, vnet: network.VirtualNetwork, route_table_id: pulumi.Output[str] | None
+        self,
+        vnet: network.VirtualNetwork,
+        route_table_id: pulumi.Output[str] | None,
+        bastion_rules: list[network.SecurityRule],
     ) -> dict[str, pulumi.Output[str]]:
+        """Every planned subnet, one at a time. AzureBastionSubnet waits for the rules Bastion
+        requires: Azure checks them when the NSG is associated."""
         name, args = self._name, self._args
         roles = args.context.facts("subnet_roles")
         ids: dict[str, pulumi.Output[str]] = {}
         previous: network.Subnet | None = None
         for plan_subnet in args.network.subnets:
+            waits_for: list[pulumi.Resource] = [previous] if previous else []
+            if plan_subnet.name == "bastion":
+                waits_for += bastion_rules
             role = roles.get(plan_subnet.name, {})
             nsg = self._nsgs.get(plan_subnet.name)
             subnet = network.Subnet(
@@ -211,7 +219,7 @@ class CoreNetwork(pulumi.ComponentResource):
                 # Azure serialises changes to one VNet's subnets; parallel updates fail.
                 opts=pulumi.ResourceOptions.merge(
                     self._child_opts,
-                    pulumi.ResourceOptions(depends_on=[previous] if previous else None),
+                    pulumi.ResourceOptions(depends_on=waits_for),
                 ),
             )
             ids[plan_subnet.name] = subnet.id
@@ -239,22 +247,29 @@ class CoreNetwork(pulumi.ComponentResource):
                     ),
                     self._child_opts,
                 )
-        if "bastion" in self.nsg_names:
-            for required in self._args.context.facts("bastion_rules")["rules"]:
-                add_rule(
-                    f"{name}-nsg-bastion-{required['name']}",
-                    self.nsg_names["bastion"],
-                    self.resource_group_name,
-                    RuleSpec(
-                        rule_name=required["name"],
-                        priority=required["priority"],
-                        direction=required["direction"],
-                        sources=[required["source"]],
-                        destinations=[required["destination"]],
-                        ports=required["ports"],
-                    ),
-                    self._child_opts,
-                )
+
+    def _bastion_rules(self) -> list[network.SecurityRule]:
+        """The NSG rules Azure Bastion requires on AzureBastionSubnet's NSG, standalone like
+        every rule (site stacks add bastion-to-management rules to the same NSG)."""
+        if "bastion" not in self.nsg_names:
+            return []
+        return [
+            add_rule(
+                f"{self._name}-nsg-bastion-{required['name']}",
+                self.nsg_names["bastion"],
+                self.resource_group_name,
+                RuleSpec(
+                    rule_name=required["name"],
+                    priority=required["priority"],
+                    direction=required["direction"],
+                    sources=[required["source"]],
+                    destinations=[required["destination"]],
+                    ports=required["ports"],
+                ),
+                self._child_opts,
+            )
+            for required in self._args.context.facts("bastion_rules")["rules"]
+        ]
 
     def _private_dns(self, vnet: network.VirtualNetwork) -> dict[str, pulumi.Output[str]]:
         name, args = self._name, self._args

@@ -38,3 +38,23 @@ def test_bastion_keeps_a_regional_public_ip(practice: PracticeRun) -> None:
     for bastion in of_type(practice.core, a.BASTION):
         assert "zones" not in bastion.inputs
         assert "zones" not in _public_ip_of(practice, bastion.inputs)
+
+
+def test_bastion_subnet_is_associated_only_after_the_rules_bastion_requires(
+    practice: PracticeRun,
+) -> None:
+    # Azure validates the NSG's rules when it is associated with AzureBastionSubnet ('Working
+    # with NSG access and Azure Bastion'); standalone rules must exist by then.
+    bastion_name = load("cloud_subnets")["azure"]["bastion"]["cloud_name"]
+    (subnet,) = [
+        s for s in of_type(practice.core, a.SUBNET) if s.inputs["subnetName"] == bastion_name
+    ]
+    nsg = subnet.inputs["networkSecurityGroup"]["id"].rsplit("/", 1)[-1]
+    required = {rule["name"] for rule in PLATFORM["bastion_rules"]["rules"]}
+    rules = [
+        r
+        for r in of_type(practice.core, a.RULE)
+        if r.inputs["networkSecurityGroupName"] == nsg and r.inputs["securityRuleName"] in required
+    ]
+    assert len(rules) == len(required)
+    assert all(a.waits_for(subnet, rule) for rule in rules)
