@@ -58,3 +58,18 @@ def test_bastion_subnet_is_associated_only_after_the_rules_bastion_requires(
     ]
     assert len(rules) == len(required)
     assert all(a.waits_for(subnet, rule) for rule in rules)
+
+
+def test_iot_hub_enforces_tls_1_2_only_where_azure_accepts_it(practice: PracticeRun) -> None:
+    # minTlsVersion 1.2 is accepted at creation only in the regions IoT Hub lists for it.
+    facts = PLATFORM["device_ingest"]
+    accepted = practice.plan.practice.region in facts["min_tls_regions"]
+    for hub in of_type(practice.core, a.IOT_HUB):
+        sent = hub.inputs["properties"].get("minTlsVersion")
+        assert sent == (facts["min_tls"] if accepted else None)
+
+
+def test_the_example_regions_get_a_tls_setting_azure_accepts(example_run: PracticeRun) -> None:
+    expected = {"eastus": "1.2", "eastus2": None}[example_run.plan.practice.region]
+    (hub,) = of_type(example_run.core, a.IOT_HUB)
+    assert hub.inputs["properties"].get("minTlsVersion") == expected
