@@ -10,6 +10,7 @@ from pulumi_azure_native import authorization, managedidentity, network, securit
 from blueprints.azure import naming
 from blueprints.azure.access import assignment_name, role_definition_id
 from blueprints.azure.context import AzureContext
+from blueprints.azure.monitoring import NetworkWatcher
 from blueprints.azure.storage import Lifecycle, SecureStorage, SecureStorageArgs
 from generator.plan.model import MonitoringPlan
 
@@ -24,6 +25,7 @@ class ComplianceArgs:
     monitoring: MonitoringPlan
     redundancy: str  # for the flow-log archive
     vnet_id: pulumi.Input[str]
+    network_watcher: NetworkWatcher | None  # the region's, when the plan keeps flow logs
     monitoring_resource_group: pulumi.Input[str]
     workspace_customer_id: pulumi.Input[str]  # the workspace GUID traffic analytics wants
 
@@ -72,7 +74,10 @@ class Compliance(pulumi.ComponentResource):
     @staticmethod
     def _flow_logs(name: str, args: ComplianceArgs, child_opts: pulumi.ResourceOptions) -> None:
         pid, plan = args.context.practice_id, args.monitoring
-        watcher = args.context.facts("network_watcher")
+        watcher = args.network_watcher
+        if watcher is None:
+            raise ValueError("the plan keeps flow logs but the stack made no Network Watcher")
+        analytics = args.context.facts("network_watcher")
         archive = SecureStorage(
             f"{name}-flow-log-archive",
             SecureStorageArgs(
@@ -98,7 +103,7 @@ class Compliance(pulumi.ComponentResource):
             tags=args.context.tags,
             opts=child_opts,
         )
-        authorization.RoleAssignment(
+        grant = authorization.RoleAssignment(
             f"{name}-flow-log-writer-blob-data",
             role_assignment_name=assignment_name(pid, "flow-logs", FLOW_LOG_WRITER_ROLE),
             principal_id=writer.principal_id,
@@ -112,8 +117,8 @@ class Compliance(pulumi.ComponentResource):
         network.FlowLog(
             f"{name}-vnet-flow-log",
             flow_log_name=naming.scoped(naming.NETWORK, "fl", pid, "hub"),
-            network_watcher_name=f"{watcher['name_prefix']}{args.context.location}",
-            resource_group_name=watcher["resource_group"],
+            network_watcher_name=watcher.resource.name,
+            resource_group_name=watcher.resource_group_name,
             location=args.context.location,
             target_resource_id=args.vnet_id,
             storage_id=archive.account_id,
@@ -132,10 +137,13 @@ class Compliance(pulumi.ComponentResource):
                         workspace_id=args.workspace_customer_id,
                         workspace_region=args.context.location,
                         workspace_resource_id=args.context.workspace(),
-                        traffic_analytics_interval=watcher["traffic_analytics_interval_minutes"],
+                        traffic_analytics_interval=analytics["traffic_analytics_interval_minutes"],
                     )
                 )
             ),
             tags=args.context.tags,
-            opts=child_opts,
+            # The flow log writes as `writer` from its first hour: the grant exists first.
+            opts=pulumi.ResourceOptions.merge(
+                child_opts, pulumi.ResourceOptions(depends_on=[watcher.resource, grant])
+            ),
         )

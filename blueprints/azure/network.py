@@ -35,6 +35,8 @@ class CoreNetworkArgs:
     network: CoreNetworkPlan
     vpn: VpnGateway | None
     private_dns_zones: tuple[str, ...]
+    # made before the VNet, so that Azure does not enable one of its own for the region
+    network_watcher: pulumi.Resource | None = None
 
 
 class CoreNetwork(pulumi.ComponentResource):
@@ -67,7 +69,12 @@ class CoreNetwork(pulumi.ComponentResource):
             location=args.context.location,
             address_space=network.AddressSpaceArgs(address_prefixes=[plan.address_space]),
             tags=args.context.tags,
-            opts=child_opts,
+            opts=pulumi.ResourceOptions.merge(
+                child_opts,
+                pulumi.ResourceOptions(
+                    depends_on=[args.network_watcher] if args.network_watcher else None
+                ),
+            ),
         )
         self.vnet_id = vnet.id
         send_to_workspace(

@@ -21,7 +21,7 @@ from blueprints.azure.context import AzureContext
 from blueprints.azure.device_ingest import DeviceIngest, DeviceIngestArgs
 from blueprints.azure.health_data import HealthData, HealthDataArgs
 from blueprints.azure.identity import Identity, IdentityArgs
-from blueprints.azure.monitoring import Monitoring, MonitoringArgs
+from blueprints.azure.monitoring import Monitoring, MonitoringArgs, NetworkWatcher
 from blueprints.azure.network import CoreNetwork, CoreNetworkArgs
 from blueprints.azure.private_link import PrivateNetwork, zones_for
 from blueprints.azure.site import SiteConnectivity, SiteConnectivityArgs
@@ -66,12 +66,13 @@ def deploy_core(plan: CoreStackPlan) -> None:
             stack_context(plan.practice, plan.platform),
             plan.monitoring.log_retention_days,
             plan.monitoring.log_archive_days,
+            plan.monitoring.flow_logs,
         ),
     )
     context = replace(
         stack_context(plan.practice, plan.platform), workspace_id=monitoring.workspace_id
     )
-    network = _network(context, plan)
+    network = _network(context, plan, monitoring.network_watcher)
     private_network = PrivateNetwork(subnet_ids=network.subnet_ids, zone_ids=network.zone_ids)
     identity = _identity(context, plan, client.tenant_id, private_network)
     identity_ids = {key: managed.id for key, managed in identity.identities.items()}
@@ -102,6 +103,7 @@ def deploy_core(plan: CoreStackPlan) -> None:
             monitoring=plan.monitoring,
             redundancy=plan.backup.redundancy,
             vnet_id=network.vnet_id,
+            network_watcher=monitoring.network_watcher,
             monitoring_resource_group=monitoring.resource_group_name,
             workspace_customer_id=monitoring.workspace_customer_id,
         ),
@@ -122,7 +124,9 @@ def deploy_core(plan: CoreStackPlan) -> None:
     _export_core(network, identity)
 
 
-def _network(context: AzureContext, plan: CoreStackPlan) -> CoreNetwork:
+def _network(
+    context: AzureContext, plan: CoreStackPlan, watcher: NetworkWatcher | None
+) -> CoreNetwork:
     return CoreNetwork(
         f"{context.practice_id}-network",
         CoreNetworkArgs(
@@ -130,6 +134,7 @@ def _network(context: AzureContext, plan: CoreStackPlan) -> CoreNetwork:
             network=plan.core,
             vpn=plan.vpn,
             private_dns_zones=zones_for(context, private_endpoint_services(plan.workloads)),
+            network_watcher=watcher.resource if watcher else None,
         ),
     )
 

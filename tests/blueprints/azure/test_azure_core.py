@@ -71,7 +71,7 @@ def expected_inventory(run: PracticeRun) -> Counter[str]:
         + storage  # each account's blob service
     )
     workload_groups = bool(work.ehr) + bool(work.telehealth) + bool(work.ingest)
-    groups = 4 + health + workload_groups
+    groups = 4 + health + workload_groups + plan.monitoring.flow_logs  # NetworkWatcherRG
     # Each grant lands once on the resource its scope stands for; `workloads` on each group.
     targets = {"workloads": workload_groups}
     grants = [g for p in plan.identity.personas for g in p.grants] + [
@@ -128,6 +128,7 @@ def expected_inventory(run: PracticeRun) -> Counter[str]:
             a.POLICY_ASSIGNMENT: len(set(plan.monitoring.policy_initiatives)),
             a.DEFENDER: len(plan.monitoring.defender_plans),
             a.FLOW_LOG: int(plan.monitoring.flow_logs),
+            a.NETWORK_WATCHER: int(plan.monitoring.flow_logs),
             a.ROLE_ASSIGNMENT: assignments,
         }
     )

@@ -73,3 +73,32 @@ def test_the_example_regions_get_a_tls_setting_azure_accepts(example_run: Practi
     expected = {"eastus": "1.2", "eastus2": None}[example_run.plan.practice.region]
     (hub,) = of_type(example_run.core, a.IOT_HUB)
     assert hub.inputs["properties"].get("minTlsVersion") == expected
+
+
+def test_flow_logs_go_to_a_network_watcher_the_stack_creates_before_the_vnet(
+    practice: PracticeRun,
+) -> None:
+    # Network Watcher is enabled automatically only when a VNet is created, and one watcher per
+    # region and subscription exists; the stack makes it before the VNet, where Azure and the
+    # HIPAA HITRUST initiative look for it (NetworkWatcherRG/NetworkWatcher_<region>).
+    facts = PLATFORM["network_watcher"]
+    watchers = of_type(practice.core, a.NETWORK_WATCHER)
+    logs = of_type(practice.core, a.FLOW_LOG)
+    assert len(watchers) == len(logs) == int(practice.plan.monitoring.flow_logs)
+    for watcher, log in zip(watchers, logs, strict=True):
+        region = practice.plan.practice.region
+        assert watcher.inputs["networkWatcherName"] == f"{facts['name_prefix']}{region}"
+        assert watcher.inputs["resourceGroupName"] == facts["resource_group"]
+        (vnet,) = of_type(practice.core, a.VNET)
+        assert a.waits_for(vnet, watcher)
+        assert a.waits_for(log, watcher)
+
+
+def test_flow_logs_wait_for_the_writer_identitys_role_grant(practice: PracticeRun) -> None:
+    for log in of_type(practice.core, a.FLOW_LOG):
+        (writer,) = [
+            r
+            for r in of_type(practice.core, a.ROLE_ASSIGNMENT)
+            if r.inputs["principalId"] == a.identities(practice)["flow-logs"].outputs["principalId"]
+        ]
+        assert a.waits_for(log, writer)
