@@ -155,7 +155,46 @@ class CoreNetwork(pulumi.ComponentResource):
                 ),
                 self._child_opts,
             )
+            self._outbound_floor(subnet.name, nsg)
         return groups
+
+    def _outbound_floor(self, subnet: str, nsg: network.NetworkSecurityGroup) -> None:
+        """Outbound, the hub reaches itself and nothing else private: cloud-to-site flows are
+        outbound allows the site stacks add (1000-3999) above this deny, which keeps Azure's
+        AllowVnetOutBound (65000) from admitting every other flow to the sites."""
+        name, args = self._name, self._args
+        priorities = args.context.facts("nsg_priorities")
+        add_rule(
+            f"{name}-nsg-{subnet}-allow-hub-outbound",
+            nsg.name,
+            self.resource_group_name,
+            RuleSpec(
+                rule_name="allow-hub-outbound",
+                priority=priorities["hub_outbound"],
+                direction="Outbound",
+                sources=["*"],
+                destinations=[args.network.address_space],
+                protocol="any",
+                description="the hub's subnets reach each other; each admits inbound what it names",
+            ),
+            self._child_opts,
+        )
+        add_rule(
+            f"{name}-nsg-{subnet}-deny-private-outbound",
+            nsg.name,
+            self.resource_group_name,
+            RuleSpec(
+                rule_name="deny-private-outbound",
+                priority=priorities["deny_private_outbound"],
+                direction="Outbound",
+                sources=["*"],
+                destinations=args.context.facts("outbound_floor")["private_ranges"],
+                protocol="any",
+                access="Deny",
+                description="only planned cloud-to-site flows leave the hub",
+            ),
+            self._child_opts,
+        )
 
     def _egress_route_table(self) -> pulumi.Output[str]:
         name, args = self._name, self._args

@@ -30,7 +30,8 @@ def expected_rule_names(run: PracticeRun) -> Counter[str]:
     """The hub's own NSG rules, by NSG subnet, from the plan and the platform catalog."""
     present = {subnet.name for subnet in run.plan.core.subnets}
     with_nsg = present - set(PLATFORM["subnets_without_nsg"]["keys"])
-    rules: Counter[str] = Counter({key: 1 for key in with_nsg})  # the deny-all floor
+    # the inbound deny-all floor, and the outbound floor: allow the hub, deny the private ranges
+    rules: Counter[str] = Counter({key: 3 for key in with_nsg})
     for rule in PLATFORM["hub_rules"]:
         sources = [rule["from"]] if isinstance(rule["from"], str) else rule["from"]
         if present & set(sources):

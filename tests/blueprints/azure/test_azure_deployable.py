@@ -102,3 +102,29 @@ def test_flow_logs_wait_for_the_writer_identitys_role_grant(practice: PracticeRu
             if r.inputs["principalId"] == a.identities(practice)["flow-logs"].outputs["principalId"]
         ]
         assert a.waits_for(log, writer)
+
+
+def _prefixes(rule: dict[str, object], side: str) -> set[str]:
+    many = rule.get(f"{side}AddressPrefixes")
+    return set(many) if isinstance(many, list) else {str(rule.get(f"{side}AddressPrefix"))}
+
+
+def test_only_planned_cloud_to_site_flows_leave_the_hub(practice: PracticeRun) -> None:
+    # AllowVnetOutBound (65000) admits everything to the sites (the VirtualNetwork tag holds
+    # every range behind the VPN gateway): each hub NSG denies the private ranges outbound under
+    # every outbound allow, after allowing the hub's own address space.
+    floor, priorities = PLATFORM["outbound_floor"], PLATFORM["nsg_priorities"]
+    (vnet,) = of_type(practice.core, a.VNET)
+    hub = vnet.inputs["addressSpace"]["addressPrefixes"]
+    by_nsg: dict[str, list[dict[str, object]]] = {}
+    for rule in of_type(practice, a.RULE):
+        if rule.inputs["direction"] == "Outbound":
+            by_nsg.setdefault(str(rule.inputs["networkSecurityGroupName"]), []).append(rule.inputs)
+    for nsg in of_type(practice.core, a.NSG):
+        rules = by_nsg.get(nsg.inputs["networkSecurityGroupName"], [])
+        (deny,) = [r for r in rules if r["access"] == "Deny"]
+        assert deny["priority"] == priorities["deny_private_outbound"]
+        assert _prefixes(deny, "destination") == set(floor["private_ranges"])
+        assert all(r["priority"] < deny["priority"] for r in rules if r is not deny)  # type: ignore[operator]
+        (own,) = [r for r in rules if _prefixes(r, "destination") == set(hub)]
+        assert own["access"] == "Allow" and own["priority"] == priorities["hub_outbound"]

@@ -66,10 +66,11 @@ def test_nsg_rules_are_standalone_with_deny_all_last(practice: PracticeRun) -> N
         rules_by_nsg[rule.inputs["networkSecurityGroupName"]].append(rule.inputs)
     assert set(rules_by_nsg) == {nsg.inputs["networkSecurityGroupName"] for nsg in nsgs}
     for nsg, rules in rules_by_nsg.items():
-        (deny,) = [r for r in rules if r["access"] == "Deny"]
-        assert deny["priority"] == deny_priority and deny["direction"] == "Inbound", nsg
+        inbound = [r for r in rules if r["direction"] == "Inbound"]
+        (deny,) = [r for r in inbound if r["access"] == "Deny"]
+        assert deny["priority"] == deny_priority, nsg
         assert _sources(deny) == {"*"} and _ports(deny) == {"*"} and deny["protocol"] == "*"
-        assert all(r["priority"] < deny_priority for r in rules if r is not deny), nsg
+        assert all(r["priority"] < deny_priority for r in inbound if r is not deny), nsg
 
 
 def test_rule_priorities_never_collide_across_stacks(practice: PracticeRun) -> None:
