@@ -128,3 +128,21 @@ def test_only_planned_cloud_to_site_flows_leave_the_hub(practice: PracticeRun) -
         assert all(r["priority"] < deny["priority"] for r in rules if r is not deny)  # type: ignore[operator]
         (own,) = [r for r in rules if _prefixes(r, "destination") == set(hub)]
         assert own["access"] == "Allow" and own["priority"] == priorities["hub_outbound"]
+
+
+def test_fhir_and_dicom_exist_only_behind_the_workspace_private_endpoint(
+    practice: PracticeRun,
+) -> None:
+    # publicNetworkAccess is read-only on Health Data Services workspaces, FHIR and DICOM
+    # (healthcare-apis.json 2024-03-31, ResourcePublicNetworkAccess readOnly): an approved private
+    # endpoint on the workspace disables public traffic, so the services wait for it.
+    for workspace in of_type(practice.core, a.HEALTH_WORKSPACE):
+        (endpoint,) = [
+            e
+            for e in of_type(practice.core, a.PRIVATE_ENDPOINT)
+            if e.inputs["privateLinkServiceConnections"][0]["privateLinkServiceId"] == workspace.id
+        ]
+        assert "manualPrivateLinkServiceConnections" not in endpoint.inputs  # approved at once
+        for service in of_type(practice.core, a.FHIR) + of_type(practice.core, a.DICOM):
+            assert "publicNetworkAccess" not in service.inputs.get("properties", {})
+            assert a.waits_for(service, endpoint)
