@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pulumi
@@ -28,6 +29,8 @@ class ComplianceArgs:
     network_watcher: NetworkWatcher | None  # the region's, when the plan keeps flow logs
     monitoring_resource_group: pulumi.Input[str]
     workspace_customer_id: pulumi.Input[str]  # the workspace GUID traffic analytics wants
+    # what policy remediation touches (policy_remediation's kinds) -> resource group ids
+    remediation_scopes: Mapping[str, Sequence[pulumi.Input[str]]]
 
 
 class Compliance(pulumi.ComponentResource):
@@ -43,7 +46,7 @@ class Compliance(pulumi.ComponentResource):
         pid, plan = args.context.practice_id, args.monitoring
         subscription_scope = pulumi.Output.concat("/subscriptions/", args.subscription_id)
         for initiative in dict.fromkeys(plan.policy_initiatives):
-            authorization.PolicyAssignment(
+            assignment = authorization.PolicyAssignment(
                 f"{name}-initiative-{initiative}",
                 policy_assignment_name=naming.scoped(naming.POLICY_ASSIGNMENT, pid, initiative[:8]),
                 display_name=f"clinicgen {pid}: built-in initiative {initiative}",
@@ -59,6 +62,7 @@ class Compliance(pulumi.ComponentResource):
                 location=args.context.location,
                 opts=child_opts,
             )
+            self._remediation_roles(name, args, initiative, assignment, child_opts)
         for plan_name in plan.defender_plans:
             security.Pricing(
                 f"{name}-defender-{plan_name.lower()}",
@@ -70,6 +74,40 @@ class Compliance(pulumi.ComponentResource):
         if plan.flow_logs:
             self._flow_logs(name, args, child_opts)
         self.register_outputs({})
+
+    @staticmethod
+    def _remediation_roles(
+        name: str,
+        args: ComplianceArgs,
+        initiative: str,
+        assignment: authorization.PolicyAssignment,
+        child_opts: pulumi.ResourceOptions,
+    ) -> None:
+        """The roles the initiative's deployIfNotExists and modify policies declare, for its
+        identity, on the groups holding what they remediate: outside the portal Azure Policy
+        grants none ('Remediate non-compliant resources with Azure Policy'). Not the plan's
+        personas: this identity runs only the initiative's own templates."""
+        needs = args.context.facts("policy_remediation")["initiatives"].get(initiative, {})
+        identity = assignment.identity.apply(lambda i: i.principal_id if i else None)
+        for kind, roles in needs.items():
+            for index, scope in enumerate(args.remediation_scopes.get(kind, ())):
+                for role in roles:
+                    slug = role.lower().replace(" ", "-")
+                    authorization.RoleAssignment(
+                        f"{name}-initiative-{initiative}-{kind}-{index}-{slug}",
+                        role_assignment_name=assignment_name(
+                            args.context.practice_id, "policy", initiative, kind, str(index), role
+                        ),
+                        principal_id=identity,
+                        principal_type="ServicePrincipal",
+                        role_definition_id=role_definition_id(
+                            args.context, args.subscription_id, role
+                        ),
+                        scope=scope,
+                        opts=pulumi.ResourceOptions.merge(
+                            child_opts, pulumi.ResourceOptions(depends_on=[assignment])
+                        ),
+                    )
 
     @staticmethod
     def _flow_logs(name: str, args: ComplianceArgs, child_opts: pulumi.ResourceOptions) -> None:

@@ -18,6 +18,7 @@ class NetworkWatcher:
 
     resource: network.NetworkWatcher
     resource_group_name: pulumi.Output[str]
+    resource_group_id: pulumi.Output[str]
 
 
 @dataclass(frozen=True)
@@ -116,4 +117,4 @@ class Monitoring(pulumi.ComponentResource):
             tags=args.context.tags,
             opts=shared,
         )
-        return NetworkWatcher(watcher, group.name)
+        return NetworkWatcher(watcher, group.name, group.id)

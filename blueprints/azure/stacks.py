@@ -106,6 +106,12 @@ def deploy_core(plan: CoreStackPlan) -> None:
             network_watcher=monitoring.network_watcher,
             monitoring_resource_group=monitoring.resource_group_name,
             workspace_customer_id=monitoring.workspace_customer_id,
+            remediation_scopes={
+                "network-watcher": [monitoring.network_watcher.resource_group_id]
+                if monitoring.network_watcher
+                else [],
+                "virtual-machines": [scopes["workloads"]["ehr"]] if workloads.ehr else [],
+            },
         ),
     )
     AccessGrants(

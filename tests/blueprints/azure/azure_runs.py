@@ -160,6 +160,16 @@ def waits_for(resource: RegisteredResource, other: RegisteredResource) -> bool:
     return other.urn in DEPENDENCIES[resource.urn]
 
 
+def remediation_grants(run: PracticeRun) -> set[str]:
+    """URNs of the role assignments for policy assignments' identities (policy remediation)."""
+    policies = of_type(run.core, POLICY_ASSIGNMENT)
+    return {
+        r.urn
+        for r in of_type(run.core, ROLE_ASSIGNMENT)
+        if any(waits_for(r, policy) for policy in policies)
+    }
+
+
 def practice_run(name: str) -> PracticeRun:
     """The practice `name` (see `variant`), planned and run once per test process."""
     return cached_run(name, variant)

@@ -79,6 +79,13 @@ def expected_inventory(run: PracticeRun) -> Counter[str]:
         g for w in plan.identity.workloads for g in w.grants
     ]
     assignments = sum(targets.get(g.scope, 1) for g in grants) + plan.monitoring.flow_logs
+    remediation = PLATFORM["policy_remediation"]["initiatives"]
+    groups_of = {"network-watcher": plan.monitoring.flow_logs, "virtual-machines": bool(work.ehr)}
+    assignments += sum(
+        len(roles) * groups_of[kind]
+        for initiative in set(plan.monitoring.policy_initiatives)
+        for kind, roles in remediation.get(initiative, {}).items()
+    )
     return Counter(
         {
             a.RESOURCE_GROUP: groups,

@@ -4,6 +4,7 @@ the SDK sent the engine (`azure_runs.waits_for`)."""
 
 from __future__ import annotations
 
+from blueprints.azure import naming
 from generator.catalog import load
 from tests.blueprints.azure import azure_runs as a
 from tests.blueprints.practice_runs import PracticeRun, of_type
@@ -99,7 +100,8 @@ def test_flow_logs_wait_for_the_writer_identitys_role_grant(practice: PracticeRu
         (writer,) = [
             r
             for r in of_type(practice.core, a.ROLE_ASSIGNMENT)
-            if r.inputs["principalId"] == a.identities(practice)["flow-logs"].outputs["principalId"]
+            if r.inputs.get("principalId")
+            == a.identities(practice)["flow-logs"].outputs["principalId"]
         ]
         assert a.waits_for(log, writer)
 
@@ -146,3 +148,31 @@ def test_fhir_and_dicom_exist_only_behind_the_workspace_private_endpoint(
         for service in of_type(practice.core, a.FHIR) + of_type(practice.core, a.DICOM):
             assert "publicNetworkAccess" not in service.inputs.get("properties", {})
             assert a.waits_for(service, endpoint)
+
+
+def test_policy_identities_hold_the_roles_their_remediations_need(practice: PracticeRun) -> None:
+    # 'Remediate non-compliant resources with Azure Policy': outside the portal the roles the
+    # deployIfNotExists and modify members declare are granted by hand, at the narrowest scope.
+    ids = PLATFORM["role_definitions"]["ids"]
+    remediation = PLATFORM["policy_remediation"]["initiatives"]
+    groups = {g.outputs["name"]: g.id for g in of_type(practice.core, a.RESOURCE_GROUP)}
+    scopes = {
+        "network-watcher": [groups.get(PLATFORM["network_watcher"]["resource_group"])],
+        "virtual-machines": [groups.get(naming.resource_group(practice.plan.practice.id, "ehr"))],
+    }
+    for assignment in of_type(practice.core, a.POLICY_ASSIGNMENT):
+        initiative = assignment.inputs["policyDefinitionId"].rsplit("/", 1)[-1]
+        grants = [
+            r for r in of_type(practice.core, a.ROLE_ASSIGNMENT) if a.waits_for(r, assignment)
+        ]
+        expected = {
+            (ids[role], scope)
+            for kind, roles in remediation.get(initiative, {}).items()
+            for role in roles
+            for scope in scopes[kind]
+            if scope is not None
+        }
+        assert expected
+        assert {
+            (r.inputs["roleDefinitionId"].rsplit("/", 1)[-1], r.inputs["scope"]) for r in grants
+        } == expected
