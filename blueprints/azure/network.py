@@ -85,6 +85,7 @@ class CoreNetwork(pulumi.ComponentResource):
         route_table_id = self._egress_route_table() if self._has_firewall() else None
         self.subnet_ids = self._subnets(vnet, route_table_id, self._bastion_rules())
         self._hub_rules()
+        self._gateway_rules()
         self.zone_ids = self._private_dns(vnet)
         self.vpn_gateway = self._vpn_gateway()
         if self._has_firewall():
@@ -155,7 +156,8 @@ class CoreNetwork(pulumi.ComponentResource):
                 ),
                 self._child_opts,
             )
-            self._outbound_floor(subnet.name, nsg)
+            if subnet.name not in args.context.facts("outbound_floor")["exempt"]:
+                self._outbound_floor(subnet.name, nsg)
         return groups
 
     def _outbound_floor(self, subnet: str, nsg: network.NetworkSecurityGroup) -> None:
@@ -260,8 +262,16 @@ class CoreNetwork(pulumi.ComponentResource):
                 private_endpoint_network_policies="Enabled"
                 if role.get("private_endpoints")
                 else None,
+                service_endpoints=[
+                    network.ServiceEndpointPropertiesFormatArgs(service=service)
+                    for service in role["service_endpoints"]
+                ]
+                if "service_endpoints" in role
+                else None,
                 # Workloads reach the internet only through an explicit path (the firewall).
-                default_outbound_access=False if role else None,
+                default_outbound_access=False
+                if role and not role.get("internet_outbound")
+                else None,
                 # Azure serialises changes to one VNet's subnets; parallel updates fail.
                 opts=pulumi.ResourceOptions.merge(
                     self._child_opts,
@@ -293,6 +303,28 @@ class CoreNetwork(pulumi.ComponentResource):
                     ),
                     self._child_opts,
                 )
+
+    def _gateway_rules(self) -> None:
+        """The rules Application Gateway v2 needs on its own subnet's NSG, and patients' HTTPS
+        ('Application Gateway infrastructure configuration')."""
+        if "appgw" not in self.nsg_names:
+            return
+        for required in self._args.context.facts("application_gateway")["nsg_rules"]:
+            add_rule(
+                f"{self._name}-nsg-appgw-{required['name']}",
+                self.nsg_names["appgw"],
+                self.resource_group_name,
+                RuleSpec(
+                    rule_name=required["name"],
+                    priority=required["priority"],
+                    direction=required["direction"],
+                    sources=[required["source"]],
+                    destinations=[required["destination"]],
+                    ports=required["ports"],
+                    protocol=required.get("protocol", "tcp"),
+                ),
+                self._child_opts,
+            )
 
     def _bastion_rules(self) -> list[network.SecurityRule]:
         """The NSG rules Azure Bastion requires on AzureBastionSubnet's NSG, standalone like

@@ -92,7 +92,7 @@ def deploy_core(plan: CoreStackPlan) -> None:
     if workloads.ehr is not None:
         _ehr(context, plan, network, identity, backup, identity_ids, scopes)
     if workloads.telehealth is not None:
-        _telehealth(context, plan, network, identity_ids, scopes)
+        _telehealth(context, plan, client.subscription_id, network, identity, scopes)
     if workloads.ingest is not None:
         _device_ingest(context, plan, identity_ids, private_network, scopes)
     Compliance(
@@ -219,18 +219,24 @@ def _ehr(
 def _telehealth(
     context: AzureContext,
     plan: CoreStackPlan,
+    subscription_id: pulumi.Input[str],
     network: CoreNetwork,
-    identity_ids: Mapping[str, pulumi.Output[str]],
+    identity: Identity,
     scopes: Scopes,
 ) -> None:
     assert plan.workloads.telehealth is not None
+    identity_ids = {key: managed.id for key, managed in identity.identities.items()}
     telehealth = Telehealth(
         f"{context.practice_id}-telehealth",
         TelehealthArgs(
             context=context,
+            subscription_id=subscription_id,
             telehealth=plan.workloads.telehealth,
             subnet_id=network.subnet_ids["telehealth"],
             identity_id=_workload_identity(identity_ids, "telehealth"),
+            identity_client_id=identity.identities["telehealth"].client_id,
+            key_vault_name=identity.key_vault_name,
+            gateway_subnet_id=network.subnet_ids.get("appgw"),
             redundancy=plan.backup.redundancy,
             recording_retention_days=plan.backup.retention_days.records,
         ),

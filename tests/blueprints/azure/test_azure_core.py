@@ -31,13 +31,16 @@ def expected_rule_names(run: PracticeRun) -> Counter[str]:
     present = {subnet.name for subnet in run.plan.core.subnets}
     with_nsg = present - set(PLATFORM["subnets_without_nsg"]["keys"])
     # the inbound deny-all floor, and the outbound floor: allow the hub, deny the private ranges
-    rules: Counter[str] = Counter({key: 3 for key in with_nsg})
+    exempt = set(PLATFORM["outbound_floor"]["exempt"])
+    rules: Counter[str] = Counter({key: 1 if key in exempt else 3 for key in with_nsg})
     for rule in PLATFORM["hub_rules"]:
         sources = [rule["from"]] if isinstance(rule["from"], str) else rule["from"]
         if present & set(sources):
             rules.update(target for target in rule["to"] if target in present)
     if "bastion" in with_nsg:
         rules["bastion"] += len(PLATFORM["bastion_rules"]["rules"])
+    if "appgw" in with_nsg:
+        rules["appgw"] += len(PLATFORM["application_gateway"]["nsg_rules"])
     return rules
 
 
@@ -55,6 +58,7 @@ def expected_inventory(run: PracticeRun) -> Counter[str]:
         + bool(work.telehealth and work.telehealth.recording)
     )
     endpoints = 1 + health + (work.imaging is not None) + (work.ingest is not None)
+    waf = int(bool(work.telehealth and work.telehealth.waf))
     context = stack_context(plan.practice, run.core_plan.platform)
     zones = len(zones_for(context, private_endpoint_services(work)))
     diagnostics = (
@@ -99,7 +103,9 @@ def expected_inventory(run: PracticeRun) -> Counter[str]:
             a.ROUTE_TABLE: int(firewall),
             a.PRIVATE_ZONE: zones,
             a.ZONE_LINK: zones,
-            a.PUBLIC_IP: bool(plan.vpn) + firewall + core.bastion,
+            a.PUBLIC_IP: bool(plan.vpn) + firewall + core.bastion + waf,
+            a.APP_GATEWAY: waf,
+            a.WAF_POLICY: waf,
             a.VPN_GATEWAY: int(bool(plan.vpn)),
             a.FIREWALL_POLICY: int(firewall),
             a.FIREWALL_RULES: int(firewall),

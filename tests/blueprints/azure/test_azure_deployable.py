@@ -122,7 +122,11 @@ def test_only_planned_cloud_to_site_flows_leave_the_hub(practice: PracticeRun) -
     for rule in of_type(practice, a.RULE):
         if rule.inputs["direction"] == "Outbound":
             by_nsg.setdefault(str(rule.inputs["networkSecurityGroupName"]), []).append(rule.inputs)
+    pid = practice.plan.practice.id
+    exempt = {naming.scoped(naming.NETWORK, "nsg", pid, key) for key in floor["exempt"]}
     for nsg in of_type(practice.core, a.NSG):
+        if nsg.inputs["networkSecurityGroupName"] in exempt:
+            continue  # Application Gateway: checked with the WAF
         rules = by_nsg.get(nsg.inputs["networkSecurityGroupName"], [])
         (deny,) = [r for r in rules if r["access"] == "Deny"]
         assert deny["priority"] == priorities["deny_private_outbound"]
@@ -176,3 +180,110 @@ def test_policy_identities_hold_the_roles_their_remediations_need(practice: Prac
         assert {
             (r.inputs["roleDefinitionId"].rsplit("/", 1)[-1], r.inputs["scope"]) for r in grants
         } == expected
+
+
+def _app(run: PracticeRun) -> dict[str, object]:
+    (app,) = of_type(run.core, a.WEB_APP)
+    return app.inputs
+
+
+def _subnet_id(run: PracticeRun, key: str) -> str:
+    name = load("cloud_subnets")["azure"][key]["cloud_name"]
+    (subnet,) = [s for s in of_type(run.core, a.SUBNET) if s.inputs["subnetName"] == name]
+    return subnet.id
+
+
+def test_telehealth_runs_the_plans_container_image(practice: PracticeRun) -> None:
+    tele = practice.plan.workloads.telehealth
+    assert tele is not None
+    (service_plan,) = of_type(practice.core, a.APP_SERVICE_PLAN)
+    assert service_plan.inputs["reserved"] is True and service_plan.inputs["kind"] == "linux"
+    config = _app(practice)["siteConfig"]
+    assert config["linuxFxVersion"] == f"DOCKER|{tele.image}"  # type: ignore[index]
+
+
+def test_images_from_azure_container_registry_are_pulled_as_the_telehealth_identity(
+    example_run: PracticeRun,
+) -> None:
+    tele = example_run.plan.workloads.telehealth
+    assert tele is not None
+    config = _app(example_run)["siteConfig"]
+    acr = tele.image.split("/")[0].endswith(PLATFORM["telehealth"]["acr_login_suffix"])
+    assert acr == (example_run.name == "lakeside")  # lakesideacr.azurecr.io; maple: ghcr.io
+    client_id = a.identities(example_run)["telehealth"].outputs["clientId"]
+    assert config.get("acrUseManagedIdentityCreds") is (True if acr else None)  # type: ignore[union-attr]
+    assert config.get("acrUserManagedIdentityID") == (client_id if acr else None)  # type: ignore[union-attr]
+
+
+def test_telehealth_egress_is_not_routed_into_a_subnet_without_egress(
+    practice: PracticeRun,
+) -> None:
+    # The telehealth subnet has no route to the internet (no firewall route, no default
+    # outbound access): all traffic through it would cut patients' media and signalling off.
+    app = _app(practice)
+    assert app["outboundVnetRouting"] == {"allTraffic": False}
+    assert "vnetRouteAllEnabled" not in app["siteConfig"]  # type: ignore[operator]
+
+
+def test_a_waf_guards_telehealth_when_the_plan_asks_and_is_its_only_way_in(
+    practice: PracticeRun,
+) -> None:
+    tele = practice.plan.workloads.telehealth
+    assert tele is not None
+    facts = PLATFORM["application_gateway"]
+    gateways = of_type(practice.core, a.APP_GATEWAY)
+    config = _app(practice)["siteConfig"]
+    assert len(gateways) == int(tele.waf)
+    if not tele.waf:
+        assert "ipSecurityRestrictions" not in config  # type: ignore[operator]
+        return
+    (gateway,) = gateways
+    (policy,) = of_type(practice.core, a.WAF_POLICY)
+    inputs = gateway.inputs
+    assert inputs["sku"] == {"name": "WAF_v2", "tier": "WAF_v2"}
+    assert inputs["firewallPolicy"]["id"] == policy.id
+    assert policy.inputs["policySettings"]["mode"] == "Prevention"
+    assert policy.inputs["managedRules"]["managedRuleSets"] == [
+        {"ruleSetType": facts["rule_set_type"], "ruleSetVersion": facts["rule_set_version"]}
+    ]
+    gateway_subnet = _subnet_id(practice, "appgw")
+    assert inputs["gatewayIPConfigurations"][0]["subnet"]["id"] == gateway_subnet
+    assert gateway_subnet != _subnet_id(practice, "telehealth")
+    (listener,) = inputs["httpListeners"]
+    assert listener["protocol"] == "Https" and inputs["frontendPorts"][0]["port"] == 443
+    assert inputs["sslPolicy"]["policyName"] == facts["ssl_policy"]
+    assert inputs["zones"] == ZONES and _public_ip_of_frontend(practice, inputs)["zones"] == ZONES
+    assert config["ipSecurityRestrictions"] == [  # type: ignore[index]
+        {
+            "action": "Allow",
+            "name": "application-gateway",
+            "priority": facts["access_restriction_priority"],
+            "vnetSubnetResourceId": gateway_subnet,
+        }
+    ]
+    assert config["ipSecurityRestrictionsDefaultAction"] == "Deny"  # type: ignore[index]
+    assert config["scmIpSecurityRestrictionsDefaultAction"] == "Deny"  # type: ignore[index]
+    (subnet,) = [s for s in of_type(practice.core, a.SUBNET) if s.id == gateway_subnet]
+    assert subnet.inputs["serviceEndpoints"] == [{"service": "Microsoft.Web"}]
+
+
+def _public_ip_of_frontend(run: PracticeRun, inputs: dict[str, object]) -> dict[str, object]:
+    (frontend,) = inputs["frontendIPConfigurations"]  # type: ignore[misc]
+    by_id = {ip.id: ip.inputs for ip in of_type(run.core, a.PUBLIC_IP)}
+    return by_id[frontend["publicIPAddress"]["id"]]
+
+
+def test_the_waf_subnet_has_the_rules_application_gateway_needs(practice: PracticeRun) -> None:
+    # GatewayManager 65200-65535 and AzureLoadBalancer inbound, no outbound deny.
+    if not of_type(practice.core, a.APP_GATEWAY):
+        return
+    name = load("cloud_subnets")["azure"]["appgw"]["cloud_name"]
+    (subnet,) = [s for s in of_type(practice.core, a.SUBNET) if s.inputs["subnetName"] == name]
+    nsg = subnet.inputs["networkSecurityGroup"]["id"].rsplit("/", 1)[-1]
+    rules = [
+        r.inputs for r in of_type(practice, a.RULE) if r.inputs["networkSecurityGroupName"] == nsg
+    ]
+    names = {r["securityRuleName"] for r in rules}
+    assert {r["name"] for r in PLATFORM["application_gateway"]["nsg_rules"]} <= names
+    assert not [r for r in rules if r["direction"] == "Outbound" and r["access"] == "Deny"]
+    assert "defaultOutboundAccess" not in subnet.inputs

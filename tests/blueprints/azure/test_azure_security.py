@@ -217,7 +217,7 @@ def test_every_vm_is_backed_up_private_encrypted_and_key_only(practice: Practice
         ip.inputs["publicIpAddressName"].split("-")[-1]
         for ip in of_type(practice.core, a.PUBLIC_IP)
     }
-    assert public <= {"vpn", "firewall", "bastion"}
+    assert public <= {"vpn", "firewall", "bastion", "waf"}
 
 
 def test_the_ssh_private_key_is_a_secret_in_key_vault(lakeside: PracticeRun) -> None:
