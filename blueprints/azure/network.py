@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass
+from typing import Any
 
 import pulumi
 from pulumi_azure_native import network, privatedns
@@ -164,12 +165,9 @@ class CoreNetwork(pulumi.ComponentResource):
         """Outbound, the hub reaches itself and nothing else private: cloud-to-site flows are
         outbound allows the site stacks add (1000-3999) above this deny, which keeps Azure's
         AllowVnetOutBound (65000) from admitting every other flow to the sites."""
-        name, args = self._name, self._args
+        args = self._args
         priorities = args.context.facts("nsg_priorities")
-        add_rule(
-            f"{name}-nsg-{subnet}-allow-hub-outbound",
-            nsg.name,
-            self.resource_group_name,
+        floor = [
             RuleSpec(
                 rule_name="allow-hub-outbound",
                 priority=priorities["hub_outbound"],
@@ -179,12 +177,6 @@ class CoreNetwork(pulumi.ComponentResource):
                 protocol="any",
                 description="the hub's subnets reach each other; each admits inbound what it names",
             ),
-            self._child_opts,
-        )
-        add_rule(
-            f"{name}-nsg-{subnet}-deny-private-outbound",
-            nsg.name,
-            self.resource_group_name,
             RuleSpec(
                 rule_name="deny-private-outbound",
                 priority=priorities["deny_private_outbound"],
@@ -195,8 +187,15 @@ class CoreNetwork(pulumi.ComponentResource):
                 access="Deny",
                 description="only planned cloud-to-site flows leave the hub",
             ),
-            self._child_opts,
-        )
+        ]
+        for spec in floor:
+            add_rule(
+                f"{self._name}-nsg-{subnet}-{spec.rule_name}",
+                nsg.name,
+                self.resource_group_name,
+                spec,
+                self._child_opts,
+            )
 
     def _egress_route_table(self) -> pulumi.Output[str]:
         name, args = self._name, self._args
@@ -304,15 +303,17 @@ class CoreNetwork(pulumi.ComponentResource):
                     self._child_opts,
                 )
 
-    def _gateway_rules(self) -> None:
-        """The rules Application Gateway v2 needs on its own subnet's NSG, and patients' HTTPS
-        ('Application Gateway infrastructure configuration')."""
-        if "appgw" not in self.nsg_names:
-            return
-        for required in self._args.context.facts("application_gateway")["nsg_rules"]:
+    def _required_rules(
+        self, subnet: str, rules: list[dict[str, Any]]
+    ) -> list[network.SecurityRule]:
+        """The NSG rules a platform service needs on its own subnet's NSG, from the platform
+        facts; standalone like every rule, since site stacks add rules to the same NSGs."""
+        if subnet not in self.nsg_names:
+            return []
+        return [
             add_rule(
-                f"{self._name}-nsg-appgw-{required['name']}",
-                self.nsg_names["appgw"],
+                f"{self._name}-nsg-{subnet}-{required['name']}",
+                self.nsg_names[subnet],
                 self.resource_group_name,
                 RuleSpec(
                     rule_name=required["name"],
@@ -325,29 +326,18 @@ class CoreNetwork(pulumi.ComponentResource):
                 ),
                 self._child_opts,
             )
+            for required in rules
+        ]
 
     def _bastion_rules(self) -> list[network.SecurityRule]:
-        """The NSG rules Azure Bastion requires on AzureBastionSubnet's NSG, standalone like
-        every rule (site stacks add bastion-to-management rules to the same NSG)."""
-        if "bastion" not in self.nsg_names:
-            return []
-        return [
-            add_rule(
-                f"{self._name}-nsg-bastion-{required['name']}",
-                self.nsg_names["bastion"],
-                self.resource_group_name,
-                RuleSpec(
-                    rule_name=required["name"],
-                    priority=required["priority"],
-                    direction=required["direction"],
-                    sources=[required["source"]],
-                    destinations=[required["destination"]],
-                    ports=required["ports"],
-                ),
-                self._child_opts,
-            )
-            for required in self._args.context.facts("bastion_rules")["rules"]
-        ]
+        """What Azure Bastion requires on AzureBastionSubnet ('Working with NSG access and
+        Azure Bastion')."""
+        return self._required_rules("bastion", self._args.context.facts("bastion_rules")["rules"])
+
+    def _gateway_rules(self) -> None:
+        """What Application Gateway v2 needs on its subnet, and patients' HTTPS ('Application
+        Gateway infrastructure configuration')."""
+        self._required_rules("appgw", self._args.context.facts("application_gateway")["nsg_rules"])
 
     def _private_dns(self, vnet: network.VirtualNetwork) -> dict[str, pulumi.Output[str]]:
         name, args = self._name, self._args
