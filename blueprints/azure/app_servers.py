@@ -183,6 +183,9 @@ class AppServers(pulumi.ComponentResource):
                     secure_boot_enabled=True, v_tpm_enabled=True
                 ),
                 # Temp disk and caches are encrypted too, not only the managed disks at rest.
+                # Needs the subscription feature Microsoft.Compute/EncryptionAtHost registered
+                # before the first up ('Enable end-to-end encryption using encryption at host'):
+                # a deployer prerequisite of the runbook, not something this program can do.
                 encryption_at_host=True,
             ),
             diagnostics_profile=compute.DiagnosticsProfileArgs(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pulumi
@@ -10,6 +11,7 @@ from pulumi_azure_native import authorization, managedidentity, network, securit
 from blueprints.azure import naming
 from blueprints.azure.access import assignment_name, role_definition_id
 from blueprints.azure.context import AzureContext
+from blueprints.azure.monitoring import NetworkWatcher
 from blueprints.azure.storage import Lifecycle, SecureStorage, SecureStorageArgs
 from generator.plan.model import MonitoringPlan
 
@@ -24,8 +26,11 @@ class ComplianceArgs:
     monitoring: MonitoringPlan
     redundancy: str  # for the flow-log archive
     vnet_id: pulumi.Input[str]
+    network_watcher: NetworkWatcher | None  # the region's, when the plan keeps flow logs
     monitoring_resource_group: pulumi.Input[str]
     workspace_customer_id: pulumi.Input[str]  # the workspace GUID traffic analytics wants
+    # what policy remediation touches (policy_remediation's kinds) -> resource group ids
+    remediation_scopes: Mapping[str, Sequence[pulumi.Input[str]]]
 
 
 class Compliance(pulumi.ComponentResource):
@@ -41,7 +46,7 @@ class Compliance(pulumi.ComponentResource):
         pid, plan = args.context.practice_id, args.monitoring
         subscription_scope = pulumi.Output.concat("/subscriptions/", args.subscription_id)
         for initiative in dict.fromkeys(plan.policy_initiatives):
-            authorization.PolicyAssignment(
+            assignment = authorization.PolicyAssignment(
                 f"{name}-initiative-{initiative}",
                 policy_assignment_name=naming.scoped(naming.POLICY_ASSIGNMENT, pid, initiative[:8]),
                 display_name=f"clinicgen {pid}: built-in initiative {initiative}",
@@ -57,6 +62,7 @@ class Compliance(pulumi.ComponentResource):
                 location=args.context.location,
                 opts=child_opts,
             )
+            self._remediation_roles(name, args, initiative, assignment, child_opts)
         for plan_name in plan.defender_plans:
             security.Pricing(
                 f"{name}-defender-{plan_name.lower()}",
@@ -70,9 +76,46 @@ class Compliance(pulumi.ComponentResource):
         self.register_outputs({})
 
     @staticmethod
+    def _remediation_roles(
+        name: str,
+        args: ComplianceArgs,
+        initiative: str,
+        assignment: authorization.PolicyAssignment,
+        child_opts: pulumi.ResourceOptions,
+    ) -> None:
+        """The roles the initiative's deployIfNotExists and modify policies declare, for its
+        identity, on the groups holding what they remediate: outside the portal Azure Policy
+        grants none ('Remediate non-compliant resources with Azure Policy'). Not the plan's
+        personas: this identity runs only the initiative's own templates."""
+        needs = args.context.facts("policy_remediation")["initiatives"].get(initiative, {})
+        identity = assignment.identity.apply(lambda i: i.principal_id if i else None)
+        for kind, roles in needs.items():
+            for index, scope in enumerate(args.remediation_scopes.get(kind, ())):
+                for role in roles:
+                    slug = role.lower().replace(" ", "-")
+                    authorization.RoleAssignment(
+                        f"{name}-initiative-{initiative}-{kind}-{index}-{slug}",
+                        role_assignment_name=assignment_name(
+                            args.context.practice_id, "policy", initiative, kind, str(index), role
+                        ),
+                        principal_id=identity,
+                        principal_type="ServicePrincipal",
+                        role_definition_id=role_definition_id(
+                            args.context, args.subscription_id, role
+                        ),
+                        scope=scope,
+                        opts=pulumi.ResourceOptions.merge(
+                            child_opts, pulumi.ResourceOptions(depends_on=[assignment])
+                        ),
+                    )
+
+    @staticmethod
     def _flow_logs(name: str, args: ComplianceArgs, child_opts: pulumi.ResourceOptions) -> None:
         pid, plan = args.context.practice_id, args.monitoring
-        watcher = args.context.facts("network_watcher")
+        watcher = args.network_watcher
+        if watcher is None:
+            raise ValueError("the plan keeps flow logs but the stack made no Network Watcher")
+        analytics = args.context.facts("network_watcher")
         archive = SecureStorage(
             f"{name}-flow-log-archive",
             SecureStorageArgs(
@@ -98,7 +141,7 @@ class Compliance(pulumi.ComponentResource):
             tags=args.context.tags,
             opts=child_opts,
         )
-        authorization.RoleAssignment(
+        grant = authorization.RoleAssignment(
             f"{name}-flow-log-writer-blob-data",
             role_assignment_name=assignment_name(pid, "flow-logs", FLOW_LOG_WRITER_ROLE),
             principal_id=writer.principal_id,
@@ -112,8 +155,8 @@ class Compliance(pulumi.ComponentResource):
         network.FlowLog(
             f"{name}-vnet-flow-log",
             flow_log_name=naming.scoped(naming.NETWORK, "fl", pid, "hub"),
-            network_watcher_name=f"{watcher['name_prefix']}{args.context.location}",
-            resource_group_name=watcher["resource_group"],
+            network_watcher_name=watcher.resource.name,
+            resource_group_name=watcher.resource_group_name,
             location=args.context.location,
             target_resource_id=args.vnet_id,
             storage_id=archive.account_id,
@@ -132,10 +175,13 @@ class Compliance(pulumi.ComponentResource):
                         workspace_id=args.workspace_customer_id,
                         workspace_region=args.context.location,
                         workspace_resource_id=args.context.workspace(),
-                        traffic_analytics_interval=watcher["traffic_analytics_interval_minutes"],
+                        traffic_analytics_interval=analytics["traffic_analytics_interval_minutes"],
                     )
                 )
             ),
             tags=args.context.tags,
-            opts=child_opts,
+            # The flow log writes as `writer` from its first hour: the grant exists first.
+            opts=pulumi.ResourceOptions.merge(
+                child_opts, pulumi.ResourceOptions(depends_on=[watcher.resource, grant])
+            ),
         )

@@ -15,6 +15,14 @@ from blueprints.options import protected
 from generator.plan.model import DeviceIngest as DeviceIngestPlan
 
 
+def min_tls_version(context: AzureContext) -> str | None:
+    """TLS 1.2 enforcement where IoT Hub accepts `minTlsVersion` at creation, else None (the
+    property left out): 'Transport Layer Security (TLS) support in IoT Hub' lists the regions,
+    and TLS 1.0/1.1 ended on every hub on 31 August 2025 either way."""
+    facts = context.facts("device_ingest")
+    return str(facts["min_tls"]) if context.location in facts["min_tls_regions"] else None
+
+
 @dataclass(frozen=True)
 class DeviceIngestArgs:
     context: AzureContext
@@ -25,8 +33,8 @@ class DeviceIngestArgs:
 
 class DeviceIngest(pulumi.ComponentResource):
     """IoT Hub of the plan's tier and units, reached only through its private endpoint in the
-    ingest subnet, TLS 1.2, Entra ID for services (no hub-wide shared keys), telemetry kept
-    for the plan's retention."""
+    ingest subnet, TLS 1.2 (enforced where the region offers it), Entra ID for services (no
+    hub-wide shared keys), telemetry kept for the plan's retention."""
 
     resource_group_name: pulumi.Output[str]
     resource_group_id: pulumi.Output[str]
@@ -51,7 +59,7 @@ class DeviceIngest(pulumi.ComponentResource):
             ),
             properties=iothub.IotHubPropertiesArgs(
                 public_network_access="Disabled",
-                min_tls_version=platform["min_tls"],
+                min_tls_version=min_tls_version(args.context),
                 disable_local_auth=True,
                 event_hub_endpoints={
                     "events": iothub.EventHubPropertiesArgs(

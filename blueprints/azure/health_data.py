@@ -58,8 +58,11 @@ class HealthData(pulumi.ComponentResource):
             tags=args.context.tags,
             opts=stateful_opts,
         )
-        # A private endpoint on the workspace turns public access off for its services.
-        connect_privately(
+        # An approved private endpoint on the workspace turns public traffic off for it and its
+        # services ('Configure Private Link for Azure Health Data Services'); publicNetworkAccess
+        # itself is read-only in API 2024-03-31 (healthcare-apis.json, ResourcePublicNetworkAccess),
+        # so FHIR and DICOM are created only once the endpoint exists.
+        endpoint = connect_privately(
             args.context,
             f"{name}-workspace",
             "health-data",
@@ -68,6 +71,9 @@ class HealthData(pulumi.ComponentResource):
             args.private_network,
             group.name,
             child_opts,
+        )
+        private_opts = pulumi.ResourceOptions.merge(
+            stateful_opts, pulumi.ResourceOptions(depends_on=[endpoint])
         )
         if args.fhir:
             fhir_name = naming.scoped(naming.HEALTH_SERVICE, "fhir")
@@ -89,7 +95,7 @@ class HealthData(pulumi.ComponentResource):
                     )
                 ),
                 tags=args.context.tags,
-                opts=stateful_opts,
+                opts=private_opts,
             )
             send_to_workspace(args.context, f"{name}-fhir-diagnostics", "fhir", fhir.id, child_opts)
         self.archive_account_id = None
@@ -102,7 +108,7 @@ class HealthData(pulumi.ComponentResource):
                 location=args.context.location,
                 identity=_identity(args.identity_ids.get("imaging")),
                 tags=args.context.tags,
-                opts=stateful_opts,
+                opts=private_opts,
             )
             send_to_workspace(
                 args.context, f"{name}-dicom-diagnostics", "dicom", dicom.id, child_opts

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pulumi
-from pulumi_azure_native import monitor, operationalinsights
+from pulumi_azure_native import monitor, network, operationalinsights, resources
 
 from blueprints.azure import naming
 from blueprints.azure.context import AzureContext
@@ -13,19 +13,31 @@ from blueprints.options import protected
 
 
 @dataclass(frozen=True)
+class NetworkWatcher:
+    """The region's Network Watcher and the group it sits in, which flow logs are created in."""
+
+    resource: network.NetworkWatcher
+    resource_group_name: pulumi.Output[str]
+    resource_group_id: pulumi.Output[str]
+
+
+@dataclass(frozen=True)
 class MonitoringArgs:
     context: AzureContext
     log_retention_days: int  # interactive retention of every table
     log_archive_days: int  # total retention (interactive + archive) of the audit tables
+    network_watcher: bool  # the plan keeps VNet flow logs, which a Network Watcher writes
 
 
 class Monitoring(pulumi.ComponentResource):
-    """Log Analytics workspace every diagnostic setting sends to, sized from the plan."""
+    """Log Analytics workspace every diagnostic setting sends to, sized from the plan, and the
+    region's Network Watcher when the plan keeps VNet flow logs."""
 
     resource_group_name: pulumi.Output[str]
     resource_group_id: pulumi.Output[str]
     workspace_id: pulumi.Output[str]
     workspace_customer_id: pulumi.Output[str]
+    network_watcher: NetworkWatcher | None
 
     def __init__(
         self, name: str, args: MonitoringArgs, opts: pulumi.ResourceOptions | None = None
@@ -69,8 +81,40 @@ class Monitoring(pulumi.ComponentResource):
             ],
             opts=child_opts,
         )
+        self.network_watcher = self._network_watcher(name, args, child_opts)
         self.resource_group_name = group.name
         self.resource_group_id = group.id
         self.workspace_id = workspace.id
         self.workspace_customer_id = workspace.customer_id
         self.register_outputs({"resource_group_name": group.name, "workspace_id": workspace.id})
+
+    @staticmethod
+    def _network_watcher(
+        name: str, args: MonitoringArgs, child_opts: pulumi.ResourceOptions
+    ) -> NetworkWatcher | None:
+        """The region's Network Watcher where Azure would put it, made before the VNet: Azure
+        enables one automatically only when a VNet is created, one per region and subscription
+        ('Enable or disable Azure Network Watcher'). Both are kept on destroy: every VNet flow
+        log in the region and subscription goes through this watcher."""
+        if not args.network_watcher:
+            return None
+        facts = args.context.facts("network_watcher")
+        shared = pulumi.ResourceOptions.merge(
+            child_opts, pulumi.ResourceOptions(retain_on_delete=True)
+        )
+        group = resources.ResourceGroup(
+            f"{name}-network-watcher-group",
+            resource_group_name=facts["resource_group"],
+            location=args.context.location,
+            tags=args.context.tags,
+            opts=shared,
+        )
+        watcher = network.NetworkWatcher(
+            f"{name}-network-watcher",
+            network_watcher_name=f"{facts['name_prefix']}{args.context.location}",
+            resource_group_name=group.name,
+            location=args.context.location,
+            tags=args.context.tags,
+            opts=shared,
+        )
+        return NetworkWatcher(watcher, group.name, group.id)

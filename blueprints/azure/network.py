@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass
+from typing import Any
 
 import pulumi
 from pulumi_azure_native import network, privatedns
@@ -35,6 +36,8 @@ class CoreNetworkArgs:
     network: CoreNetworkPlan
     vpn: VpnGateway | None
     private_dns_zones: tuple[str, ...]
+    # made before the VNet, so that Azure does not enable one of its own for the region
+    network_watcher: pulumi.Resource | None = None
 
 
 class CoreNetwork(pulumi.ComponentResource):
@@ -67,7 +70,12 @@ class CoreNetwork(pulumi.ComponentResource):
             location=args.context.location,
             address_space=network.AddressSpaceArgs(address_prefixes=[plan.address_space]),
             tags=args.context.tags,
-            opts=child_opts,
+            opts=pulumi.ResourceOptions.merge(
+                child_opts,
+                pulumi.ResourceOptions(
+                    depends_on=[args.network_watcher] if args.network_watcher else None
+                ),
+            ),
         )
         self.vnet_id = vnet.id
         send_to_workspace(
@@ -76,8 +84,9 @@ class CoreNetwork(pulumi.ComponentResource):
         self._nsgs = self._security_groups()
         self.nsg_names = {key: nsg.name for key, nsg in self._nsgs.items()}
         route_table_id = self._egress_route_table() if self._has_firewall() else None
-        self.subnet_ids = self._subnets(vnet, route_table_id)
+        self.subnet_ids = self._subnets(vnet, route_table_id, self._bastion_rules())
         self._hub_rules()
+        self._gateway_rules()
         self.zone_ids = self._private_dns(vnet)
         self.vpn_gateway = self._vpn_gateway()
         if self._has_firewall():
@@ -148,7 +157,45 @@ class CoreNetwork(pulumi.ComponentResource):
                 ),
                 self._child_opts,
             )
+            if subnet.name not in args.context.facts("outbound_floor")["exempt"]:
+                self._outbound_floor(subnet.name, nsg)
         return groups
+
+    def _outbound_floor(self, subnet: str, nsg: network.NetworkSecurityGroup) -> None:
+        """Outbound, the hub reaches itself and nothing else private: cloud-to-site flows are
+        outbound allows the site stacks add (1000-3999) above this deny, which keeps Azure's
+        AllowVnetOutBound (65000) from admitting every other flow to the sites."""
+        args = self._args
+        priorities = args.context.facts("nsg_priorities")
+        floor = [
+            RuleSpec(
+                rule_name="allow-hub-outbound",
+                priority=priorities["hub_outbound"],
+                direction="Outbound",
+                sources=["*"],
+                destinations=[args.network.address_space],
+                protocol="any",
+                description="the hub's subnets reach each other; each admits inbound what it names",
+            ),
+            RuleSpec(
+                rule_name="deny-private-outbound",
+                priority=priorities["deny_private_outbound"],
+                direction="Outbound",
+                sources=["*"],
+                destinations=args.context.facts("outbound_floor")["private_ranges"],
+                protocol="any",
+                access="Deny",
+                description="only planned cloud-to-site flows leave the hub",
+            ),
+        ]
+        for spec in floor:
+            add_rule(
+                f"{self._name}-nsg-{subnet}-{spec.rule_name}",
+                nsg.name,
+                self.resource_group_name,
+                spec,
+                self._child_opts,
+            )
 
     def _egress_route_table(self) -> pulumi.Output[str]:
         name, args = self._name, self._args
@@ -176,13 +223,21 @@ class CoreNetwork(pulumi.ComponentResource):
         return table.id
 
     def _subnets(
-        self, vnet: network.VirtualNetwork, route_table_id: pulumi.Output[str] | None
+        self,
+        vnet: network.VirtualNetwork,
+        route_table_id: pulumi.Output[str] | None,
+        bastion_rules: list[network.SecurityRule],
     ) -> dict[str, pulumi.Output[str]]:
+        """Every planned subnet, one at a time. AzureBastionSubnet waits for the rules Bastion
+        requires: Azure checks them when the NSG is associated."""
         name, args = self._name, self._args
         roles = args.context.facts("subnet_roles")
         ids: dict[str, pulumi.Output[str]] = {}
         previous: network.Subnet | None = None
         for plan_subnet in args.network.subnets:
+            waits_for: list[pulumi.Resource] = [previous] if previous else []
+            if plan_subnet.name == "bastion":
+                waits_for += bastion_rules
             role = roles.get(plan_subnet.name, {})
             nsg = self._nsgs.get(plan_subnet.name)
             subnet = network.Subnet(
@@ -206,12 +261,20 @@ class CoreNetwork(pulumi.ComponentResource):
                 private_endpoint_network_policies="Enabled"
                 if role.get("private_endpoints")
                 else None,
+                service_endpoints=[
+                    network.ServiceEndpointPropertiesFormatArgs(service=service)
+                    for service in role["service_endpoints"]
+                ]
+                if "service_endpoints" in role
+                else None,
                 # Workloads reach the internet only through an explicit path (the firewall).
-                default_outbound_access=False if role else None,
+                default_outbound_access=False
+                if role and not role.get("internet_outbound")
+                else None,
                 # Azure serialises changes to one VNet's subnets; parallel updates fail.
                 opts=pulumi.ResourceOptions.merge(
                     self._child_opts,
-                    pulumi.ResourceOptions(depends_on=[previous] if previous else None),
+                    pulumi.ResourceOptions(depends_on=waits_for),
                 ),
             )
             ids[plan_subnet.name] = subnet.id
@@ -239,22 +302,42 @@ class CoreNetwork(pulumi.ComponentResource):
                     ),
                     self._child_opts,
                 )
-        if "bastion" in self.nsg_names:
-            for required in self._args.context.facts("bastion_rules")["rules"]:
-                add_rule(
-                    f"{name}-nsg-bastion-{required['name']}",
-                    self.nsg_names["bastion"],
-                    self.resource_group_name,
-                    RuleSpec(
-                        rule_name=required["name"],
-                        priority=required["priority"],
-                        direction=required["direction"],
-                        sources=[required["source"]],
-                        destinations=[required["destination"]],
-                        ports=required["ports"],
-                    ),
-                    self._child_opts,
-                )
+
+    def _required_rules(
+        self, subnet: str, rules: list[dict[str, Any]]
+    ) -> list[network.SecurityRule]:
+        """The NSG rules a platform service needs on its own subnet's NSG, from the platform
+        facts; standalone like every rule, since site stacks add rules to the same NSGs."""
+        if subnet not in self.nsg_names:
+            return []
+        return [
+            add_rule(
+                f"{self._name}-nsg-{subnet}-{required['name']}",
+                self.nsg_names[subnet],
+                self.resource_group_name,
+                RuleSpec(
+                    rule_name=required["name"],
+                    priority=required["priority"],
+                    direction=required["direction"],
+                    sources=[required["source"]],
+                    destinations=[required["destination"]],
+                    ports=required["ports"],
+                    protocol=required.get("protocol", "tcp"),
+                ),
+                self._child_opts,
+            )
+            for required in rules
+        ]
+
+    def _bastion_rules(self) -> list[network.SecurityRule]:
+        """What Azure Bastion requires on AzureBastionSubnet ('Working with NSG access and
+        Azure Bastion')."""
+        return self._required_rules("bastion", self._args.context.facts("bastion_rules")["rules"])
+
+    def _gateway_rules(self) -> None:
+        """What Application Gateway v2 needs on its subnet, and patients' HTTPS ('Application
+        Gateway infrastructure configuration')."""
+        self._required_rules("appgw", self._args.context.facts("application_gateway")["nsg_rules"])
 
     def _private_dns(self, vnet: network.VirtualNetwork) -> dict[str, pulumi.Output[str]]:
         name, args = self._name, self._args
@@ -283,7 +366,13 @@ class CoreNetwork(pulumi.ComponentResource):
             ids[zone_name] = zone.id
         return ids
 
-    def _public_ip(self, role: str) -> network.PublicIPAddress:
+    def _zones(self) -> list[str]:
+        """The availability zones zone-redundant gateways and their public IPs span."""
+        return list(self._args.context.facts("availability_zones")["zones"])
+
+    def _public_ip(self, role: str, zones: list[str] | None) -> network.PublicIPAddress:
+        """A Standard static public IP: zone-redundant in `zones`, or regional when None
+        (API 2020-08-01 and later: no zones is a non-zonal address)."""
         args = self._args
         return network.PublicIPAddress(
             f"{self._name}-{role}-ip",
@@ -294,6 +383,7 @@ class CoreNetwork(pulumi.ComponentResource):
             location=args.context.location,
             sku=network.PublicIPAddressSkuArgs(name="Standard", tier="Regional"),
             public_ip_allocation_method="Static",
+            zones=zones,
             tags=args.context.tags,
             opts=self._child_opts,
         )
@@ -308,7 +398,9 @@ class CoreNetwork(pulumi.ComponentResource):
                 f"the plan's VPN gateway SKU {vpn.sku!r} is not a VNet gateway SKU "
                 f"({', '.join(generations)}); Virtual WAN hubs are not built by these blueprints"
             )
-        address = self._public_ip("vpn")
+        # An *AZ SKU rejects a Standard IP without zones (VmssVpnGatewayPublicIpsMustHave-
+        # ZonesConfigured; VPN Gateway 'About zone-redundant virtual network gateways').
+        address = self._public_ip("vpn", self._zones())
         gateway = network.VirtualNetworkGateway(
             f"{name}-vpn-gateway",
             virtual_network_gateway_name=naming.scoped(
@@ -416,12 +508,15 @@ class CoreNetwork(pulumi.ComponentResource):
             ],
             opts=self._child_opts,
         )
-        address = self._public_ip("firewall")
+        # Firewall and IP in the same zones ('Deploy an Azure Firewall with Availability
+        # Zones': a firewall cannot sit in a zone its public IP is not in).
+        address = self._public_ip("firewall", self._zones())
         firewall = network.AzureFirewall(
             f"{name}-firewall",
             azure_firewall_name=naming.scoped(naming.NETWORK, "afw", args.context.practice_id),
             resource_group_name=self.resource_group_name,
             location=args.context.location,
+            zones=self._zones(),
             sku=network.AzureFirewallSkuArgs(name="AZFW_VNet", tier=sku_tier),
             firewall_policy=network.SubResourceArgs(id=policy.id),
             ip_configurations=[
@@ -444,7 +539,9 @@ class CoreNetwork(pulumi.ComponentResource):
 
     def _bastion(self) -> None:
         name, args = self._name, self._args
-        address = self._public_ip("bastion")
+        # Regional: zone-redundant Bastion is a preview in listed regions only (Azure
+        # reliability docs, 'Reliability in Azure Bastion'), and its IP follows the host.
+        address = self._public_ip("bastion", None)
         bastion = network.BastionHost(
             f"{name}-bastion",
             bastion_host_name=naming.scoped(naming.NETWORK, "bas", args.context.practice_id),

@@ -28,7 +28,7 @@ class RuleSpec:
     direction: str  # Inbound | Outbound
     sources: Sequence[str]  # CIDRs or service tags; ("*",) for any
     destinations: Sequence[str]
-    ports: Sequence[int] = ()  # empty: every port
+    ports: Sequence[int | str] = ()  # ports or "low-high" ranges; empty: every port
     protocol: str = "tcp"
     access: str = "Allow"
     description: str = ""

@@ -21,7 +21,7 @@ from blueprints.azure.context import AzureContext
 from blueprints.azure.device_ingest import DeviceIngest, DeviceIngestArgs
 from blueprints.azure.health_data import HealthData, HealthDataArgs
 from blueprints.azure.identity import Identity, IdentityArgs
-from blueprints.azure.monitoring import Monitoring, MonitoringArgs
+from blueprints.azure.monitoring import Monitoring, MonitoringArgs, NetworkWatcher
 from blueprints.azure.network import CoreNetwork, CoreNetworkArgs
 from blueprints.azure.private_link import PrivateNetwork, zones_for
 from blueprints.azure.site import SiteConnectivity, SiteConnectivityArgs
@@ -66,12 +66,13 @@ def deploy_core(plan: CoreStackPlan) -> None:
             stack_context(plan.practice, plan.platform),
             plan.monitoring.log_retention_days,
             plan.monitoring.log_archive_days,
+            plan.monitoring.flow_logs,
         ),
     )
     context = replace(
         stack_context(plan.practice, plan.platform), workspace_id=monitoring.workspace_id
     )
-    network = _network(context, plan)
+    network = _network(context, plan, monitoring.network_watcher)
     private_network = PrivateNetwork(subnet_ids=network.subnet_ids, zone_ids=network.zone_ids)
     identity = _identity(context, plan, client.tenant_id, private_network)
     identity_ids = {key: managed.id for key, managed in identity.identities.items()}
@@ -91,7 +92,7 @@ def deploy_core(plan: CoreStackPlan) -> None:
     if workloads.ehr is not None:
         _ehr(context, plan, network, identity, backup, identity_ids, scopes)
     if workloads.telehealth is not None:
-        _telehealth(context, plan, network, identity_ids, scopes)
+        _telehealth(context, plan, client.subscription_id, network, identity, scopes)
     if workloads.ingest is not None:
         _device_ingest(context, plan, identity_ids, private_network, scopes)
     Compliance(
@@ -102,8 +103,15 @@ def deploy_core(plan: CoreStackPlan) -> None:
             monitoring=plan.monitoring,
             redundancy=plan.backup.redundancy,
             vnet_id=network.vnet_id,
+            network_watcher=monitoring.network_watcher,
             monitoring_resource_group=monitoring.resource_group_name,
             workspace_customer_id=monitoring.workspace_customer_id,
+            remediation_scopes={
+                "network-watcher": [monitoring.network_watcher.resource_group_id]
+                if monitoring.network_watcher
+                else [],
+                "virtual-machines": [scopes["workloads"]["ehr"]] if workloads.ehr else [],
+            },
         ),
     )
     AccessGrants(
@@ -122,7 +130,9 @@ def deploy_core(plan: CoreStackPlan) -> None:
     _export_core(network, identity)
 
 
-def _network(context: AzureContext, plan: CoreStackPlan) -> CoreNetwork:
+def _network(
+    context: AzureContext, plan: CoreStackPlan, watcher: NetworkWatcher | None
+) -> CoreNetwork:
     return CoreNetwork(
         f"{context.practice_id}-network",
         CoreNetworkArgs(
@@ -130,6 +140,7 @@ def _network(context: AzureContext, plan: CoreStackPlan) -> CoreNetwork:
             network=plan.core,
             vpn=plan.vpn,
             private_dns_zones=zones_for(context, private_endpoint_services(plan.workloads)),
+            network_watcher=watcher.resource if watcher else None,
         ),
     )
 
@@ -208,18 +219,24 @@ def _ehr(
 def _telehealth(
     context: AzureContext,
     plan: CoreStackPlan,
+    subscription_id: pulumi.Input[str],
     network: CoreNetwork,
-    identity_ids: Mapping[str, pulumi.Output[str]],
+    identity: Identity,
     scopes: Scopes,
 ) -> None:
     assert plan.workloads.telehealth is not None
+    identity_ids = {key: managed.id for key, managed in identity.identities.items()}
     telehealth = Telehealth(
         f"{context.practice_id}-telehealth",
         TelehealthArgs(
             context=context,
+            subscription_id=subscription_id,
             telehealth=plan.workloads.telehealth,
             subnet_id=network.subnet_ids["telehealth"],
             identity_id=_workload_identity(identity_ids, "telehealth"),
+            identity_client_id=identity.identities["telehealth"].client_id,
+            key_vault_name=identity.key_vault_name,
+            gateway_subnet_id=network.subnet_ids.get("appgw"),
             redundancy=plan.backup.redundancy,
             recording_retention_days=plan.backup.retention_days.records,
         ),

@@ -224,6 +224,7 @@ def _size_hub(
         "imaging": planned.imaging is not None,
         "ingest": planned.ingest is not None,
         "telehealth": planned.telehealth is not None,
+        "waf": planned.telehealth is not None and planned.telehealth.waf,
     }
     extra = {
         "ehr-vms": planned.ehr.vm_count if planned.ehr else 0,

@@ -8,6 +8,7 @@ import dataclasses
 from typing import Any
 
 from blueprints.azure import naming
+from generator.preview import harness
 from generator.preview.harness import RegisteredResource, StackRun
 from generator.profile.model import Connectivity, Profile
 from tests.blueprints.practice_runs import (
@@ -68,6 +69,9 @@ LOG_TABLE = "azure-native:operationalinsights:Table"
 DIAGNOSTICS = "azure-native:monitor:DiagnosticSetting"
 ACTIVITY_LOG = "azure-native:monitor:SubscriptionDiagnosticSetting"
 DEFENDER = "azure-native:security:Pricing"
+NETWORK_WATCHER = "azure-native:network:NetworkWatcher"
+APP_GATEWAY = "azure-native:network:ApplicationGateway"
+WAF_POLICY = "azure-native:network:WebApplicationFirewallPolicy"
 
 AZURE_EXAMPLES = {"maple": "maple-grove.yaml", "lakeside": "lakeside-health.yaml"}
 
@@ -134,6 +138,36 @@ def identities(run: PracticeRun) -> dict[str, RegisteredResource]:
 def by_urn(run: StackRun) -> dict[str, dict[str, Any]]:
     """Every resource of a stack by URN, with its inputs: what a change would touch."""
     return {r.urn: r.inputs for r in run.resources}
+
+
+# URN -> the URNs the SDK told the engine a resource waits for: its depends_on and every resource
+# an input came from. Recorded beside the harness, which keeps inputs but not dependencies.
+DEPENDENCIES: dict[str, frozenset[str]] = {}
+_register = harness._RecordingMonitor.RegisterResource
+
+
+def _register_recording_dependencies(monitor: Any, request: Any) -> Any:
+    response = _register(monitor, request)
+    DEPENDENCIES[response.urn] = frozenset(request.dependencies)
+    return response
+
+
+setattr(harness._RecordingMonitor, "RegisterResource", _register_recording_dependencies)  # noqa: B010
+
+
+def waits_for(resource: RegisteredResource, other: RegisteredResource) -> bool:
+    """Whether the engine creates `other` before `resource`."""
+    return other.urn in DEPENDENCIES[resource.urn]
+
+
+def remediation_grants(run: PracticeRun) -> set[str]:
+    """URNs of the role assignments for policy assignments' identities (policy remediation)."""
+    policies = of_type(run.core, POLICY_ASSIGNMENT)
+    return {
+        r.urn
+        for r in of_type(run.core, ROLE_ASSIGNMENT)
+        if any(waits_for(r, policy) for policy in policies)
+    }
 
 
 def practice_run(name: str) -> PracticeRun:

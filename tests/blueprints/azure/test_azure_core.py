@@ -30,13 +30,17 @@ def expected_rule_names(run: PracticeRun) -> Counter[str]:
     """The hub's own NSG rules, by NSG subnet, from the plan and the platform catalog."""
     present = {subnet.name for subnet in run.plan.core.subnets}
     with_nsg = present - set(PLATFORM["subnets_without_nsg"]["keys"])
-    rules: Counter[str] = Counter({key: 1 for key in with_nsg})  # the deny-all floor
+    # the inbound deny-all floor, and the outbound floor: allow the hub, deny the private ranges
+    exempt = set(PLATFORM["outbound_floor"]["exempt"])
+    rules: Counter[str] = Counter({key: 1 if key in exempt else 3 for key in with_nsg})
     for rule in PLATFORM["hub_rules"]:
         sources = [rule["from"]] if isinstance(rule["from"], str) else rule["from"]
         if present & set(sources):
             rules.update(target for target in rule["to"] if target in present)
     if "bastion" in with_nsg:
         rules["bastion"] += len(PLATFORM["bastion_rules"]["rules"])
+    if "appgw" in with_nsg:
+        rules["appgw"] += len(PLATFORM["application_gateway"]["nsg_rules"])
     return rules
 
 
@@ -54,6 +58,7 @@ def expected_inventory(run: PracticeRun) -> Counter[str]:
         + bool(work.telehealth and work.telehealth.recording)
     )
     endpoints = 1 + health + (work.imaging is not None) + (work.ingest is not None)
+    waf = int(bool(work.telehealth and work.telehealth.waf))
     context = stack_context(plan.practice, run.core_plan.platform)
     zones = len(zones_for(context, private_endpoint_services(work)))
     diagnostics = (
@@ -71,13 +76,20 @@ def expected_inventory(run: PracticeRun) -> Counter[str]:
         + storage  # each account's blob service
     )
     workload_groups = bool(work.ehr) + bool(work.telehealth) + bool(work.ingest)
-    groups = 4 + health + workload_groups
+    groups = 4 + health + workload_groups + plan.monitoring.flow_logs  # NetworkWatcherRG
     # Each grant lands once on the resource its scope stands for; `workloads` on each group.
     targets = {"workloads": workload_groups}
     grants = [g for p in plan.identity.personas for g in p.grants] + [
         g for w in plan.identity.workloads for g in w.grants
     ]
     assignments = sum(targets.get(g.scope, 1) for g in grants) + plan.monitoring.flow_logs
+    remediation = PLATFORM["policy_remediation"]["initiatives"]
+    groups_of = {"network-watcher": plan.monitoring.flow_logs, "virtual-machines": bool(work.ehr)}
+    assignments += sum(
+        len(roles) * groups_of[kind]
+        for initiative in set(plan.monitoring.policy_initiatives)
+        for kind, roles in remediation.get(initiative, {}).items()
+    )
     return Counter(
         {
             a.RESOURCE_GROUP: groups,
@@ -91,7 +103,9 @@ def expected_inventory(run: PracticeRun) -> Counter[str]:
             a.ROUTE_TABLE: int(firewall),
             a.PRIVATE_ZONE: zones,
             a.ZONE_LINK: zones,
-            a.PUBLIC_IP: bool(plan.vpn) + firewall + core.bastion,
+            a.PUBLIC_IP: bool(plan.vpn) + firewall + core.bastion + waf,
+            a.APP_GATEWAY: waf,
+            a.WAF_POLICY: waf,
             a.VPN_GATEWAY: int(bool(plan.vpn)),
             a.FIREWALL_POLICY: int(firewall),
             a.FIREWALL_RULES: int(firewall),
@@ -128,6 +142,7 @@ def expected_inventory(run: PracticeRun) -> Counter[str]:
             a.POLICY_ASSIGNMENT: len(set(plan.monitoring.policy_initiatives)),
             a.DEFENDER: len(plan.monitoring.defender_plans),
             a.FLOW_LOG: int(plan.monitoring.flow_logs),
+            a.NETWORK_WATCHER: int(plan.monitoring.flow_logs),
             a.ROLE_ASSIGNMENT: assignments,
         }
     )

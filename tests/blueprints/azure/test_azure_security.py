@@ -66,10 +66,11 @@ def test_nsg_rules_are_standalone_with_deny_all_last(practice: PracticeRun) -> N
         rules_by_nsg[rule.inputs["networkSecurityGroupName"]].append(rule.inputs)
     assert set(rules_by_nsg) == {nsg.inputs["networkSecurityGroupName"] for nsg in nsgs}
     for nsg, rules in rules_by_nsg.items():
-        (deny,) = [r for r in rules if r["access"] == "Deny"]
-        assert deny["priority"] == deny_priority and deny["direction"] == "Inbound", nsg
+        inbound = [r for r in rules if r["direction"] == "Inbound"]
+        (deny,) = [r for r in inbound if r["access"] == "Deny"]
+        assert deny["priority"] == deny_priority, nsg
         assert _sources(deny) == {"*"} and _ports(deny) == {"*"} and deny["protocol"] == "*"
-        assert all(r["priority"] < deny_priority for r in rules if r is not deny), nsg
+        assert all(r["priority"] < deny_priority for r in inbound if r is not deny), nsg
 
 
 def test_rule_priorities_never_collide_across_stacks(practice: PracticeRun) -> None:
@@ -216,7 +217,7 @@ def test_every_vm_is_backed_up_private_encrypted_and_key_only(practice: Practice
         ip.inputs["publicIpAddressName"].split("-")[-1]
         for ip in of_type(practice.core, a.PUBLIC_IP)
     }
-    assert public <= {"vpn", "firewall", "bastion"}
+    assert public <= {"vpn", "firewall", "bastion", "waf"}
 
 
 def test_the_ssh_private_key_is_a_secret_in_key_vault(lakeside: PracticeRun) -> None:
@@ -299,13 +300,26 @@ def test_role_assignments_are_least_privilege(practice: PracticeRun) -> None:
         "8e3af657-a8ff-443c-a75c-2fe8c4bcb635",  # Owner
         "b24988ac-6180-42a0-ab88-20f7382dd24c",  # Contributor
     }
+    # Policy remediation identities run only their initiative's templates and hold exactly the
+    # roles its policies declare (azure_platform.yaml policy_remediation), Contributor included.
+    remediation = a.remediation_grants(practice)
+    remediation_roles = {
+        ROLE_IDS[role]
+        for needs in PLATFORM["policy_remediation"]["initiatives"].values()
+        for roles in needs.values()
+        for role in roles
+    }
     subscription = f"/subscriptions/{SUBSCRIPTION_ID}"
     groups = {p.group for p in practice.plan.identity.personas}
     assignments = of_type(practice.core, a.ROLE_ASSIGNMENT)
     assert assignments
     for assignment in assignments:
         inputs = assignment.inputs
-        assert inputs["roleDefinitionId"].rsplit("/", 1)[-1] not in owner_like
+        role = inputs["roleDefinitionId"].rsplit("/", 1)[-1]
+        if assignment.urn in remediation:
+            assert role in remediation_roles, assignment.name
+        else:
+            assert role not in owner_like, assignment.name
         assert inputs["scope"].rstrip("/") != subscription, assignment.name
         if inputs["principalType"] == "Group":
             assert inputs["principalId"] in groups
@@ -315,7 +329,10 @@ def test_workload_identities_get_data_roles_on_what_they_use(practice: PracticeR
     ids = {r.urn: r.id for r in practice.core.resources}
     principals = {r.outputs["principalId"]: key for key, r in a.identities(practice).items()}
     granted: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    remediation = a.remediation_grants(practice)
     for assignment in of_type(practice.core, a.ROLE_ASSIGNMENT):
+        if assignment.urn in remediation:
+            continue
         if assignment.inputs["principalType"] == "ServicePrincipal":
             role = assignment.inputs["roleDefinitionId"].rsplit("/", 1)[-1]
             granted[principals[assignment.inputs["principalId"]]].add(
