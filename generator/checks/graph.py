@@ -56,6 +56,7 @@ class _Unsealed:
     inputs: dict[str, Any]
     id: str
     outputs: dict[str, Any]
+    dependencies: tuple[str, ...]
 
 
 def _unsealed(resource: Resource) -> Resource:
@@ -69,6 +70,7 @@ def _unsealed(resource: Resource) -> Resource:
         inputs=unseal(resource.inputs),
         id=resource.id,
         outputs=resource.outputs,
+        dependencies=resource.dependencies,
     )
 
 

@@ -27,8 +27,9 @@ def command(profile: Path, output_format: str, ledger_path: Path | None, stacks_
     that matter, and the compliance findings (see `clinicgen check`).
 
     --format json prints {"stacks": [{"name", "resources": [{"urn", "type", "name",
-    "parent", "inputs", ...}]}], "findings": [{"check", "severity", "urn", "message", ...}]}
-    with inputs as the provider receives them (camelCase).
+    "parent", "inputs", "dependencies", ...}]}], "findings": [{"check", "severity", "urn",
+    "message", ...}]} with inputs as the provider receives them (camelCase) and, for each
+    resource, the URNs of the resources it depends on.
 
     Exit status: 0 when no check fails, 1 when any unwaived check fails, 2 for an invalid
     profile or ledger.

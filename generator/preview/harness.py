@@ -34,8 +34,9 @@ ORGANIZATION = "organization"
 
 @dataclass(frozen=True)
 class RegisteredResource:
-    """One resource as the engine received it: engine-level (camelCase) inputs, and the id and
-    state the mocks answered with (ARM id or GCP self link), which references resolve against."""
+    """One resource as the engine received it: engine-level (camelCase) inputs, the id and
+    state the mocks answered with (ARM id or GCP self link), which references resolve against,
+    and the URNs of the resources it depends on, which the engine creates first."""
 
     urn: str
     type: str
@@ -46,6 +47,7 @@ class RegisteredResource:
     inputs: dict[str, Any]
     id: str = ""
     outputs: dict[str, Any] = field(default_factory=dict)
+    dependencies: tuple[str, ...] = ()
 
 
 @dataclass
@@ -83,6 +85,7 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
                     inputs=_plain(pulumi_mocks.rpc.deserialize_properties(request.object)),
                     id=response.id,
                     outputs=_plain(pulumi_mocks.rpc.deserialize_properties(response.object)),
+                    dependencies=_dependencies(request),
                 )
             )
         return response
@@ -92,6 +95,17 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
             outputs = pulumi_mocks.rpc.deserialize_properties(request.outputs)
             self._run.outputs.update(_plain(outputs))
         return super().RegisterResourceOutputs(request)
+
+
+def _dependencies(request: Any) -> tuple[str, ...]:
+    """What the resource depends on, as RegisterResourceRequest carries it: `dependencies`
+    (explicit `depends_on`, plus what the Python SDK folds in from its inputs) and
+    `propertyDependencies` (the resources each input's value came from), sorted, once each.
+    A component in `depends_on` arrives expanded to the resources inside it."""
+    urns = set(request.dependencies)
+    for dependencies in request.propertyDependencies.values():
+        urns.update(dependencies.urns)
+    return tuple(sorted(urns))
 
 
 UNKNOWN = "<computed>"

@@ -3,7 +3,8 @@
 The text report groups each stack's resources under the components that own them, counts them
 by type and prints the sized inputs that matter for each type (catalog `resource_types.yaml`);
 nothing is truncated. The JSON report follows the documented contract:
-`{"stacks": [{"name", "resources": [{"urn", "type", "name", "parent", "inputs", ...}]}],
+`{"stacks": [{"name", "resources": [{"urn", "type", "name", "parent", "inputs",
+"dependencies", ...}]}],
 "findings": [{"check", "severity", "urn", "message", ...}]}`.
 """
 
@@ -105,6 +106,7 @@ def _resource_data(resource: Any) -> dict[str, Any]:
         "protect": resource.protect,
         "id": resource.id,
         "inputs": plain(resource.inputs),
+        "dependencies": list(resource.dependencies),
     }
 
 

@@ -186,6 +186,7 @@ def read_preview_json(path: Path) -> tuple[str, tuple[StackRun, ...]]:
                         protect=bool(item.get("protect", False)),
                         inputs=item["inputs"],
                         id=str(item.get("id", "")),
+                        dependencies=tuple(item.get("dependencies", ())),
                     )
                     for item in stack["resources"]
                 ],

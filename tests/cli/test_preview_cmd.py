@@ -34,7 +34,7 @@ def test_json_preview_follows_the_contract(run_cli) -> None:
     data = json.loads(result.stdout)
     assert data["stacks"][0]["name"] == "harbor-core"
     resource = data["stacks"][0]["resources"][0]
-    assert {"urn", "type", "name", "parent", "inputs"} <= set(resource)
+    assert {"urn", "type", "name", "parent", "inputs", "dependencies"} <= set(resource)
     assert data["findings"] == []
 
 

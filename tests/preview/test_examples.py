@@ -58,10 +58,19 @@ def test_json_follows_the_contract(preview: PracticePreview) -> None:
     assert {"stacks", "findings"} <= set(data)
     for stack in data["stacks"]:
         assert {"name", "resources"} <= set(stack)
+        urns = {resource["urn"] for resource in stack["resources"]}
         for resource in stack["resources"]:
-            assert {"urn", "type", "name", "parent", "inputs"} <= set(resource)
+            assert {"urn", "type", "name", "parent", "inputs", "dependencies"} <= set(resource)
             # Engine-level names: camelCase, as the provider receives them.
             assert all("_" not in key for key in resource["inputs"]), resource["type"]
+            # A stack's resources depend on resources of that stack, or on the StackReference
+            # through which a site stack reads the core's outputs.
+            foreign = [
+                urn
+                for urn in resource["dependencies"]
+                if urn not in urns and "pulumi:pulumi:StackReference::" not in urn
+            ]
+            assert foreign == [], resource["urn"]
     for finding in data["findings"]:
         assert {"check", "severity", "urn", "message"} <= set(finding)
 

@@ -83,3 +83,30 @@ def test_a_preview_freezes_the_loaded_sdks_out_of_the_collectors_sight() -> None
         [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert int(result.stdout) > 100_000
+
+
+def _dependent_program() -> None:
+    first = pulumi.CustomResource("test:index:Thing", "first", {"value": 1})
+    second = pulumi.CustomResource("test:index:Thing", "second", {"value": 2})
+    group = pulumi.ComponentResource("test:index:Group", "group")
+    inside = pulumi.CustomResource(
+        "test:index:Thing", "inside", {"value": 3}, pulumi.ResourceOptions(parent=group)
+    )
+    pulumi.CustomResource(
+        "test:index:Thing",
+        "last",
+        {"copied": first.id},  # a property dependency
+        pulumi.ResourceOptions(depends_on=[second, group]),  # explicit ones
+    )
+    del inside
+
+
+def test_each_resource_records_what_it_depends_on() -> None:
+    run = run_stack("deps", {}, _dependent_program, _WorkerNamingMocks())
+
+    urns = {resource.name: resource.urn for resource in run.resources}
+    # The input's source, the explicit dependency, and a component expanded to what it holds.
+    assert run.named("last").dependencies == tuple(
+        sorted([urns["first"], urns["second"], urns["inside"]])
+    )
+    assert run.named("first").dependencies == ()
