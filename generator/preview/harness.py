@@ -50,13 +50,24 @@ class RegisteredResource:
     dependencies: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class CloudRead:
+    """Something the program read from the cloud rather than built: a data source (invoke)
+    or an existing resource (`Resource.get`), by token, and what the mocks answered."""
+
+    token: str
+    result: dict[str, Any]
+
+
 @dataclass
 class StackRun:
-    """Everything one stack registered, in registration order, and its stack outputs."""
+    """Everything one stack registered, in registration order, what it read from the cloud,
+    and its stack outputs."""
 
     stack: str
     resources: list[RegisteredResource] = field(default_factory=list)
     outputs: dict[str, Any] = field(default_factory=dict)
+    reads: list[CloudRead] = field(default_factory=list)
 
     def of_type(self, type_token: str) -> list[RegisteredResource]:
         return [r for r in self.resources if r.type == type_token]
@@ -88,6 +99,22 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
                     dependencies=_dependencies(request),
                 )
             )
+        return response
+
+    def Invoke(self, request: Any) -> Any:  # gRPC method name
+        response = super().Invoke(request)
+        # getResource is the SDK looking up a resource of this program, not a cloud read.
+        if request.tok != "pulumi:pulumi:getResource":
+            result = pulumi_mocks.rpc.deserialize_properties(getattr(response, "return"))
+            self._run.reads.append(CloudRead(request.tok, _plain(result)))
+        return response
+
+    def ReadResource(self, request: Any) -> Any:  # gRPC method name
+        response = super().ReadResource(request)
+        # A StackReference reads another stack of this practice, not the cloud.
+        if request.type != "pulumi:pulumi:StackReference":
+            state = pulumi_mocks.rpc.deserialize_properties(response.properties)
+            self._run.reads.append(CloudRead(request.type, _plain(state)))
         return response
 
     def RegisterResourceOutputs(self, request: Any) -> Any:  # gRPC method name

@@ -110,3 +110,23 @@ def test_each_resource_records_what_it_depends_on() -> None:
         sorted([urns["first"], urns["second"], urns["inside"]])
     )
     assert run.named("first").dependencies == ()
+
+
+class _ReadingMocks(_WorkerNamingMocks):
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[Any]]:
+        return {"email": f"read-by-{args.token}"}, []
+
+
+def _reading_program() -> None:
+    pulumi.runtime.invoke("test:index:getAgent", {"project": "p"})
+    pulumi.CustomResource("test:index:Thing", "existing", None, pulumi.ResourceOptions(id="x-1"))
+
+
+def test_what_the_program_reads_from_the_cloud_is_kept_apart_from_what_it_builds() -> None:
+    run = run_stack("reads", {}, _reading_program, _ReadingMocks())
+
+    assert sorted((read.token, read.result.get("email", "")) for read in run.reads) == [
+        ("test:index:Thing", ""),
+        ("test:index:getAgent", "read-by-test:index:getAgent"),
+    ]
+    assert run.resources == []
