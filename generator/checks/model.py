@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from generator.plan.model import CoreStackPlan, core_stack_name
+from generator.plan.model import CoreStackPlan, PracticeInfo, core_stack_name
 
 SEVERITIES = ("critical", "high", "medium", "low")
 FAIL = "fail"
@@ -127,15 +127,15 @@ class CheckContext:
             policy_initiatives=plan.monitoring.policy_initiatives,
             core_stack=core_stack_name(plan.practice.id),
             telehealth=plan.workloads.telehealth is not None,
-            org_policy_admin=org_policy_admin(plan),
+            org_policy_admin=org_policy_admin(plan.practice),
         )
 
 
-def org_policy_admin(plan: CoreStackPlan) -> bool:
+def org_policy_admin(practice: PracticeInfo) -> bool:
     """Whether the profile says the deployer holds the organization-level role that org
     policies need (`practice.gcp_org_policies`, issue 12). A plan without that choice says
     nothing of the kind, so the answer is no."""
-    return bool(getattr(plan.practice, "gcp_org_policies", False))
+    return bool(getattr(practice, "gcp_org_policies", False))
 
 
 @dataclass(frozen=True)

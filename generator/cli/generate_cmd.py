@@ -10,7 +10,9 @@ from click.core import ParameterSource
 from generator.cli.options import DEFAULT_STACKS_DIR, LEDGER_OPTION, force_option, profile_argument
 
 
-@click.command("generate", short_help="Write the stacks, ledger and site handoff sheets.")
+@click.command(
+    "generate", short_help="Write the stacks, ledger, site handoff sheets and deployment runbook."
+)
 @profile_argument()
 @click.option(
     "--out",
@@ -18,7 +20,8 @@ from generator.cli.options import DEFAULT_STACKS_DIR, LEDGER_OPTION, force_optio
     type=click.Path(file_okay=False, path_type=Path),
     default=DEFAULT_STACKS_DIR,
     show_default=True,
-    help="Stacks directory to write: the stack files, the ledger and the handoff sheets.",
+    help="Stacks directory to write: the stack files, the ledger, the handoff sheets and the "
+    "runbook.",
 )
 @click.option(
     "--project-dir",
@@ -32,8 +35,9 @@ def command(
     profile: Path, out_dir: Path, project_dir: Path | None, ledger_path: Path | None, force: bool
 ) -> None:
     """Write the Pulumi stacks for PROFILE: one core stack file, one stack file per site,
-    the allocation ledger (read, then written back with any new allocations) and a handoff
-    sheet per site for the on-site installer.
+    the allocation ledger (read, then written back with any new allocations), a handoff
+    sheet per site for the on-site installer, and the practice's deployment runbook
+    (runbook/<practice>.md: roles, providers or APIs, features, the order of the stacks).
 
     Files whose content did not change are left alone; a generated file edited by hand is
     not overwritten without --force.
@@ -63,6 +67,10 @@ def command(
             "then delete the file",
             err=True,
         )
+    click.echo(
+        f"\nrunbook: {result.runbook}: who must hold which role to deploy, what to register or "
+        "enable first, and the order to deploy the stacks in, each step with its check"
+    )
     commands = result.next_commands()
     if commands:
         click.echo("\nnext:")
