@@ -77,11 +77,19 @@ class OutputError(ClinicgenError):
     exit_code = 1
 
 
-class ComplianceError(ClinicgenError):
+class ChecksFailedError(ClinicgenError):
     """Raised by `clinicgen check` and `clinicgen preview` after the findings are shown, when
-    any compliance check fails and the profile does not waive it."""
+    any compliance check fails and the profile does not waive it, or any deployability rule
+    fails; one line per family that failed."""
 
     exit_code = 1
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+    def lines(self) -> list[str]:
+        return list(self.problems)
 
 
 class PreviewError(ClinicgenError):

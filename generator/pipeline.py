@@ -5,7 +5,8 @@
             `--ledger` path when given, else `<stacks dir>/<practice>.ledger.yaml`.
 3. plan     `build_plan` sizes the practice, allocates every address, VLAN, ASN and rule
             priority through the ledger, and assembles the Plan and the updated ledger.
-4. render   `generator.render` turns the plan into text: stack files, handoff sheets, project.
+4. render   `generator.render` turns the plan into text: stack files, handoff sheets, the
+            deployment runbook, project.
 5. write    `generator.write` puts that text on disk, each file whole, never over a hand edit.
 
 `plan_profile` runs stages 1 to 3: `clinicgen plan` renders a report of its plan.
@@ -29,6 +30,7 @@ from generator.plan.model import Plan, site_stack_name
 from generator.profile import Profile, load_profile
 from generator.render.handoff import render_handoff_sheets
 from generator.render.project import REQUIREMENTS, recorded_source, render_project_files
+from generator.render.runbook import render_runbook, runbook_path
 from generator.render.stack_config import PLAN_KEY
 from generator.render.stack_files import render_stack_files, stack_paths
 from generator.sizing import build_plan
@@ -115,7 +117,7 @@ def plan_profile(
 def generate_stacks(
     profile_path: Path, out_dir: Path, *, ledger_path: Path | None = None, force: bool = False
 ) -> GenerationResult:
-    """Write the practice's stack files, ledger and handoff sheets under `out_dir`."""
+    """Write the practice's stack files, ledger, handoff sheets and runbook under `out_dir`."""
     return _generate(profile_path, out_dir, PurePosixPath(), ledger_path, force, project=False)
 
 
@@ -153,6 +155,7 @@ def _generate(
     planned = plan_profile(profile_path, stacks_dir=stacks_dir, ledger_path=ledger_path)
     plan = planned.plan
     files = render_stack_files(plan, stacks) + render_handoff_sheets(plan, stacks)
+    files.append(render_runbook(plan, stacks))
     if project:
         if source is None:
             source = recorded_source(section_of(REQUIREMENTS, _read_text(root / REQUIREMENTS)))
@@ -177,6 +180,7 @@ def _generate(
         files=tuple(written),
         stale=_stale_stack_files(stacks_dir, plan),
         stacks_dir=stacks_dir,
+        runbook=root / runbook_path(plan, stacks),
         project_dir=root if project else None,
     )
 
@@ -334,6 +338,7 @@ class GenerationResult:
     files: tuple[WrittenFile, ...]  # every file, the ledger first
     stale: tuple[Path, ...]  # site stack files of this practice whose site left the profile
     stacks_dir: Path
+    runbook: Path  # who deploys with which role, what to register first, the order
     project_dir: Path | None = None
 
     def next_commands(self) -> list[str]:

@@ -41,7 +41,11 @@ def test_every_golden_file_belongs_to_an_example() -> None:
     for example in EXAMPLES:
         profile = load_profile(example)
         practice = profile.practice.id
-        expected |= {f"{practice}.ledger.yaml", f"Pulumi.{practice}-core.yaml"}
+        expected |= {
+            f"{practice}.ledger.yaml",
+            f"Pulumi.{practice}-core.yaml",
+            f"runbook/{practice}.md",
+        }
         for site in profile.sites:
             expected |= {
                 f"Pulumi.{practice}-site-{site.id}.yaml",

@@ -59,8 +59,10 @@ def test_every_file_is_listed_and_sheets_cover_every_site(example: Path, tmp_pat
         f"Pulumi.{practice}-core.yaml",
         *(f"Pulumi.{practice}-site-{site.id}.yaml" for site in profile.sites),
         *(f"handoff/{practice}-{site.id}.md" for site in profile.sites),
+        f"runbook/{practice}.md",
     }
     assert set(file_tree(tmp_path)) == expected
+    assert result.runbook == tmp_path / "runbook" / f"{practice}.md"
     assert {str(w.path.relative_to(tmp_path)) for w in result.files} == expected
     assert {w.status for w in result.files} == {FileStatus.CREATED}
 
@@ -193,11 +195,13 @@ def test_adding_a_site_changes_only_its_stack_the_ledger_and_core_sizing(
     practice = result.practice_id
     core = f"Pulumi.{practice}-core.yaml"
     changed = {name for name in after if before.get(name) != after[name]}
-    # Every existing site's stack file and sheet is byte for byte what it was.
+    # Every existing site's stack file and sheet is byte for byte what it was; the runbook
+    # lists every site's stack, so it gains the new one.
     assert changed - {core} == {
         f"{practice}.ledger.yaml",
         f"Pulumi.{practice}-site-added.yaml",
         f"handoff/{practice}-added.md",
+        f"runbook/{practice}.md",
     }
     # The core stack changes only where its plan truly depends on every site together.
     old_plan = yaml.safe_load(before[core].decode())["config"][PLAN_KEY]

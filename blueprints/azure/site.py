@@ -15,7 +15,7 @@ from blueprints.azure import naming
 from blueprints.azure.context import AzureContext
 from blueprints.azure.security_rules import RuleSpec, add_rule
 from generator.plan.model import Flow, IpsecPolicy, SitePlan, SiteVpn
-from generator.render.stack_config import vpn_psk_secret_name
+from generator.render.stack_config import VPN_PRE_SHARED_KEY_OUTPUT, vpn_psk_secret_name
 
 
 @dataclass(frozen=True)
@@ -118,6 +118,7 @@ class SiteConnectivity(pulumi.ComponentResource):
         )
         # Secret in this program whatever the engine does with the provider's secret outputs.
         shared_key: pulumi.Output[str] = pulumi.Output.secret(psk.result)
+        pulumi.export(VPN_PRE_SHARED_KEY_OUTPUT, shared_key)
         keyvault.Secret(
             f"{name}-psk-secret",
             # The handoff sheet tells the installer this exact name.

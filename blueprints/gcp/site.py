@@ -15,6 +15,7 @@ from pulumi_gcp import compute, secretmanager
 from blueprints.gcp import naming
 from blueprints.gcp.context import GcpContext
 from generator.plan.model import Flow, IpsecPolicy, SitePlan, SiteVpn
+from generator.render.stack_config import VPN_PRE_SHARED_KEY_OUTPUT
 
 DIRECTIONS = {"site-to-cloud": "INGRESS", "cloud-to-site": "EGRESS"}
 
@@ -85,6 +86,7 @@ def _vpn(
     psk = pulumi_random.RandomPassword(
         f"{name}-psk", length=controls["psk_length"], special=False, opts=opts
     )
+    pulumi.export(VPN_PRE_SHARED_KEY_OUTPUT, pulumi.Output.secret(psk.result))
     secret = secretmanager.Secret(
         f"{name}-psk-secret",
         secret_id=args.secret_id,

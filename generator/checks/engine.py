@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from generator.checks.catalog import checks_for, violations
+from generator.checks.deployability import DeployabilityReport
 from generator.checks.graph import Graph
 from generator.checks.model import (
     FAIL,
@@ -21,7 +22,7 @@ from generator.checks.model import (
     Finding,
     Resource,
 )
-from generator.errors import ComplianceError
+from generator.errors import ChecksFailedError
 from generator.profile.model import Waiver
 
 
@@ -54,12 +55,8 @@ def evaluate(
             severity=info.severity,
             title=info.title,
             control=info.control,
-            urn=violation.resource.urn,
-            resource=violation.resource.name,
-            type=violation.resource.type,
-            property=violation.property,
-            message=violation.message,
             fix=info.fix,
+            **violation.located(),
         )
         for info in checks
         for violation in violations(info, graph, context)
@@ -91,10 +88,21 @@ def _waives(waiver: Waiver, finding: Finding) -> bool:
     )
 
 
-def require_no_failures(report: ComplianceReport) -> None:
-    """Raise ComplianceError when any finding is an unwaived failure."""
-    if report.failures:
-        raise ComplianceError(
-            f"{len(report.failures)} compliance finding(s) failed; fix them, or waive each in "
-            "the profile under `waivers:` with a reason"
+def require_no_failures(
+    compliance: ComplianceReport, deployability: DeployabilityReport | None = None
+) -> None:
+    """Raise ChecksFailedError when any compliance finding is an unwaived failure or any
+    deployability rule fails, naming each family that failed."""
+    problems = []
+    if compliance.failures:
+        problems.append(
+            f"{len(compliance.failures)} compliance finding(s) failed; fix them, or waive each "
+            "in the profile under `waivers:` with a reason"
         )
+    if deployability is not None and deployability.findings:
+        problems.append(
+            f"{len(deployability.findings)} deployability finding(s): the cloud would reject "
+            "these resources or they would not work; fix them (no waiver applies)"
+        )
+    if problems:
+        raise ChecksFailedError(problems)

@@ -1,7 +1,10 @@
-"""The resource graph checks read: resources indexed by type and by the ids others refer to.
+"""The resource graph checks read: resources indexed by type and by the ids others refer to,
+the order the engine creates them in, and what the program read from the cloud.
 
 Resources refer to each other by the ids the provider returns (an ARM resource id, a GCP self
 link or short id, sometimes a bare name); `Graph.find` resolves any of those forms.
+`Graph.depends_on` follows the recorded dependencies, which the engine honours when it creates
+resources: whatever a resource depends on, directly or through others, exists before it.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from generator.checks.model import Resource
+from generator.checks.model import Read, Resource
 
 # Pulumi's wire format marks a secret value as {SECRET_KEY: SECRET_MARK, "value": ...}
 # (pulumi.runtime.rpc); an input that holds a secret arrives wrapped in it.
@@ -21,13 +24,18 @@ SECRET_MARK = "1b47061264138c4ac30d75fd1eb44270"
 
 
 class Graph:
-    """Every resource of a practice's stacks, looked up by type and by reference."""
+    """Every resource of a practice's stacks, looked up by type and by reference, and what the
+    program read from the cloud (`reads`: data sources and existing resources)."""
 
-    def __init__(self, resources: Iterable[Resource]) -> None:
+    def __init__(self, resources: Iterable[Resource], reads: Iterable[Read] = ()) -> None:
         self.resources = tuple(_unsealed(resource) for resource in resources)
+        self.reads = tuple(reads)
         self._by_type: dict[str, list[Resource]] = defaultdict(list)
+        self._by_urn: dict[str, Resource] = {}
         for resource in self.resources:
             self._by_type[resource.type].append(resource)
+            self._by_urn[resource.urn] = resource
+        self._ancestors: dict[str, frozenset[str]] = {}
 
     def of_type(self, *types: str) -> list[Resource]:
         """Resources of any of `types`, in registration order."""
@@ -41,6 +49,27 @@ class Graph:
             if refers_to(reference, resource):
                 return resource
         return None
+
+    def depends_on(self, resource: Resource, other: Resource) -> bool:
+        """Whether the engine creates `other` before `resource`: `resource` depends on it,
+        directly or through resources it depends on."""
+        return other.urn in self._created_before(resource.urn)
+
+    def _created_before(self, urn: str) -> frozenset[str]:
+        if urn not in self._ancestors:
+            self._ancestors[urn] = frozenset()  # a cycle ends here rather than recursing
+            found: set[str] = set()
+            resource = self._by_urn.get(urn)
+            for dependency in resource.dependencies if resource else ():
+                found.add(dependency)
+                found |= self._created_before(dependency)
+            self._ancestors[urn] = frozenset(found)
+        return self._ancestors[urn]
+
+
+def stack_of(resource: Resource) -> str:
+    """The stack a resource belongs to, from its URN (`urn:pulumi:<stack>::<project>::...`)."""
+    return resource.urn.removeprefix("urn:pulumi:").split("::", 1)[0]
 
 
 @dataclass(frozen=True)
@@ -56,6 +85,7 @@ class _Unsealed:
     inputs: dict[str, Any]
     id: str
     outputs: dict[str, Any]
+    dependencies: tuple[str, ...]
 
 
 def _unsealed(resource: Resource) -> Resource:
@@ -69,6 +99,7 @@ def _unsealed(resource: Resource) -> Resource:
         inputs=unseal(resource.inputs),
         id=resource.id,
         outputs=resource.outputs,
+        dependencies=resource.dependencies,
     )
 
 

@@ -28,11 +28,11 @@ Typical session:
   clinicgen validate riverside.yaml      report every problem at once
   clinicgen plan riverside.yaml          read the sized plan and the reasons
   clinicgen generate riverside.yaml      write stacks/ and site handoff sheets
-  clinicgen preview riverside.yaml       every resource, offline, and compliance findings
+  clinicgen preview riverside.yaml       every resource, offline, and the checks' findings
   clinicgen diff old.yaml riverside.yaml what a change would create, replace or delete
 
 \b
-Exit status: 0 success, 1 failure (e.g. a compliance finding), 2 invalid input
+Exit status: 0 success, 1 failure (e.g. a compliance or deployability finding), 2 invalid input
 (profile, ledger or arguments), 3 a destructive change refused by diff.
 """
 

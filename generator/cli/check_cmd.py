@@ -1,4 +1,5 @@
-"""`clinicgen check`: the HIPAA-aligned compliance checks over a practice's resource graph."""
+"""`clinicgen check`: the HIPAA-aligned compliance checks and the deployability rules over a
+practice's resource graph."""
 
 from __future__ import annotations
 
@@ -16,12 +17,14 @@ from generator.cli.options import (
 )
 
 
-@click.command("check", short_help="Run the compliance checks over the resources, offline.")
+@click.command("check", short_help="Run the compliance checks and deployability rules, offline.")
 @profile_argument(required=False)
 @REPORT_FORMAT_OPTION
 @LEDGER_OPTION
 @STACKS_DIR_OPTION
-@click.option("--list", "list_checks", is_flag=True, help="List every check and exit.")
+@click.option(
+    "--list", "list_checks", is_flag=True, help="List every check and deployability rule and exit."
+)
 def command(
     profile: Path | None,
     output_format: str,
@@ -29,14 +32,17 @@ def command(
     stacks_dir: Path,
     list_checks: bool,
 ) -> None:
-    """Run the compliance checks over every resource PROFILE's stacks would create, offline,
-    and list each finding: check id, severity, resource, property, HIPAA control and fix.
+    """Run the compliance checks and the deployability rules over every resource PROFILE's
+    stacks would create, offline, and list each finding: check or rule id, resource, property,
+    the fix, and the HIPAA control (compliance) or the cloud's documentation (deployability).
 
-    A check is waived only in the profile, under `waivers:` with the check id, an optional
-    resource name and a reason; waived findings are listed with their reason.
+    A compliance check is waived only in the profile, under `waivers:` with the check id, an
+    optional resource name and a reason; waived findings are listed with their reason. A
+    deployability rule says what the cloud would reject or what would not work: no waiver
+    applies to it.
 
-    Exit status: 0 when no check fails, 1 when any unwaived check fails, 2 for an invalid
-    profile (including a waiver naming an unknown check).
+    Exit status: 0 when nothing fails, 1 when any unwaived check or any deployability rule
+    fails, 2 for an invalid profile (including a waiver naming an unknown check).
 
     \b
     Examples:
@@ -51,26 +57,37 @@ def command(
         raise click.UsageError("PROFILE is required (or --list)")
     from generator.checks.engine import require_no_failures
     from generator.pipeline import preview_profile
-    from generator.preview.report import findings_data, render_findings
+    from generator.preview.report import findings_data, render_deployability, render_findings
 
     preview = preview_profile(profile, ledger_path, stacks_dir=stacks_dir, tell=ledger_note)
-    report = preview.compliance
+    report, deployability = preview.compliance, preview.deployability
     if output_format == "json":
-        click.echo(json.dumps(findings_data(report), indent=2, sort_keys=True))
+        click.echo(json.dumps(findings_data(report, deployability), indent=2, sort_keys=True))
     else:
-        click.echo("\n".join(render_findings(report)))
-    require_no_failures(report)
+        click.echo("\n".join([*render_findings(report), "", *render_deployability(deployability)]))
+    require_no_failures(report, deployability)
 
 
 def _list(output_format: str) -> None:
     from dataclasses import asdict
 
     from generator.checks import all_checks
+    from generator.checks.deployability import all_rules
 
-    checks = all_checks()
+    checks, rules = all_checks(), all_rules()
     if output_format == "json":
-        click.echo(json.dumps([asdict(info) for info in checks], indent=2, sort_keys=True))
+        click.echo(
+            json.dumps(
+                {
+                    "compliance": [asdict(info) for info in checks],
+                    "deployability": [asdict(info) for info in rules],
+                },
+                indent=2,
+                sort_keys=True,
+            )
+        )
         return
+    click.echo(f"Compliance checks ({len(checks)}): HIPAA-aligned controls, waivable with a reason")
     for info in checks:
         equivalents = ", ".join(
             f"{label} {value}"
@@ -79,3 +96,10 @@ def _list(output_format: str) -> None:
         )
         click.echo(f"{info.id}  {info.severity:<8}  {info.title}")
         click.echo(f"    45 CFR {info.control}{f'; {equivalents}' if equivalents else ''}")
+    click.echo(
+        f"\nDeployability rules ({len(rules)}): what the cloud would reject or what would not "
+        "work; no waiver applies"
+    )
+    for rule in rules:
+        click.echo(f"{rule.id}  {rule.title}")
+        click.echo(f"    {rule.source}")

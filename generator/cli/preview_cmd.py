@@ -1,4 +1,5 @@
-"""`clinicgen preview`: every resource of every stack, offline, with the compliance findings."""
+"""`clinicgen preview`: every resource of every stack, offline, with the compliance and
+deployability findings."""
 
 from __future__ import annotations
 
@@ -25,14 +26,17 @@ def command(profile: Path, output_format: str, ledger_path: Path | None, stacks_
     """Run the Pulumi program for every stack of PROFILE's practice under Pulumi mocks
     (no Pulumi CLI, no credentials, no network) and show what each stack would create:
     resources grouped by the component that owns them, counts by type, the sized inputs
-    that matter, and the compliance findings (see `clinicgen check`).
+    that matter, the compliance findings and what the cloud would reject (the deployability
+    findings; see `clinicgen check`).
 
     --format json prints {"stacks": [{"name", "resources": [{"urn", "type", "name",
-    "parent", "inputs", ...}]}], "findings": [{"check", "severity", "urn", "message", ...}]}
-    with inputs as the provider receives them (camelCase).
+    "parent", "inputs", "dependencies", ...}]}], "findings": [{"check", "severity", "urn",
+    "message", ...}], "deployability": {"rules", "findings": [{"rule", "urn", "message",
+    "source", ...}]}} with inputs as the provider receives them (camelCase) and, for each
+    resource, the URNs of the resources it depends on.
 
-    Exit status: 0 when no check fails, 1 when any unwaived check fails, 2 for an invalid
-    profile or ledger.
+    Exit status: 0 when nothing fails, 1 when any unwaived check or any deployability rule
+    fails, 2 for an invalid profile or ledger.
 
     \b
     Examples:
@@ -48,4 +52,4 @@ def command(profile: Path, output_format: str, ledger_path: Path | None, stacks_
         click.echo(json.dumps(preview_data(preview), indent=2, sort_keys=True))
     else:
         click.echo(render_preview(preview), nl=False)
-    require_no_failures(preview.compliance)
+    require_no_failures(preview.compliance, preview.deployability)

@@ -36,8 +36,9 @@ ORGANIZATION = "organization"
 
 @dataclass(frozen=True)
 class RegisteredResource:
-    """One resource as the engine received it: engine-level (camelCase) inputs, and the id and
-    state the mocks answered with (ARM id or GCP self link), which references resolve against."""
+    """One resource as the engine received it: engine-level (camelCase) inputs, the id and
+    state the mocks answered with (ARM id or GCP self link), which references resolve against,
+    and the URNs of the resources it depends on, which the engine creates first."""
 
     urn: str
     type: str
@@ -48,16 +49,28 @@ class RegisteredResource:
     inputs: dict[str, Any]
     id: str = ""
     outputs: dict[str, Any] = field(default_factory=dict)
+    dependencies: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CloudRead:
+    """Something the program read from the cloud rather than built: a data source (invoke)
+    or an existing resource (`Resource.get`), by token, and what the mocks answered."""
+
+    token: str
+    result: dict[str, Any]
 
 
 @dataclass
 class StackRun:
-    """Everything one stack registered, in registration order, and its stack outputs."""
+    """Everything one stack registered, in registration order, what it read from the cloud,
+    and its stack outputs."""
 
     stack: str
     resources: list[RegisteredResource] = field(default_factory=list)
     outputs: dict[str, Any] = field(default_factory=dict)
     project: str = PROJECT
+    reads: list[CloudRead] = field(default_factory=list)
 
     def of_type(self, type_token: str) -> list[RegisteredResource]:
         return [r for r in self.resources if r.type == type_token]
@@ -86,8 +99,25 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
                     inputs=_plain(pulumi_mocks.rpc.deserialize_properties(request.object)),
                     id=response.id,
                     outputs=_plain(pulumi_mocks.rpc.deserialize_properties(response.object)),
+                    dependencies=_dependencies(request),
                 )
             )
+        return response
+
+    def Invoke(self, request: Any) -> Any:  # gRPC method name
+        response = super().Invoke(request)
+        # getResource is the SDK looking up a resource of this program, not a cloud read.
+        if request.tok != "pulumi:pulumi:getResource":
+            result = pulumi_mocks.rpc.deserialize_properties(getattr(response, "return"))
+            self._run.reads.append(CloudRead(request.tok, _plain(result)))
+        return response
+
+    def ReadResource(self, request: Any) -> Any:  # gRPC method name
+        response = super().ReadResource(request)
+        # A StackReference reads another stack of this practice, not the cloud.
+        if request.type != "pulumi:pulumi:StackReference":
+            state = pulumi_mocks.rpc.deserialize_properties(response.properties)
+            self._run.reads.append(CloudRead(request.type, _plain(state)))
         return response
 
     def RegisterResourceOutputs(self, request: Any) -> Any:  # gRPC method name
@@ -96,6 +126,17 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
             outputs = pulumi_mocks.rpc.deserialize_properties(request.outputs)
             self._run.outputs.update(_plain(outputs))
         return super().RegisterResourceOutputs(request)
+
+
+def _dependencies(request: Any) -> tuple[str, ...]:
+    """What the resource depends on, as RegisterResourceRequest carries it: `dependencies`
+    (explicit `depends_on`, plus what the Python SDK folds in from its inputs) and
+    `propertyDependencies` (the resources each input's value came from), sorted, once each.
+    A component in `depends_on` arrives expanded to the resources inside it."""
+    urns = set(request.dependencies)
+    for dependencies in request.propertyDependencies.values():
+        urns.update(dependencies.urns)
+    return tuple(sorted(urns))
 
 
 UNKNOWN = "<computed>"

@@ -66,6 +66,9 @@ class PreviewMocks(pulumi.runtime.Mocks):
         if args.token == "gcp:organizations/getProject:getProject":
             project = args.args.get("projectId", "project")
             return {"projectId": project, "number": GCP_PROJECT_NUMBER, "name": project}, []
+        if args.token == "gcp:storage/getProjectServiceAccount:getProjectServiceAccount":
+            email = f"service-{GCP_PROJECT_NUMBER}@gs-project-accounts.iam.gserviceaccount.com"
+            return {"emailAddress": email, "member": f"serviceAccount:{email}"}, []
         return {}, []
 
 
@@ -83,6 +86,13 @@ def _azure_state(type_token: str, name: str, inputs: dict[str, Any]) -> tuple[st
                 str(ref): {"principalId": _guid(str(ref), 3), "clientId": _guid(str(ref), 4)}
                 for ref in identity["userAssignedIdentities"]
             },
+        }
+    if isinstance(identity, dict) and "systemassigned" in str(identity.get("type", "")).lower():
+        # ARM answers a system-assigned identity with the principal it created for it.
+        state["identity"] = {
+            **state.get("identity", identity),
+            "principalId": _guid(arm_id, 6),
+            "tenantId": TENANT_ID,
         }
     if kind == "UserAssignedIdentity":
         state |= {
@@ -106,16 +116,18 @@ def _azure_state(type_token: str, name: str, inputs: dict[str, Any]) -> tuple[st
 
 def _arm_id(type_token: str, physical: str, inputs: Mapping[str, Any]) -> str:
     """The ARM resource id: the catalog's template for child, extension and subscription-level
-    resources, else `/subscriptions/../resourceGroups/../providers/<namespace>/<kinds>/<name>`."""
+    resources, else `/subscriptions/../resourceGroups/../providers/<namespace>/<kinds>/<name>`,
+    the namespace being the module's resource provider (catalog `deployment.yaml`)."""
     _, module, kind = type_token.split(":")
     ids = catalog.load("resource_types")["azure_ids"]
     template = ids["templates"].get(type_token, ids["default"])
+    providers = catalog.load("deployment")["azure"]["providers"]["modules"]
     return _fill(
         template,
         inputs,
         name=physical,
         subscription=SUBSCRIPTION_ID,
-        namespace=ids["namespaces"].get(module, "Microsoft." + module[:1].upper() + module[1:]),
+        namespace=providers.get(module, "Microsoft." + module[:1].upper() + module[1:]),
         collection=kind[:1].lower() + kind[1:] + "s",
     )
 
@@ -167,6 +179,11 @@ def _gcp_state(type_token: str, name: str, inputs: dict[str, Any]) -> tuple[str,
             "email": f"{physical}@{project}.iam.gserviceaccount.com",
             "member": f"serviceAccount:{physical}@{project}.iam.gserviceaccount.com",
         }
+    if kind == "ServiceIdentity":
+        # The service's agent, as Service Usage names it: service-<number>@gcp-sa-<service>.
+        agent = str(inputs.get("service", "")).split(".")[0]
+        email = f"service-{GCP_PROJECT_NUMBER}@gcp-sa-{agent}.iam.gserviceaccount.com"
+        state |= {"email": email, "member": f"serviceAccount:{email}"}
     if kind == "HaVpnGateway":
         state |= {
             "vpnInterfaces": [

@@ -1,10 +1,11 @@
-"""Preview and compliance reports, for people (text) and machines (JSON).
+"""Preview, compliance and deployability reports, for people (text) and machines (JSON).
 
 The text report groups each stack's resources under the components that own them, counts them
 by type and prints the sized inputs that matter for each type (catalog `resource_types.yaml`);
 nothing is truncated. The JSON report follows the documented contract:
-`{"stacks": [{"name", "resources": [{"urn", "type", "name", "parent", "inputs", ...}]}],
-"findings": [{"check", "severity", "urn", "message", ...}]}`.
+`{"stacks": [{"name", "resources": [{"urn", "type", "name", "parent", "inputs",
+"dependencies", ...}]}], "findings": [{"check", "severity", "urn", "message", ...}],
+"deployability": {"rules": [...], "findings": [{"rule", "urn", "message", "source", ...}]}}`.
 """
 
 from __future__ import annotations
@@ -12,10 +13,12 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from generator import catalog
 from generator.checks import ComplianceReport, Finding
+from generator.checks.deployability import DeployabilityReport
 from generator.checks.graph import SECRET_KEY, SECRET_MARK, get
 from generator.checks.model import FAIL, Resource
 
@@ -91,7 +94,7 @@ def preview_data(preview: PracticePreview) -> dict[str, Any]:
             }
             for run in preview.runs
         ],
-        **findings_data(preview.compliance),
+        **findings_data(preview.compliance, preview.deployability),
     }
 
 
@@ -105,6 +108,7 @@ def _resource_data(resource: Any) -> dict[str, Any]:
         "protect": resource.protect,
         "id": resource.id,
         "inputs": plain(resource.inputs),
+        "dependencies": list(resource.dependencies),
     }
 
 
@@ -125,6 +129,7 @@ def render_preview(preview: PracticePreview) -> str:
     for run in preview.runs:
         lines += ["", *_render_stack(run)]
     lines += ["", *render_findings(preview.compliance)]
+    lines += ["", *render_deployability(preview.deployability)]
     return "\n".join(lines) + "\n"
 
 
@@ -169,8 +174,9 @@ def _render_tree(resources: Sequence[Any], children: dict[str, list[Any]], depth
 # -- compliance -------------------------------------------------------------------------------
 
 
-def findings_data(report: ComplianceReport) -> dict[str, Any]:
-    """Findings, the checks that ran and unused waivers, as JSON-ready data."""
+def findings_data(report: ComplianceReport, deployability: DeployabilityReport) -> dict[str, Any]:
+    """Compliance findings, the checks that ran and unused waivers, and the deployability
+    rules that ran with their findings, as JSON-ready data."""
     return {
         "checks": [info.id for info in report.checks],
         "findings": [_finding_data(finding) for finding in report.findings],
@@ -178,6 +184,10 @@ def findings_data(report: ComplianceReport) -> dict[str, Any]:
             {"check": w.check, "resource": w.resource, "reason": w.reason}
             for w in report.unused_waivers
         ],
+        "deployability": {
+            "rules": [info.id for info in deployability.rules],
+            "findings": [asdict(finding) for finding in deployability.findings],
+        },
     }
 
 
@@ -224,4 +234,27 @@ def render_findings(report: ComplianceReport) -> list[str]:
         f"finding (reason given: {w.reason})"
         for w in report.unused_waivers
     ]
+    return lines
+
+
+# -- deployability ----------------------------------------------------------------------------
+
+
+def render_deployability(report: DeployabilityReport) -> list[str]:
+    """Every deployability finding with its rule, resource, property, fix and source."""
+    clouds = sorted({info.cloud for info in report.rules})
+    lines = [
+        f"Deployability: {len(report.rules)} {'/'.join(clouds)} rules, "
+        f"{len(report.findings)} failed."
+    ]
+    for finding in report.findings:
+        lines += [
+            f"FAIL {finding.rule}: {finding.title}",
+            f"{INDENT}resource: {finding.resource} ({short_type(finding.type)})",
+            f"{INDENT}urn:      {finding.urn}",
+            f"{INDENT}property: {finding.property or '-'}",
+            f"{INDENT}problem:  {finding.message}",
+            f"{INDENT}fix:      {finding.fix}",
+            f"{INDENT}source:   {finding.source}",
+        ]
     return lines

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import yaml
 
 from generator.checks import CheckContext, ComplianceReport, evaluate
+from generator.checks.deployability import DeployabilityReport, evaluate_deployability
 from generator.errors import PreviewError, PreviewInputError
 from generator.plan.codec import from_data
 from generator.plan.model import (
@@ -54,11 +55,13 @@ class PracticeStacks:
 
 @dataclass(frozen=True)
 class PracticePreview:
-    """Every stack of a practice as the program registers it, and the compliance findings."""
+    """Every stack of a practice as the program registers it, the compliance findings, and
+    what the cloud would reject (the deployability findings)."""
 
     stacks: PracticeStacks
     runs: tuple[StackRun, ...]
     compliance: ComplianceReport
+    deployability: DeployabilityReport
 
     @property
     def resource_count(self) -> int:
@@ -66,10 +69,17 @@ class PracticePreview:
 
 
 def preview_stacks(stacks: PracticeStacks) -> PracticePreview:
-    """Run every stack under mocks and check the resource graph."""
+    """Run every stack under mocks and check the resource graph: the compliance checks, and
+    the deployability rules over every stack at once (site rules land in core NSGs)."""
     runs = run_stacks(stacks)
     resources = [resource for run in runs for resource in run.resources]
-    return PracticePreview(stacks, runs, evaluate(resources, stacks.context, stacks.waivers))
+    reads = [read for run in runs for read in run.reads]
+    return PracticePreview(
+        stacks,
+        runs,
+        evaluate(resources, stacks.context, stacks.waivers),
+        evaluate_deployability(resources, stacks.context, reads),
+    )
 
 
 def stacks_from_plan(plan: Plan, waivers: tuple[Waiver, ...], source: str) -> PracticeStacks:
@@ -189,6 +199,7 @@ def read_preview_json(path: Path) -> tuple[str, tuple[StackRun, ...]]:
                         protect=bool(item.get("protect", False)),
                         inputs=item["inputs"],
                         id=str(item.get("id", "")),
+                        dependencies=tuple(item.get("dependencies", ())),
                     )
                     for item in stack["resources"]
                 ],

@@ -79,11 +79,15 @@ class _ProfileValidator(cerberus.Validator):  # type: ignore[misc]
     def _check_with_check_id(self, field: str, value: Any) -> None:
         # Ids of the wrong form are the regex rule's to report. A well-formed id that names no
         # check would waive nothing, silently, so it is as invalid as a misspelt key.
-        if (
-            isinstance(value, str)
-            and re.match(CHECK_ID_PATTERN, value)
-            and value not in load("checks")["checks"]
-        ):
+        if not isinstance(value, str) or not re.match(CHECK_ID_PATTERN, value):
+            return
+        if value in load("deployability")["rules"]:
+            self._error(
+                field,
+                "is a deployability rule: the cloud would still reject the resource, so no "
+                "waiver applies; fix the resource",
+            )
+        elif value not in load("checks")["checks"]:
             self._error(field, "is not a clinicgen check id (see `clinicgen check --list`)")
 
     def _check_with_no_lone_secure_key(self, field: str, value: Any) -> None:

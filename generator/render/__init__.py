@@ -2,6 +2,7 @@
 
 - `stack_files`: each stack's `Pulumi.<stack>.yaml`, its part of the plan as `stack_config`
 - `handoff`: the on-site installer's sheet for each site
+- `runbook`: the practice's deployment runbook: roles, providers or APIs, features, order
 - `project`: the files of a self-contained Pulumi project (`generate --project-dir`)
 - `plan_report`: the plan as tables, JSON or a Markdown review document (`clinicgen plan`)
 - `starter_profile`, `profile_reference`: the profile `clinicgen init` writes, docs/profile.md

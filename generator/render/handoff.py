@@ -8,9 +8,9 @@ from pathlib import PurePosixPath
 from generator.catalog import load
 from generator.plan.model import Plan, SitePlan, core_stack_name, site_stack_name
 from generator.render.stack_config import (
-    KEY_VAULT_NAME_OUTPUT,
     VPN_GATEWAY_ADDRESSES_OUTPUT,
     VPN_GATEWAY_BGP_ADDRESS_OUTPUT,
+    VPN_PRE_SHARED_KEY_OUTPUT,
     vpn_psk_secret_name,
 )
 from generator.render.templating import render
@@ -35,18 +35,10 @@ def render_handoff(plan: Plan, site: SitePlan) -> str:
     """The installer's Markdown sheet for `site`: VLANs, VPN parameters, allowed flows."""
     practice = plan.practice
     core_stack = core_stack_name(practice.id)
-    secret = vpn_psk_secret_name(site.id)
-    if practice.cloud == "azure":
-        psk_command = (
-            f'az keyvault secret show --vault-name "$(pulumi stack output'
-            f' {KEY_VAULT_NAME_OUTPUT} -s {core_stack})" --name {secret}'
-            " --query value --output tsv"
-        )
-    else:
-        psk_command = (
-            f"gcloud secrets versions access latest --secret {secret}"
-            f" --project {practice.gcp_project}"
-        )
+    site_stack = site_stack_name(practice.id, site.id)
+    # From the site stack's own state: Azure's key vault admits no public network access, so
+    # its copy is out of reach until the tunnel the key sets up exists (issue 12, finding 16).
+    psk_command = f"pulumi stack output {VPN_PRE_SHARED_KEY_OUTPUT} --show-secrets -s {site_stack}"
     return render(
         "handoff/site.md.jinja",
         practice=practice,
@@ -56,7 +48,7 @@ def render_handoff(plan: Plan, site: SitePlan) -> str:
         segment_titles={name: spec["title"] for name, spec in load("segments")["segments"].items()},
         cloud_title=CLOUD_TITLES[practice.cloud],
         core_stack=core_stack,
-        site_stack=site_stack_name(practice.id, site.id),
+        site_stack=site_stack,
         core_address_space=plan.core.address_space,
         gateway=plan.vpn,
         gateway_output=VPN_GATEWAY_ADDRESSES_OUTPUT,
@@ -64,6 +56,7 @@ def render_handoff(plan: Plan, site: SitePlan) -> str:
         ipsec=plan.ipsec,
         flows=[flow for flow in plan.flows if flow.site == site.id],
         secret_store=SECRET_STORES[practice.cloud],
-        psk_secret=secret,
+        psk_secret=vpn_psk_secret_name(site.id),
+        psk_output=VPN_PRE_SHARED_KEY_OUTPUT,
         psk_command=psk_command,
     )

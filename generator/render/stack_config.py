@@ -25,6 +25,12 @@ VPN_GATEWAY_ADDRESSES_OUTPUT = "vpnGatewayAddresses"
 VPN_GATEWAY_BGP_ADDRESS_OUTPUT = "vpnGatewayBgpAddress"
 KEY_VAULT_NAME_OUTPUT = "keyVaultName"
 
+# Stack output each site stack with a VPN exports, as a secret: the tunnel's pre-shared key.
+# The installer reads it from Pulumi state (`pulumi stack output ... --show-secrets`), which
+# works before any tunnel exists; the key vault or secret manager copy is reachable only from
+# inside the practice's network.
+VPN_PRE_SHARED_KEY_OUTPUT = "vpnPreSharedKey"
+
 
 def stack_config(kind: str, stack_plan: CoreStackPlan | SiteStackPlan) -> dict[str, Any]:
     """Every config value of one stack by full key, structured (sorted, as Pulumi writes them).

@@ -13,7 +13,7 @@ from generator.plan.model import SitePlan
 from generator.preview.harness import RegisteredResource
 from generator.render.handoff import render_handoff
 from generator.render.stack_config import vpn_psk_secret_name
-from tests.blueprints.practice_runs import PracticeRun, cached_run, load_example
+from tests.blueprints.practice_runs import PracticeRun, cached_run, is_secret, load_example
 
 AZURE_LNG = "azure-native:network:LocalNetworkGateway"
 AZURE_CONNECTION = "azure-native:network:VirtualNetworkGatewayConnection"
@@ -173,4 +173,23 @@ def test_gcp_sheet_values_are_the_deployed_inputs() -> None:
         for tunnel in (r.inputs for r in resources if r.type == GCP_TUNNEL):
             assert f"IKEv{int(tunnel['ikeVersion'])}" == ike_version
         secret = one(resources, GCP_SECRET).inputs
-        assert f"--secret {secret['secretId']}" in text
+        assert f"`{secret['secretId']}`" in text
+
+
+def psk_command(text: str) -> tuple[str, str]:
+    """The output name and stack of the sheet's `pulumi stack output` command for the key."""
+    section = text.split("### Pre-shared key", 1)[1]
+    match = re.search(r"^pulumi stack output (\S+) --show-secrets -s (\S+)$", section, re.M)
+    assert match, "the sheet reads the key with pulumi stack output --show-secrets"
+    return match.group(1), match.group(2)
+
+
+@pytest.mark.parametrize("practice", ["lakeside", "harbor"])
+def test_the_sheet_reads_the_key_from_a_secret_output_of_the_site_stack(practice: str) -> None:
+    run = PRACTICES[practice](practice)
+    for site in vpn_sites(run):
+        output, stack = psk_command(render_handoff(run.plan, site))
+        site_run = run.sites[site.id]
+        assert stack == site_run.stack
+        assert output in site_run.outputs, f"{stack} exports no {output}"
+        assert is_secret(site_run.outputs[output])

@@ -1,4 +1,5 @@
-"""Evaluating a practice's graph: only the practice's cloud, ordered findings, waivers."""
+"""Evaluating a practice's graph: only the practice's cloud, ordered findings, waivers, and
+the exit verdict over both families."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ from typing import Any
 import pytest
 
 from generator.checks import CheckContext, evaluate
+from generator.checks.deployability import evaluate_deployability
 from generator.checks.engine import require_no_failures
 from generator.checks.model import FAIL, WAIVED
-from generator.errors import ComplianceError
+from generator.errors import ChecksFailedError
 from generator.profile.model import Waiver
 from tests.checks.resources import build
 
@@ -64,7 +66,7 @@ def test_a_waiver_for_another_resource_waives_nothing_and_is_reported_unused() -
 def test_only_an_unwaived_failure_is_a_compliance_error_that_exits_1() -> None:
     report = evaluate(build([VAULT]), AZURE)
     with pytest.raises(
-        ComplianceError, match=r"compliance finding\(s\) failed; fix them"
+        ChecksFailedError, match=r"compliance finding\(s\) failed; fix them"
     ) as raised:
         require_no_failures(report)
     assert raised.value.exit_code == 1
@@ -91,3 +93,26 @@ def test_checks_read_settings_inside_secret_wrapped_inputs() -> None:
     assert "CG-AZ-IAM-004" not in found
     profile["linuxConfiguration"]["disablePasswordAuthentication"] = False
     assert "CG-AZ-IAM-004" in {f.check for f in evaluate(build([vm]), AZURE).findings}
+
+
+def test_a_deployability_failure_exits_1_and_is_named_beside_compliance_failures() -> None:
+    small_bastion_subnet = {
+        "type": "azure-native:network:Subnet",
+        "name": "bastion",
+        "inputs": {"subnetName": "AzureBastionSubnet", "addressPrefix": "10.0.0.0/27"},
+    }
+    deployability = evaluate_deployability(build([small_bastion_subnet]), AZURE)
+    waivers = [Waiver(check=f.check, reason="r") for f in evaluate(build([VAULT]), AZURE).failures]
+    with pytest.raises(ChecksFailedError) as raised:
+        require_no_failures(evaluate(build([VAULT]), AZURE, waivers), deployability)
+    assert raised.value.lines() == [
+        "1 deployability finding(s): the cloud would reject these resources or they would not "
+        "work; fix them (no waiver applies)"
+    ]
+    with pytest.raises(ChecksFailedError) as both:
+        require_no_failures(evaluate(build([VAULT]), AZURE), deployability)
+    assert [line.split(" ", 2)[1] for line in both.value.lines()] == [
+        "compliance",
+        "deployability",
+    ]
+    require_no_failures(evaluate(build([VAULT]), AZURE, waivers), evaluate_deployability([], AZURE))

@@ -1,4 +1,5 @@
-"""`clinicgen check`: findings with ids, resources, properties and fixes; waivers; --list."""
+"""`clinicgen check`: findings with ids, resources, properties and fixes; waivers; the
+deployability rules beside the compliance checks; --list shows both families."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from generator.checks import CheckContext, all_checks
+from generator.checks.deployability import all_rules, rules_for
 from tests.paths import ROOT
 
 HARBOR = ROOT / "examples" / "harbor-behavioral.yaml"
@@ -38,13 +40,31 @@ def waived_profile(tmp_path: Path, check: str, resource: str | None = None) -> P
     return profile
 
 
+@pytest.mark.usefixtures("deployable")
 def test_an_example_passes(run_cli) -> None:
     result = run_cli("check", HARBOR)
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith("Compliance: 28 gcp checks, 0 failed, 0 waived.")
+    assert f"\nDeployability: {len(rules_for('gcp'))} gcp rules, 0 failed." in result.stdout
 
 
-@pytest.mark.usefixtures("demanding_plan")
+@pytest.mark.usefixtures("undeployable")
+def test_a_deployability_failure_is_shown_apart_and_exits_1(run_cli) -> None:
+    result = run_cli("check", HARBOR)
+    assert result.exit_code == 1
+    assert "Compliance: 28 gcp checks, 0 failed, 0 waived." in result.stdout
+    assert f"Deployability: {len(rules_for('gcp'))} gcp rules, 1 failed." in result.stdout
+    assert "FAIL CG-GCP-DEP-003: Organization policies" in result.stdout
+    assert (
+        "  source:   https://cloud.google.com/iam/docs/roles-permissions/orgpolicy" in result.stdout
+    )
+    assert result.stderr.startswith("1 deployability finding(s): the cloud would reject")
+    data = json.loads(run_cli("check", HARBOR, "--format", "json").stdout)["deployability"]
+    assert [f["rule"] for f in data["findings"]] == ["CG-GCP-DEP-003"]
+    assert len(data["rules"]) == len(rules_for("gcp"))
+
+
+@pytest.mark.usefixtures("demanding_plan", "deployable")
 def test_a_failure_names_check_resource_property_and_fix(run_cli) -> None:
     result = run_cli("check", HARBOR, "--format", "json")
     assert result.exit_code == 1
@@ -55,7 +75,7 @@ def test_a_failure_names_check_resource_property_and_fix(run_cli) -> None:
     assert finding["fix"] and finding["control"].startswith("164.312(b)")
 
 
-@pytest.mark.usefixtures("demanding_plan")
+@pytest.mark.usefixtures("demanding_plan", "deployable")
 def test_a_waiver_turns_the_failure_into_a_waived_finding_with_its_reason(
     run_cli, tmp_path: Path
 ) -> None:
@@ -65,6 +85,7 @@ def test_a_waiver_turns_the_failure_into_a_waived_finding_with_its_reason(
     assert "waived:   Archive tier keeps the older logs offline" in result.stdout
 
 
+@pytest.mark.usefixtures("deployable")
 def test_an_unused_waiver_is_reported(run_cli, tmp_path: Path) -> None:
     result = run_cli("check", waived_profile(tmp_path, "CG-GCP-LOG-003", "nothing-by-this-name"))
     assert result.exit_code == 0
@@ -79,12 +100,16 @@ def test_a_waiver_for_an_unknown_check_is_a_profile_error(run_cli, tmp_path: Pat
     assert "waivers[0].check: is not a clinicgen check id" in result.stderr
 
 
-def test_list_shows_every_check(run_cli) -> None:
+def test_list_shows_both_families_apart(run_cli) -> None:
     text = run_cli("check", "--list")
     assert text.exit_code == 0
-    assert all(info.id in text.stdout for info in all_checks())
+    compliance, deployability = text.stdout.split("\nDeployability rules (")
+    assert compliance.startswith(f"Compliance checks ({len(all_checks())}):")
+    assert all(info.id in compliance for info in all_checks())
+    assert all(info.id in deployability and info.source in deployability for info in all_rules())
     data = json.loads(run_cli("check", "--list", "--format", "json").stdout)
-    assert len(data) == len(all_checks()) >= 35
+    assert len(data["compliance"]) == len(all_checks()) >= 35
+    assert len(data["deployability"]) == len(all_rules()) >= 25
 
 
 def test_profile_is_required_without_list(run_cli) -> None:

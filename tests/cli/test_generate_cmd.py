@@ -37,6 +37,10 @@ def test_cli_prints_what_it_wrote_and_what_to_run(tmp_path: Path, run_cli) -> No
     assert f"created   {out / 'Pulumi.maple-grove-core.yaml'}" in first.stdout
     assert "  pulumi stack init maple-grove-core" in first.stdout
     assert "no secret to set" in first.stdout
+    runbook = out / "runbook" / "maple-grove.md"
+    assert f"created   {runbook}" in first.stdout
+    assert f"\nrunbook: {runbook}: who must hold which role to deploy" in first.stdout
+    assert runbook.read_text().count("# Deployment runbook: Maple Grove Family Medicine") == 1
     again = run_cli("generate", example, "--out", out)
     assert f"unchanged {out / 'Pulumi.maple-grove-core.yaml'}" in again.stdout
     assert "pulumi preview" not in again.stdout

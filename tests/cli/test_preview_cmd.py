@@ -1,4 +1,5 @@
-"""`clinicgen preview`: the offline resource tree, the JSON contract, the compliance gate."""
+"""`clinicgen preview`: the offline resource tree, the JSON contract, the compliance and
+deployability gates."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from generator.checks import CheckContext
+from generator.checks.deployability import rules_for
 from tests.paths import ROOT
 
 HARBOR = ROOT / "examples" / "harbor-behavioral.yaml"
@@ -19,25 +21,32 @@ def no_stray_ledger(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
 
 
-def test_text_preview_shows_every_stack_and_the_compliance_summary(run_cli) -> None:
+@pytest.mark.usefixtures("deployable")
+def test_text_preview_shows_every_stack_and_both_summaries(run_cli) -> None:
     result = run_cli("preview", HARBOR)
     assert result.exit_code == 0, result.stderr
     for stack in ("harbor-core", "harbor-site-clinic", "harbor-site-community"):
         assert f"== {stack}: " in result.stdout
     assert "Resources by type:" in result.stdout
     assert "Compliance: 28 gcp checks, 0 failed, 0 waived." in result.stdout
+    assert f"Deployability: {len(rules_for('gcp'))} gcp rules, 0 failed." in result.stdout
 
 
+@pytest.mark.usefixtures("deployable")
 def test_json_preview_follows_the_contract(run_cli) -> None:
     result = run_cli("preview", HARBOR, "--format", "json")
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["stacks"][0]["name"] == "harbor-core"
     resource = data["stacks"][0]["resources"][0]
-    assert {"urn", "type", "name", "parent", "inputs"} <= set(resource)
+    assert {"urn", "type", "name", "parent", "inputs", "dependencies"} <= set(resource)
     assert data["findings"] == []
+    assert data["deployability"]["findings"] == [] and len(data["deployability"]["rules"]) == len(
+        rules_for("gcp")
+    )
 
 
+@pytest.mark.usefixtures("deployable")
 def test_a_failed_check_fails_the_preview(run_cli, monkeypatch: pytest.MonkeyPatch) -> None:
     strict = CheckContext.from_core_plan
 
@@ -49,6 +58,14 @@ def test_a_failed_check_fails_the_preview(run_cli, monkeypatch: pytest.MonkeyPat
     assert result.exit_code == 1
     assert "FAIL high CG-GCP-LOG-003" in result.stdout
     assert "compliance finding(s) failed" in result.stderr
+
+
+@pytest.mark.usefixtures("undeployable")
+def test_a_deployability_failure_fails_the_preview(run_cli) -> None:
+    result = run_cli("preview", HARBOR)
+    assert result.exit_code == 1
+    assert "FAIL CG-GCP-DEP-003" in result.stdout
+    assert "deployability finding(s)" in result.stderr
 
 
 def test_an_invalid_profile_is_a_clean_input_error(run_cli, tmp_path: Path) -> None:

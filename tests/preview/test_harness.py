@@ -83,3 +83,50 @@ def test_a_preview_freezes_the_loaded_sdks_out_of_the_collectors_sight() -> None
         [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert int(result.stdout) > 100_000
+
+
+def _dependent_program() -> None:
+    first = pulumi.CustomResource("test:index:Thing", "first", {"value": 1})
+    second = pulumi.CustomResource("test:index:Thing", "second", {"value": 2})
+    group = pulumi.ComponentResource("test:index:Group", "group")
+    inside = pulumi.CustomResource(
+        "test:index:Thing", "inside", {"value": 3}, pulumi.ResourceOptions(parent=group)
+    )
+    pulumi.CustomResource(
+        "test:index:Thing",
+        "last",
+        {"copied": first.id},  # a property dependency
+        pulumi.ResourceOptions(depends_on=[second, group]),  # explicit ones
+    )
+    del inside
+
+
+def test_each_resource_records_what_it_depends_on() -> None:
+    run = run_stack("deps", {}, _dependent_program, _WorkerNamingMocks())
+
+    urns = {resource.name: resource.urn for resource in run.resources}
+    # The input's source, the explicit dependency, and a component expanded to what it holds.
+    assert run.named("last").dependencies == tuple(
+        sorted([urns["first"], urns["second"], urns["inside"]])
+    )
+    assert run.named("first").dependencies == ()
+
+
+class _ReadingMocks(_WorkerNamingMocks):
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[Any]]:
+        return {"email": f"read-by-{args.token}"}, []
+
+
+def _reading_program() -> None:
+    pulumi.runtime.invoke("test:index:getAgent", {"project": "p"})
+    pulumi.CustomResource("test:index:Thing", "existing", None, pulumi.ResourceOptions(id="x-1"))
+
+
+def test_what_the_program_reads_from_the_cloud_is_kept_apart_from_what_it_builds() -> None:
+    run = run_stack("reads", {}, _reading_program, _ReadingMocks())
+
+    assert sorted((read.token, read.result.get("email", "")) for read in run.reads) == [
+        ("test:index:Thing", ""),
+        ("test:index:getAgent", "read-by-test:index:getAgent"),
+    ]
+    assert run.resources == []

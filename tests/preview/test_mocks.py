@@ -114,3 +114,32 @@ def test_stack_references_resolve_to_the_referenced_stacks_outputs() -> None:
     )
     assert resource_id == "organization/clinicgen/p-core"
     assert state["outputs"] == {"vnetId": "x"}
+
+
+def test_a_system_assigned_identity_is_answered_with_its_principal() -> None:
+    _, state = answer(
+        "azure-native:authorization:PolicyAssignment",
+        {"scope": SUB, "policyAssignmentName": "hitrust", "identity": {"type": "SystemAssigned"}},
+    )
+    assert state["identity"]["type"] == "SystemAssigned"
+    assert len(state["identity"]["principalId"]) == 36
+
+
+def test_service_agents_are_answered_as_google_names_them() -> None:
+    _, state = answer(
+        "gcp:projects/serviceIdentity:ServiceIdentity",
+        {"project": "p", "service": "healthcare.googleapis.com"},
+    )
+    assert state["email"] == "service-123456789012@gcp-sa-healthcare.iam.gserviceaccount.com"
+    assert state["member"] == f"serviceAccount:{state['email']}"
+    result, failures = PreviewMocks().call(
+        pulumi.runtime.MockCallArgs(
+            token="gcp:storage/getProjectServiceAccount:getProjectServiceAccount",
+            args={"project": "p"},
+            provider="",
+        )
+    )
+    assert failures == []
+    assert (
+        result["emailAddress"] == "service-123456789012@gs-project-accounts.iam.gserviceaccount.com"
+    )

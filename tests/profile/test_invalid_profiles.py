@@ -432,6 +432,12 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
         "(got 'CG-AZ-NET-999')",
     ),
     (
+        "waiver-of-a-deployability-rule",
+        put("waivers", [{"check": "CG-AZ-DEP-001", "reason": "we accept the risk"}]),
+        "waivers[0].check: is a deployability rule: the cloud would still reject the resource, "
+        "so no waiver applies; fix the resource (got 'CG-AZ-DEP-001')",
+    ),
+    (
         "waiver-of-a-checkov-id",
         put("waivers", [{"check": "CKV_AZURE_110", "reason": "wrong tool's id"}]),
         "waivers[0].check: must be a check id like CG-AZ-NET-001 (got 'CKV_AZURE_110')",

@@ -29,7 +29,9 @@ def test_handoff_sheet_has_vlans_vpn_and_flows_but_no_key(tmp_path: Path) -> Non
         assert f"`{prefix}`" in sheet
     guest = [s for s in site.segments if not s.crosses_vpn]
     assert all(s.cidr not in site.vpn.local_prefixes for s in guest)
-    assert "--name vpn-psk-downtown --query value" in sheet
+    # From the site stack's state: the key vault admits no public network access.
+    assert "pulumi stack output vpnPreSharedKey --show-secrets -s lakeside-site-downtown" in sheet
+    assert "az keyvault" not in sheet
     assert "pulumi config" not in sheet
     for flow in (f for f in plan.flows if f.site == "downtown"):
         assert f"| {flow.id} | " in sheet.replace("\\-", "-")

@@ -1,4 +1,5 @@
-"""The azure-native resource types the checks read, and how ARM values compare.
+"""The azure-native resource types the checks and rules read, how ARM values compare, and
+readings several of them share (NSG rules, subnets).
 
 Inputs are engine-level: the camelCase names and flattened `properties` that azure-native sends
 to the provider. A value the provider defaults securely (and cannot be set insecurely by
@@ -8,6 +9,12 @@ omission) passes when absent; anything else must be stated.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from generator.checks.graph import Graph, get, items
+from generator.checks.model import Resource
 
 NSG = "azure-native:network:NetworkSecurityGroup"
 SECURITY_RULE = "azure-native:network:SecurityRule"
@@ -32,6 +39,13 @@ DIAGNOSTIC_SETTINGS = (
 RESOURCE_GROUP = "azure-native:resources:ResourceGroup"
 POLICY_ASSIGNMENT = "azure-native:authorization:PolicyAssignment"
 ROLE_ASSIGNMENT = "azure-native:authorization:RoleAssignment"
+PUBLIC_IP = "azure-native:network:PublicIPAddress"
+VNET_GATEWAY = "azure-native:network:VirtualNetworkGateway"
+LOCAL_GATEWAY = "azure-native:network:LocalNetworkGateway"
+BASTION = "azure-native:network:BastionHost"
+NETWORK_WATCHER = "azure-native:network:NetworkWatcher"
+IOT_HUB = "azure-native:iothub:IotHubResource"
+MANAGED_IDENTITY = "azure-native:managedidentity:UserAssignedIdentity"
 
 # Scopes that reach beyond one resource group: the subscription, a management group, the tenant.
 WIDE_SCOPE = re.compile(
@@ -48,3 +62,89 @@ def equals(value: object, *accepted: str) -> bool:
 def last_segment(value: object) -> str:
     """The last segment of an ARM id, lowercased: a role or policy definition's GUID or name."""
     return str(value or "").rstrip("/").rsplit("/", 1)[-1].lower()
+
+
+def security_rules(graph: Graph) -> Iterator[tuple[Resource, str, Mapping[str, Any]]]:
+    """Every NSG rule with the resource that carries it and the property path to it: standalone
+    SecurityRule resources and rules written inline on a NetworkSecurityGroup."""
+    for rule in graph.of_type(SECURITY_RULE):
+        yield rule, "", rule.inputs
+    for nsg in graph.of_type(NSG):
+        for index, rule in enumerate(items(nsg.inputs.get("securityRules"))):
+            yield nsg, f"securityRules[{index}].", rule
+
+
+def sources(rule: Mapping[str, Any]) -> list[Any]:
+    """An NSG rule's source prefixes or service tags."""
+    found = items(rule.get("sourceAddressPrefix")) + items(rule.get("sourceAddressPrefixes"))
+    # No prefix and no application security group: the rule is read as matching any source.
+    if not found and not rule.get("sourceApplicationSecurityGroups"):
+        return ["*"]
+    return found
+
+
+def destinations(rule: Mapping[str, Any]) -> list[Any]:
+    """An NSG rule's destination prefixes or service tags; none reads as any destination."""
+    found = items(rule.get("destinationAddressPrefix")) + items(
+        rule.get("destinationAddressPrefixes")
+    )
+    if not found and not rule.get("destinationApplicationSecurityGroups"):
+        return ["*"]
+    return found
+
+
+def ports(rule: Mapping[str, Any]) -> list[Any]:
+    """An NSG rule's destination ports or ranges; none reads as every port."""
+    found = items(rule.get("destinationPortRange")) + items(rule.get("destinationPortRanges"))
+    return found or ["*"]
+
+
+def nsg_rules(graph: Graph, nsg: Resource) -> list[tuple[Resource, str, Mapping[str, Any]]]:
+    """The rules of one NSG, whichever stack added them: written inline on it, or standalone
+    rules naming it (and its resource group, when they say)."""
+    name = str(nsg.inputs.get("networkSecurityGroupName") or nsg.outputs.get("name") or "")
+    group = str(nsg.inputs.get("resourceGroupName") or "")
+    return [
+        (holder, path, rule)
+        for holder, path, rule in security_rules(graph)
+        if holder is nsg
+        or (
+            holder.type == SECURITY_RULE
+            and equals(rule.get("networkSecurityGroupName"), name)
+            and (not rule.get("resourceGroupName") or equals(rule.get("resourceGroupName"), group))
+        )
+    ]
+
+
+@dataclass(frozen=True)
+class SubnetView:
+    """One subnet, standalone or written inline on its virtual network: the resource that
+    carries it, the property path there, its name, address prefixes and NSG reference."""
+
+    holder: Resource
+    path: str
+    name: str
+    prefixes: tuple[str, ...]
+    nsg_id: str
+
+
+def subnets(graph: Graph) -> Iterator[SubnetView]:
+    """Every subnet of every virtual network, as `SubnetView`s."""
+    for vnet in graph.of_type(VNET):
+        for index, subnet in enumerate(items(vnet.inputs.get("subnets"))):
+            yield _view(vnet, f"subnets[{index}].", subnet, str(subnet.get("name", "")))
+    for subnet in graph.of_type(SUBNET):
+        name = str(subnet.inputs.get("subnetName") or subnet.outputs.get("name") or "")
+        yield _view(subnet, "", subnet.inputs, name)
+
+
+def _view(holder: Resource, path: str, subnet: Mapping[str, Any], name: str) -> SubnetView:
+    prefixes = items(subnet.get("addressPrefix")) + items(subnet.get("addressPrefixes"))
+    nsg_id = str(get(subnet, "networkSecurityGroup.id") or "")
+    return SubnetView(holder, path, name, tuple(str(p) for p in prefixes), nsg_id)
+
+
+def subnet_name(subnet_id: object) -> str:
+    """The subnet name an ARM subnet id ends in (`.../subnets/GatewaySubnet`), or ""."""
+    text = str(subnet_id or "").rstrip("/")
+    return text.rsplit("/subnets/", 1)[1] if "/subnets/" in text else ""

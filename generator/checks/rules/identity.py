@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from generator.checks.graph import Graph, get, items
+from generator.checks.graph import Graph, get
 from generator.checks.model import CheckContext, Violation
 from generator.checks.registry import Params, Registry
 from generator.checks.rules import azure, gcp
@@ -76,12 +76,8 @@ def vm_password_login(graph: Graph, context: CheckContext, params: Params) -> It
 @logic("CG-GCP-IAM-002")
 def public_principals(graph: Graph, context: CheckContext, params: Params) -> Iterator[Violation]:
     public = set(params["principals"])
-    for grant in graph.resources:
-        kind = grant.type.rsplit(":", 1)[-1].lower()
-        if not grant.type.startswith("gcp:") or not kind.endswith(("iammember", "iambinding")):
-            continue
-        members = items(grant.inputs.get("member")) + items(grant.inputs.get("members"))
-        for member in members:
+    for grant in gcp.grants(graph):
+        for member in gcp.members(grant):
             if member in public:
                 yield Violation(grant, "member", f"grants access to {member}")
 

@@ -50,43 +50,20 @@ def _deny_all_ending(
 # -- Azure ------------------------------------------------------------------------------------
 
 
-def _security_rules(graph: Graph) -> Iterator[tuple[Resource, str, Mapping[str, Any]]]:
-    """Every NSG rule with the resource that carries it and the property path to it: standalone
-    SecurityRule resources and rules written inline on a NetworkSecurityGroup."""
-    for rule in graph.of_type(azure.SECURITY_RULE):
-        yield rule, "", rule.inputs
-    for nsg in graph.of_type(azure.NSG):
-        for index, rule in enumerate(items(nsg.inputs.get("securityRules"))):
-            yield nsg, f"securityRules[{index}].", rule
-
-
-def _sources(rule: Mapping[str, Any]) -> list[Any]:
-    sources = items(rule.get("sourceAddressPrefix")) + items(rule.get("sourceAddressPrefixes"))
-    # No prefix and no application security group: the rule is read as matching any source.
-    if not sources and not rule.get("sourceApplicationSecurityGroups"):
-        return ["*"]
-    return sources
-
-
-def _ports(rule: Mapping[str, Any]) -> list[Any]:
-    ports = items(rule.get("destinationPortRange")) + items(rule.get("destinationPortRanges"))
-    return ports or ["*"]
-
-
 @logic("CG-AZ-NET-001", "CG-AZ-NET-002")
 def nsg_internet_to_management_port(
     graph: Graph, context: CheckContext, params: Params
 ) -> Iterator[Violation]:
     port = int(params["port"])
     protocols = {p.lower() for p in params["protocols"]} | {"*"}
-    for holder, path, rule in _security_rules(graph):
+    for holder, path, rule in azure.security_rules(graph):
         if not (
             azure.equals(rule.get("direction"), "Inbound")
             and azure.equals(rule.get("access"), "Allow")
         ):
             continue
-        open_sources = [s for s in _sources(rule) if is_internet(s)]
-        if open_sources and _admits(rule.get("protocol", "*"), _ports(rule), port, protocols):
+        open_sources = [s for s in azure.sources(rule) if is_internet(s)]
+        if open_sources and _admits(rule.get("protocol", "*"), azure.ports(rule), port, protocols):
             yield Violation(
                 holder,
                 f"{path}sourceAddressPrefix",
@@ -141,8 +118,8 @@ def _is_deny_all(rule: Mapping[str, Any]) -> bool:
     return (
         azure.equals(rule.get("access"), "Deny")
         and str(rule.get("protocol", "*")) == "*"
-        and all(is_internet(s) for s in _sources(rule))
-        and all(str(p) == "*" for p in _ports(rule))
+        and all(is_internet(s) for s in azure.sources(rule))
+        and all(str(p) == "*" for p in azure.ports(rule))
         and all(
             is_internet(d)
             for d in items(rule.get("destinationAddressPrefix"))

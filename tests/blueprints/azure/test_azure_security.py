@@ -8,6 +8,7 @@ from typing import Any
 
 from generator.catalog import load
 from generator.preview.mocks import SUBSCRIPTION_ID
+from generator.render.stack_config import VPN_PRE_SHARED_KEY_OUTPUT
 from tests.blueprints.azure import azure_runs as a
 from tests.blueprints.practice_runs import PASSWORD, PracticeRun, is_secret, of_type
 
@@ -111,7 +112,9 @@ def test_vpn_connections_use_ikev2_the_plans_ipsec_policy_and_a_secret_key(
             assert is_secret(connection.inputs["sharedKey"])
 
 
-def test_pre_shared_keys_are_generated_and_kept_in_key_vault_only(practice: PracticeRun) -> None:
+def test_pre_shared_keys_are_generated_kept_in_key_vault_and_exported_only_as_secrets(
+    practice: PracticeRun,
+) -> None:
     vault_name = practice.core.outputs["keyVaultName"]
     for site_plan in practice.site_plans:
         run = practice.sites[site_plan.site.id]
@@ -126,7 +129,9 @@ def test_pre_shared_keys_are_generated_and_kept_in_key_vault_only(practice: Prac
         assert secret.inputs["vaultName"] == vault_name
         assert secret.inputs["secretName"] == f"vpn-psk-{site_plan.site.id}"
         assert is_secret(secret.inputs["properties"])
-        assert run.outputs == {}
+        # The installer's copy (the handoff sheet reads it), never in clear text.
+        assert list(run.outputs) == [VPN_PRE_SHARED_KEY_OUTPUT]
+        assert is_secret(run.outputs[VPN_PRE_SHARED_KEY_OUTPUT])
     assert "<secret>" not in str(practice.core.outputs)
 
 

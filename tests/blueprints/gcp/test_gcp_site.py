@@ -11,7 +11,7 @@ from collections import Counter
 from blueprints.gcp import outputs
 from generator.catalog import load
 from generator.preview.runner import stack_config
-from generator.render.stack_config import vpn_psk_secret_name
+from generator.render.stack_config import VPN_PRE_SHARED_KEY_OUTPUT, vpn_psk_secret_name
 from tests.blueprints.gcp import gcp_runs as g
 from tests.blueprints.practice_runs import PASSWORD, PracticeRun, is_secret
 
@@ -111,9 +111,12 @@ def test_pre_shared_key_is_generated_and_only_ever_a_secret(practice: PracticeRu
         shared += [tunnel.inputs["sharedSecret"] for tunnel in run.of_type(g.TUNNEL)]
         for value in shared:
             assert is_secret(value) and value["value"] == generated
-        # Nothing the stack file holds or the stack exports carries key material.
-        stored = json.dumps(stack_config("site", site_plan)) + json.dumps(run.outputs)
+        # The stack file holds no key material; the stack exports it only as a secret, for
+        # the installer (the handoff sheet reads it).
+        stored = json.dumps(stack_config("site", site_plan))
         assert "sharedSecret" not in stored and "<secret>" not in stored
+        assert list(run.outputs) == [VPN_PRE_SHARED_KEY_OUTPUT]
+        assert is_secret(run.outputs[VPN_PRE_SHARED_KEY_OUTPUT])
 
 
 def test_site_rules_are_standalone_with_the_ledgers_priorities(practice: PracticeRun) -> None:
