@@ -66,6 +66,10 @@ CLOUD_SPECIFIC = {
             # Cloud Run sizes a revision by CPU and memory; App Service by its plan SKU.
             "core.workloads.telehealth.cpu",
             "core.workloads.telehealth.memory_gb",
+            # Each Google Cloud site stack denies other egress to its block and on-prem ranges
+            # (firewall rules are network-wide); Azure's NSGs end in their own explicit denies.
+            "site.site.block",
+            "site.site.onprem_ranges",
             # HA VPN BGP sessions run on link-local addresses per tunnel.
             "site.site.vpn.bgp_sessions[].tunnel",
             "site.site.vpn.bgp_sessions[].cloud_address",
@@ -177,8 +181,6 @@ NOT_DEPLOYED = {
         "on-premises: the installer configures the site's VLANs from the handoff sheet; the"
         " cloud side reads the flows' ranges and the VPN's prefixes derived from them",
         "site.flows[].site",
-        "site.site.block",
-        "site.site.onprem_ranges",
         "site.site.priority_base",
         "site.site.segments[].capacity",
         "site.site.segments[].cidr",

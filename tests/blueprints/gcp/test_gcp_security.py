@@ -63,7 +63,7 @@ def test_every_subnet_has_flow_logs_and_private_google_access(practice: Practice
 
 def test_firewall_denies_by_default_in_both_directions(practice: PracticeRun) -> None:
     rules = practice.core.of_type(g.FIREWALL)
-    denies = [r.inputs for r in rules if r.inputs.get("denies")]
+    denies = [r.inputs for r in rules if r.inputs.get("denies") and r.inputs["priority"] == 65534]
     assert sorted(d["direction"] for d in denies) == ["EGRESS", "INGRESS"]
     for deny in denies:
         assert deny["denies"] == [{"protocol": "all"}]
