@@ -48,6 +48,7 @@ SUBSCRIPTION = "gcp:pubsub/subscription:Subscription"
 LOG_BUCKET = "gcp:logging/projectBucketConfig:ProjectBucketConfig"
 LOG_SINK = "gcp:logging/projectSink:ProjectSink"
 AUDIT_CONFIG = "gcp:projects/iAMAuditConfig:IAMAuditConfig"
+PROJECT_IAM = "gcp:projects/iAMMember:IAMMember"
 ORG_POLICY = "gcp:orgpolicy/policy:Policy"
 
 
