@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pulumi
 from pulumi import ResourceOptions
-from pulumi_gcp import healthcare, kms, projects, pubsub, storage
+from pulumi_gcp import compute, healthcare, iap, kms, projects, pubsub, serviceaccount, storage
 
 from blueprints.gcp import naming
 from blueprints.gcp.context import GcpContext
@@ -22,10 +22,12 @@ class Scope:
     stable key (part of the binding's name) to each resource's id (project id, key ring id,
     bucket name...). `condition` (title, CEL expression) narrows a project-level binding."""
 
-    # project | key-ring | dataset | fhir-store | dicom-store | bucket | topic | subscription
+    # project | key-ring | dataset | fhir-store | dicom-store | bucket | topic | subscription |
+    # iap-tunnel-instance | instance (both at `instance_at`) | service-account
     kind: str
     targets: Mapping[str, pulumi.Input[str]]
     condition: tuple[str, pulumi.Input[str]] | None = None
+    instance_at: tuple[str, str] | None = None  # (project, zone) of an instance target
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,42 @@ def _bind_project(
     )
 
 
+def _instance_at(scope: Scope) -> tuple[str, str]:
+    """The project and zone an instance-level binding names its instance in."""
+    if scope.instance_at is None:
+        raise ValueError(f"a {scope.kind} scope needs the instance's project and zone")
+    return scope.instance_at
+
+
+def _bind_tunnel(
+    name: str,
+    target: pulumi.Input[str],
+    role: str,
+    member: pulumi.Input[str],
+    scope: Scope,
+    opts: ResourceOptions,
+) -> pulumi.CustomResource:
+    # IAP TCP forwarding to one instance (Terraform google_iap_tunnel_instance_iam_member).
+    project, zone = _instance_at(scope)
+    return iap.TunnelInstanceIAMMember(
+        name, project=project, zone=zone, instance=target, role=role, member=member, opts=opts
+    )
+
+
+def _bind_instance(
+    name: str,
+    target: pulumi.Input[str],
+    role: str,
+    member: pulumi.Input[str],
+    scope: Scope,
+    opts: ResourceOptions,
+) -> pulumi.CustomResource:
+    project, zone = _instance_at(scope)
+    return compute.InstanceIAMMember(
+        name, project=project, zone=zone, instance_name=target, role=role, member=member, opts=opts
+    )
+
+
 _BINDERS: dict[str, Binder] = {
     "project": _bind_project,
     "key-ring": lambda n, target, role, member, _, opts: kms.KeyRingIAMMember(
@@ -102,6 +140,11 @@ _BINDERS: dict[str, Binder] = {
     ),
     "subscription": lambda n, target, role, member, _, opts: pubsub.SubscriptionIAMMember(
         n, subscription=target, role=role, member=member, opts=opts
+    ),
+    "iap-tunnel-instance": _bind_tunnel,
+    "instance": _bind_instance,
+    "service-account": lambda n, target, role, member, _, opts: serviceaccount.IAMMember(
+        n, service_account_id=target, role=role, member=member, opts=opts
     ),
 }
 

@@ -96,7 +96,7 @@ def deploy_core(plan: CoreStackPlan) -> None:
             context,
             identity=plan.identity,
             accounts=identity.accounts,
-            scopes=_scopes(context, identity, health, ingest, backup),
+            scopes=_scopes(context, network, identity, health, ingest, backup),
         ),
     )
     _export_for_sites(network)
@@ -207,6 +207,7 @@ def _archives(plan: CoreStackPlan, context: GcpContext) -> tuple[Archive, ...]:
 
 def _scopes(
     context: GcpContext,
+    network: CoreNetwork,
     identity: Identity,
     health: HealthData | None,
     ingest: DeviceIngest | None,
@@ -239,6 +240,16 @@ def _scopes(
             ),
         ),
     }
+    if network.bastion:
+        # Administrators tunnel to the bastion through IAP and log in with OS Login there; the
+        # bastion's service account is the only one they may act as.
+        bastion = network.bastion
+        at = (project, bastion.zone)
+        scopes["bastion"] = Scope("iap-tunnel-instance", {"bastion": bastion.instance}, None, at)
+        scopes["bastion:compute"] = Scope("instance", {"bastion": bastion.instance}, None, at)
+        scopes["bastion:iam"] = Scope(
+            "service-account", {"bastion-identity": bastion.service_account}
+        )
     if health:
         scopes["health-data"] = Scope("dataset", {"dataset": health.dataset_id})
         if health.fhir_store_id:

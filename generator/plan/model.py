@@ -237,7 +237,8 @@ class RoleGrant:
     """A role (cloud-specific built-in / predefined role) at a logical scope.
 
     Scopes are catalog keys the blueprints map to real resources: `network`, `key-vault`,
-    `backup`, `health-data`, `monitoring`, `workloads`, `imaging-archive`, `ingest`."""
+    `backup`, `health-data`, `monitoring`, `workloads`, `imaging-archive`, `ingest`,
+    `bastion`."""
 
     role: str
     scope: str

@@ -135,7 +135,7 @@ def build_plan(profile: Profile, ledger: Ledger | None = None) -> tuple[Plan, Le
     if vpn_sites:
         gateway = log.take(vpn.gateway_sku(cloud, len(vpn_sites), sum(tunnels.values()), aggregate))
     ipsec = log.take(vpn.ipsec_policy())
-    access = _identity_plan(profile, planned, specialties, log)
+    access = _identity_plan(profile, planned, specialties, bastion, log)
     rpo, frequency = log.take(backup.backup_frequency(profile.backup.rpo_hours))
     tiers = load("retention")["backup"]
     days = log.take(
@@ -303,13 +303,13 @@ def _core_network(
 
 
 def _identity_plan(
-    profile: Profile, planned: WorkloadPlan, specialties: set[str], log: _Decisions
+    profile: Profile, planned: WorkloadPlan, specialties: set[str], bastion: bool, log: _Decisions
 ) -> IdentityPlan:
     cloud = profile.practice.cloud
     imaging = planned.imaging is not None
     present = identity.scopes(
         health_data=planned.health_data, imaging=imaging, ingest=planned.ingest is not None
-    )
+    ) | ({"bastion"} if bastion else set())
     restricted = log.take(identity.restricted_specialties(specialties))
     running = {
         "ehr": planned.ehr is not None,
