@@ -1,5 +1,7 @@
 """Compliance: the plan's compliance initiatives, which on Google Cloud are organization
-policy constraints, enforced at project level."""
+policy constraints, enforced at project level when the plan says the deployer may
+(GCP-ORG-01); otherwise the organization admin enforces them higher up, as the plan's
+decision says."""
 
 from __future__ import annotations
 
@@ -16,6 +18,9 @@ from blueprints.gcp.context import GcpContext
 class ComplianceArgs:
     context: GcpContext
     policy_initiatives: tuple[str, ...]  # Google Cloud organization policy constraints
+    # GcpProject.org_policies (GCP-ORG-01): set them here, which needs
+    # roles/orgpolicy.policyAdmin at organization level, or leave them to the org admin
+    enforce_here: bool
 
 
 class Compliance(pulumi.ComponentResource):
@@ -30,7 +35,7 @@ class Compliance(pulumi.ComponentResource):
         kinds = context.facts("org_policies")
 
         policies = []
-        for constraint in args.policy_initiatives:
+        for constraint in args.policy_initiatives if args.enforce_here else ():
             if constraint not in kinds:
                 raise ValueError(f"no Google Cloud organization policy constraint {constraint!r}")
             # Boolean constraints are enforced; list constraints deny every value.

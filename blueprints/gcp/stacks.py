@@ -24,7 +24,7 @@ from blueprints.gcp.network import CoreNetwork, CoreNetworkArgs
 from blueprints.gcp.site import SiteConnectivity, SiteConnectivityArgs
 from blueprints.gcp.telehealth import Telehealth, TelehealthArgs
 from blueprints.stack_reference import core_stack_reference
-from generator.plan.model import ArchivePlacement, CoreStackPlan, SiteStackPlan
+from generator.plan.model import ArchivePlacement, CoreStackPlan, GcpProject, SiteStackPlan
 from generator.render.stack_config import vpn_psk_secret_name
 
 
@@ -89,7 +89,10 @@ def deploy_core(plan: CoreStackPlan) -> None:
             disks=_disks(network, servers),
         ),
     )
-    Compliance(f"{pid}-compliance", ComplianceArgs(context, plan.monitoring.policy_initiatives))
+    Compliance(
+        f"{pid}-compliance",
+        ComplianceArgs(context, plan.monitoring.policy_initiatives, _project(plan).org_policies),
+    )
     AccessGrants(
         f"{pid}-access",
         AccessGrantsArgs(
@@ -146,6 +149,17 @@ def _placement(plan: CoreStackPlan) -> ArchivePlacement:
             "regenerate its stack files with this clinicgen"
         )
     return plan.placement
+
+
+def _project(plan: CoreStackPlan) -> GcpProject:
+    """What the core stack sets up in the project itself, which every Google Cloud plan
+    carries (GCP-ORG-01)."""
+    if plan.gcp is None:
+        raise ValueError(
+            f"the core plan of {plan.practice.id} has no gcp section (GCP-ORG-01); "
+            "regenerate its stack files with this clinicgen"
+        )
+    return plan.gcp
 
 
 def _key_specs(plan: CoreStackPlan, placement: ArchivePlacement) -> tuple[KeySpec, ...]:

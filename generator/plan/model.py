@@ -320,6 +320,15 @@ class ArchivePlacement:
 
 
 @dataclass(frozen=True)
+class GcpProject:
+    """Google Cloud only: what the core stack sets up in the practice's project itself."""
+
+    # GCP-ORG-01: the stack sets monitoring.policy_initiatives as org policies on the project;
+    # when false, the organization admin enforces them at folder or organization level
+    org_policies: bool
+
+
+@dataclass(frozen=True)
 class PlatformFacts:
     """The cloud platform facts a stack's resources are built with (rule numbers, names,
     required rules, API enums), copied from the catalog when the plan is made: editing the
@@ -355,6 +364,7 @@ class Plan:
     backup: BackupPlan
     monitoring: MonitoringPlan
     placement: ArchivePlacement | None  # Google Cloud only
+    gcp: GcpProject | None  # Google Cloud only
     platform: PlatformFacts
     decisions: tuple[Decision, ...]
 
@@ -378,6 +388,7 @@ class CoreStackPlan:
     backup: BackupPlan
     monitoring: MonitoringPlan
     placement: ArchivePlacement | None
+    gcp: GcpProject | None
     platform: PlatformFacts
 
 
@@ -413,6 +424,7 @@ def split_into_stacks(plan: Plan) -> tuple[CoreStackPlan, tuple[SiteStackPlan, .
         backup=plan.backup,
         monitoring=plan.monitoring,
         placement=plan.placement,
+        gcp=plan.gcp,
         platform=stack_platform(plan.platform, "core"),
     )
     site_platform = stack_platform(plan.platform, "site")

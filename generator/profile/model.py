@@ -69,6 +69,8 @@ class Practice:
     jurisdiction: str | None = None
     reserved_ranges: tuple[str, ...] = ()
     gcp_project: str | None = None
+    # Google Cloud: the core stack sets org policies on the project (needs an org-level role)
+    gcp_org_policies: bool = False
     tags: dict[str, str] = field(default_factory=dict)
 
 

@@ -234,6 +234,17 @@ def profile_schema() -> dict[str, Any]:
                         "hint": "a GCP project id: 6-30 lowercase letters, digits or hyphens",
                     },
                 },
+                "gcp_org_policies": {
+                    "type": "boolean",
+                    "nullable": True,
+                    "meta": {
+                        "description": "Google Cloud only: whether the core stack sets the"
+                        " compliance constraints as organization policies on the project (the"
+                        " deployer then needs roles/orgpolicy.policyAdmin, which is granted only"
+                        " at organization level). Default false: the plan lists the constraints"
+                        " for the organization admin to enforce at folder or organization level.",
+                    },
+                },
                 "tags": {
                     "type": "dict",
                     "default": {},

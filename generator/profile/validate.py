@@ -271,6 +271,13 @@ def _cross_field_problems(doc: dict[str, Any], label: str, schema_valid: bool) -
             )
     if cloud == "gcp" and not practice.get("gcp_project"):
         add("practice.gcp_project", "is required when practice.cloud is gcp")
+    if cloud == "azure" and practice.get("gcp_org_policies") is not None:
+        add(
+            "practice.gcp_org_policies",
+            "applies to Google Cloud only; remove it (practice.cloud is azure, whose compliance"
+            " initiatives are Azure Policy assignments)",
+            practice["gcp_org_policies"],
+        )
     _check_pool(practice, add)
     _check_identity(doc.get("identity"), cloud, add)
     _check_sites(doc.get("sites"), cloud, add)

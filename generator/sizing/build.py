@@ -19,6 +19,7 @@ from generator.plan.model import (
     CoreNetwork,
     Decision,
     Flow,
+    GcpProject,
     IdentityPlan,
     MonitoringPlan,
     Plan,
@@ -157,6 +158,17 @@ def build_plan(profile: Profile, ledger: Ledger | None = None) -> tuple[Plan, Le
     )
     facts = log.take(platform.platform_facts(cloud))
     watch = _monitoring_plan(cloud, practice.compliance, planned, log)
+    project = (
+        GcpProject(
+            org_policies=log.take(
+                platform.org_policies(
+                    practice.gcp_org_policies, watch.policy_initiatives, str(practice.gcp_project)
+                )
+            )
+        )
+        if cloud == "gcp"
+        else None
+    )
     plan = Plan(
         schema=PLAN_SCHEMA_VERSION,
         practice=PracticeInfo(
@@ -181,6 +193,7 @@ def build_plan(profile: Profile, ledger: Ledger | None = None) -> tuple[Plan, Le
         backup=backup_plan,
         monitoring=watch,
         placement=placement,
+        gcp=project,
         platform=facts,
         decisions=tuple(log.items),
     )

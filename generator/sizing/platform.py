@@ -102,3 +102,32 @@ def archive_placement(
     return Sized(
         placement, Decision("GCP-PLC-01", subject, f"{region} + copy in {dr_region}", reason)
     )
+
+
+def org_policies(enabled: bool, constraints: tuple[str, ...], project: str) -> Sized[bool]:
+    """GCP-ORG-01: whether the core stack sets the compliance constraints as organization
+    policies on the project. Only when the profile says so (`practice.gcp_org_policies`):
+    setting any org policy needs roles/orgpolicy.policyAdmin, which Google Cloud grants at
+    organization level only, so a project-scoped deployer (an MSP) would get 403. Otherwise
+    the reason names the constraints the organization admin enforces instead.
+
+    Source: Google Cloud IAM roles reference, Organization Policy roles (policyAdmin: lowest
+    level where it can be granted, Organization); catalog/gcp_controls.yaml `org_policies`.
+    """
+    listed = ", ".join(constraints)
+    if enabled:
+        reason = (
+            f"practice.gcp_org_policies is true: the core stack enforces {listed} on project "
+            f"{project}; its deployer must hold roles/orgpolicy.policyAdmin (granted at "
+            "organization level only)"
+        )
+    else:
+        reason = (
+            "the core stack sets no organization policy: that needs roles/orgpolicy.policyAdmin,"
+            " which Google Cloud grants at organization level only. Ask the organization admin"
+            f" to enforce {listed} on the folder or organization that holds project {project}"
+            " (gcloud org-policies set-policy), or set practice.gcp_org_policies: true when the"
+            " deployer holds that role"
+        )
+    subject = "gcp.org_policies"
+    return Sized(enabled, Decision("GCP-ORG-01", subject, str(enabled).lower(), reason))

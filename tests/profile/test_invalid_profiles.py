@@ -226,6 +226,17 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
         "practice.gcp_project: is required when practice.cloud is gcp",
     ),
     (
+        "gcp-org-policies-on-azure",
+        put("practice.gcp_org_policies", False),
+        "practice.gcp_org_policies: applies to Google Cloud only; remove it (practice.cloud is"
+        " azure, whose compliance initiatives are Azure Policy assignments) (got false)",
+    ),
+    (
+        "gcp-org-policies-not-boolean",
+        both(GCP, put("practice.gcp_org_policies", "yes")),
+        "practice.gcp_org_policies: must be true or false (got 'yes')",
+    ),
+    (
         "gcp-bad-project-id",
         both(GCP, put("practice.gcp_project", "Riverside_Prod")),
         "practice.gcp_project: must be a GCP project id: 6-30 lowercase letters, digits or hyphens "

@@ -57,6 +57,7 @@ CLOUD_SPECIFIC = (
     # Each cloud's platform facts, and where Google Cloud keeps archives and spreads instances.
     "platform",
     "placement",
+    "gcp",
     # Role names and directory group ids are each cloud's own; the personas and workloads
     # that hold them are compared below.
     "identity.personas[].group",

@@ -94,3 +94,29 @@ def test_archives_survive_the_region_when_a_dr_region_is_named(
     assert sized.value == ArchivePlacement(zones, *expected)  # type: ignore[arg-type]
     assert sized.decision.rule == "GCP-PLC-01"
     assert sized.value.dual_region == bool(expected[1])
+
+
+CONSTRAINTS = ("compute.requireOsLogin", "storage.publicAccessPrevention")
+
+
+def test_org_policies_are_off_unless_the_profile_says_the_deployer_may() -> None:
+    sized = platform.org_policies(False, CONSTRAINTS, "harbor-bh-prod-2231")
+    assert sized.value is False
+    assert (sized.decision.rule, sized.decision.subject) == ("GCP-ORG-01", "gcp.org_policies")
+    # The user reads what to do instead in the plan: who enforces what, and where.
+    reason = sized.decision.reason
+    assert "roles/orgpolicy.policyAdmin" in reason and "organization level only" in reason
+    assert (
+        "organization admin to enforce compute.requireOsLogin, storage.publicAccessPrevention"
+        in reason
+    )
+    assert "harbor-bh-prod-2231" in reason and "practice.gcp_org_policies: true" in reason
+
+
+def test_org_policies_on_say_who_must_hold_the_role() -> None:
+    sized = platform.org_policies(True, CONSTRAINTS, "harbor-bh-prod-2231")
+    assert sized.value is True
+    assert "enforces compute.requireOsLogin, storage.publicAccessPrevention" in (
+        sized.decision.reason
+    )
+    assert "must hold roles/orgpolicy.policyAdmin" in sized.decision.reason

@@ -70,6 +70,9 @@ def variant(name: str) -> Profile:
         return with_practice(example("brightsmile"), dr_region="europe-west1")
     if name == "harbor-no-dr":
         return with_practice(example("harbor"), dr_region=None)
+    if name == "harbor-org-policies":
+        # A deployer who holds roles/orgpolicy.policyAdmin: the core sets the constraints.
+        return with_practice(example("harbor"), gcp_org_policies=True)
     if name == "harbor-recorded":
         # Recorded visits: an immutable recordings archive beside the telehealth service.
         harbor = example("harbor")

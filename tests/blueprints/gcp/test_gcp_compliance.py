@@ -10,7 +10,15 @@ from tests.blueprints.gcp.gcp_runs import practice_run
 
 
 @pytest.mark.parametrize(
-    "name", ["harbor", "brightsmile", "harbor-hosted", "harbor-no-dr", "harbor-recorded"]
+    "name",
+    [
+        "harbor",
+        "brightsmile",
+        "harbor-hosted",
+        "harbor-no-dr",
+        "harbor-recorded",
+        "harbor-org-policies",
+    ],
 )
 def test_gcp_practices_pass_every_compliance_check(name: str) -> None:
     run = practice_run(name)

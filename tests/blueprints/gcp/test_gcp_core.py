@@ -23,6 +23,8 @@ def expected_inventory(run: PracticeRun) -> Counter[str]:
     """What the core stack holds apart from its role bindings, counted from the plan alone."""
     plan = run.plan
     work = plan.workloads
+    assert plan.gcp is not None
+    gcp = plan.gcp
     region = plan.practice.region
     placement = g.placement(run)
     far = placement.copy_region is not None
@@ -69,7 +71,7 @@ def expected_inventory(run: PracticeRun) -> Counter[str]:
             g.LOG_BUCKET: 1,
             g.LOG_SINK: 1,
             g.AUDIT_CONFIG: len(CONTROLS["audit_logs"]["services"]),
-            g.ORG_POLICY: len(plan.monitoring.policy_initiatives),
+            g.ORG_POLICY: len(plan.monitoring.policy_initiatives) if gcp.org_policies else 0,
         }
     )
     return +expected

@@ -10,6 +10,7 @@ from generator.catalog import load
 from generator.preview.harness import RegisteredResource
 from generator.preview.mocks import GCP_PROJECT_NUMBER
 from tests.blueprints.gcp import gcp_runs as g
+from tests.blueprints.gcp.gcp_runs import practice_run
 from tests.blueprints.practice_runs import PracticeRun
 
 CONTROLS = load("gcp_controls")
@@ -420,7 +421,9 @@ def test_data_access_is_audited_for_ephi_services(practice: PracticeRun) -> None
     }
 
 
-def test_org_policies_enforce_the_plans_constraints(practice: PracticeRun) -> None:
+def test_org_policies_enforce_the_plans_constraints() -> None:
+    # Only a deployer with roles/orgpolicy.policyAdmin sets them (GCP-ORG-01).
+    practice = practice_run("harbor-org-policies")
     project = practice.plan.practice.gcp_project
     policies = {
         r.inputs["name"].rsplit("/", 1)[1]: r.inputs for r in practice.core.of_type(g.ORG_POLICY)
