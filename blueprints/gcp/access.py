@@ -118,6 +118,21 @@ def _bind_instance(
     )
 
 
+# The API each kind of binding is made through (GCP-API-01).
+_APIS = {
+    "project": "cloudresourcemanager",
+    "key-ring": "cloudkms",
+    "dataset": "healthcare",
+    "fhir-store": "healthcare",
+    "dicom-store": "healthcare",
+    "bucket": "storage",
+    "topic": "pubsub",
+    "subscription": "pubsub",
+    "iap-tunnel-instance": "iap",
+    "instance": "compute",
+    "service-account": "iam",
+}
+
 _BINDERS: dict[str, Binder] = {
     "project": _bind_project,
     "key-ring": lambda n, target, role, member, _, opts: kms.KeyRingIAMMember(
@@ -180,8 +195,11 @@ class AccessGrants(pulumi.ComponentResource):
                     # Two logical scopes may land on one resource: bind the role there once.
                     binding = f"{name}-{principal}-{naming.role_slug(grant.role)}-{target_key}"
                     if binding not in bindings:
+                        opts = ResourceOptions.merge(
+                            child_opts, args.context.api_opts(_APIS[scope.kind])
+                        )
                         bindings[binding] = _BINDERS[scope.kind](
-                            binding, target, grant.role, member, scope, child_opts
+                            binding, target, grant.role, member, scope, opts
                         )
 
         self.register_outputs({"bindings": len(bindings)})

@@ -47,7 +47,11 @@ class Backup(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: BackupArgs, opts: ResourceOptions | None = None) -> None:
         super().__init__("clinicgen:gcp:Backup", name, None, opts)
-        child_opts = ResourceOptions(parent=self)
+        # Each resource waits for the API it is created through (GCP-API-01).
+        child_opts = ResourceOptions.merge(
+            ResourceOptions(parent=self),
+            args.context.api_opts("backupdr", "compute", "cloudresourcemanager"),
+        )
         context, backup = args.context, args.backup
         pid = context.practice_id
 

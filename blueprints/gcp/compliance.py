@@ -30,7 +30,11 @@ class Compliance(pulumi.ComponentResource):
         self, name: str, args: ComplianceArgs, opts: ResourceOptions | None = None
     ) -> None:
         super().__init__("clinicgen:gcp:Compliance", name, None, opts)
-        child_opts = ResourceOptions(parent=self)
+        # Each resource waits for the API it is created through (GCP-API-01).
+        child_opts = ResourceOptions.merge(
+            ResourceOptions(parent=self),
+            args.context.api_opts(*(("orgpolicy",) if args.enforce_here else ())),
+        )
         context = args.context
         kinds = context.facts("org_policies")
 

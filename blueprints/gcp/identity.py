@@ -64,7 +64,10 @@ class Identity(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: IdentityArgs, opts: ResourceOptions | None = None) -> None:
         super().__init__("clinicgen:gcp:Identity", name, None, opts)
-        child_opts = ResourceOptions(parent=self)
+        # Each resource waits for the API it is created through (GCP-API-01).
+        child_opts = ResourceOptions.merge(
+            ResourceOptions(parent=self), args.context.api_opts("iam", "cloudkms")
+        )
         stateful = protected(child_opts)
         context = args.context
         kms_controls = context.facts("kms")
@@ -83,7 +86,10 @@ class Identity(pulumi.ComponentResource):
             )
             self.accounts[workload] = WorkloadAccount(account.email, account.member)
         self.project_number = organizations.get_project_output(
-            project_id=context.project, opts=pulumi.InvokeOutputOptions(parent=self)
+            project_id=context.project,
+            opts=pulumi.InvokeOutputOptions(
+                parent=self, depends_on=context.api_opts("cloudresourcemanager").depends_on
+            ),
         ).number
 
         # Key rings can never be deleted in Cloud KMS, hence protect as well as stable names.

@@ -53,7 +53,11 @@ class CoreNetwork(pulumi.ComponentResource):
         self, name: str, args: CoreNetworkArgs, opts: ResourceOptions | None = None
     ) -> None:
         super().__init__("clinicgen:gcp:CoreNetwork", name, None, opts)
-        child_opts = ResourceOptions(parent=self)
+        # Each resource waits for the API it is created through (GCP-API-01).
+        child_opts = ResourceOptions.merge(
+            ResourceOptions(parent=self),
+            args.context.api_opts(*(("compute", "iam") if args.core.bastion else ("compute",))),
+        )
         context = args.context
         pid = context.practice_id
 

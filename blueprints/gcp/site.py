@@ -1,6 +1,9 @@
 """Site connectivity: one site's HA VPN peer, two tunnels with BGP, its pre-shared key in
 Secret Manager, and standalone firewall rules for that site's flows only, then a deny of all
-other egress to the site."""
+other egress to the site.
+
+A site stack enables no API: the compute and secretmanager APIs it uses are enabled by the
+core stack (GCP-API-01), which is deployed first."""
 
 from __future__ import annotations
 

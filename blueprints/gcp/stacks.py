@@ -11,6 +11,7 @@ import pulumi
 
 from blueprints.gcp import outputs
 from blueprints.gcp.access import AccessGrants, AccessGrantsArgs, Scope
+from blueprints.gcp.apis import ProjectApis, ProjectApisArgs
 from blueprints.gcp.app_servers import AppServers, AppServersArgs
 from blueprints.gcp.archives import Archive, ArchiveCopy, ArchiveStore, rarely_read
 from blueprints.gcp.backup import Backup, BackupArgs, ZonalDisk
@@ -30,7 +31,11 @@ from generator.render.stack_config import vpn_psk_secret_name
 
 def deploy_core(plan: CoreStackPlan) -> None:
     """Build the `<practice>-core` stack from its plan and export what site stacks read."""
-    context = gcp_context(plan.practice, plan.platform)
+    project = _project(plan)
+    apis = ProjectApis(
+        f"{plan.practice.id}-apis", ProjectApisArgs(str(plan.practice.gcp_project), project.apis)
+    )
+    context = gcp_context(plan.practice, plan.platform, apis.services)
     pid, work, placement = context.practice_id, plan.workloads, _placement(plan)
 
     Monitoring(f"{pid}-monitoring", MonitoringArgs(context, plan.monitoring))
@@ -91,7 +96,7 @@ def deploy_core(plan: CoreStackPlan) -> None:
     )
     Compliance(
         f"{pid}-compliance",
-        ComplianceArgs(context, plan.monitoring.policy_initiatives, _project(plan).org_policies),
+        ComplianceArgs(context, plan.monitoring.policy_initiatives, project.org_policies),
     )
     AccessGrants(
         f"{pid}-access",
@@ -153,10 +158,10 @@ def _placement(plan: CoreStackPlan) -> ArchivePlacement:
 
 def _project(plan: CoreStackPlan) -> GcpProject:
     """What the core stack sets up in the project itself, which every Google Cloud plan
-    carries (GCP-ORG-01)."""
+    carries (GCP-API-01, GCP-ORG-01)."""
     if plan.gcp is None:
         raise ValueError(
-            f"the core plan of {plan.practice.id} has no gcp section (GCP-ORG-01); "
+            f"the core plan of {plan.practice.id} has no gcp section (GCP-API-01); "
             "regenerate its stack files with this clinicgen"
         )
     return plan.gcp

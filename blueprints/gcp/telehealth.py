@@ -41,7 +41,10 @@ class Telehealth(pulumi.ComponentResource):
         self, name: str, args: TelehealthArgs, opts: ResourceOptions | None = None
     ) -> None:
         super().__init__("clinicgen:gcp:Telehealth", name, None, opts)
-        child_opts = ResourceOptions(parent=self)
+        # Each resource waits for the API it is created through (GCP-API-01).
+        child_opts = ResourceOptions.merge(
+            ResourceOptions(parent=self), args.context.api_opts("run")
+        )
         context, telehealth = args.context, args.telehealth
         controls = context.facts("telehealth")
 
@@ -89,7 +92,7 @@ class Telehealth(pulumi.ComponentResource):
                 bucket=buckets["recordings"],
                 role=RECORDING_WRITER,
                 member=args.service_account.member,
-                opts=child_opts,
+                opts=ResourceOptions.merge(child_opts, context.api_opts("storage")),
             )
 
         self.uri = service.uri

@@ -323,6 +323,7 @@ class ArchivePlacement:
 class GcpProject:
     """Google Cloud only: what the core stack sets up in the practice's project itself."""
 
+    apis: tuple[str, ...]  # GCP-API-01: the APIs it enables (`compute.googleapis.com`, ...)
     # GCP-ORG-01: the stack sets monitoring.policy_initiatives as org policies on the project;
     # when false, the organization admin enforces them at folder or organization level
     org_policies: bool

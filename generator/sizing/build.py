@@ -16,6 +16,7 @@ from generator.ipam.addresses import network as network_of
 from generator.ipam.ledger import SiteAllocation
 from generator.plan.model import (
     PLAN_SCHEMA_VERSION,
+    ArchivePlacement,
     CoreNetwork,
     Decision,
     Flow,
@@ -159,13 +160,7 @@ def build_plan(profile: Profile, ledger: Ledger | None = None) -> tuple[Plan, Le
     facts = log.take(platform.platform_facts(cloud))
     watch = _monitoring_plan(cloud, practice.compliance, planned, log)
     project = (
-        GcpProject(
-            org_policies=log.take(
-                platform.org_policies(
-                    practice.gcp_org_policies, watch.policy_initiatives, str(practice.gcp_project)
-                )
-            )
-        )
+        _gcp_project(profile, planned, bastion, gateway is not None, placement, watch, log)
         if cloud == "gcp"
         else None
     )
@@ -198,6 +193,32 @@ def build_plan(profile: Profile, ledger: Ledger | None = None) -> tuple[Plan, Le
         decisions=tuple(log.items),
     )
     return plan, placed
+
+
+def _gcp_project(
+    profile: Profile,
+    planned: WorkloadPlan,
+    bastion: bool,
+    vpn: bool,
+    placement: ArchivePlacement | None,
+    watch: MonitoringPlan,
+    log: _Decisions,
+) -> GcpProject:
+    practice = profile.practice
+    project = str(practice.gcp_project)
+    org = log.take(
+        platform.org_policies(practice.gcp_org_policies, watch.policy_initiatives, project)
+    )
+    needs = {
+        "bastion": bastion,
+        "health_data": planned.health_data,
+        "ingest": planned.ingest is not None,
+        "telehealth": planned.telehealth is not None,
+        "vpn": vpn,
+        "archive_copy": placement is not None and placement.copy_region is not None,
+        "org_policies": org,
+    }
+    return GcpProject(apis=log.take(platform.project_apis(project, needs)), org_policies=org)
 
 
 def _size_workloads(

@@ -131,3 +131,26 @@ def org_policies(enabled: bool, constraints: tuple[str, ...], project: str) -> S
         )
     subject = "gcp.org_policies"
     return Sized(enabled, Decision("GCP-ORG-01", subject, str(enabled).lower(), reason))
+
+
+def project_apis(project: str, needs: dict[str, bool]) -> Sized[tuple[str, ...]]:
+    """GCP-API-01: the APIs the core stack enables, each when the plan has what needs it
+    (`needs`: bastion, health_data, ingest, telehealth, vpn, archive_copy, org_policies), so
+    a fresh project deploys on the first `pulumi up`. Site stacks use compute and
+    secretmanager, which the core enables; they enable nothing themselves.
+
+    Source: catalog/gcp_controls.yaml `apis` (Terraform google_project_service; Service Usage
+    docs, 'Enabling and disabling services').
+    """
+    services = load("gcp_controls")["apis"]["services"]
+    apis = tuple(
+        api for api, entry in services.items() if entry["when"] == "always" or needs[entry["when"]]
+    )
+    bootstrap = [api for api in apis if api.startswith(("serviceusage.", "cloudresourcemanager."))]
+    reason = (
+        f"{len(apis)} APIs on project {project}: "
+        + "; ".join(f"{api} ({services[api]['for']})" for api in apis)
+        + f". {' and '.join(bootstrap)} must be on before the first pulumi up"
+        " (gcloud services enable); every API stays enabled when the stack is destroyed"
+    )
+    return Sized(apis, Decision("GCP-API-01", "gcp.apis", ", ".join(apis), reason))

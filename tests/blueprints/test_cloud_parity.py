@@ -55,8 +55,10 @@ CLOUD_SPECIFIC = {
             "core.placement.turbo_replication",
             "core.placement.snapshot_location",
             "core.practice.gcp_project",
-            # What the core stack sets up in the Google Cloud project itself (GCP-ORG-01).
+            # What the core stack sets up in the Google Cloud project itself (GCP-API-01,
+            # GCP-ORG-01).
             "core.gcp.org_policies",
+            "core.gcp.apis",
             "site.practice.gcp_project",
             # Backup and DR and bucket lifecycles count days; Azure policies count weeks,
             # months and years natively (the plan's weekly_weeks, monthly_months, yearly_years).

@@ -120,3 +120,39 @@ def test_org_policies_on_say_who_must_hold_the_role() -> None:
         sized.decision.reason
     )
     assert "must hold roles/orgpolicy.policyAdmin" in sized.decision.reason
+
+
+NOTHING = {
+    "bastion": False,
+    "health_data": False,
+    "ingest": False,
+    "telehealth": False,
+    "vpn": False,
+    "archive_copy": False,
+    "org_policies": False,
+}
+
+
+def test_apis_are_those_the_plan_needs() -> None:
+    always = platform.project_apis("p", NOTHING).value
+    assert "compute.googleapis.com" in always and "cloudkms.googleapis.com" in always
+    assert "run.googleapis.com" not in always and "orgpolicy.googleapis.com" not in always
+    everything = platform.project_apis("p", dict.fromkeys(NOTHING, True)).value
+    assert set(everything) - set(always) == {
+        "secretmanager.googleapis.com",
+        "iap.googleapis.com",
+        "healthcare.googleapis.com",
+        "pubsub.googleapis.com",
+        "run.googleapis.com",
+        "storagetransfer.googleapis.com",
+        "orgpolicy.googleapis.com",
+    }
+
+
+def test_the_apis_decision_says_which_must_be_on_first() -> None:
+    decision = platform.project_apis("harbor-bh-prod-2231", NOTHING).decision
+    assert (decision.rule, decision.subject) == ("GCP-API-01", "gcp.apis")
+    assert (
+        "serviceusage.googleapis.com and cloudresourcemanager.googleapis.com must be on before"
+        in decision.reason
+    )

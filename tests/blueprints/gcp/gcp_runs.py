@@ -49,6 +49,7 @@ LOG_BUCKET = "gcp:logging/projectBucketConfig:ProjectBucketConfig"
 LOG_SINK = "gcp:logging/projectSink:ProjectSink"
 AUDIT_CONFIG = "gcp:projects/iAMAuditConfig:IAMAuditConfig"
 PROJECT_IAM = "gcp:projects/iAMMember:IAMMember"
+SERVICE = "gcp:projects/service:Service"
 ORG_POLICY = "gcp:orgpolicy/policy:Policy"
 
 

@@ -16,7 +16,15 @@ from tests.blueprints.practice_runs import PracticeRun
 
 CONTROLS = load("gcp_controls")
 DAY = 86400
-ALWAYS = {"Identity", "CoreNetwork", "Backup", "Monitoring", "Compliance", "AccessGrants"}
+ALWAYS = {
+    "ProjectApis",
+    "Identity",
+    "CoreNetwork",
+    "Backup",
+    "Monitoring",
+    "Compliance",
+    "AccessGrants",
+}
 
 
 def expected_inventory(run: PracticeRun) -> Counter[str]:
@@ -72,6 +80,7 @@ def expected_inventory(run: PracticeRun) -> Counter[str]:
             g.LOG_SINK: 1,
             g.AUDIT_CONFIG: len(CONTROLS["audit_logs"]["services"]),
             g.ORG_POLICY: len(plan.monitoring.policy_initiatives) if gcp.org_policies else 0,
+            g.SERVICE: len(gcp.apis),
         }
     )
     return +expected
