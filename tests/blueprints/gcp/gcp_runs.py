@@ -50,6 +50,7 @@ LOG_SINK = "gcp:logging/projectSink:ProjectSink"
 AUDIT_CONFIG = "gcp:projects/iAMAuditConfig:IAMAuditConfig"
 PROJECT_IAM = "gcp:projects/iAMMember:IAMMember"
 SERVICE = "gcp:projects/service:Service"
+SERVICE_IDENTITY = "gcp:projects/serviceIdentity:ServiceIdentity"
 ORG_POLICY = "gcp:orgpolicy/policy:Policy"
 
 

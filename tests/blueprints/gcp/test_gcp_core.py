@@ -81,6 +81,8 @@ def expected_inventory(run: PracticeRun) -> Counter[str]:
             g.AUDIT_CONFIG: len(CONTROLS["audit_logs"]["services"]),
             g.ORG_POLICY: len(plan.monitoring.policy_initiatives) if gcp.org_policies else 0,
             g.SERVICE: len(gcp.apis),
+            # The healthcare and Pub/Sub service agents, generated for their keys.
+            g.SERVICE_IDENTITY: int(work.health_data) + bool(work.ingest),
         }
     )
     return +expected
