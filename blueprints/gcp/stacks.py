@@ -66,7 +66,7 @@ def deploy_core(plan: CoreStackPlan) -> None:
             ),
         )
     if work.telehealth:
-        Telehealth(
+        telehealth = Telehealth(
             f"{pid}-telehealth",
             TelehealthArgs(
                 context,
@@ -78,6 +78,8 @@ def deploy_core(plan: CoreStackPlan) -> None:
                 archive_store=archive_store,
             ),
         )
+        if telehealth.address is not None:
+            pulumi.export(outputs.TELEHEALTH_ADDRESS, telehealth.address)
     ingest = None
     if work.ingest:
         ingest = DeviceIngest(

@@ -211,6 +211,7 @@ class TelehealthPlan:
     memory_gb: int
     image: str  # the container image patients reach, from the profile
     waf: bool  # a web application firewall in front of it (WL-TEL-02)
+    domain: str | None  # the name patients open, from the profile (its managed certificate)
 
 
 @dataclass(frozen=True)

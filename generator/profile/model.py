@@ -80,6 +80,7 @@ class Telehealth:
     peak_concurrent_sessions: int = 0
     recording: bool = False
     image: str | None = None  # the front end's container image; required when enabled
+    domain: str | None = None  # the name patients open; required behind a Google Cloud WAF
 
 
 @dataclass(frozen=True)

@@ -398,6 +398,24 @@ def _check_sites(sites: Any, cloud: str | None, add: Any) -> None:
             routed.append((index, str(site_id), network))
 
 
+def _check_telehealth_domain(
+    doc: dict[str, Any], telehealth: dict[str, Any], sessions: Any, add: Any
+) -> None:
+    """On Google Cloud a WAF (WL-TEL-01) means an HTTPS load balancer whose Google-managed
+    certificate needs the name patients open."""
+    practice = doc.get("practice")
+    cloud = practice.get("cloud") if isinstance(practice, dict) else None
+    threshold = int(load("skus")["telehealth"]["waf_min_peak_sessions"])
+    guarded = isinstance(sessions, int) and not isinstance(sessions, bool) and sessions >= threshold
+    if cloud == "gcp" and guarded and not telehealth.get("domain"):
+        add(
+            "telehealth.domain",
+            f"is required on Google Cloud when peak_concurrent_sessions >= {threshold}: a WAF"
+            " guards the front end behind an HTTPS load balancer, whose managed certificate"
+            " needs the name patients open (like telehealth.example.org)",
+        )
+
+
 def _check_telehealth_and_backup(doc: dict[str, Any], add: Any) -> None:
     telehealth = doc.get("telehealth")
     if isinstance(telehealth, dict) and telehealth.get("enabled") is True:
@@ -408,6 +426,7 @@ def _check_telehealth_and_backup(doc: dict[str, Any], add: Any) -> None:
                 "must be >= 1 when telehealth.enabled is true",
                 sessions,
             )
+        _check_telehealth_domain(doc, telehealth, sessions, add)
         if not telehealth.get("image"):
             add(
                 "telehealth.image",

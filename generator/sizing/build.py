@@ -240,7 +240,12 @@ def _size_workloads(
         fhir=fhir,
         telehealth=log.take(
             workloads.telehealth(
-                tele.enabled, tele.peak_concurrent_sessions, tele.recording, tele.image, cloud
+                tele.enabled,
+                tele.peak_concurrent_sessions,
+                tele.recording,
+                tele.image,
+                cloud,
+                tele.domain,
             )
         ),
         ingest=log.take(workloads.device_ingest(medical, cloud)),

@@ -67,6 +67,9 @@ CLOUD_SPECIFIC = {
             "core.backup.retention_days.yearly",
             # Subnets carry a description on Google Cloud; Azure subnets have none.
             "core.core.subnets[].purpose",
+            # Google Cloud's WAF sits behind an HTTPS load balancer whose managed certificate
+            # needs the name patients open; App Service has its own name and certificate.
+            "core.workloads.telehealth.domain",
             # Cloud Run sizes a revision by CPU and memory; App Service by its plan SKU.
             "core.workloads.telehealth.cpu",
             "core.workloads.telehealth.memory_gb",
