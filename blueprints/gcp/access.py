@@ -89,33 +89,30 @@ def _instance_at(scope: Scope) -> tuple[str, str]:
     return scope.instance_at
 
 
-def _bind_tunnel(
-    name: str,
-    target: pulumi.Input[str],
-    role: str,
-    member: pulumi.Input[str],
-    scope: Scope,
-    opts: ResourceOptions,
-) -> pulumi.CustomResource:
-    # IAP TCP forwarding to one instance (Terraform google_iap_tunnel_instance_iam_member).
-    project, zone = _instance_at(scope)
-    return iap.TunnelInstanceIAMMember(
-        name, project=project, zone=zone, instance=target, role=role, member=member, opts=opts
-    )
+def _instance_binder(make: Callable[..., pulumi.CustomResource], instance_arg: str) -> Binder:
+    """A binder for an instance-level IAM member, which names its instance by project and zone
+    and by `instance_arg`."""
 
+    def bind(
+        name: str,
+        target: pulumi.Input[str],
+        role: str,
+        member: pulumi.Input[str],
+        scope: Scope,
+        opts: ResourceOptions,
+    ) -> pulumi.CustomResource:
+        project, zone = _instance_at(scope)
+        return make(
+            name,
+            project=project,
+            zone=zone,
+            role=role,
+            member=member,
+            opts=opts,
+            **{instance_arg: target},
+        )
 
-def _bind_instance(
-    name: str,
-    target: pulumi.Input[str],
-    role: str,
-    member: pulumi.Input[str],
-    scope: Scope,
-    opts: ResourceOptions,
-) -> pulumi.CustomResource:
-    project, zone = _instance_at(scope)
-    return compute.InstanceIAMMember(
-        name, project=project, zone=zone, instance_name=target, role=role, member=member, opts=opts
-    )
+    return bind
 
 
 # The API each kind of binding is made through (GCP-API-01).
@@ -156,8 +153,9 @@ _BINDERS: dict[str, Binder] = {
     "subscription": lambda n, target, role, member, _, opts: pubsub.SubscriptionIAMMember(
         n, subscription=target, role=role, member=member, opts=opts
     ),
-    "iap-tunnel-instance": _bind_tunnel,
-    "instance": _bind_instance,
+    # IAP TCP forwarding to one instance (Terraform google_iap_tunnel_instance_iam_member).
+    "iap-tunnel-instance": _instance_binder(iap.TunnelInstanceIAMMember, "instance"),
+    "instance": _instance_binder(compute.InstanceIAMMember, "instance_name"),
     "service-account": lambda n, target, role, member, _, opts: serviceaccount.IAMMember(
         n, service_account_id=target, role=role, member=member, opts=opts
     ),

@@ -61,6 +61,18 @@ SSL_POLICY = "gcp:compute/sSLPolicy:SSLPolicy"
 HTTPS_PROXY = "gcp:compute/targetHttpsProxy:TargetHttpsProxy"
 GLOBAL_ADDRESS = "gcp:compute/globalAddress:GlobalAddress"
 FORWARDING_RULE = "gcp:compute/globalForwardingRule:GlobalForwardingRule"
+# The telehealth WAF front end: one of each when the plan puts a WAF in front (WL-TEL-01).
+WAF_FRONT_END = (
+    NEG,
+    SECURITY_POLICY,
+    BACKEND_SERVICE,
+    URL_MAP,
+    CERTIFICATE,
+    SSL_POLICY,
+    HTTPS_PROXY,
+    GLOBAL_ADDRESS,
+    FORWARDING_RULE,
+)
 ORG_POLICY = "gcp:orgpolicy/policy:Policy"
 
 

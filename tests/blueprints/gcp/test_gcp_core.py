@@ -76,20 +76,7 @@ def expected_inventory(run: PracticeRun) -> Counter[str]:
             g.CLOUD_RUN: int(work.telehealth is not None),
             g.RUN_INVOKER: int(work.telehealth is not None),
             # The WAF front end: one of each load balancer part (WL-TEL-01).
-            **dict.fromkeys(
-                (
-                    g.NEG,
-                    g.SECURITY_POLICY,
-                    g.BACKEND_SERVICE,
-                    g.URL_MAP,
-                    g.CERTIFICATE,
-                    g.SSL_POLICY,
-                    g.HTTPS_PROXY,
-                    g.GLOBAL_ADDRESS,
-                    g.FORWARDING_RULE,
-                ),
-                int(bool(work.telehealth and work.telehealth.waf)),
-            ),
+            **dict.fromkeys(g.WAF_FRONT_END, int(bool(work.telehealth and work.telehealth.waf))),
             g.TOPIC: int(work.ingest is not None),
             g.SUBSCRIPTION: int(work.ingest is not None),
             g.LOG_BUCKET: 1,

@@ -14,18 +14,6 @@ from tests.blueprints.gcp import gcp_runs as g
 from tests.blueprints.gcp.gcp_runs import practice_run
 from tests.blueprints.practice_runs import PracticeRun
 
-LB_TYPES = (
-    g.NEG,
-    g.SECURITY_POLICY,
-    g.BACKEND_SERVICE,
-    g.URL_MAP,
-    g.CERTIFICATE,
-    g.SSL_POLICY,
-    g.HTTPS_PROXY,
-    g.GLOBAL_ADDRESS,
-    g.FORWARDING_RULE,
-)
-
 
 @pytest.fixture(scope="module", params=["harbor", "harbor-small-telehealth"])
 def telehealth_run(request: pytest.FixtureRequest) -> PracticeRun:
@@ -66,8 +54,8 @@ def test_ingress_follows_the_waf_decision(telehealth_run: PracticeRun) -> None:
     assert service(telehealth_run)["ingress"] == (
         "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER" if plan.waf else "INGRESS_TRAFFIC_ALL"
     )
-    present = {t for t in LB_TYPES if telehealth_run.core.of_type(t)}
-    assert present == (set(LB_TYPES) if plan.waf else set())
+    present = {t for t in g.WAF_FRONT_END if telehealth_run.core.of_type(t)}
+    assert present == (set(g.WAF_FRONT_END) if plan.waf else set())
 
 
 def test_the_waf_front_end_guards_the_service_on_the_practice_domain() -> None:
