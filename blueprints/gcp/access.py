@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pulumi
 from pulumi import ResourceOptions
-from pulumi_gcp import healthcare, kms, projects, pubsub, storage
+from pulumi_gcp import compute, healthcare, iap, kms, projects, pubsub, serviceaccount, storage
 
 from blueprints.gcp import naming
 from blueprints.gcp.context import GcpContext
@@ -22,10 +22,12 @@ class Scope:
     stable key (part of the binding's name) to each resource's id (project id, key ring id,
     bucket name...). `condition` (title, CEL expression) narrows a project-level binding."""
 
-    # project | key-ring | dataset | fhir-store | dicom-store | bucket | topic | subscription
+    # project | key-ring | dataset | fhir-store | dicom-store | bucket | topic | subscription |
+    # iap-tunnel-instance | instance (both at `instance_at`) | service-account
     kind: str
     targets: Mapping[str, pulumi.Input[str]]
     condition: tuple[str, pulumi.Input[str]] | None = None
+    instance_at: tuple[str, str] | None = None  # (project, zone) of an instance target
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,54 @@ def _bind_project(
     )
 
 
+def _instance_at(scope: Scope) -> tuple[str, str]:
+    """The project and zone an instance-level binding names its instance in."""
+    if scope.instance_at is None:
+        raise ValueError(f"a {scope.kind} scope needs the instance's project and zone")
+    return scope.instance_at
+
+
+def _instance_binder(make: Callable[..., pulumi.CustomResource], instance_arg: str) -> Binder:
+    """A binder for an instance-level IAM member, which names its instance by project and zone
+    and by `instance_arg`."""
+
+    def bind(
+        name: str,
+        target: pulumi.Input[str],
+        role: str,
+        member: pulumi.Input[str],
+        scope: Scope,
+        opts: ResourceOptions,
+    ) -> pulumi.CustomResource:
+        project, zone = _instance_at(scope)
+        return make(
+            name,
+            project=project,
+            zone=zone,
+            role=role,
+            member=member,
+            opts=opts,
+            **{instance_arg: target},
+        )
+
+    return bind
+
+
+# The API each kind of binding is made through (GCP-API-01).
+_APIS = {
+    "project": "cloudresourcemanager",
+    "key-ring": "cloudkms",
+    "dataset": "healthcare",
+    "fhir-store": "healthcare",
+    "dicom-store": "healthcare",
+    "bucket": "storage",
+    "topic": "pubsub",
+    "subscription": "pubsub",
+    "iap-tunnel-instance": "iap",
+    "instance": "compute",
+    "service-account": "iam",
+}
+
 _BINDERS: dict[str, Binder] = {
     "project": _bind_project,
     "key-ring": lambda n, target, role, member, _, opts: kms.KeyRingIAMMember(
@@ -102,6 +152,12 @@ _BINDERS: dict[str, Binder] = {
     ),
     "subscription": lambda n, target, role, member, _, opts: pubsub.SubscriptionIAMMember(
         n, subscription=target, role=role, member=member, opts=opts
+    ),
+    # IAP TCP forwarding to one instance (Terraform google_iap_tunnel_instance_iam_member).
+    "iap-tunnel-instance": _instance_binder(iap.TunnelInstanceIAMMember, "instance"),
+    "instance": _instance_binder(compute.InstanceIAMMember, "instance_name"),
+    "service-account": lambda n, target, role, member, _, opts: serviceaccount.IAMMember(
+        n, service_account_id=target, role=role, member=member, opts=opts
     ),
 }
 
@@ -137,8 +193,11 @@ class AccessGrants(pulumi.ComponentResource):
                     # Two logical scopes may land on one resource: bind the role there once.
                     binding = f"{name}-{principal}-{naming.role_slug(grant.role)}-{target_key}"
                     if binding not in bindings:
+                        opts = ResourceOptions.merge(
+                            child_opts, args.context.api_opts(_APIS[scope.kind])
+                        )
                         bindings[binding] = _BINDERS[scope.kind](
-                            binding, target, grant.role, member, scope, child_opts
+                            binding, target, grant.role, member, scope, opts
                         )
 
         self.register_outputs({"bindings": len(bindings)})

@@ -38,7 +38,10 @@ class AppServers(pulumi.ComponentResource):
         self, name: str, args: AppServersArgs, opts: ResourceOptions | None = None
     ) -> None:
         super().__init__("clinicgen:gcp:AppServers", name, None, opts)
-        child_opts = ResourceOptions(parent=self)
+        # Each resource waits for the API it is created through (GCP-API-01).
+        child_opts = ResourceOptions.merge(
+            ResourceOptions(parent=self), args.context.api_opts("compute")
+        )
         encrypted = ResourceOptions.merge(
             child_opts, ResourceOptions(depends_on=list(args.disk_key.grants))
         )

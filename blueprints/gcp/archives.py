@@ -145,7 +145,12 @@ def _bucket(
         encryption=storage.BucketEncryptionArgs(default_kms_key_name=key.id),
         force_destroy=False,
         labels=context.tags,
-        opts=protected(ResourceOptions.merge(opts, ResourceOptions(depends_on=list(key.grants)))),
+        opts=protected(
+            ResourceOptions.merge(
+                ResourceOptions.merge(opts, context.api_opts("storage")),
+                ResourceOptions(depends_on=list(key.grants)),
+            )
+        ),
     )
 
 
@@ -158,6 +163,7 @@ def _replicate(
     opts: ResourceOptions,
 ) -> None:
     transfer = context.facts("transfer")
+    opts = ResourceOptions.merge(opts, context.api_opts("storage", "storagetransfer"))
     grants: list[pulumi.Resource] = []
     for bucket, roles, side in (
         (source, transfer["source_roles"], "source"),

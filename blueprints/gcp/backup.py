@@ -9,7 +9,7 @@ from typing import Any
 
 import pulumi
 from pulumi import ResourceOptions
-from pulumi_gcp import backupdisasterrecovery, compute
+from pulumi_gcp import backupdisasterrecovery, compute, projects
 
 from blueprints.gcp import naming
 from blueprints.gcp.archives import Archive, ArchiveStore, archive_buckets
@@ -47,7 +47,11 @@ class Backup(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: BackupArgs, opts: ResourceOptions | None = None) -> None:
         super().__init__("clinicgen:gcp:Backup", name, None, opts)
-        child_opts = ResourceOptions(parent=self)
+        # Each resource waits for the API it is created through (GCP-API-01).
+        child_opts = ResourceOptions.merge(
+            ResourceOptions(parent=self),
+            args.context.api_opts("backupdr", "compute", "cloudresourcemanager"),
+        )
         context, backup = args.context, args.backup
         pid = context.practice_id
 
@@ -63,6 +67,20 @@ class Backup(pulumi.ComponentResource):
             opts=protected(child_opts),
         )
         if args.instances:
+            # Backup and DR snapshots the instances as the vault's own service agent, so that is
+            # the identity to grant, and only when a plan protects instances (gcp_controls.yaml
+            # backup.vault_agent_role; BackupVault.serviceAccount in the Backup and DR API).
+            agent_role = context.facts("backup")["vault_agent_role"]
+            vault_agent = projects.IAMMember(
+                f"{name}-vault-agent-{naming.role_slug(agent_role)}",
+                project=context.project,
+                role=agent_role,
+                member=vault.service_account.apply(lambda email: f"serviceAccount:{email}"),
+                opts=child_opts,
+            )
+            associated = ResourceOptions.merge(
+                child_opts, ResourceOptions(depends_on=[vault_agent])
+            )
             backup_plan = backupdisasterrecovery.BackupPlan(
                 f"{name}-instances",
                 backup_plan_id=naming.fit(naming.BACKUP, pid, "instances"),
@@ -82,7 +100,7 @@ class Backup(pulumi.ComponentResource):
                     backup_plan=backup_plan.id,
                     resource=instance_id,
                     resource_type=INSTANCE_RESOURCE,
-                    opts=child_opts,
+                    opts=associated,
                 )
         if args.disks:
             schedule = compute.ResourcePolicy(

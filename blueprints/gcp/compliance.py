@@ -1,5 +1,7 @@
 """Compliance: the plan's compliance initiatives, which on Google Cloud are organization
-policy constraints, enforced at project level."""
+policy constraints, enforced at project level when the plan says the deployer may
+(GCP-ORG-01); otherwise the organization admin enforces them higher up, as the plan's
+decision says."""
 
 from __future__ import annotations
 
@@ -16,6 +18,9 @@ from blueprints.gcp.context import GcpContext
 class ComplianceArgs:
     context: GcpContext
     policy_initiatives: tuple[str, ...]  # Google Cloud organization policy constraints
+    # GcpProject.org_policies (GCP-ORG-01): set them here, which needs
+    # roles/orgpolicy.policyAdmin at organization level, or leave them to the org admin
+    enforce_here: bool
 
 
 class Compliance(pulumi.ComponentResource):
@@ -25,12 +30,16 @@ class Compliance(pulumi.ComponentResource):
         self, name: str, args: ComplianceArgs, opts: ResourceOptions | None = None
     ) -> None:
         super().__init__("clinicgen:gcp:Compliance", name, None, opts)
-        child_opts = ResourceOptions(parent=self)
+        # Each resource waits for the API it is created through (GCP-API-01).
+        child_opts = ResourceOptions.merge(
+            ResourceOptions(parent=self),
+            args.context.api_opts(*(("orgpolicy",) if args.enforce_here else ())),
+        )
         context = args.context
         kinds = context.facts("org_policies")
 
         policies = []
-        for constraint in args.policy_initiatives:
+        for constraint in args.policy_initiatives if args.enforce_here else ():
             if constraint not in kinds:
                 raise ValueError(f"no Google Cloud organization policy constraint {constraint!r}")
             # Boolean constraints are enforced; list constraints deny every value.

@@ -34,7 +34,10 @@ class DeviceIngest(pulumi.ComponentResource):
         self, name: str, args: DeviceIngestArgs, opts: ResourceOptions | None = None
     ) -> None:
         super().__init__("clinicgen:gcp:DeviceIngest", name, None, opts)
-        child_opts = ResourceOptions(parent=self)
+        # Each resource waits for the API it is created through (GCP-API-01).
+        child_opts = ResourceOptions.merge(
+            ResourceOptions(parent=self), args.context.api_opts("pubsub")
+        )
         context = args.context
         limits = context.facts("pubsub")
         pid = context.practice_id

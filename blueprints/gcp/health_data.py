@@ -34,7 +34,10 @@ class HealthData(pulumi.ComponentResource):
         self, name: str, args: HealthDataArgs, opts: ResourceOptions | None = None
     ) -> None:
         super().__init__("clinicgen:gcp:HealthData", name, None, opts)
-        child_opts = ResourceOptions(parent=self)
+        # Each resource waits for the API it is created through (GCP-API-01).
+        child_opts = ResourceOptions.merge(
+            ResourceOptions(parent=self), args.context.api_opts("healthcare")
+        )
         stateful = protected(child_opts)
         context = args.context
 

@@ -1,16 +1,18 @@
 """Identity and keys: a service account per workload, Cloud KMS keys with rotation, and the
-Google service agents allowed to encrypt with each key."""
+Google service agents allowed to encrypt with each key, each agent's address read from Google
+once its API is on (never built from the project number where Google can return it)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pulumi
 from pulumi import ResourceOptions
-from pulumi_gcp import kms, organizations, serviceaccount
+from pulumi_gcp import kms, organizations, projects, serviceaccount, storage
 
 from blueprints.gcp import naming
+from blueprints.gcp.apis import API_SUFFIX
 from blueprints.gcp.context import GcpContext
 from blueprints.options import protected
 from generator.plan.model import IdentityPlan
@@ -60,15 +62,20 @@ class Identity(pulumi.ComponentResource):
     keys: dict[str, EncryptionKey]
     key_ring_ids: dict[str, pulumi.Output[str]]  # by location
     project_number: pulumi.Output[str]
-    _service_agents: Mapping[str, str]
+    _resource_name: str
+    _context: GcpContext
+    _agents: dict[str, pulumi.Output[str]]  # IAM members by `kms.service_agents` key
 
     def __init__(self, name: str, args: IdentityArgs, opts: ResourceOptions | None = None) -> None:
         super().__init__("clinicgen:gcp:Identity", name, None, opts)
-        child_opts = ResourceOptions(parent=self)
+        # Each resource waits for the API it is created through (GCP-API-01).
+        child_opts = ResourceOptions.merge(
+            ResourceOptions(parent=self), args.context.api_opts("iam", "cloudkms")
+        )
         stateful = protected(child_opts)
         context = args.context
         kms_controls = context.facts("kms")
-        self._service_agents = kms_controls["service_agents"]
+        self._resource_name, self._context, self._agents = name, context, {}
         pid = context.practice_id
 
         self.accounts = {}
@@ -83,7 +90,10 @@ class Identity(pulumi.ComponentResource):
             )
             self.accounts[workload] = WorkloadAccount(account.email, account.member)
         self.project_number = organizations.get_project_output(
-            project_id=context.project, opts=pulumi.InvokeOutputOptions(parent=self)
+            project_id=context.project,
+            opts=pulumi.InvokeOutputOptions(
+                parent=self, depends_on=context.api_opts("cloudresourcemanager").depends_on
+            ),
         ).number
 
         # Key rings can never be deleted in Cloud KMS, hence protect as well as stable names.
@@ -130,8 +140,46 @@ class Identity(pulumi.ComponentResource):
         )
 
     def agent_member(self, agent: str) -> pulumi.Output[str]:
-        """The IAM member of a Google service agent (a `kms.service_agents` key)."""
-        template = self._service_agents[agent]
-        return self.project_number.apply(
-            lambda number: f"serviceAccount:{template.format(number=number)}"
+        """The IAM member of a Google service agent (a `kms.service_agents` key), read from
+        Google once its API is on, so a grant never names an agent that does not exist yet."""
+        if agent not in self._agents:
+            self._agents[agent] = self._read_agent(agent)
+        return self._agents[agent]
+
+    def _read_agent(self, agent: str) -> pulumi.Output[str]:
+        context = self._context
+        kms_controls = context.facts("kms")
+        api = kms_controls["service_agents"][agent]
+        lookup = pulumi.InvokeOutputOptions(
+            parent=self, depends_on=context.api_opts(api.removesuffix(API_SUFFIX)).depends_on
         )
+        if agent == "storage":
+            # Cloud Storage makes its agent when asked for it (Terraform
+            # google_storage_project_service_account: prefer it over the address format).
+            return storage.get_project_service_account_output(
+                project=context.project, opts=lookup
+            ).member
+        if agent == "transfer":
+            # Terraform google_storage_transfer_project_service_account.
+            return storage.get_transfer_project_service_account_output(
+                project=context.project, opts=lookup
+            ).member
+        if agent == "compute":
+            # The Compute Engine Service Agent is made with the Compute Engine API, and neither
+            # generateServiceIdentity nor any lookup returns it: its documented address on the
+            # project number, granted only once that API is on (the grant waits for it).
+            template = kms_controls["compute_agent"]
+            return self.project_number.apply(
+                lambda number: f"serviceAccount:{template.format(number=number)}"
+            )
+        # Healthcare and Pub/Sub: generateServiceIdentity makes the agent and returns its
+        # address (Terraform google_project_service_identity).
+        short = api.removesuffix(API_SUFFIX)
+        return projects.ServiceIdentity(
+            f"{self._resource_name}-agent-{agent}",
+            project=context.project,
+            service=api,
+            opts=ResourceOptions.merge(
+                ResourceOptions(parent=self), context.api_opts("serviceusage", short)
+            ),
+        ).member

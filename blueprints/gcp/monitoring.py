@@ -30,7 +30,10 @@ class Monitoring(pulumi.ComponentResource):
         self, name: str, args: MonitoringArgs, opts: ResourceOptions | None = None
     ) -> None:
         super().__init__("clinicgen:gcp:Monitoring", name, None, opts)
-        child_opts = ResourceOptions(parent=self)
+        # Each resource waits for the API it is created through (GCP-API-01).
+        child_opts = ResourceOptions.merge(
+            ResourceOptions(parent=self), args.context.api_opts("logging", "cloudresourcemanager")
+        )
         context = args.context
 
         # One log bucket holds the whole retention: Cloud Logging has no separate archive tier,

@@ -27,6 +27,15 @@ class CoreNetworkArgs:
     zones: tuple[str, ...]  # ArchivePlacement.zones: the bastion takes the first
 
 
+@dataclass(frozen=True)
+class Bastion:
+    """The bastion host: what administrators' access grants bind at."""
+
+    instance: pulumi.Output[str]  # instance name
+    zone: str
+    service_account: pulumi.Output[str]  # the account's resource name, for its own IAM
+
+
 class CoreNetwork(pulumi.ComponentResource):
     """The practice's hub VPC: one subnet per planned cloud subnet, egress through Cloud NAT,
     an HA VPN gateway for the sites, and a logged deny-by-default firewall posture."""
@@ -38,12 +47,17 @@ class CoreNetwork(pulumi.ComponentResource):
     vpn_gateway: pulumi.Output[str] | None  # HA VPN gateway self link
     vpn_gateway_addresses: pulumi.Output[list[str | None]] | None  # its two public addresses
     disks: dict[str, ZonalDisk]  # the bastion's boot disk, for the snapshot schedule
+    bastion: Bastion | None
 
     def __init__(
         self, name: str, args: CoreNetworkArgs, opts: ResourceOptions | None = None
     ) -> None:
         super().__init__("clinicgen:gcp:CoreNetwork", name, None, opts)
-        child_opts = ResourceOptions(parent=self)
+        # Each resource waits for the API it is created through (GCP-API-01).
+        child_opts = ResourceOptions.merge(
+            ResourceOptions(parent=self),
+            args.context.api_opts(*(("compute", "iam") if args.core.bastion else ("compute",))),
+        )
         context = args.context
         pid = context.practice_id
 
@@ -121,6 +135,7 @@ class CoreNetwork(pulumi.ComponentResource):
                 continue
             _posture_rule(f"{name}-{rule_id}", rule_id, rule, vpc.self_link, args, child_opts)
         self.disks = {}
+        self.bastion = None
         if args.core.bastion:
             # Its own identity with no roles: the bastion only relays OS Login sessions, and
             # never runs as the project's default service account.
@@ -146,6 +161,7 @@ class CoreNetwork(pulumi.ComponentResource):
             )
             # A boot disk created with its instance takes the instance's name.
             self.disks["bastion-boot"] = ZonalDisk(bastion.name, zone)
+            self.bastion = Bastion(bastion.name, zone, identity.name)
 
         self.network = vpc.self_link
         self.subnets = {key: subnet.self_link for key, subnet in subnets.items()}

@@ -10,3 +10,5 @@ ROUTER_NAME = "routerName"  # Cloud Router name (router interfaces and peers add
 ROUTER = "router"  # Cloud Router self link (VPN tunnels address it so)
 VPN_GATEWAY = "vpnGateway"  # HA VPN gateway self link
 VPN_GATEWAY_ADDRESSES = VPN_GATEWAY_ADDRESSES_OUTPUT  # the two public interface addresses
+# The telehealth load balancer's address, which the practice's telehealth.domain points at.
+TELEHEALTH_ADDRESS = "telehealthAddress"

@@ -1,5 +1,9 @@
 """Site connectivity: one site's HA VPN peer, two tunnels with BGP, its pre-shared key in
-Secret Manager, and standalone firewall rules for that site's flows only."""
+Secret Manager, and standalone firewall rules for that site's flows only, then a deny of all
+other egress to the site.
+
+A site stack enables no API: the compute and secretmanager APIs it uses are enabled by the
+core stack (GCP-API-01), which is deployed first."""
 
 from __future__ import annotations
 
@@ -67,6 +71,25 @@ class SiteConnectivity(pulumi.ComponentResource):
                 description=flow.reason,
                 opts=child_opts,
             )
+
+        # The site's whole block and its on-prem ranges, denied to every other egress: only the
+        # flows above (at the ledger's priorities, all smaller numbers) reach the site.
+        deny = context.facts("firewall")["site_egress_deny"]
+        compute.Firewall(
+            f"{name}-deny-egress",
+            name=naming.fit(naming.COMPUTE, *prefix, "deny-egress"),
+            project=context.project,
+            network=args.network,
+            direction="EGRESS",
+            priority=deny["priority"],
+            destination_ranges=[args.site.block, *args.site.onprem_ranges],
+            denies=[compute.FirewallDenyArgs(protocol="all")],
+            log_config=compute.FirewallLogConfigArgs(
+                metadata=context.facts("firewall")["log_metadata"]
+            ),
+            description=deny["reason"],
+            opts=child_opts,
+        )
 
         self.register_outputs(
             _vpn(name, args.site.vpn, args, child_opts)

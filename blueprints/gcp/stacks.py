@@ -11,6 +11,7 @@ import pulumi
 
 from blueprints.gcp import outputs
 from blueprints.gcp.access import AccessGrants, AccessGrantsArgs, Scope
+from blueprints.gcp.apis import ProjectApis, ProjectApisArgs
 from blueprints.gcp.app_servers import AppServers, AppServersArgs
 from blueprints.gcp.archives import Archive, ArchiveCopy, ArchiveStore, rarely_read
 from blueprints.gcp.backup import Backup, BackupArgs, ZonalDisk
@@ -24,13 +25,17 @@ from blueprints.gcp.network import CoreNetwork, CoreNetworkArgs
 from blueprints.gcp.site import SiteConnectivity, SiteConnectivityArgs
 from blueprints.gcp.telehealth import Telehealth, TelehealthArgs
 from blueprints.stack_reference import core_stack_reference
-from generator.plan.model import ArchivePlacement, CoreStackPlan, SiteStackPlan
+from generator.plan.model import ArchivePlacement, CoreStackPlan, GcpProject, SiteStackPlan
 from generator.render.stack_config import vpn_psk_secret_name
 
 
 def deploy_core(plan: CoreStackPlan) -> None:
     """Build the `<practice>-core` stack from its plan and export what site stacks read."""
-    context = gcp_context(plan.practice, plan.platform)
+    project = _project(plan)
+    apis = ProjectApis(
+        f"{plan.practice.id}-apis", ProjectApisArgs(str(plan.practice.gcp_project), project.apis)
+    )
+    context = gcp_context(plan.practice, plan.platform, apis.services)
     pid, work, placement = context.practice_id, plan.workloads, _placement(plan)
 
     Monitoring(f"{pid}-monitoring", MonitoringArgs(context, plan.monitoring))
@@ -61,7 +66,7 @@ def deploy_core(plan: CoreStackPlan) -> None:
             ),
         )
     if work.telehealth:
-        Telehealth(
+        telehealth = Telehealth(
             f"{pid}-telehealth",
             TelehealthArgs(
                 context,
@@ -73,6 +78,8 @@ def deploy_core(plan: CoreStackPlan) -> None:
                 archive_store=archive_store,
             ),
         )
+        if telehealth.address is not None:
+            pulumi.export(outputs.TELEHEALTH_ADDRESS, telehealth.address)
     ingest = None
     if work.ingest:
         ingest = DeviceIngest(
@@ -89,14 +96,17 @@ def deploy_core(plan: CoreStackPlan) -> None:
             disks=_disks(network, servers),
         ),
     )
-    Compliance(f"{pid}-compliance", ComplianceArgs(context, plan.monitoring.policy_initiatives))
+    Compliance(
+        f"{pid}-compliance",
+        ComplianceArgs(context, plan.monitoring.policy_initiatives, project.org_policies),
+    )
     AccessGrants(
         f"{pid}-access",
         AccessGrantsArgs(
             context,
             identity=plan.identity,
             accounts=identity.accounts,
-            scopes=_scopes(context, identity, health, ingest, backup),
+            scopes=_scopes(context, network, identity, health, ingest, backup),
         ),
     )
     _export_for_sites(network)
@@ -146,6 +156,17 @@ def _placement(plan: CoreStackPlan) -> ArchivePlacement:
             "regenerate its stack files with this clinicgen"
         )
     return plan.placement
+
+
+def _project(plan: CoreStackPlan) -> GcpProject:
+    """What the core stack sets up in the project itself, which every Google Cloud plan
+    carries (GCP-API-01, GCP-ORG-01)."""
+    if plan.gcp is None:
+        raise ValueError(
+            f"the core plan of {plan.practice.id} has no gcp section (GCP-API-01); "
+            "regenerate its stack files with this clinicgen"
+        )
+    return plan.gcp
 
 
 def _key_specs(plan: CoreStackPlan, placement: ArchivePlacement) -> tuple[KeySpec, ...]:
@@ -207,6 +228,7 @@ def _archives(plan: CoreStackPlan, context: GcpContext) -> tuple[Archive, ...]:
 
 def _scopes(
     context: GcpContext,
+    network: CoreNetwork,
     identity: Identity,
     health: HealthData | None,
     ingest: DeviceIngest | None,
@@ -239,6 +261,16 @@ def _scopes(
             ),
         ),
     }
+    if network.bastion:
+        # Administrators tunnel to the bastion through IAP and log in with OS Login there; the
+        # bastion's service account is the only one they may act as.
+        bastion = network.bastion
+        at = (project, bastion.zone)
+        scopes["bastion"] = Scope("iap-tunnel-instance", {"bastion": bastion.instance}, None, at)
+        scopes["bastion:compute"] = Scope("instance", {"bastion": bastion.instance}, None, at)
+        scopes["bastion:iam"] = Scope(
+            "service-account", {"bastion-identity": bastion.service_account}
+        )
     if health:
         scopes["health-data"] = Scope("dataset", {"dataset": health.dataset_id})
         if health.fhir_store_id:

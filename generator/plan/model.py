@@ -211,6 +211,7 @@ class TelehealthPlan:
     memory_gb: int
     image: str  # the container image patients reach, from the profile
     waf: bool  # a web application firewall in front of it (WL-TEL-02)
+    domain: str | None  # the name patients open, from the profile (its managed certificate)
 
 
 @dataclass(frozen=True)
@@ -237,7 +238,8 @@ class RoleGrant:
     """A role (cloud-specific built-in / predefined role) at a logical scope.
 
     Scopes are catalog keys the blueprints map to real resources: `network`, `key-vault`,
-    `backup`, `health-data`, `monitoring`, `workloads`, `imaging-archive`, `ingest`."""
+    `backup`, `health-data`, `monitoring`, `workloads`, `imaging-archive`, `ingest`,
+    `bastion`."""
 
     role: str
     scope: str
@@ -319,6 +321,16 @@ class ArchivePlacement:
 
 
 @dataclass(frozen=True)
+class GcpProject:
+    """Google Cloud only: what the core stack sets up in the practice's project itself."""
+
+    apis: tuple[str, ...]  # GCP-API-01: the APIs it enables (`compute.googleapis.com`, ...)
+    # GCP-ORG-01: the stack sets monitoring.policy_initiatives as org policies on the project;
+    # when false, the organization admin enforces them at folder or organization level
+    org_policies: bool
+
+
+@dataclass(frozen=True)
 class PlatformFacts:
     """The cloud platform facts a stack's resources are built with (rule numbers, names,
     required rules, API enums), copied from the catalog when the plan is made: editing the
@@ -354,6 +366,7 @@ class Plan:
     backup: BackupPlan
     monitoring: MonitoringPlan
     placement: ArchivePlacement | None  # Google Cloud only
+    gcp: GcpProject | None  # Google Cloud only
     platform: PlatformFacts
     decisions: tuple[Decision, ...]
 
@@ -377,6 +390,7 @@ class CoreStackPlan:
     backup: BackupPlan
     monitoring: MonitoringPlan
     placement: ArchivePlacement | None
+    gcp: GcpProject | None
     platform: PlatformFacts
 
 
@@ -412,6 +426,7 @@ def split_into_stacks(plan: Plan) -> tuple[CoreStackPlan, tuple[SiteStackPlan, .
         backup=plan.backup,
         monitoring=plan.monitoring,
         placement=plan.placement,
+        gcp=plan.gcp,
         platform=stack_platform(plan.platform, "core"),
     )
     site_platform = stack_platform(plan.platform, "site")

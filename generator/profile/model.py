@@ -69,6 +69,8 @@ class Practice:
     jurisdiction: str | None = None
     reserved_ranges: tuple[str, ...] = ()
     gcp_project: str | None = None
+    # Google Cloud: the core stack sets org policies on the project (needs an org-level role)
+    gcp_org_policies: bool = False
     tags: dict[str, str] = field(default_factory=dict)
 
 
@@ -78,6 +80,7 @@ class Telehealth:
     peak_concurrent_sessions: int = 0
     recording: bool = False
     image: str | None = None  # the front end's container image; required when enabled
+    domain: str | None = None  # the name patients open; required behind a Google Cloud WAF
 
 
 @dataclass(frozen=True)

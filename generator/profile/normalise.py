@@ -36,6 +36,7 @@ def build_profile(doc: dict[str, Any], source: str) -> Profile:
             jurisdiction=practice.get("jurisdiction"),
             reserved_ranges=tuple(practice.get("reserved_ranges", ())),
             gcp_project=practice.get("gcp_project"),
+            gcp_org_policies=bool(practice.get("gcp_org_policies")),
             tags={key: practice["tags"][key] for key in sorted(practice.get("tags", {}))},
         ),
         sites=tuple(_site(site) for site in doc["sites"]),

@@ -31,6 +31,9 @@ IMAGE_PATTERN = (
     r"(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)+"
     r"(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})\Z"
 )
+# A fully qualified domain name: lowercase labels of letters, digits and inner hyphens, and
+# a top-level label of letters (RFC 1035 section 2.3.1, lowercased as certificates carry it).
+DOMAIN_PATTERN = r"(?=.{4,253}\Z)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}\Z"
 
 
 def _slug(description: str) -> dict[str, Any]:
@@ -242,6 +245,17 @@ def profile_schema() -> dict[str, Any]:
                         "hint": "a GCP project id: 6-30 lowercase letters, digits or hyphens",
                     },
                 },
+                "gcp_org_policies": {
+                    "type": "boolean",
+                    "nullable": True,
+                    "meta": {
+                        "description": "Google Cloud only: whether the core stack sets the"
+                        " compliance constraints as organization policies on the project (the"
+                        " deployer then needs roles/orgpolicy.policyAdmin, which is granted only"
+                        " at organization level). Default false: the plan lists the constraints"
+                        " for the organization admin to enforce at folder or organization level.",
+                    },
+                },
                 "tags": {
                     "type": "dict",
                     "default": {},
@@ -288,6 +302,19 @@ def profile_schema() -> dict[str, Any]:
                     "meta": {
                         "description": "Whether visits are recorded (recordings are ePHI "
                         "and are retained)."
+                    },
+                },
+                "domain": {
+                    "type": "string",
+                    "nullable": True,
+                    "regex": DOMAIN_PATTERN,
+                    "meta": {
+                        "description": "The name patients open the telehealth front end at;"
+                        " its DNS points at the address the core stack exports. Required on"
+                        " Google Cloud when a WAF guards the front end (peak sessions at or"
+                        " above the catalog's threshold): its HTTPS load balancer serves a"
+                        " Google-managed certificate for this name.",
+                        "hint": "a fully qualified domain name like telehealth.riverside.example",
                     },
                 },
                 "image": {

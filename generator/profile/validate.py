@@ -283,6 +283,13 @@ def _cross_field_problems(doc: dict[str, Any], label: str, schema_valid: bool) -
             )
     if cloud == "gcp" and not practice.get("gcp_project"):
         add("practice.gcp_project", "is required when practice.cloud is gcp")
+    if cloud == "azure" and practice.get("gcp_org_policies") is not None:
+        add(
+            "practice.gcp_org_policies",
+            "applies to Google Cloud only; remove it (practice.cloud is azure, whose compliance"
+            " initiatives are Azure Policy assignments)",
+            practice["gcp_org_policies"],
+        )
     _check_pool(practice, add)
     _check_identity(doc.get("identity"), cloud, add)
     _check_sites(doc.get("sites"), cloud, add)
@@ -419,6 +426,24 @@ def _once(seen: dict[str, int], value: Any, index: int, path: str, add: Any, mes
         seen[value] = index
 
 
+def _check_telehealth_domain(
+    doc: dict[str, Any], telehealth: dict[str, Any], sessions: Any, add: Any
+) -> None:
+    """On Google Cloud a WAF (WL-TEL-01) means an HTTPS load balancer whose Google-managed
+    certificate needs the name patients open."""
+    practice = doc.get("practice")
+    cloud = practice.get("cloud") if isinstance(practice, dict) else None
+    threshold = int(load("skus")["telehealth"]["waf_min_peak_sessions"])
+    guarded = isinstance(sessions, int) and not isinstance(sessions, bool) and sessions >= threshold
+    if cloud == "gcp" and guarded and not telehealth.get("domain"):
+        add(
+            "telehealth.domain",
+            f"is required on Google Cloud when peak_concurrent_sessions >= {threshold}: a WAF"
+            " guards the front end behind an HTTPS load balancer, whose managed certificate"
+            " needs the name patients open (like telehealth.example.org)",
+        )
+
+
 def _check_telehealth_and_backup(doc: dict[str, Any], add: Any) -> None:
     telehealth = doc.get("telehealth")
     if isinstance(telehealth, dict) and telehealth.get("enabled") is True:
@@ -429,6 +454,7 @@ def _check_telehealth_and_backup(doc: dict[str, Any], add: Any) -> None:
                 "must be >= 1 when telehealth.enabled is true",
                 sessions,
             )
+        _check_telehealth_domain(doc, telehealth, sessions, add)
         if not telehealth.get("image"):
             add(
                 "telehealth.image",

@@ -16,9 +16,11 @@ from generator.ipam.addresses import network as network_of
 from generator.ipam.ledger import SiteAllocation
 from generator.plan.model import (
     PLAN_SCHEMA_VERSION,
+    ArchivePlacement,
     CoreNetwork,
     Decision,
     Flow,
+    GcpProject,
     IdentityPlan,
     MonitoringPlan,
     Plan,
@@ -135,7 +137,7 @@ def build_plan(profile: Profile, ledger: Ledger | None = None) -> tuple[Plan, Le
     if vpn_sites:
         gateway = log.take(vpn.gateway_sku(cloud, len(vpn_sites), sum(tunnels.values()), aggregate))
     ipsec = log.take(vpn.ipsec_policy())
-    access = _identity_plan(profile, planned, specialties, log)
+    access = _identity_plan(profile, planned, specialties, bastion, log)
     rpo, frequency = log.take(backup.backup_frequency(profile.backup.rpo_hours))
     tiers = load("retention")["backup"]
     days = log.take(
@@ -157,6 +159,11 @@ def build_plan(profile: Profile, ledger: Ledger | None = None) -> tuple[Plan, Le
     )
     facts = log.take(platform.platform_facts(cloud))
     watch = _monitoring_plan(cloud, practice.compliance, planned, log)
+    project = (
+        _gcp_project(profile, planned, bastion, gateway is not None, placement, watch, log)
+        if cloud == "gcp"
+        else None
+    )
     plan = Plan(
         schema=PLAN_SCHEMA_VERSION,
         practice=PracticeInfo(
@@ -181,10 +188,37 @@ def build_plan(profile: Profile, ledger: Ledger | None = None) -> tuple[Plan, Le
         backup=backup_plan,
         monitoring=watch,
         placement=placement,
+        gcp=project,
         platform=facts,
         decisions=tuple(log.items),
     )
     return plan, placed
+
+
+def _gcp_project(
+    profile: Profile,
+    planned: WorkloadPlan,
+    bastion: bool,
+    vpn: bool,
+    placement: ArchivePlacement | None,
+    watch: MonitoringPlan,
+    log: _Decisions,
+) -> GcpProject:
+    practice = profile.practice
+    project = str(practice.gcp_project)
+    org = log.take(
+        platform.org_policies(practice.gcp_org_policies, watch.policy_initiatives, project)
+    )
+    needs = {
+        "bastion": bastion,
+        "health_data": planned.health_data,
+        "ingest": planned.ingest is not None,
+        "telehealth": planned.telehealth is not None,
+        "vpn": vpn,
+        "archive_copy": placement is not None and placement.copy_region is not None,
+        "org_policies": org,
+    }
+    return GcpProject(apis=log.take(platform.project_apis(project, needs)), org_policies=org)
 
 
 def _size_workloads(
@@ -206,7 +240,12 @@ def _size_workloads(
         fhir=fhir,
         telehealth=log.take(
             workloads.telehealth(
-                tele.enabled, tele.peak_concurrent_sessions, tele.recording, tele.image, cloud
+                tele.enabled,
+                tele.peak_concurrent_sessions,
+                tele.recording,
+                tele.image,
+                cloud,
+                tele.domain,
             )
         ),
         ingest=log.take(workloads.device_ingest(medical, cloud)),
@@ -304,13 +343,13 @@ def _core_network(
 
 
 def _identity_plan(
-    profile: Profile, planned: WorkloadPlan, specialties: set[str], log: _Decisions
+    profile: Profile, planned: WorkloadPlan, specialties: set[str], bastion: bool, log: _Decisions
 ) -> IdentityPlan:
     cloud = profile.practice.cloud
     imaging = planned.imaging is not None
     present = identity.scopes(
         health_data=planned.health_data, imaging=imaging, ingest=planned.ingest is not None
-    )
+    ) | ({"bastion"} if bastion else set())
     restricted = log.take(identity.restricted_specialties(specialties))
     running = {
         "ehr": planned.ehr is not None,
@@ -318,7 +357,9 @@ def _identity_plan(
         "fhir": planned.fhir,
         "telehealth": planned.telehealth is not None,
         "ingest": planned.ingest is not None,
-        "backup": True,
+        # Google Cloud's Backup and DR runs as its vault's service agent, not as an identity of
+        # the practice (roles.yaml workloads.backup).
+        "backup": cloud == "azure",
     }
     return IdentityPlan(
         personas=tuple(

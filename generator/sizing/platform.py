@@ -102,3 +102,55 @@ def archive_placement(
     return Sized(
         placement, Decision("GCP-PLC-01", subject, f"{region} + copy in {dr_region}", reason)
     )
+
+
+def org_policies(enabled: bool, constraints: tuple[str, ...], project: str) -> Sized[bool]:
+    """GCP-ORG-01: whether the core stack sets the compliance constraints as organization
+    policies on the project. Only when the profile says so (`practice.gcp_org_policies`):
+    setting any org policy needs roles/orgpolicy.policyAdmin, which Google Cloud grants at
+    organization level only, so a project-scoped deployer (an MSP) would get 403. Otherwise
+    the reason names the constraints the organization admin enforces instead.
+
+    Source: Google Cloud IAM roles reference, Organization Policy roles (policyAdmin: lowest
+    level where it can be granted, Organization); catalog/gcp_controls.yaml `org_policies`.
+    """
+    listed = ", ".join(constraints)
+    if enabled:
+        reason = (
+            f"practice.gcp_org_policies is true: the core stack enforces {listed} on project "
+            f"{project}; its deployer must hold roles/orgpolicy.policyAdmin (granted at "
+            "organization level only)"
+        )
+    else:
+        reason = (
+            "the core stack sets no organization policy: that needs roles/orgpolicy.policyAdmin,"
+            " which Google Cloud grants at organization level only. Ask the organization admin"
+            f" to enforce {listed} on the folder or organization that holds project {project}"
+            " (gcloud org-policies set-policy), or set practice.gcp_org_policies: true when the"
+            " deployer holds that role"
+        )
+    subject = "gcp.org_policies"
+    return Sized(enabled, Decision("GCP-ORG-01", subject, str(enabled).lower(), reason))
+
+
+def project_apis(project: str, needs: dict[str, bool]) -> Sized[tuple[str, ...]]:
+    """GCP-API-01: the APIs the core stack enables, each when the plan has what needs it
+    (`needs`: bastion, health_data, ingest, telehealth, vpn, archive_copy, org_policies), so
+    a fresh project deploys on the first `pulumi up`. Site stacks use compute and
+    secretmanager, which the core enables; they enable nothing themselves.
+
+    Source: catalog/gcp_controls.yaml `apis` (Terraform google_project_service; Service Usage
+    docs, 'Enabling and disabling services').
+    """
+    services = load("gcp_controls")["apis"]["services"]
+    apis = tuple(
+        api for api, entry in services.items() if entry["when"] == "always" or needs[entry["when"]]
+    )
+    bootstrap = [api for api in apis if api.startswith(("serviceusage.", "cloudresourcemanager."))]
+    reason = (
+        f"{len(apis)} APIs on project {project}: "
+        + "; ".join(f"{api} ({services[api]['for']})" for api in apis)
+        + f". {' and '.join(bootstrap)} must be on before the first pulumi up"
+        " (gcloud services enable); every API stays enabled when the stack is destroyed"
+    )
+    return Sized(apis, Decision("GCP-API-01", "gcp.apis", ", ".join(apis), reason))

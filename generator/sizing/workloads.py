@@ -188,7 +188,12 @@ def health_data(fhir: bool, imaging: bool) -> Sized[bool]:
 
 
 def telehealth(
-    enabled: bool, peak: int, recording: bool, image: str | None, cloud: str
+    enabled: bool,
+    peak: int,
+    recording: bool,
+    image: str | None,
+    cloud: str,
+    domain: str | None = None,
 ) -> Sized[TelehealthPlan | None]:
     """WL-TEL-01: telehealth instances and egress from peak concurrent sessions.
 
@@ -219,6 +224,7 @@ def telehealth(
         cpu=int(size["cpu"]),
         memory_gb=int(size["memory_gb"]),
         image=str(image),
+        domain=domain,
         waf=peak >= int(rule["waf_min_peak_sessions"]),
     )
     reason = (

@@ -55,6 +55,10 @@ CLOUD_SPECIFIC = {
             "core.placement.turbo_replication",
             "core.placement.snapshot_location",
             "core.practice.gcp_project",
+            # What the core stack sets up in the Google Cloud project itself (GCP-API-01,
+            # GCP-ORG-01).
+            "core.gcp.org_policies",
+            "core.gcp.apis",
             "site.practice.gcp_project",
             # Backup and DR and bucket lifecycles count days; Azure policies count weeks,
             # months and years natively (the plan's weekly_weeks, monthly_months, yearly_years).
@@ -63,9 +67,16 @@ CLOUD_SPECIFIC = {
             "core.backup.retention_days.yearly",
             # Subnets carry a description on Google Cloud; Azure subnets have none.
             "core.core.subnets[].purpose",
+            # Google Cloud's WAF sits behind an HTTPS load balancer whose managed certificate
+            # needs the name patients open; App Service has its own name and certificate.
+            "core.workloads.telehealth.domain",
             # Cloud Run sizes a revision by CPU and memory; App Service by its plan SKU.
             "core.workloads.telehealth.cpu",
             "core.workloads.telehealth.memory_gb",
+            # Each Google Cloud site stack denies other egress to its block and on-prem ranges
+            # (firewall rules are network-wide); Azure's NSGs end in their own explicit denies.
+            "site.site.block",
+            "site.site.onprem_ranges",
             # HA VPN BGP sessions run on link-local addresses per tunnel.
             "site.site.vpn.bgp_sessions[].tunnel",
             "site.site.vpn.bgp_sessions[].cloud_address",
@@ -177,8 +188,6 @@ NOT_DEPLOYED = {
         "on-premises: the installer configures the site's VLANs from the handoff sheet; the"
         " cloud side reads the flows' ranges and the VPN's prefixes derived from them",
         "site.flows[].site",
-        "site.site.block",
-        "site.site.onprem_ranges",
         "site.site.priority_base",
         "site.site.segments[].capacity",
         "site.site.segments[].cidr",

@@ -19,9 +19,10 @@ def no_stray_ledger(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def waiving_an_unknown_check(tmp_path: Path) -> Path:
+    """Harbor with a second waiver, after its own (the patients' Cloud Run invoker)."""
     profile = tmp_path / "harbor.yaml"
-    waiver = f"waivers:\n  - check: {UNKNOWN_CHECK}\n    reason: The archive keeps the older logs\n"
-    profile.write_text(HARBOR.read_text(encoding="utf-8") + waiver, encoding="utf-8")
+    waiver = f"  - check: {UNKNOWN_CHECK}\n    reason: The archive keeps the older logs\n"
+    profile.write_text(HARBOR.read_text(encoding="utf-8") + "\n" + waiver, encoding="utf-8")
     return profile
 
 
@@ -46,7 +47,7 @@ def test_an_unknown_waiver_id_is_the_same_input_error_for_every_command(
     # diff reads OLD (and says which ledger it used) before NEW is found invalid.
     problems = [line for line in result.stderr.splitlines(True) if not line.startswith("ledger:")]
     assert "".join(problems) == (
-        f"{profile}: waivers[0].check: is not a clinicgen check id "
+        f"{profile}: waivers[1].check: is not a clinicgen check id "
         f"(see `clinicgen check --list`) (got '{UNKNOWN_CHECK}')\n"
     )
     assert result.stdout == ""

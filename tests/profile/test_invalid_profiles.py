@@ -254,6 +254,30 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
         "practice.gcp_project: is required when practice.cloud is gcp",
     ),
     (
+        "gcp-waf-telehealth-without-domain",
+        both(GCP, put("telehealth.peak_concurrent_sessions", 25)),
+        "telehealth.domain: is required on Google Cloud when peak_concurrent_sessions >= 25: a"
+        " WAF guards the front end behind an HTTPS load balancer, whose managed certificate"
+        " needs the name patients open (like telehealth.example.org)",
+    ),
+    (
+        "telehealth-domain-not-a-hostname",
+        put("telehealth.domain", "https://telehealth.riverside.example/"),
+        "telehealth.domain: must be a fully qualified domain name like"
+        " telehealth.riverside.example (got 'https://telehealth.riverside.example/')",
+    ),
+    (
+        "gcp-org-policies-on-azure",
+        put("practice.gcp_org_policies", False),
+        "practice.gcp_org_policies: applies to Google Cloud only; remove it (practice.cloud is"
+        " azure, whose compliance initiatives are Azure Policy assignments) (got false)",
+    ),
+    (
+        "gcp-org-policies-not-boolean",
+        both(GCP, put("practice.gcp_org_policies", "yes")),
+        "practice.gcp_org_policies: must be true or false (got 'yes')",
+    ),
+    (
         "gcp-bad-project-id",
         both(GCP, put("practice.gcp_project", "Riverside_Prod")),
         "practice.gcp_project: must be a GCP project id: 6-30 lowercase letters, digits or hyphens "

@@ -57,6 +57,7 @@ CLOUD_SPECIFIC = (
     # Each cloud's platform facts, and where Google Cloud keeps archives and spreads instances.
     "platform",
     "placement",
+    "gcp",
     # Role names and directory group ids are each cloud's own; the personas and workloads
     # that hold them are compared below.
     "identity.personas[].group",
@@ -118,6 +119,10 @@ def neutral(plan: Plan) -> dict[str, Any]:
     data = to_data(plan)
     for path in CLOUD_SPECIFIC:
         _drop(data, path.split("."))
+    # Azure Backup runs as a workload identity of the practice; Google Cloud's Backup and DR
+    # as its vault's service agent (roles.yaml workloads.backup).
+    identity = data["identity"]
+    identity["workloads"] = [w for w in identity["workloads"] if w["workload"] != "backup"]
     for flow in data["flows"]:
         # The cloud end of a flow is a hub subnet (cloud-specific); the site end must agree.
         flow.pop("destination_cidrs" if flow["direction"] == "site-to-cloud" else "source_cidrs")

@@ -9,7 +9,8 @@ from generator.plan.model import RoleGrant
 from generator.profile.model import PersonaGroup
 from generator.sizing import identity
 
-ALL_SCOPES = identity.scopes(health_data=True, imaging=True, ingest=True)
+# Every scope a plan can create, the bastion (NET-BAS-01, added by build_plan) included.
+ALL_SCOPES = identity.scopes(health_data=True, imaging=True, ingest=True) | {"bastion"}
 CLOUDS = ("azure", "gcp")
 
 

@@ -94,3 +94,65 @@ def test_archives_survive_the_region_when_a_dr_region_is_named(
     assert sized.value == ArchivePlacement(zones, *expected)  # type: ignore[arg-type]
     assert sized.decision.rule == "GCP-PLC-01"
     assert sized.value.dual_region == bool(expected[1])
+
+
+CONSTRAINTS = ("compute.requireOsLogin", "storage.publicAccessPrevention")
+
+
+def test_org_policies_are_off_unless_the_profile_says_the_deployer_may() -> None:
+    sized = platform.org_policies(False, CONSTRAINTS, "harbor-bh-prod-2231")
+    assert sized.value is False
+    assert (sized.decision.rule, sized.decision.subject) == ("GCP-ORG-01", "gcp.org_policies")
+    # The user reads what to do instead in the plan: who enforces what, and where.
+    reason = sized.decision.reason
+    assert "roles/orgpolicy.policyAdmin" in reason and "organization level only" in reason
+    assert (
+        "organization admin to enforce compute.requireOsLogin, storage.publicAccessPrevention"
+        in reason
+    )
+    assert "harbor-bh-prod-2231" in reason and "practice.gcp_org_policies: true" in reason
+
+
+def test_org_policies_on_say_who_must_hold_the_role() -> None:
+    sized = platform.org_policies(True, CONSTRAINTS, "harbor-bh-prod-2231")
+    assert sized.value is True
+    assert "enforces compute.requireOsLogin, storage.publicAccessPrevention" in (
+        sized.decision.reason
+    )
+    assert "must hold roles/orgpolicy.policyAdmin" in sized.decision.reason
+
+
+NOTHING = {
+    "bastion": False,
+    "health_data": False,
+    "ingest": False,
+    "telehealth": False,
+    "vpn": False,
+    "archive_copy": False,
+    "org_policies": False,
+}
+
+
+def test_apis_are_those_the_plan_needs() -> None:
+    always = platform.project_apis("p", NOTHING).value
+    assert "compute.googleapis.com" in always and "cloudkms.googleapis.com" in always
+    assert "run.googleapis.com" not in always and "orgpolicy.googleapis.com" not in always
+    everything = platform.project_apis("p", dict.fromkeys(NOTHING, True)).value
+    assert set(everything) - set(always) == {
+        "secretmanager.googleapis.com",
+        "iap.googleapis.com",
+        "healthcare.googleapis.com",
+        "pubsub.googleapis.com",
+        "run.googleapis.com",
+        "storagetransfer.googleapis.com",
+        "orgpolicy.googleapis.com",
+    }
+
+
+def test_the_apis_decision_says_which_must_be_on_first() -> None:
+    decision = platform.project_apis("harbor-bh-prod-2231", NOTHING).decision
+    assert (decision.rule, decision.subject) == ("GCP-API-01", "gcp.apis")
+    assert (
+        "serviceusage.googleapis.com and cloudresourcemanager.googleapis.com must be on before"
+        in decision.reason
+    )

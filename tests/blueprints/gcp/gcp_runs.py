@@ -48,6 +48,31 @@ SUBSCRIPTION = "gcp:pubsub/subscription:Subscription"
 LOG_BUCKET = "gcp:logging/projectBucketConfig:ProjectBucketConfig"
 LOG_SINK = "gcp:logging/projectSink:ProjectSink"
 AUDIT_CONFIG = "gcp:projects/iAMAuditConfig:IAMAuditConfig"
+PROJECT_IAM = "gcp:projects/iAMMember:IAMMember"
+SERVICE = "gcp:projects/service:Service"
+SERVICE_IDENTITY = "gcp:projects/serviceIdentity:ServiceIdentity"
+RUN_INVOKER = "gcp:cloudrunv2/serviceIamMember:ServiceIamMember"
+NEG = "gcp:compute/regionNetworkEndpointGroup:RegionNetworkEndpointGroup"
+SECURITY_POLICY = "gcp:compute/securityPolicy:SecurityPolicy"
+BACKEND_SERVICE = "gcp:compute/backendService:BackendService"
+URL_MAP = "gcp:compute/uRLMap:URLMap"
+CERTIFICATE = "gcp:compute/managedSslCertificate:ManagedSslCertificate"
+SSL_POLICY = "gcp:compute/sSLPolicy:SSLPolicy"
+HTTPS_PROXY = "gcp:compute/targetHttpsProxy:TargetHttpsProxy"
+GLOBAL_ADDRESS = "gcp:compute/globalAddress:GlobalAddress"
+FORWARDING_RULE = "gcp:compute/globalForwardingRule:GlobalForwardingRule"
+# The telehealth WAF front end: one of each when the plan puts a WAF in front (WL-TEL-01).
+WAF_FRONT_END = (
+    NEG,
+    SECURITY_POLICY,
+    BACKEND_SERVICE,
+    URL_MAP,
+    CERTIFICATE,
+    SSL_POLICY,
+    HTTPS_PROXY,
+    GLOBAL_ADDRESS,
+    FORWARDING_RULE,
+)
 ORG_POLICY = "gcp:orgpolicy/policy:Policy"
 
 
@@ -69,6 +94,18 @@ def variant(name: str) -> Profile:
         return with_practice(example("brightsmile"), dr_region="europe-west1")
     if name == "harbor-no-dr":
         return with_practice(example("harbor"), dr_region=None)
+    if name == "harbor-small-telehealth":
+        # Below the WAF threshold (skus.yaml telehealth.waf_min_peak_sessions): no WAF.
+        harbor = example("harbor")
+        return dataclasses.replace(
+            harbor,
+            telehealth=dataclasses.replace(
+                harbor.telehealth, peak_concurrent_sessions=10, domain=None
+            ),
+        )
+    if name == "harbor-org-policies":
+        # A deployer who holds roles/orgpolicy.policyAdmin: the core sets the constraints.
+        return with_practice(example("harbor"), gcp_org_policies=True)
     if name == "harbor-recorded":
         # Recorded visits: an immutable recordings archive beside the telehealth service.
         harbor = example("harbor")

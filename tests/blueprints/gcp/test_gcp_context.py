@@ -41,9 +41,8 @@ def test_a_practice_without_a_project_is_refused() -> None:
 def test_components_build_with_the_plans_facts() -> None:
     core = practice_run("harbor").core_plan
     sections = dict(core.platform.sections)
-    sections["telehealth"] = {**sections["telehealth"], "image": "example.invalid/telehealth"}
+    sections["telehealth"] = {**sections["telehealth"], "vpc_egress": "ALL_TRAFFIC"}
     platform = dataclasses.replace(core.platform, sections=sections)
     run = run_core(dataclasses.replace(core, platform=platform))
     (service,) = run.of_type(g.CLOUD_RUN)
-    (container,) = service.inputs["template"]["containers"]
-    assert container["image"] == "example.invalid/telehealth"
+    assert service.inputs["template"]["vpcAccess"]["egress"] == "ALL_TRAFFIC"

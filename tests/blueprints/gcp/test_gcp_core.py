@@ -16,13 +16,23 @@ from tests.blueprints.practice_runs import PracticeRun
 
 CONTROLS = load("gcp_controls")
 DAY = 86400
-ALWAYS = {"Identity", "CoreNetwork", "Backup", "Monitoring", "Compliance", "AccessGrants"}
+ALWAYS = {
+    "ProjectApis",
+    "Identity",
+    "CoreNetwork",
+    "Backup",
+    "Monitoring",
+    "Compliance",
+    "AccessGrants",
+}
 
 
 def expected_inventory(run: PracticeRun) -> Counter[str]:
     """What the core stack holds apart from its role bindings, counted from the plan alone."""
     plan = run.plan
     work = plan.workloads
+    assert plan.gcp is not None
+    gcp = plan.gcp
     region = plan.practice.region
     placement = g.placement(run)
     far = placement.copy_region is not None
@@ -59,16 +69,23 @@ def expected_inventory(run: PracticeRun) -> Counter[str]:
             g.BUCKET_IAM: (archives * transfer_roles if far else 0) + recording,
             g.VAULT: 1,
             g.BACKUP_PLAN: 1 if vms else 0,
+            g.PROJECT_IAM: 1 if vms else 0,  # the vault's service agent, for its backup plan
             g.BACKUP_ASSOCIATION: vms,
             g.RESOURCE_POLICY: 1 if vms + bastion else 0,
             g.DISK_ATTACHMENT: 2 * vms + bastion,  # boot and data disk per server, bastion boot
             g.CLOUD_RUN: int(work.telehealth is not None),
+            g.RUN_INVOKER: int(work.telehealth is not None),
+            # The WAF front end: one of each load balancer part (WL-TEL-01).
+            **dict.fromkeys(g.WAF_FRONT_END, int(bool(work.telehealth and work.telehealth.waf))),
             g.TOPIC: int(work.ingest is not None),
             g.SUBSCRIPTION: int(work.ingest is not None),
             g.LOG_BUCKET: 1,
             g.LOG_SINK: 1,
             g.AUDIT_CONFIG: len(CONTROLS["audit_logs"]["services"]),
-            g.ORG_POLICY: len(plan.monitoring.policy_initiatives),
+            g.ORG_POLICY: len(plan.monitoring.policy_initiatives) if gcp.org_policies else 0,
+            g.SERVICE: len(gcp.apis),
+            # The healthcare and Pub/Sub service agents, generated for their keys.
+            g.SERVICE_IDENTITY: int(work.health_data) + bool(work.ingest),
         }
     )
     return +expected

@@ -26,7 +26,8 @@ def test_site_inventory_matches_the_plan(practice: PracticeRun) -> None:
         counted = Counter(r.type for r in run.resources if r.custom)
         assert counted == +Counter(
             {
-                g.FIREWALL: len(site_plan.flows),
+                # One rule per flow, then the deny of all other egress to the site.
+                g.FIREWALL: len(site_plan.flows) + 1,
                 PASSWORD: 1 if vpn else 0,
                 g.SECRET: 1 if vpn else 0,
                 g.SECRET_VERSION: 1 if vpn else 0,
@@ -125,6 +126,7 @@ def test_site_rules_are_standalone_with_the_ledgers_priorities(practice: Practic
         rules = {
             r.name.removeprefix(f"{practice.plan.practice.id}-site-{site_plan.site.id}-"): r.inputs
             for r in practice.sites[site_plan.site.id].of_type(g.FIREWALL)
+            if r.inputs.get("allows")
         }
         assert set(rules) == {flow.id for flow in site_plan.flows}
         for flow in site_plan.flows:
@@ -150,7 +152,12 @@ def test_guest_wifi_never_reaches_the_cloud(practice: PracticeRun) -> None:
         guests = [
             ipaddress.ip_network(s.cidr) for s in site_plan.site.segments if s.name == "guest"
         ]
-        for rule in practice.sites[site_plan.site.id].of_type(g.FIREWALL):
+        allows = [
+            r
+            for r in practice.sites[site_plan.site.id].of_type(g.FIREWALL)
+            if r.inputs.get("allows")
+        ]
+        for rule in allows:
             for cidr in rule.inputs["sourceRanges"] + rule.inputs["destinationRanges"]:
                 assert not any(ipaddress.ip_network(cidr).overlaps(guest) for guest in guests)
             assert "0.0.0.0/0" not in rule.inputs["sourceRanges"]
