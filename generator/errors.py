@@ -66,6 +66,11 @@ class PlanError(ClinicgenError):
     exit_code = 2
 
 
+class AddressPoolError(PlanError):
+    """Raised when the address pool cannot hold the hub and every site; the message names the
+    smallest pool at the same address that would."""
+
+
 class LedgerError(PlanError):
     """Raised when the allocation ledger cannot be read or is inconsistent."""
 

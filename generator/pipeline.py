@@ -9,7 +9,9 @@
             deployment runbook, project.
 5. write    `generator.write` puts that text on disk, each file whole, never over a hand edit.
 
-`plan_profile` runs stages 1 to 3: `clinicgen plan` renders a report of its plan.
+`validate_profile` runs stages 1 and 3 from scratch (no ledger): `clinicgen validate` reports a
+pool too small for the sites where the profile says it. `plan_profile` runs stages 1 to 3:
+`clinicgen plan` renders a report of its plan.
 `generate_stacks` and `generate_project` run all five. `preview_profile` (preview, check) and
 `diff_sources` (diff) run stages 1 to 3, then, instead of writing, run the Pulumi program
 over the plan's stacks under mocks with the rendered stack config (`generator.preview`).
@@ -24,7 +26,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from generator.errors import PreviewInputError
+from generator.errors import AddressPoolError, PlanError, PreviewInputError, Problem, ProfileError
 from generator.ipam import Ledger, default_ledger_path, ledger_text, load_ledger_if_present
 from generator.plan.model import Plan, site_stack_name
 from generator.profile import Profile, load_profile
@@ -90,6 +92,22 @@ def read_ledger(location: Path, tell: Tell | None) -> Ledger | None:
                 "(or --ledger FILE)"
             )
     return ledger
+
+
+def validate_profile(profile_path: Path) -> Profile:
+    """Read and validate the profile, then plan it as a first `generate` would (no ledger): a
+    profile whose address pool cannot hold its sites is as invalid as a misspelt key."""
+    profile = load_profile(profile_path)
+    try:
+        build_plan(profile)
+    except AddressPoolError as err:
+        pool = profile.practice.address_pool
+        raise ProfileError(
+            [Problem(str(profile_path), "practice.address_pool", str(err), pool, True)]
+        ) from err
+    except PlanError as err:
+        raise ProfileError([Problem(str(profile_path), "", str(err))]) from err
+    return profile
 
 
 def plan_profile(

@@ -14,6 +14,9 @@ from generator.errors import ProfileError
 def command(profiles: tuple[Path, ...]) -> None:
     """Check each PROFILE and report every problem, one per line.
 
+    Each profile is also planned as a first `generate` would plan it, so an address pool too
+    small for the sites is reported here, at practice.address_pool.
+
     Problems are printed to stderr as FILE: path.to.field: message (got VALUE).
     Exit status is 0 when every profile is valid and 2 when any is not.
 
@@ -22,12 +25,12 @@ def command(profiles: tuple[Path, ...]) -> None:
       clinicgen validate riverside.yaml
       clinicgen validate examples/*.yaml
     """
-    from generator.profile import load_profile
+    from generator.pipeline import validate_profile
 
     problems = []
     for path in profiles:
         try:
-            profile = load_profile(path)
+            profile = validate_profile(path)
         except ProfileError as err:
             problems.extend(err.problems)
             continue

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from ipaddress import IPv4Network
 
 from generator.catalog import load
-from generator.errors import LedgerError, PlanError
+from generator.errors import AddressPoolError, LedgerError, PlanError
 from generator.ipam.addresses import (
     first_fit,
     free_addresses,
@@ -79,7 +79,37 @@ class Allocation:
 
 
 def allocate(request: AddressRequest, ledger: Ledger | None) -> Allocation:
-    """Place everything in `request`, keeping every allocation already in `ledger`."""
+    """Place everything in `request`, keeping every allocation already in `ledger`.
+
+    A pool too small for it all is an AddressPoolError that names the smallest pool at the
+    same address that holds it, found by planning in ever wider pools."""
+    try:
+        return _allocate(request, ledger)
+    except _PoolFull as full:
+        pool = network(request.pool)
+        wider = next(
+            (
+                candidate
+                for prefix in range(pool.prefixlen - 1, -1, -1)
+                if _fits(
+                    replace(request, pool=str(candidate := pool.supernet(new_prefix=prefix))),
+                    ledger,
+                )
+            ),
+            None,
+        )
+        raise AddressPoolError(full.advice(wider)) from None
+
+
+def _fits(request: AddressRequest, ledger: Ledger | None) -> bool:
+    try:
+        _allocate(request, ledger)
+    except _PoolFull:
+        return False
+    return True
+
+
+def _allocate(request: AddressRequest, ledger: Ledger | None) -> Allocation:
     pool = network(request.pool)
     excluded = [(label, network(cidr)) for label, cidr in request.excluded]
     decisions: list[Decision] = []
@@ -425,15 +455,32 @@ def _place(
     return dict(sorted(result.items(), key=lambda item: order[item[0]]))
 
 
+class _PoolFull(Exception):
+    """The pool has no room left for `what`; `advice` says what to change."""
+
+    def __init__(self, pool: IPv4Network, taken: list[IPv4Network], prefix: int, what: str):
+        super().__init__(what)
+        free = free_addresses(pool, taken)
+        self.problem = (
+            f"address pool {pool} has no free /{prefix} for {what} ({size_of(prefix)} "
+            f"addresses needed; {free} of {pool.num_addresses} are free, none in one aligned "
+            "range that size)"
+        )
+        self.pool = pool
+
+    def advice(self, wider: IPv4Network | None) -> str:
+        drop = "drop reserved_ranges and on-prem ranges that lie inside it"
+        if wider is None:
+            return f"{self.problem}: {drop}"
+        example = f" ({wider} holds them)" if wider.is_private else ""
+        return (
+            f"{self.problem}: the hub and every site need at least a /{wider.prefixlen} here"
+            f"{example}; widen practice.address_pool to a /{wider.prefixlen}, or {drop}"
+        )
+
+
 def _pool_fit(pool: IPv4Network, taken: list[IPv4Network], prefix: int, what: str) -> IPv4Network:
     block = first_fit(pool, taken, prefix)
     if block is None:
-        free = free_addresses(pool, taken)
-        raise PlanError(
-            f"address pool {pool} has no free /{prefix} for {what} ({size_of(prefix)} "
-            f"addresses needed; {free} of {pool.num_addresses} are free, none in one aligned "
-            f"range that size): widen practice.address_pool (e.g. to a "
-            f"/{max(pool.prefixlen - 1, 0)}), or drop reserved_ranges and on-prem ranges that "
-            "lie inside it"
-        )
+        raise _PoolFull(pool, taken, prefix, what)
     return block

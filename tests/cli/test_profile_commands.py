@@ -11,7 +11,7 @@ from generator.profile import load_profile
 from generator.profile.json_schema import profile_json_schema
 from generator.profile.loader import parse_document
 from generator.profile.validate import PLACEHOLDER_GUID
-from tests.paths import EXAMPLES, ROOT
+from tests.paths import DATA, EXAMPLES, ROOT
 
 
 def test_validate_examples_exits_zero(run_cli):
@@ -28,6 +28,17 @@ def test_validate_reports_problems_of_every_file(run_cli, tmp_path):
     assert result.exit_code == 2
     assert f"{bad}: practice: is required" in result.stderr.splitlines()
     assert f"{EXAMPLES[0]}: ok" in result.stdout
+
+
+def test_validate_plans_the_address_pool_from_scratch(run_cli):
+    # A pool too small for the sites is a profile problem, found before `plan` or `generate`.
+    result = run_cli("validate", DATA / "tiny-pool.yaml")
+    assert result.exit_code == 2
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"{DATA / 'tiny-pool.yaml'}: practice.address_pool: address pool ")
+    assert "need at least a /21 here (10.10.0.0/21 holds them)" in line
+    assert line.endswith("(got '10.10.0.0/22')")
+    assert result.stdout == ""
 
 
 @pytest.mark.parametrize("cloud", ["azure", "gcp"])

@@ -4,6 +4,7 @@ scale, and the errors a user gets when a plan cannot be made."""
 from __future__ import annotations
 
 import dataclasses
+import re
 from ipaddress import IPv4Network, ip_network
 from pathlib import Path
 
@@ -214,6 +215,22 @@ def test_a_pool_that_runs_out_is_a_clear_error() -> None:
     profile = make_profile(make_site("main", workstations=300, phones=200), pool="10.10.0.0/22")
     with pytest.raises(PlanError, match=r"address pool 10\.10\.0\.0/22 has no free .* widen"):
         build_plan(profile)
+
+
+def test_a_pool_that_runs_out_names_the_pool_that_holds_everything() -> None:
+    # Four sites of a /23 each and the hub outgrow a /22 by far more than one bit: the advice
+    # names the prefix the sites actually need, and that pool, and no narrower one, plans.
+    four = tuple(make_site(name, workstations=150, phones=100) for name in "abcd")
+    with pytest.raises(PlanError, match=r"need at least a /(\d+) here") as raised:
+        build_plan(make_profile(*four, pool="10.10.0.0/22"))
+    needed = re.search(r"at least a /(\d+) here \((\S+) holds them\)", str(raised.value))
+    assert needed is not None
+    prefix, wider = int(needed.group(1)), needed.group(2)
+    assert prefix < 21 and wider == f"10.10.0.0/{prefix}"
+    assert f"widen practice.address_pool to a /{prefix}," in str(raised.value)
+    build_plan(make_profile(*four, pool=wider))
+    with pytest.raises(PlanError):
+        build_plan(make_profile(*four, pool=f"10.10.0.0/{prefix + 1}"))
 
 
 def test_a_new_site_lan_over_an_allocated_range_is_a_clear_error() -> None:
