@@ -3,6 +3,7 @@ sends its diagnostics to, and the one way a component makes its resource group."
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pulumi
@@ -30,6 +31,13 @@ class AzureContext(StackContext):
             tags=self.tags,
             opts=opts,
         )
+
+    def dns_tags(self) -> dict[str, str]:
+        """The tags an Azure DNS resource (a private zone, its link) keeps: those whose names
+        the plan's `dns_tag_names` pattern accepts. Azure DNS drops the others without an
+        error, and every deployment would then try to apply them again."""
+        pattern = re.compile(self.facts("dns_tag_names"))
+        return {key: value for key, value in self.labels.items() if pattern.fullmatch(key)}
 
     def workspace(self) -> pulumi.Input[str]:
         if self.workspace_id is None:

@@ -349,7 +349,7 @@ class CoreNetwork(pulumi.ComponentResource):
                 private_zone_name=zone_name,
                 resource_group_name=self.resource_group_name,
                 location="global",
-                tags=args.context.tags,
+                tags=args.context.dns_tags(),
                 opts=self._child_opts,
             )
             privatedns.VirtualNetworkLink(
@@ -360,7 +360,7 @@ class CoreNetwork(pulumi.ComponentResource):
                 location="global",
                 virtual_network=privatedns.SubResourceArgs(id=vnet.id),
                 registration_enabled=False,
-                tags=args.context.tags,
+                tags=args.context.dns_tags(),
                 opts=self._child_opts,
             )
             ids[zone_name] = zone.id

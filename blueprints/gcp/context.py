@@ -8,8 +8,7 @@ from dataclasses import dataclass
 
 import pulumi
 
-from blueprints.context import StackContext
-from blueprints.gcp import naming
+from blueprints.context import StackContext, stack_labels
 from generator.plan.model import PlatformFacts, PracticeInfo
 
 
@@ -41,14 +40,15 @@ def gcp_context(
     platform: PlatformFacts,
     apis: Mapping[str, pulumi.Resource] | None = None,
 ) -> GcpContext:
-    """The context of one of `practice`'s stacks, its tags made valid Google Cloud labels;
-    `apis` are the core stack's enabled APIs (none in a site stack)."""
+    """The context of one of `practice`'s stacks, its tags the labels of every resource as
+    written (`clinicgen validate` holds them to Google Cloud's label rules); `apis` are the
+    core stack's enabled APIs (none in a site stack)."""
     if not practice.gcp_project:
         raise ValueError(f"practice {practice.id} has no gcp_project; Google Cloud needs one")
     return GcpContext(
         practice_id=practice.id,
         location=practice.region,
-        labels=naming.labels(practice.id, practice.tags),
+        labels=stack_labels(practice),
         platform=platform,
         project=practice.gcp_project,
         apis=apis,

@@ -77,13 +77,6 @@ BACKUP = NameLimit(
     re.compile(r"[a-z][a-z0-9-]*"),
     "Backup and DR vault and plan ids are 1-63 characters: a letter, then lowercase and digits",
 )
-LABEL = NameLimit(
-    63,
-    1,
-    re.compile(r"[a-z][-_a-z0-9]*"),
-    "label keys are 1-63 lowercase letters, digits, '_' and '-', starting with a letter",
-)
-
 HASH_LENGTH = 4
 SUFFIX_LENGTH = 6
 
@@ -116,22 +109,3 @@ def role_slug(role: str) -> str:
     """A predefined role as a fragment of a logical name: `roles/storage.objectViewer` ->
     `storage-objectviewer`."""
     return role.removeprefix("roles/").replace(".", "-").lower()
-
-
-def labels(practice_id: str, tags: dict[str, str]) -> dict[str, str]:
-    """The practice's tags as Google Cloud labels, plus the practice id and the generator
-    (which no tag can override: they are how a resource is traced back to its practice)."""
-    result = {
-        _label_text(key, leading_letter=True): _label_text(value, leading_letter=False)
-        for key, value in tags.items()
-    }
-    result |= {"managed-by": "clinicgen", "practice": practice_id}
-    return dict(sorted(result.items()))
-
-
-def _label_text(text: str, leading_letter: bool) -> str:
-    # Labels accept lowercase letters, digits, '_' and '-' only; keys must start with a letter.
-    cleaned = re.sub(r"[^-_a-z0-9]", "-", text.lower())[: LABEL.max_length]
-    if leading_letter and not cleaned[:1].isalpha():
-        cleaned = ("t-" + cleaned)[: LABEL.max_length]
-    return cleaned

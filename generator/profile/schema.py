@@ -11,6 +11,7 @@ from functools import cache
 from typing import Any
 
 from generator.catalog import load
+from generator.profile.tags import tags_description
 
 # Patterns end in \Z: Cerberus anchors with `$`, which would accept a trailing newline.
 # No trailing hyphen: names trimmed to a cloud's limit drop edge hyphens, so `main` and `main-`
@@ -260,20 +261,9 @@ def profile_schema() -> dict[str, Any]:
                     "type": "dict",
                     "default": {},
                     "check_with": "no_lone_secure_key",
-                    "keysrules": {
-                        "type": "string",
-                        "regex": r"[a-z][a-z0-9_-]{0,62}\Z",
-                        "meta": {"hint": "a lowercase label key (letters, digits, _ and -)"},
-                    },
-                    "valuesrules": {
-                        "type": "string",
-                        "coerce": "scalar_to_text",
-                        "regex": r"[a-z0-9_-]{0,63}\Z",
-                        "meta": {
-                            "hint": "a label value: up to 63 lowercase letters, digits, _ or -",
-                        },
-                    },
-                    "meta": {"description": "Labels applied to every resource."},
+                    "keysrules": {"type": "string"},
+                    "valuesrules": {"type": "string", "coerce": "scalar_to_text"},
+                    "meta": {"description": tags_description()},
                 },
             },
         },

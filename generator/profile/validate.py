@@ -18,6 +18,7 @@ from cerberus import errors as cerberus_errors
 from generator.catalog import load
 from generator.errors import Problem
 from generator.profile.schema import CHECK_ID_PATTERN, profile_schema
+from generator.profile.tags import tag_problems
 
 # The group id `clinicgen init` writes for Azure: a GUID in form, no group in fact.
 PLACEHOLDER_GUID = "00000000-0000-0000-0000-000000000000"
@@ -291,6 +292,10 @@ def _cross_field_problems(doc: dict[str, Any], label: str, schema_valid: bool) -
             practice["gcp_org_policies"],
         )
     _check_pool(practice, add)
+    if cloud in _CLOUD_NAMES and isinstance(practice.get("tags"), dict):
+        for key, message, value in tag_problems(practice["tags"], cloud):
+            path = f"practice.tags.{key}" if key else "practice.tags"
+            add(path, message, *(() if value is None else (value,)))
     _check_identity(doc.get("identity"), cloud, add)
     _check_sites(doc.get("sites"), cloud, add)
     _check_telehealth_and_backup(doc, add)

@@ -20,11 +20,12 @@ SHARED_SECTIONS = ("forbidden_roles", "subnet_names")
 
 
 def platform_facts(cloud: str) -> Sized[PlatformFacts]:
-    """PLAT-01: the cloud's platform catalog as of planning, with the roles no grant may name
-    and the cloud's names for the hub subnets.
+    """PLAT-01: the cloud's platform catalog as of planning, with the roles no grant may name,
+    the cloud's names for the hub subnets and, on Azure, the tag names Azure DNS keeps.
 
     Source: catalog/azure_platform.yaml or catalog/gcp_controls.yaml (each entry with its
-    vendor source), catalog/roles.yaml `forbidden`, catalog/cloud_subnets.yaml `cloud_name`.
+    vendor source), catalog/roles.yaml `forbidden`, catalog/cloud_subnets.yaml `cloud_name`,
+    catalog/tags.yaml `azure.dns`.
     """
     name = PLATFORM_CATALOGS[cloud]
     catalog = load(name)
@@ -36,6 +37,9 @@ def platform_facts(cloud: str) -> Sized[PlatformFacts]:
         for key, entry in load("cloud_subnets")[cloud].items()
         if isinstance(entry, dict) and "cloud_name" in entry
     }
+    if cloud == "azure":
+        # Azure DNS keeps fewer tag names than other resources: its zones get only those.
+        sections["dns_tag_names"] = load("tags")["azure"]["dns"]["name_pattern"]
     facts = PlatformFacts(name, int(catalog["version"]), sections)
     reason = (
         f"{name}.yaml version {facts.version}: {len(sections)} sections, roles.yaml forbidden"

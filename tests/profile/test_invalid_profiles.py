@@ -438,10 +438,64 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
         "US-CA or GB-ENG (got 'us-ca')",
     ),
     (
-        "tag-uppercase-key",
-        put("practice.tags", {"CostCenter": "1"}),
-        "practice.tags.CostCenter: must be a lowercase label key (letters, digits, _ and -) "
-        "(got 'CostCenter')",
+        "gcp-label-uppercase-key",
+        both(GCP, put("practice.tags", {"CostCenter": "1"})),
+        "practice.tags.CostCenter: must be a Google Cloud label key: 1-63 lowercase letters, "
+        "digits, _ or -, starting with a letter (got 'CostCenter')",
+    ),
+    (
+        "gcp-label-uppercase-value",
+        both(GCP, put("practice.tags", {"environment": "Production"})),
+        "practice.tags.environment: must be a Google Cloud label value: up to 63 lowercase "
+        "letters, digits, _ or - (got 'Production')",
+    ),
+    (
+        "gcp-label-clinicgen-sets",
+        both(GCP, put("practice.tags", {"practice": "other"})),
+        "practice.tags.practice: is the label clinicgen sets on every resource (practice); use "
+        "another name (got 'practice')",
+    ),
+    (
+        "gcp-too-many-labels",
+        both(GCP, put("practice.tags", {f"label-{n}": "x" for n in range(63)})),
+        "practice.tags: may have at most 62 labels on Google Cloud: Google Cloud resources take "
+        "at most 64 and clinicgen adds managed-by and practice (got 63)",
+    ),
+    (
+        "azure-tag-name-with-a-slash",
+        put("practice.tags", {"Cost/Center": "4410"}),
+        "practice.tags.Cost/Center: an Azure tag name may not contain / (got 'Cost/Center')",
+    ),
+    (
+        "azure-tag-names-differ-only-in-case",
+        put("practice.tags", {"Environment": "Production", "environment": "Test"}),
+        "practice.tags.environment: is the same Azure tag as 'Environment': tag names ignore "
+        "case (got 'environment')",
+    ),
+    (
+        "azure-tag-clinicgen-sets-in-other-case",
+        put("practice.tags", {"Managed-By": "msp"}),
+        "practice.tags.Managed-By: is the tag clinicgen sets on every resource (managed-by); use "
+        "another name (got 'Managed-By')",
+    ),
+    (
+        "azure-tag-name-too-long-for-storage-accounts",
+        put("practice.tags", {"n" * 129: "x"}),
+        "practice.tags." + "n" * 129 + ": an Azure tag name may have at most 128 characters "
+        "(storage accounts' limit) (got '" + "n" * 76 + "...)",
+    ),
+    (
+        "azure-tag-value-too-long",
+        put("practice.tags", {"Owner": "v" * 257}),
+        "practice.tags.Owner: an Azure tag value may have at most 256 characters (got '"
+        + "v" * 76
+        + "...)",
+    ),
+    (
+        "azure-too-many-tags-for-private-dns-zones",
+        put("practice.tags", {f"Tag {n}": "x" for n in range(14)}),
+        "practice.tags: may have at most 13 tags on Azure: private DNS zones and their virtual "
+        "network links take at most 15 and clinicgen adds managed-by and practice (got 14)",
     ),
     ("sites-not-a-list", put("sites", {"main": {}}), "sites: must be a list (got {'main': {}})"),
     (
@@ -561,6 +615,25 @@ def test_base_profile_is_valid(run_cli, tmp_path):
         path.write_text(yaml.safe_dump(document))
         result = run_cli("validate", path)
         assert result.exit_code == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("mutate", "tags"),
+    [
+        (lambda doc: None, {"Cost Center": 4410, "Environment": "Production", "Owner": "IT & Ops"}),
+        (GCP, {"cost-center": 4410, "environment": "production", "owner": ""}),
+    ],
+    ids=["azure-tags", "gcp-labels"],
+)
+def test_each_cloud_takes_its_own_tags(run_cli, tmp_path, mutate, tags):
+    """Ordinary Azure tags (capitals, spaces, any value) are valid on Azure; labels on GCP."""
+    document = base_profile()
+    mutate(document)
+    document["practice"]["tags"] = tags
+    path = tmp_path / "tags.yaml"
+    path.write_text(yaml.safe_dump(document))
+    result = run_cli("validate", path)
+    assert result.exit_code == 0, result.stderr
 
 
 def test_every_problem_is_reported_at_once(run_cli, tmp_path):

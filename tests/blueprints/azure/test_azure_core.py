@@ -342,3 +342,20 @@ def test_a_core_run_is_deterministic(example_run: PracticeRun) -> None:
     again = run_practice(example_run.name, example_run.profile, example_run.ledger)
     assert a.by_urn(again.core) == a.by_urn(example_run.core)
     assert again.core.outputs == example_run.core.outputs
+
+
+def test_tags_are_applied_as_written_and_dns_keeps_only_names_it_accepts() -> None:
+    # Maple Grove tags `Cost Center` and `Environment`: Azure takes both on every resource, but
+    # Azure DNS drops a tag name with a space without an error, so its zones and links get the
+    # rest instead of a tag every deployment would re-apply.
+    run = a.practice_run("maple")
+    everything = {"Cost Center": "2150", "Environment": "Production"}
+    dns_kept = {"Environment": "Production", "managed-by": "clinicgen", "practice": "maple-grove"}
+    tagged = [r for r in run.core.resources if r.custom and "tags" in r.inputs]
+    dns = [r for r in tagged if r.type in (a.PRIVATE_ZONE, a.ZONE_LINK)]
+    assert dns and len(tagged) > 2 * len(dns)
+    for resource in tagged:
+        if resource in dns:
+            assert resource.inputs["tags"] == dns_kept, resource.name
+        else:
+            assert everything.items() <= resource.inputs["tags"].items(), resource.name

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -77,15 +75,6 @@ def test_bucket_suffix_is_stable_and_tells_projects_apart(
     assert len(suffix) == naming.SUFFIX_LENGTH
     if other != project:
         assert suffix != naming.unique_suffix(practice, other)
-
-
-@given(tags=st.dictionaries(st.text(min_size=1, max_size=80), st.text(max_size=80), max_size=5))
-def test_tags_become_valid_labels(tags: dict[str, str]) -> None:
-    labels = naming.labels("harbor", tags)
-    assert labels["practice"] == "harbor" and labels["managed-by"] == "clinicgen"
-    for key, value in labels.items():
-        assert naming.LABEL.pattern.fullmatch(key) and len(key) <= 63
-        assert re.fullmatch(r"[-_a-z0-9]{0,63}", value)
 
 
 def test_every_deployed_name_is_within_its_limit(practice: PracticeRun) -> None:

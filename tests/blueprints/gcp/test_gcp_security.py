@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ipaddress
 
+from blueprints.context import stack_labels
 from blueprints.gcp import naming
 from generator.catalog import load
 from generator.preview.harness import RegisteredResource
@@ -297,7 +298,7 @@ def test_recordings_archive_is_private_locked_and_write_only(recorded: PracticeR
             for step in CONTROLS["storage"]["lifecycle"]
         ],
         "forceDestroy": False,
-        "labels": naming.labels(pid, plan.practice.tags),
+        "labels": stack_labels(plan.practice),
     }
     accounts = {r.inputs["accountId"]: r for r in recorded.core.of_type(g.ACCOUNT)}
     telehealth = accounts[f"{pid}-telehealth"].outputs["member"]
