@@ -46,7 +46,8 @@ from generator.write import (
 )
 
 if TYPE_CHECKING:
-    from generator.preview.diff import Graph, PracticeDiff
+    from generator.preview.diff import PracticeDiff
+    from generator.preview.harness import StackRun
     from generator.preview.sources import PracticePreview, PracticeStacks
 
 # What a command is told along the way (which ledger it used), for the user's stderr.
@@ -271,20 +272,18 @@ def diff_sources(
     A profile as NEW is planned with the allocations OLD made (the ledger OLD was planned
     with, or the one beside OLD's stack files), exactly as regenerating after the edit would.
     """
-    from generator.preview.diff import diff_graphs
+    from generator.preview.diff import diff_runs
 
     # A stacks directory may hold several practices: the other side names the one to compare.
     chosen = _practice_named_by(new) if old.is_dir() else None
-    old_practice, old_graph, ledger = _diff_side(old, chosen, stacks_dir, ledger_path, None, tell)
-    new_practice, new_graph, _ = _diff_side(
-        new, old_practice, stacks_dir, ledger_path, ledger, tell
-    )
+    old_practice, old_runs, ledger = _diff_side(old, chosen, stacks_dir, ledger_path, None, tell)
+    new_practice, new_runs, _ = _diff_side(new, old_practice, stacks_dir, ledger_path, ledger, tell)
     if old_practice != new_practice:
         raise PreviewInputError(
             f"{old} is practice {old_practice!r} but {new} is {new_practice!r}: "
             "a diff compares two versions of one practice"
         )
-    return diff_graphs(new_practice, str(old), str(new), old_graph, new_graph)
+    return diff_runs(new_practice, str(old), str(new), old_runs, new_runs)
 
 
 def _live(stacks: PracticeStacks, ledger: Ledger | None, tell: Tell | None) -> PracticeStacks:
@@ -319,22 +318,21 @@ def _diff_side(
     ledger_path: Path | None,
     ledger: Ledger | None,
     tell: Tell | None,
-) -> tuple[str, Graph, Ledger | None]:
-    from generator.preview.diff import stack_graph
+) -> tuple[str, tuple[StackRun, ...], Ledger | None]:
     from generator.preview.sources import read_preview_json, run_stacks, stacks_from_files
 
     if path.is_dir():
         # A directory of stack files is a stacks directory: its ledger is found beside them.
         recorded = stacks_from_files(path, practice)
         ledger = read_ledger(find_ledger(recorded.practice_id, path, ledger_path), tell)
-        return recorded.practice_id, stack_graph(run_stacks(_live(recorded, ledger, tell))), ledger
+        return recorded.practice_id, run_stacks(_live(recorded, ledger, tell)), ledger
     if path.suffix == ".json":
         saved, runs = read_preview_json(path)
-        return saved, stack_graph(runs), ledger
+        return saved, runs, ledger
     stacks, placed = practice_stacks(
         path, stacks_dir=stacks_dir, ledger_path=ledger_path, ledger=ledger, tell=tell
     )
-    return stacks.practice_id, stack_graph(run_stacks(stacks)), placed
+    return stacks.practice_id, run_stacks(stacks), placed
 
 
 # -- what generate reports: the files, the stacks to deploy next, the stale ones -------------------

@@ -35,7 +35,9 @@ def command(
     stacks_dir: Path,
 ) -> None:
     """Show, per stack, which resources would be created, updated (and which inputs change),
-    replaced or deleted going from OLD to NEW, offline.
+    replaced or deleted going from OLD to NEW, offline. A stack whose stack file changes
+    while none of its resources do (the core after a site is added) says so, with the values
+    that change: the file still has to be committed and deployed.
 
     OLD and NEW are each a profile, a directory of generated stack files (what was last
     generated and deployed), or a saved `clinicgen preview --format json` (an approved plan).

@@ -11,6 +11,7 @@ protected resource is blocked: Pulumi refuses until someone unprotects it on pur
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -49,11 +50,28 @@ class ResourceChange:
 
 
 @dataclass(frozen=True)
+class ConfigChange:
+    """A value of the stack file's config that differs: `key` is the config key
+    (`clinicgen:plan`), `path` the value's place under it."""
+
+    key: str
+    path: str
+    old: Any
+    new: Any
+
+
+@dataclass(frozen=True)
 class StackDiff:
+    """One stack's changes. `config_changes` is None when a side records no stack file (a
+    saved preview): the stack files were not compared."""
+
     name: str
-    status: str  # new | removed | changed | unchanged
+    # new | removed | changed (resources change) | config-changed (only the stack file's
+    # values do, as the core's when a site is added) | unchanged
+    status: str
     resources: int  # in NEW (in OLD for a removed stack)
     changes: tuple[ResourceChange, ...]
+    config_changes: tuple[ConfigChange, ...] | None = ()
 
 
 @dataclass(frozen=True)
@@ -76,28 +94,80 @@ class PracticeDiff:
 
 
 Graph = Mapping[str, Sequence[Resource]]
+# Stack name -> the stack file's config, structured, by full key.
+Configs = Mapping[str, Mapping[str, Any]]
 
 
-def stack_graph(runs: Sequence[StackRun]) -> Graph:
-    """Recorded stacks as the graph a diff compares: stack name -> resources."""
+def diff_runs(
+    practice: str,
+    old_label: str,
+    new_label: str,
+    old: Sequence[StackRun],
+    new: Sequence[StackRun],
+) -> PracticeDiff:
+    """The per-stack diff of two sides' recorded runs: their resources, and their stack
+    files' config where both sides record it."""
+    return diff_graphs(
+        practice, old_label, new_label, _graph(old), _graph(new), _configs(old), _configs(new)
+    )
+
+
+def _graph(runs: Sequence[StackRun]) -> Graph:
     return {run.stack: run.resources for run in runs}
 
 
+def _configs(runs: Sequence[StackRun]) -> Configs:
+    return {run.stack: run.config for run in runs if run.config}
+
+
 def diff_graphs(
-    practice: str, old_label: str, new_label: str, old: Graph, new: Graph
+    practice: str,
+    old_label: str,
+    new_label: str,
+    old: Graph,
+    new: Graph,
+    old_configs: Configs | None = None,
+    new_configs: Configs | None = None,
 ) -> PracticeDiff:
-    """The per-stack diff of two recorded graphs (stack name -> resources)."""
+    """The per-stack diff of two recorded graphs (stack name -> resources), and of the stack
+    files' config of the stacks both `old_configs` and `new_configs` hold."""
     names = [*new, *(name for name in old if name not in new)]
+    before, after = old_configs or {}, new_configs or {}
     return PracticeDiff(
         practice=practice,
         old=old_label,
         new=new_label,
-        stacks=tuple(_stack_diff(name, old.get(name), new.get(name)) for name in names),
+        stacks=tuple(
+            _stack_diff(
+                name,
+                old.get(name),
+                new.get(name),
+                _config_changes(before[name], after[name])
+                if name in before and name in after
+                else None,
+            )
+            for name in names
+        ),
     )
 
 
+def _config_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[ConfigChange, ...]:
+    changes = []
+    for key in sorted(set(old) | set(new)):
+        before, after = _leaves(plain(old.get(key))), _leaves(plain(new.get(key)))
+        changes += [
+            ConfigChange(key, path, before.get(path), after.get(path))
+            for path in sorted(set(before) | set(after))
+            if before.get(path) != after.get(path)
+        ]
+    return tuple(changes)
+
+
 def _stack_diff(
-    name: str, old: Sequence[Resource] | None, new: Sequence[Resource] | None
+    name: str,
+    old: Sequence[Resource] | None,
+    new: Sequence[Resource] | None,
+    config_changes: tuple[ConfigChange, ...] | None,
 ) -> StackDiff:
     before = {r.urn: r for r in old or () if _custom(r)}
     after = {r.urn: r for r in new or () if _custom(r)}
@@ -109,9 +179,11 @@ def _stack_diff(
         if old is None
         else "removed"
         if new is None
-        else ("changed" if changes else "unchanged")
+        else "changed"
+        if changes
+        else ("config-changed" if config_changes else "unchanged")
     )
-    return StackDiff(name, status, len(after or before), tuple(changes))
+    return StackDiff(name, status, len(after or before), tuple(changes), config_changes)
 
 
 def _custom(resource: Resource) -> bool:
@@ -209,6 +281,11 @@ def diff_data(diff: PracticeDiff) -> dict[str, Any]:
                 "name": stack.name,
                 "status": stack.status,
                 "resources": stack.resources,
+                "config_compared": stack.config_changes is not None,
+                "config_changes": [
+                    {"key": c.key, "path": c.path, "old": c.old, "new": c.new}
+                    for c in stack.config_changes or ()
+                ],
                 "changes": [
                     {
                         "action": change.action,
@@ -249,6 +326,11 @@ def render_diff(diff: PracticeDiff) -> str:
                 f"{short_type(change.type)} {change.name}{protected}"
             )
             lines += list(_input_lines(change))
+        if stack.status == "config-changed":
+            lines += [
+                f"       {c.key}: {c.path}: {_shown(c.old)} -> {_shown(c.new)}"
+                for c in stack.config_changes or ()
+            ]
     summary = _summary(diff)
     lines += [
         "",
@@ -261,8 +343,18 @@ def render_diff(diff: PracticeDiff) -> str:
 
 
 def _stack_summary(stack: StackDiff) -> str:
-    if stack.status == "unchanged":
+    if stack.status == "unchanged" and stack.config_changes is not None:
         return f"no changes ({stack.resources} resources)"
+    if stack.status == "unchanged":
+        return f"no resource changes ({stack.resources} resources; no stack file to compare)"
+    if stack.status == "config-changed":
+        counts = Counter(change.key for change in stack.config_changes or ())
+        values = ", ".join(
+            f"{key}: {n} value{'s' if n != 1 else ''}" for key, n in sorted(counts.items())
+        )
+        return (
+            f"its stack file changes ({values}), no resource changes ({stack.resources} resources)"
+        )
     counts = [
         f"{n} to {action}"
         for action in (CREATE, UPDATE, REPLACE, DELETE)
@@ -275,6 +367,8 @@ def _stack_summary(stack: StackDiff) -> str:
 def _input_lines(change: ResourceChange) -> Iterator[str]:
     for item in change.inputs:
         forces = "  (forces replacement)" if item.replaces else ""
-        old = "-" if item.old is None else show(item.old)
-        new = "-" if item.new is None else show(item.new)
-        yield f"       {item.path}: {old} -> {new}{forces}"
+        yield f"       {item.path}: {_shown(item.old)} -> {_shown(item.new)}{forces}"
+
+
+def _shown(value: Any) -> str:
+    return "-" if value is None else show(value)

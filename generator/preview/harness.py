@@ -64,13 +64,15 @@ class CloudRead:
 @dataclass
 class StackRun:
     """Everything one stack registered, in registration order, what it read from the cloud,
-    and its stack outputs."""
+    and its stack outputs. `config` is the stack file's config the run was given, structured,
+    by full key: empty for a run read back from a saved preview, which does not record it."""
 
     stack: str
     resources: list[RegisteredResource] = field(default_factory=list)
     outputs: dict[str, Any] = field(default_factory=dict)
     project: str = PROJECT
     reads: list[CloudRead] = field(default_factory=list)
+    config: dict[str, Any] = field(default_factory=dict)
 
     def of_type(self, type_token: str) -> list[RegisteredResource]:
         return [r for r in self.resources if r.type == type_token]

@@ -21,40 +21,33 @@ from generator.render.project import project_name
 from generator.render.stack_config import stack_config as stack_file_config
 
 
-def stack_config(kind: str, stack_plan: CoreStackPlan | SiteStackPlan) -> dict[str, str]:
-    """The config a stack file gives the program, as `pulumi.Config` sees it: structured
-    values arrive as JSON text."""
-    return {
-        key: value if isinstance(value, str) else json.dumps(value, sort_keys=True)
-        for key, value in stack_file_config(kind, stack_plan).items()
-    }
-
-
 def run_core(plan: CoreStackPlan) -> StackRun:
-    # The project a generated client project is named, so the preview reads the config keys
-    # and makes the stack reference a real `pulumi up` there would.
-    run = run_stack(
-        core_stack_name(plan.practice.id),
-        stack_config("core", plan),
-        _program,
-        PreviewMocks(),
-        project=project_name(plan.practice.id),
-    )
+    run = _run(core_stack_name(plan.practice.id), "core", plan, PreviewMocks())
     _freeze_loaded_sdks()
     return run
 
 
 def run_site(plan: SiteStackPlan, core_run: StackRun) -> StackRun:
-    project = project_name(plan.practice.id)
-    referenced = f"{ORGANIZATION}/{project}/{plan.core_stack}"
+    referenced = f"{ORGANIZATION}/{project_name(plan.practice.id)}/{plan.core_stack}"
     mocks = PreviewMocks({referenced: core_run.outputs})
-    return run_stack(
-        site_stack_name(plan.practice.id, plan.site.id),
-        stack_config("site", plan),
-        _program,
-        mocks,
-        project=project,
-    )
+    return _run(site_stack_name(plan.practice.id, plan.site.id), "site", plan, mocks)
+
+
+def _run(
+    stack: str, kind: str, plan: CoreStackPlan | SiteStackPlan, mocks: PreviewMocks
+) -> StackRun:
+    """Run `stack` with the config its stack file holds, as `pulumi.Config` sees it
+    (structured values arrive as JSON text), and keep that config on the run."""
+    config = stack_file_config(kind, plan)
+    text = {
+        key: value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+        for key, value in config.items()
+    }
+    # The project a generated client project is named, so the preview reads the config keys
+    # and makes the stack reference a real `pulumi up` there would.
+    run = run_stack(stack, text, _program, mocks, project=project_name(plan.practice.id))
+    run.config = config
+    return run
 
 
 def _program() -> None:

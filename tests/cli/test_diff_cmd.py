@@ -51,6 +51,32 @@ def test_adding_a_site_only_creates_the_new_sites_stack(run_cli, tmp_path: Path)
     assert data["summary"]["create"] > 0 and data["summary"]["delete"] == 0
 
 
+def test_a_core_whose_stack_file_changes_without_resource_changes_says_so(
+    run_cli, tmp_path: Path
+) -> None:
+    # A new site changes the core's plan (VPN site and tunnel counts) but none of its resources:
+    # that is not "no changes", since the core's stack file must be committed and deployed.
+    stacks = tmp_path / "stacks"
+    generate_stacks(HARBOR, stacks)
+    text = run_cli("diff", stacks, with_site(tmp_path))
+    assert text.exit_code == 0, text.stderr
+    (core,) = [line for line in text.stdout.splitlines() if line.startswith("== harbor-core:")]
+    assert core.startswith("== harbor-core: its stack file changes (clinicgen:plan: ")
+    assert " values), no resource changes (" in core and core.endswith(" resources) ==")
+    assert "       clinicgen:plan: vpn.sites: 2 -> 3" in text.stdout
+    data = json.loads(run_cli("diff", stacks, with_site(tmp_path), "--format", "json").stdout)
+    (core_data,) = [s for s in data["stacks"] if s["name"] == "harbor-core"]
+    assert core_data["status"] == "config-changed" and core_data["changes"] == []
+    assert core_data["config_compared"] is True
+    assert {"key": "clinicgen:plan", "path": "vpn.sites", "old": 2, "new": 3} in core_data[
+        "config_changes"
+    ]
+    sites = [
+        s for s in data["stacks"] if s["name"].startswith("harbor-site-") and s["changes"] == []
+    ]
+    assert sites and {s["status"] for s in sites} == {"unchanged"}
+
+
 def test_removing_a_site_deletes_its_stack_and_needs_allow_destructive(
     run_cli, tmp_path: Path
 ) -> None:
@@ -89,6 +115,9 @@ def test_a_saved_preview_is_an_old_side(run_cli, tmp_path: Path) -> None:
     result = run_cli("diff", saved, with_site(tmp_path))
     assert result.exit_code == 0, result.stderr
     assert "== harbor-site-eastside: new stack, " in result.stdout
+    # A saved preview records no stack file: the diff does not claim the core's is unchanged.
+    assert "== harbor-core: no resource changes (" in result.stdout
+    assert "; no stack file to compare) ==" in result.stdout
 
 
 def test_help_documents_the_exit_status(run_cli) -> None:
