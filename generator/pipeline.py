@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
+from shlex import quote
 from typing import TYPE_CHECKING
 
 import yaml
@@ -31,7 +32,12 @@ from generator.ipam import Ledger, default_ledger_path, ledger_text, load_ledger
 from generator.plan.model import Plan, site_stack_name
 from generator.profile import Profile, load_profile
 from generator.render.handoff import render_handoff_sheets
-from generator.render.project import REQUIREMENTS, recorded_source, render_project_files
+from generator.render.project import (
+    REQUIREMENTS,
+    project_name,
+    recorded_source,
+    render_project_files,
+)
 from generator.render.runbook import render_runbook, runbook_path
 from generator.render.stack_config import PLAN_KEY
 from generator.render.stack_files import render_stack_files, stack_paths
@@ -200,6 +206,7 @@ def _generate(
         stale=_stale_stack_files(stacks_dir, plan),
         stacks_dir=stacks_dir,
         runbook=root / runbook_path(plan, stacks),
+        profile=profile_path,
         project_dir=root if project else None,
     )
 
@@ -355,29 +362,57 @@ class GenerationResult:
     stale: tuple[Path, ...]  # site stack files of this practice whose site left the profile
     stacks_dir: Path
     runbook: Path  # who deploys with which role, what to register first, the order
+    profile: Path
     project_dir: Path | None = None
 
-    def next_commands(self) -> list[str]:
-        """The Pulumi commands to run next: init new stacks, preview changed ones, core first.
+    @property
+    def pulumi_project(self) -> Path | None:
+        """The directory of the Pulumi project that reads these stack files: the generated
+        project, or one whose Pulumi.yaml names the stacks directory as its stackConfigDir
+        (the repository root's names `stacks`). None when no project reads them, so no
+        `pulumi` command can use them where they are."""
+        if self.project_dir is not None:
+            return self.project_dir
+        return reading_project(self.stacks_dir)
 
-        Commands are for the project directory (a generated project's, or the current one
-        when the stacks went to its `stacks/`); elsewhere preview names the stack file.
-        """
+    def next_commands(self) -> list[str]:
+        """The commands to run next: in the project that reads the stack files, init new
+        stacks and preview changed ones, core first; when no project reads them, the
+        `clinicgen generate --project-dir` that makes a self-contained one."""
+        project = self.pulumi_project
+        changed = [stack for stack in self.stacks if stack.status is not FileStatus.UNCHANGED]
+        if not changed:
+            return []
+        if project is None:
+            project_dir = project_name(self.practice_id)
+            return [f"clinicgen generate {quote(str(self.profile))} --project-dir {project_dir}"]
         commands = []
         if self.project_dir is not None:
-            commands += [f"cd {self.project_dir}", "pulumi install"]
-        outside_project = self.project_dir is None and (
-            self.stacks_dir.resolve() != (Path.cwd() / STACKS_DIR).resolve()
-        )
-        for stack in self.stacks:
+            commands += [f"cd {quote(str(self.project_dir))}", "pulumi install"]
+        elif project.resolve() != Path.cwd().resolve():
+            commands.append(f"cd {quote(str(project))}")
+        for stack in changed:
             if stack.status is FileStatus.CREATED:
                 commands.append(f"pulumi stack init {stack.stack}")
-            if stack.status is not FileStatus.UNCHANGED:
-                preview = f"pulumi preview -s {stack.stack}"
-                commands.append(
-                    f"{preview} --config-file {stack.path}" if outside_project else preview
-                )
+            commands.append(f"pulumi preview -s {stack.stack}")
         return commands
+
+
+def reading_project(stacks_dir: Path) -> Path | None:
+    """The directory whose Pulumi.yaml reads its stack files from `stacks_dir`: beside it with
+    `stackConfigDir` naming it, or in it with no `stackConfigDir` (Pulumi's default)."""
+    for root in (stacks_dir.parent, stacks_dir):
+        try:
+            project = yaml.safe_load((root / "Pulumi.yaml").read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            continue
+        if not isinstance(project, dict):
+            continue
+        config_dir = project.get("stackConfigDir")
+        reads = root / config_dir if isinstance(config_dir, str) else root
+        if reads.resolve() == stacks_dir.resolve():
+            return root
+    return None
 
 
 def _stale_stack_files(stacks_dir: Path, plan: Plan) -> tuple[Path, ...]:

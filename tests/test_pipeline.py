@@ -81,6 +81,7 @@ def test_next_commands_init_new_stacks_and_preview_changed_ones(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
+    (tmp_path / "Pulumi.yaml").write_text((ROOT / "Pulumi.yaml").read_text())
     example = ROOT / "examples" / "maple-grove.yaml"
     first = generate_stacks(example, Path(STACKS_DIR))
     assert first.next_commands() == [
@@ -89,10 +90,19 @@ def test_next_commands_init_new_stacks_and_preview_changed_ones(
         "pulumi stack init maple-grove-site-main",
         "pulumi preview -s maple-grove-site-main",
     ]
+    # Stack files no Pulumi.yaml reads: no `pulumi` command can use them there, so the next
+    # step is the self-contained project.
     elsewhere = generate_stacks(example, Path("build"))
-    assert elsewhere.next_commands()[1] == (
-        "pulumi preview -s maple-grove-core --config-file build/Pulumi.maple-grove-core.yaml"
-    )
+    assert elsewhere.pulumi_project is None
+    assert elsewhere.next_commands() == [
+        f"clinicgen generate {example} --project-dir maple-grove-infra"
+    ]
+    # Beside a project that names them as its stackConfigDir: from that project's directory.
+    (tmp_path / "infra").mkdir()
+    (tmp_path / "infra" / "Pulumi.yaml").write_text("name: infra\nstackConfigDir: deploy\n")
+    beside = generate_stacks(example, Path("infra/deploy"))
+    assert beside.pulumi_project == Path("infra")
+    assert beside.next_commands()[:2] == ["cd infra", "pulumi stack init maple-grove-core"]
 
 
 def _run_generate(profile: Path, out: Path, seed: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from tests.paths import ROOT
@@ -29,13 +30,29 @@ def test_hand_edited_stack_file_is_refused_until_forced(tmp_path: Path, run_cli)
     assert "mine" not in core.read_text()
 
 
+def test_cli_names_the_pulumi_project_that_reads_the_stacks(tmp_path: Path, run_cli) -> None:
+    example = ROOT / "examples" / "maple-grove.yaml"
+    shutil.copy(ROOT / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
+    result = run_cli("generate", example, "--out", tmp_path / "stacks")
+    assert result.exit_code == 0, result.stderr
+    assert (
+        f"next (the Pulumi project {tmp_path / 'Pulumi.yaml'} reads these stack files):\n"
+        in result.stdout
+    )
+    assert f"  cd {tmp_path}\n  pulumi stack init maple-grove-core\n" in result.stdout
+    assert "--config-file" not in result.stdout
+
+
 def test_cli_prints_what_it_wrote_and_what_to_run(tmp_path: Path, run_cli) -> None:
     example = ROOT / "examples" / "maple-grove.yaml"
     out = tmp_path / "stacks"
     first = run_cli("generate", example, "--out", out)
     assert first.exit_code == 0, first.stderr
     assert f"created   {out / 'Pulumi.maple-grove-core.yaml'}" in first.stdout
-    assert "  pulumi stack init maple-grove-core" in first.stdout
+    # No Pulumi.yaml reads tmp_path/stacks: `pulumi stack init` could not work there.
+    assert f"next: no Pulumi project reads {out} (no Pulumi.yaml beside it" in first.stdout
+    assert f"  clinicgen generate {example} --project-dir maple-grove-infra\n" in first.stdout
+    assert "pulumi stack init" not in first.stdout
     assert "no secret to set" in first.stdout
     runbook = out / "runbook" / "maple-grove.md"
     assert f"created   {runbook}" in first.stdout
