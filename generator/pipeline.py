@@ -31,6 +31,7 @@ from generator.errors import AddressPoolError, PlanError, PreviewInputError, Pro
 from generator.ipam import Ledger, default_ledger_path, ledger_text, load_ledger_if_present
 from generator.plan.model import Plan, site_stack_name
 from generator.profile import Profile, load_profile
+from generator.profile.json_schema import SCHEMA_FILE, profile_json_schema_text
 from generator.render.handoff import render_handoff_sheets
 from generator.render.project import (
     REQUIREMENTS,
@@ -219,13 +220,15 @@ def _read_text(path: Path) -> str | None:
 
 
 def _profile_copy(profile_path: Path, root: Path) -> list[GeneratedFile]:
-    """The profile, copied into the project it generated, unless it is already inside it (a
-    project regenerated from its own copy)."""
+    """The JSON Schema a profile's first line names beside it (`init` and the examples point
+    to one there), and the profile, copied into the project it generated unless it is already
+    inside it (a project regenerated from its own copy)."""
+    schema = GeneratedFile(PurePosixPath(SCHEMA_FILE), profile_json_schema_text(), stamped=False)
     if profile_path.resolve().is_relative_to(root.resolve()):
-        return []
+        return [schema]
     text = profile_path.read_text(encoding="utf-8")
     # A copy, not a generated file: it is the profile, byte for byte, for the user to edit.
-    return [GeneratedFile(PurePosixPath(profile_path.name), text, stamped=False)]
+    return [GeneratedFile(PurePosixPath(profile_path.name), text, stamped=False), schema]
 
 
 # -- preview, check, diff: the plan's stacks run under mocks instead of written --------------------

@@ -10,8 +10,6 @@ import click
 from generator.cli.options import force_option, profile_argument
 from generator.profile.schema import SLUG_HINT, SLUG_PATTERN
 
-SCHEMA_FILE = "clinicgen.schema.json"
-
 
 def _slug(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
     if not re.match(SLUG_PATTERN, value):
@@ -55,7 +53,7 @@ def command(profile: Path, cloud: str, practice_id: str, practice_name: str, for
       clinicgen init riverside.yaml --id riverside --name "Riverside Family Health"
       clinicgen init harbor.yaml --cloud gcp --id harbor
     """
-    from generator.profile.json_schema import profile_json_schema_text
+    from generator.profile.json_schema import SCHEMA_FILE, profile_json_schema_text
     from generator.render.starter_profile import starter_profile
     from generator.write import write_text
 

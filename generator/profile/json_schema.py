@@ -15,6 +15,10 @@ from generator import __version__
 from generator.profile.schema import profile_schema
 
 SCHEMA_ID = "https://clinicgen.dev/schema/profile-v1.json"
+# The schema's file beside a profile, which the profile's first line names (`init` writes it,
+# `generate --project-dir` writes it beside the project's copy, examples/ keeps one): a
+# relative path that holds wherever the profile and its schema are copied together.
+SCHEMA_FILE = "clinicgen.schema.json"
 
 _TYPES = {
     "string": "string",

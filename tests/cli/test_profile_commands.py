@@ -8,7 +8,7 @@ import re
 import pytest
 
 from generator.profile import load_profile
-from generator.profile.json_schema import profile_json_schema
+from generator.profile.json_schema import SCHEMA_FILE, profile_json_schema
 from generator.profile.loader import parse_document
 from generator.profile.validate import PLACEHOLDER_GUID
 from tests.paths import DATA, EXAMPLES, ROOT
@@ -104,6 +104,18 @@ def test_schema_matches_the_committed_copy(run_cli, output_format, committed):
     assert result.exit_code == 0
     assert result.stdout == (ROOT / "docs" / committed).read_text(), (
         f"regenerate with: clinicgen schema --format {output_format} > docs/{committed}"
+    )
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=[e.stem for e in EXAMPLES])
+def test_examples_name_the_schema_that_sits_beside_them(run_cli, example):
+    # A relative path to a file beside the profile holds wherever the two are copied; a path
+    # into the repository (../docs/) breaks once the profile leaves it.
+    first = example.read_text().splitlines()[0]
+    assert first == f"# yaml-language-server: $schema={SCHEMA_FILE}"
+    beside = example.parent / SCHEMA_FILE
+    assert beside.read_text() == run_cli("schema").stdout, (
+        f"regenerate with: clinicgen schema > examples/{SCHEMA_FILE}"
     )
 
 

@@ -14,6 +14,7 @@ import yaml
 from generator import __version__
 from generator.errors import OutputError
 from generator.pipeline import STACKS_DIR, generate_project
+from generator.profile.json_schema import SCHEMA_FILE, profile_json_schema_text
 from generator.render.project import PROJECT_DESCRIPTION, project_name
 from generator.write import SECTION_BEGIN, SECTION_END
 from tests.paths import ROOT
@@ -125,6 +126,10 @@ def test_a_hand_edited_pulumi_yaml_is_still_refused(tmp_path: Path) -> None:
 def test_the_profile_is_copied_into_the_project(tmp_path: Path) -> None:
     generate_project(MAPLE, tmp_path / "client")
     assert (tmp_path / "client" / MAPLE.name).read_bytes() == MAPLE.read_bytes()
+    # The schema the copy's first line names sits beside it, so an editor finds it there.
+    schema_line = MAPLE.read_text().splitlines()[0]
+    assert schema_line == f"# yaml-language-server: $schema={SCHEMA_FILE}"
+    assert (tmp_path / "client" / SCHEMA_FILE).read_text() == profile_json_schema_text()
     # Regenerating from the project's own copy makes no second copy.
     before = _snapshot(tmp_path / "client")
     generate_project(tmp_path / "client" / MAPLE.name, tmp_path / "client")
