@@ -17,10 +17,13 @@ from typing import Any, TypeGuard
 
 import yaml
 
-from generator.errors import LedgerError
+from generator.errors import LedgerError, Problem
 from generator.ipam.addresses import network
+from generator.yaml_input import YamlInputError, parse_yaml, read_yaml_file
 
 LEDGER_VERSION = 1
+# A ledger holds a few kilobytes per site: 16 MiB is thousands of sites, and a bound.
+MAX_LEDGER_BYTES = 16 * 1_048_576
 SITE_STATUSES = ("active", "retired")
 
 HEADER = """\
@@ -113,20 +116,22 @@ def load_ledger_if_present(path: Path) -> Ledger | None:
 def load_ledger(path: Path) -> Ledger:
     """Read and check the ledger at `path`; LedgerError naming the file and field otherwise."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as err:
-        raise LedgerError(f"{path}: cannot read the ledger: {err.strerror or err}") from err
-    return parse_ledger(text, str(path))
+        data = read_yaml_file(path, MAX_LEDGER_BYTES, "a ledger")
+    except YamlInputError as err:
+        raise LedgerError(f"{path}: {err}") from err
+    return _checked_ledger(data, str(path))
 
 
 def parse_ledger(text: str, label: str) -> Ledger:
     """The ledger in `text` (`label` names it in messages)."""
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        raise LedgerError(f"{label}: {where}not valid YAML: {err}") from err
+        data = parse_yaml(text)
+    except YamlInputError as err:
+        raise LedgerError(f"{label}: {err}") from err
+    return _checked_ledger(data, label)
+
+
+def _checked_ledger(data: Any, label: str) -> Ledger:
     reader = _Reader(label)
     ledger = reader.ledger(data)
     if reader.problems:
@@ -177,7 +182,7 @@ class _Reader:
         self.problems: list[str] = []
 
     def problem(self, path: str, message: str, value: object) -> None:
-        self.problems.append(f"{self.label}: {path}: {message} (got {value!r})")
+        self.problems.append(str(Problem(self.label, path, message, value, has_value=True)))
 
     def ledger(self, data: Any) -> Ledger | None:
         if not isinstance(data, dict):

@@ -19,7 +19,10 @@ from generator.ipam import (
 )
 from generator.profile.model import Profile
 from generator.sizing import build_plan
+from tests.paths import ROOT
 from tests.sizing.profiles import make_profile, make_site, profiles
+
+MAPLE = ROOT / "examples" / "maple-grove.yaml"
 
 
 def _ledger_text() -> str:
@@ -144,3 +147,33 @@ def test_any_hand_edit_is_read_or_refused_with_a_ledger_error(data: st.DataObjec
         assert str(err).startswith("x: ")
         return
     assert parse_ledger(ledger_text(ledger), "x") == ledger
+
+
+# A billion values once expanded, as the hostile ledger had; nine levels of ten.
+LEDGER_BOMB = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"a{level}: &a{level} [{', '.join([f'*a{level - 1}'] * 10)}]\n" for level in range(1, 9)
+)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"version: 1\npractice: caf\xe9\n", "is not UTF-8 text (byte 24)"),
+        ("a: " + "[" * 3000 + "]" * 3000, "nested more than 32 levels deep"),
+        ("version: 1\n" + LEDGER_BOMB + "practice: *a8\n", "expands to more than 200000 values"),
+        ("version: 1\nversion: 1\n", "duplicate key 'version'"),
+    ],
+    ids=["not-utf8", "nested-3000-deep", "alias-bomb", "duplicate-key"],
+)
+def test_hostile_ledger_files_are_refused_naming_the_file(
+    tmp_path: Path, run_cli, content: str | bytes, message: str
+) -> None:
+    ledger = tmp_path / "x.ledger.yaml"
+    if isinstance(content, bytes):
+        ledger.write_bytes(content)
+    else:
+        ledger.write_text(content, encoding="utf-8")
+    result = run_cli("plan", MAPLE, "--ledger", ledger)
+    assert result.exit_code == 2, result.output
+    assert f"{ledger}: " in result.stderr and message in result.stderr, result.stderr
+    assert result.exception is None or isinstance(result.exception, SystemExit)
