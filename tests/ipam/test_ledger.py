@@ -59,13 +59,7 @@ def test_default_location_and_missing_file(tmp_path: Path) -> None:
 
 
 def _edited(change: str, value: object) -> str:
-    data = yaml.safe_load(_ledger_text())
-    node = data
-    *parents, last = change.split(".")
-    for key in parents:
-        node = node[key]
-    node[last] = value
-    return yaml.safe_dump(data, sort_keys=False)
+    return _edits((change, value))
 
 
 @pytest.mark.parametrize(
