@@ -82,6 +82,21 @@ class OutputError(ClinicgenError):
     exit_code = 1
 
 
+class OutputStreamError(ClinicgenError):
+    """Raised when clinicgen cannot write to standard output or standard error (a full disk
+    behind `> file`, a closed file): what the command printed is incomplete."""
+
+    exit_code = 1
+
+
+class ReaderGoneError(OutputStreamError):
+    """Raised when the reader of standard output went away (`clinicgen plan | head -1`): it
+    has what it wanted, so nothing more is said."""
+
+    def lines(self) -> list[str]:
+        return []
+
+
 class ChecksFailedError(ClinicgenError):
     """Raised by `clinicgen check` and `clinicgen preview` after the findings are shown, when
     any compliance check fails and the profile does not waive it, or any deployability rule

@@ -2,17 +2,21 @@
 
 Each command lives in its own module, parses its arguments, calls one core function and prints
 the result. This module is the one place where `ClinicgenError`s become messages on stderr and
-exit codes; nothing a user can fix ends in a traceback. Commands import their heavy
-dependencies inside their bodies so that `clinicgen --help` stays instant.
+exit codes; nothing a user can fix ends in a traceback. Everything a command prints goes through
+`generator.cli.terminal`: text, never terminal commands, and a failed write is a message.
+Commands import their heavy dependencies inside their bodies so that `clinicgen --help` stays
+instant.
 """
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import click
 
 from generator import __version__
+from generator.cli.terminal import terminal_safe_streams
 from generator.errors import ClinicgenError
 
 HELP = """Turn a healthcare practice profile into sized, segmented, compliant Pulumi stacks.
@@ -40,9 +44,17 @@ Exit status: 0 success, 1 failure (e.g. a compliance or deployability finding), 
 class ClinicgenGroup(click.Group):
     """Click group that turns every ClinicgenError into a clean message and exit status."""
 
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        # Everything printed, clinicgen's errors and click's usage messages too, is text.
+        with terminal_safe_streams():
+            return super().main(*args, **kwargs)
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            # Flushed here, so that a write that fails only now is reported like any other.
+            sys.stdout.flush()
+            return result
         except ClinicgenError as err:
             for line in err.lines():
                 click.echo(line, err=True)

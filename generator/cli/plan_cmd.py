@@ -46,13 +46,12 @@ def command(profile: Path, output_format: str, ledger_path: Path | None, stacks_
         profile, stacks_dir=stacks_dir, ledger_path=ledger_path, tell=ledger_note
     ).plan
     if output_format == "text" and sys.stdout.isatty():
-        from rich.console import Console
-
+        from generator.cli.terminal import console
         from generator.render.plan_report import plan_tables, rich_tables
 
-        console = Console()
+        terminal = console()
         for table in rich_tables(plan_tables(plan)):
-            console.print(table)
+            terminal.print(table)
         return
     from generator.render.plan_report import plan_report
 

@@ -17,10 +17,14 @@ from typing import Any, TypeGuard
 
 import yaml
 
-from generator.errors import LedgerError
+from generator.catalog import load
+from generator.errors import LedgerError, Problem
 from generator.ipam.addresses import network
+from generator.yaml_input import YamlInputError, parse_yaml, read_yaml_file
 
 LEDGER_VERSION = 1
+# A ledger holds a few kilobytes per site: 16 MiB is thousands of sites, and a bound.
+MAX_LEDGER_BYTES = 16 * 1_048_576
 SITE_STATUSES = ("active", "retired")
 
 HEADER = """\
@@ -113,26 +117,28 @@ def load_ledger_if_present(path: Path) -> Ledger | None:
 def load_ledger(path: Path) -> Ledger:
     """Read and check the ledger at `path`; LedgerError naming the file and field otherwise."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as err:
-        raise LedgerError(f"{path}: cannot read the ledger: {err.strerror or err}") from err
-    return parse_ledger(text, str(path))
+        data = read_yaml_file(path, MAX_LEDGER_BYTES, "a ledger")
+    except YamlInputError as err:
+        raise LedgerError(f"{path}: {err}") from err
+    return _checked_ledger(data, str(path))
 
 
 def parse_ledger(text: str, label: str) -> Ledger:
     """The ledger in `text` (`label` names it in messages)."""
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        raise LedgerError(f"{label}: {where}not valid YAML: {err}") from err
+        data = parse_yaml(text)
+    except YamlInputError as err:
+        raise LedgerError(f"{label}: {err}") from err
+    return _checked_ledger(data, label)
+
+
+def _checked_ledger(data: Any, label: str) -> Ledger:
     reader = _Reader(label)
     ledger = reader.ledger(data)
     if reader.problems:
         raise LedgerError("\n".join(reader.problems))
     assert ledger is not None
-    problems = _overlaps(ledger)
+    problems = _overlaps(ledger) + _allocation_problems(ledger)
     if problems:
         raise LedgerError("\n".join(f"{label}: {problem}" for problem in problems))
     return ledger
@@ -177,7 +183,7 @@ class _Reader:
         self.problems: list[str] = []
 
     def problem(self, path: str, message: str, value: object) -> None:
-        self.problems.append(f"{self.label}: {path}: {message} (got {value!r})")
+        self.problems.append(str(Problem(self.label, path, message, value, has_value=True)))
 
     def ledger(self, data: Any) -> Ledger | None:
         if not isinstance(data, dict):
@@ -328,6 +334,80 @@ def _overlaps(ledger: Ledger) -> list[str]:
             f"sites.{site.id}", network(site.block), [(s.name, s.cidr) for s in site.segments]
         )
     return problems
+
+
+def _allocation_problems(ledger: Ledger) -> list[str]:
+    """Numbers in a ledger that are out of range or handed out twice, each against the limit
+    its catalog gives: planning from them would deploy rules the cloud rejects (two NSG rules
+    with one priority), two BGP peers on one address, or a VLAN no switch accepts."""
+    problems = _bgp_problems(ledger)
+    vlans = load("segments")["vlan_ids"]
+    priorities = load("flows")["priorities"]
+    first, last, band = int(priorities["first"]), int(priorities["last"]), int(priorities["band"])
+    asns = load("vpn")["asn"]
+    bands: dict[int, str] = {}
+    flow_owner: dict[int, str] = {}
+    asn_owner: dict[int, str] = {}
+    for site in ledger.sites:
+        where = f"sites.{site.id}"
+        vlan_owner: dict[int, str] = {}
+        for segment in site.segments:
+            path = f"{where}.segments.{segment.name}.vlan"
+            if not vlans["first"] <= segment.vlan <= vlans["last"]:
+                problems.append(
+                    f"{path}: VLAN {segment.vlan} is not a VLAN id a switch accepts "
+                    f"({vlans['first']}-{vlans['last']})"
+                )
+            problems += _taken(vlan_owner, segment.vlan, path, f"VLAN {segment.vlan}")
+        base = site.priority_base
+        if not (first <= base <= last - band + 1 and (base - first) % band == 0):
+            problems.append(
+                f"{where}.priority_base: {base} does not start a band of {band} rule "
+                f"priorities in {first}-{last}"
+            )
+        problems += _taken(bands, base, f"{where}.priority_base", f"priority band {base}")
+        for flow in site.flows:
+            path = f"{where}.flows.{flow.flow}"
+            if not base <= flow.priority < base + band:
+                problems.append(
+                    f"{path}: priority {flow.priority} lies outside the site's band "
+                    f"{base}-{base + band - 1}"
+                )
+            problems += _taken(flow_owner, flow.priority, path, f"priority {flow.priority}")
+        if site.asn is not None:
+            if not asns["site_first"] <= site.asn <= asns["site_last"]:
+                problems.append(
+                    f"{where}.asn: {site.asn} is not a site ASN "
+                    f"({asns['site_first']}-{asns['site_last']})"
+                )
+            problems += _taken(asn_owner, site.asn, f"{where}.asn", f"ASN {site.asn}")
+    return problems
+
+
+def _bgp_problems(ledger: Ledger) -> list[str]:
+    """Every BGP session's /30 is the catalog's size, inside the cloud's link-local pools, and
+    no two sessions share addresses."""
+    link_local = load("vpn")["bgp_link_local"]
+    prefix = int(link_local["prefix"])
+    pools = [network(cidr) for cidr in link_local.get(ledger.cloud, [])]
+    problems = []
+    sessions = []
+    for site in ledger.sites:
+        for index, cidr in enumerate(site.bgp):
+            path, net = f"sites.{site.id}.bgp[{index}]", network(cidr)
+            sessions.append((path, net))
+            if net.prefixlen != prefix or not any(net.subnet_of(pool) for pool in pools):
+                within = ", ".join(str(pool) for pool in pools) or "(no pool: unknown cloud)"
+                problems.append(f"{path}: {net} is not a /{prefix} in {within}")
+    return problems + _pairwise(sessions)
+
+
+def _taken(owners: dict[int, str], value: int, path: str, what: str) -> list[str]:
+    """`value` recorded for `path`, or the problem that another entry holds it already."""
+    if value in owners:
+        return [f"{path}: {what} is also held by {owners[value]}"]
+    owners[value] = path
+    return []
 
 
 def _inside(where: str, block: IPv4Network, ranges: list[tuple[str, str]]) -> list[str]:

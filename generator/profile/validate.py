@@ -23,6 +23,7 @@ from generator.profile.tags import tag_problems
 # The group id `clinicgen init` writes for Azure: a GUID in form, no group in fact.
 PLACEHOLDER_GUID = "00000000-0000-0000-0000-000000000000"
 GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 GCP_GROUP = re.compile(r"group:[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\Z")
 
 # Addresses that are never a site's public VPN endpoint. Documentation ranges (192.0.2.0/24,
@@ -124,7 +125,7 @@ def cidr_problem(value: str) -> str | None:
 
 def validate_document(document: dict[str, Any], label: str) -> tuple[dict[str, Any], list[Problem]]:
     """The normalised document (defaults filled) and every problem found in it."""
-    key_problems = list(_non_text_keys(document, label))
+    key_problems = list(_unwritable_text(document, label))
     if key_problems:
         return document, key_problems
     validator = _ProfileValidator(profile_schema())
@@ -135,18 +136,32 @@ def validate_document(document: dict[str, Any], label: str) -> tuple[dict[str, A
     return normalised, sorted(problems, key=_problem_order)
 
 
-def _non_text_keys(node: Any, label: str, path: tuple[Any, ...] = ()) -> Iterator[Problem]:
-    """Keys that are not text (`1:`, `null:`, `? [a]`) would break every later rule."""
-    if isinstance(node, dict):
+def _unwritable_text(node: Any, label: str, path: tuple[Any, ...] = ()) -> Iterator[Problem]:
+    """Keys that are not text (`1:`, `null:`, `? [a]`) would break every later rule; text with
+    a lone surrogate (YAML's "\\ud800" escape) cannot be written as UTF-8 into any stack file
+    or printed."""
+    where = format_path(path) or "(top level)"
+    if isinstance(node, str) and _LONE_SURROGATE.search(node):
+        yield Problem(
+            label, where, "contains a lone surrogate, which is not a character", node, True
+        )
+    elif isinstance(node, dict):
         for key, value in node.items():
             if not isinstance(key, str):
-                where = format_path(path) or "(top level)"
                 yield Problem(label, where, "keys must be text", key, True)
+            elif _LONE_SURROGATE.search(key):
+                yield Problem(
+                    label,
+                    where,
+                    "a key contains a lone surrogate, which is not a character",
+                    key,
+                    True,
+                )
             else:
-                yield from _non_text_keys(value, label, (*path, key))
+                yield from _unwritable_text(value, label, (*path, key))
     elif isinstance(node, list):
         for index, item in enumerate(node):
-            yield from _non_text_keys(item, label, (*path, index))
+            yield from _unwritable_text(item, label, (*path, index))
 
 
 def _problem_order(problem: Problem) -> tuple[Any, ...]:

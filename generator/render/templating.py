@@ -37,6 +37,13 @@ _PLAIN_KEY = re.compile(r"[a-z][a-z0-9_-]*(?::[a-z][a-zA-Z0-9_-]*)?\Z")
 # ASCII punctuation that means something to Markdown: emphasis, code, links, HTML, tables,
 # strikethrough, headings, images, entities (`&`) and GitHub's math (`$`).
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#!$])")
+# GitHub turns bare `scheme:` URLs, `www.` names and email addresses in plain text into links
+# (GFM spec, "Autolinks (extension)": https://github.github.com/gfm/#autolinks-extension-).
+# An escaped `:` after a letter (a scheme's) or `.` after www stops the first two; an email
+# is found in the text after escapes are resolved, so an empty HTML comment, which GitHub
+# does not show, splits it at its `@`.
+_AUTOLINK_TRIGGER = re.compile(r"(?<=[a-z])(:)|(www)\.", re.IGNORECASE)
+AUTOLINK_BREAK = "<!-- -->"
 
 
 def _hidden(char: str) -> bool:
@@ -131,9 +138,13 @@ def _block_lines(value: dict[str, Any] | list[Any], indent: int) -> list[str]:
 
 def markdown_cell(value: Any) -> str:
     """Text that stays one inert run of text in Markdown: on one line, inside its table cell,
-    with no markup, links, HTML or hidden characters of its own."""
+    with no markup, links (GitHub's autolinks included), HTML or hidden characters of its own.
+
+    Every Markdown or HTML template renders profile text through this one filter (`md`)."""
     text = "".join(f"U+{ord(char):04X}" if _invisible(char) else char for char in str(value))
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    text = _AUTOLINK_TRIGGER.sub(lambda m: "\\:" if m.group(1) else m.group(2) + "\\.", text)
+    return text.replace("@", "@" + AUTOLINK_BREAK)
 
 
 def _invisible(char: str) -> bool:

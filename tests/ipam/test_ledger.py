@@ -19,7 +19,11 @@ from generator.ipam import (
 )
 from generator.profile.model import Profile
 from generator.sizing import build_plan
+from tests.paths import ROOT
 from tests.sizing.profiles import make_profile, make_site, profiles
+
+MAPLE = ROOT / "examples" / "maple-grove.yaml"
+LAKESIDE = ROOT / "examples" / "lakeside-health.yaml"
 
 
 def _ledger_text() -> str:
@@ -55,13 +59,7 @@ def test_default_location_and_missing_file(tmp_path: Path) -> None:
 
 
 def _edited(change: str, value: object) -> str:
-    data = yaml.safe_load(_ledger_text())
-    node = data
-    *parents, last = change.split(".")
-    for key in parents:
-        node = node[key]
-    node[last] = value
-    return yaml.safe_dump(data, sort_keys=False)
+    return _edits((change, value))
 
 
 @pytest.mark.parametrize(
@@ -144,3 +142,123 @@ def test_any_hand_edit_is_read_or_refused_with_a_ledger_error(data: st.DataObjec
         assert str(err).startswith("x: ")
         return
     assert parse_ledger(ledger_text(ledger), "x") == ledger
+
+
+# A billion values once expanded, as the hostile ledger had; nine levels of ten.
+LEDGER_BOMB = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"a{level}: &a{level} [{', '.join([f'*a{level - 1}'] * 10)}]\n" for level in range(1, 9)
+)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"version: 1\npractice: caf\xe9\n", "is not UTF-8 text (byte 24)"),
+        ("a: " + "[" * 3000 + "]" * 3000, "nested more than 32 levels deep"),
+        ("version: 1\n" + LEDGER_BOMB + "practice: *a8\n", "expands to more than 200000 values"),
+        ("version: 1\nversion: 1\n", "duplicate key 'version'"),
+    ],
+    ids=["not-utf8", "nested-3000-deep", "alias-bomb", "duplicate-key"],
+)
+def test_hostile_ledger_files_are_refused_naming_the_file(
+    tmp_path: Path, run_cli, content: str | bytes, message: str
+) -> None:
+    ledger = tmp_path / "x.ledger.yaml"
+    if isinstance(content, bytes):
+        ledger.write_bytes(content)
+    else:
+        ledger.write_text(content, encoding="utf-8")
+    result = run_cli("plan", MAPLE, "--ledger", ledger)
+    assert result.exit_code == 2, result.output
+    assert f"{ledger}: " in result.stderr and message in result.stderr, result.stderr
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def _edits(*changes: tuple[str, object]) -> str:
+    data = yaml.safe_load(_ledger_text())
+    for change, value in changes:
+        *parents, last = change.split(".")
+        node = data
+        for key in parents:
+            node = node[key]
+        node[last] = value
+    return yaml.safe_dump(data, sort_keys=False)
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        (
+            [("sites.west.priority_base", 1000)],
+            "sites.west.priority_base: priority band 1000 is also held by sites.main.priority_base",
+        ),
+        (
+            [("sites.west.priority_base", 1008)],
+            "sites.west.priority_base: 1008 does not start a band of 16 rule priorities in 1000-3999",
+        ),
+        (
+            [("sites.west.priority_base", 3992)],
+            "sites.west.priority_base: 3992 does not start a band of 16 rule priorities in 1000-3999",
+        ),
+        (
+            [("sites.west.flows", {"clinical-to-apps": 1000})],
+            "sites.west.flows.clinical-to-apps: priority 1000 lies outside the site's band 1016-1031",
+        ),
+        (
+            [("sites.main.flows.bastion-to-management", 1000)],
+            "sites.main.flows.bastion-to-management: priority 1000 is also held by "
+            "sites.main.flows.clinical-to-apps",
+        ),
+        (
+            [("sites.west.asn", 65001), ("sites.west.bgp", ["169.254.21.4/30"])],
+            "sites.west.asn: ASN 65001 is also held by sites.main.asn",
+        ),
+        ([("sites.west.asn", 64512)], "sites.west.asn: 64512 is not a site ASN (65001-65499)"),
+        (
+            [("sites.west.bgp", ["169.254.21.0/30"])],
+            "sites.main.bgp[0] 169.254.21.0/30 overlaps sites.west.bgp[0] 169.254.21.0/30",
+        ),
+        (
+            [("sites.west.bgp", ["169.254.0.0/30"])],
+            "sites.west.bgp[0]: 169.254.0.0/30 is not a /30 in 169.254.21.0/24, 169.254.22.0/24",
+        ),
+        (
+            [("sites.main.segments.voice.vlan", 10)],
+            "sites.main.segments.voice.vlan: VLAN 10 is also held by sites.main.segments.clinical.vlan",
+        ),
+        (
+            [("sites.main.segments.voice.vlan", 5000)],
+            "sites.main.segments.voice.vlan: VLAN 5000 is not a VLAN id a switch accepts (1-4094)",
+        ),
+        (
+            [("sites.main.segments.voice.vlan", 0)],
+            "sites.main.segments.voice.vlan: VLAN 0 is not a VLAN id a switch accepts (1-4094)",
+        ),
+    ],
+)
+def test_a_ledger_that_hands_out_a_number_twice_or_out_of_range_is_refused(
+    changes: list[tuple[str, object]], message: str
+) -> None:
+    with pytest.raises(LedgerError) as caught:
+        parse_ledger(_edits(*changes), "stacks/x.ledger.yaml")
+    assert f"stacks/x.ledger.yaml: {message}" in str(caught.value).splitlines()
+
+
+def test_a_contradictory_ledger_stops_generate_before_anything_is_written(
+    run_cli, tmp_path: Path
+) -> None:
+    stacks = tmp_path / "stacks"
+    assert run_cli("generate", LAKESIDE, "--out", stacks).exit_code == 0
+    (ledger,) = stacks.glob("*.ledger.yaml")
+    data = yaml.safe_load(ledger.read_text(encoding="utf-8"))
+    first, second = list(data["sites"])[:2]
+    data["sites"][second]["priority_base"] = data["sites"][first]["priority_base"]
+    ledger.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    before = {path: path.read_bytes() for path in stacks.rglob("*") if path.is_file()}
+    result = run_cli("generate", LAKESIDE, "--out", stacks)
+    assert result.exit_code == 2
+    assert (
+        f"{ledger}: sites.{second}.priority_base: priority band "
+        f"{data['sites'][first]['priority_base']} is also held by sites.{first}.priority_base"
+    ) in result.stderr.splitlines()
+    assert {path: path.read_bytes() for path in stacks.rglob("*") if path.is_file()} == before

@@ -547,7 +547,7 @@ RAW_CASES = [
         "python-tag",
         "version: !!python/object/apply:os.system ['true']\n",
         "line 1, column 10: YAML tag tag:yaml.org,2002:python/object/apply:os.system is not "
-        "allowed: a profile is plain data",
+        "allowed: the file is plain data",
     ),
     (
         "syntax-error",
@@ -567,6 +567,16 @@ RAW_CASES = [
     ),
     ("alias-bomb", ALIAS_BOMB, "the document expands to more than 200000 values (YAML aliases?)"),
     ("not-utf8", b"version: 1\nname: \xff\xfe\n", "is not UTF-8 text (byte 17)"),
+    (
+        "nested-3000-deep",
+        "a: " + "[" * 3000 + "]" * 3000 + "\n",
+        "line 1, column 35: nested more than 32 levels deep",
+    ),
+    (
+        "lone-surrogate",
+        'version: 1\npractice: {name: "Main \\ud800"}\n',
+        "practice.name: contains a lone surrogate, which is not a character (got 'Main \\ud800')",
+    ),
 ]
 
 
@@ -603,7 +613,14 @@ def test_missing_file_and_oversized_file(run_cli, tmp_path):
     _check(run_cli, tmp_path / "absent.yaml", "no such file")
     big = tmp_path / "big.yaml"
     big.write_text("# " + "x" * 1_048_576)
-    _check(run_cli, big, "file is 1048578 bytes; a profile may be at most 1048576")
+    _check(run_cli, big, "is larger than 1048576 bytes, the most a profile file may be")
+
+
+def test_endless_device_is_refused_after_a_bounded_read(run_cli):
+    # A device reports size 0 to stat and never ends: only a bounded read stops.
+    _check(
+        run_cli, Path("/dev/zero"), "is larger than 1048576 bytes, the most a profile file may be"
+    )
 
 
 def test_base_profile_is_valid(run_cli, tmp_path):

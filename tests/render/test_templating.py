@@ -6,13 +6,21 @@ import re
 import unicodedata
 from typing import Any
 
+import cmarkgfm
 import jinja2
 import pytest
 import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.render.templating import markdown_cell, render, yaml_block, yaml_key, yaml_value
+from generator.render.templating import (
+    AUTOLINK_BREAK,
+    markdown_cell,
+    render,
+    yaml_block,
+    yaml_key,
+    yaml_value,
+)
 
 # Text that has broken generators before: quoting, line breaks, template and shell syntax,
 # path traversal, bidi overrides, YAML document markers and indicators, invisible characters.
@@ -158,9 +166,35 @@ def test_markdown_cell_stays_one_inert_cell(text: str) -> None:
     row = f"| {cell} | next |"
     assert row.splitlines() == [row]
     assert len(_cells(row)) == 4
-    assert re.search(r"(?<!\\)[`*_\[\]<>~&#!$]", cell.replace("\\\\", "")) is None
+    bare = cell.replace("\\\\", "").replace(AUTOLINK_BREAK, "")
+    assert re.search(r"(?<!\\)[`*_\[\]<>~&#!$]", bare) is None
     assert all(c == " " or unicodedata.category(c)[0] not in "CZ" for c in cell)
     cell.encode("utf-8")
+    assert "<a " not in _github_html(f"{row}\n| - | - |\n{row}\n")
+
+
+def _github_html(markdown: str) -> str:
+    # GitHub's own Markdown library (cmark-gfm) with its extensions: tables, autolinks, ...
+    return cmarkgfm.github_flavored_markdown_to_html(markdown)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Clinic https://evil.example/login",
+        "see WWW.evil.example now",
+        "front-desk@evil.example",
+        "mailto:front-desk@evil.example",
+        "xmpp:desk@evil.example",
+        "ftp://files.evil.example",
+    ],
+)
+def test_markdown_cell_never_becomes_a_link_on_github(text: str) -> None:
+    cell = markdown_cell(text)
+    html = _github_html(f"| {cell} |\n| - |\n| {cell} |\n\n{cell}\n")
+    assert "<a " not in html
+    # What a reader sees: the text as written (GitHub shows no HTML comment).
+    assert re.sub(r"<!--.*?-->", "", html).count(text) == 3
 
 
 @pytest.mark.parametrize(
