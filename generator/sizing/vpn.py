@@ -83,9 +83,9 @@ def gateway_sku(cloud: str, sites: int, tunnels: int, aggregate_mbps: int) -> Si
             cloud_asn=asn,
         )
         reason = (
-            f"{sites} sites, {tunnels} HA VPN tunnels in {pairs} pairs x {tunnel_mbps} Mbps with one "
-            f"tunnel of each pair down = {gateway.max_mbps} Mbps for {aggregate_mbps} Mbps aggregate "
-            f"({arithmetic}); Cloud Router AS{asn}"
+            f"{sites} sites, {tunnels} HA VPN tunnels in {pairs} pairs x {tunnel_mbps} Mbps "
+            f"with one tunnel of each pair down = {gateway.max_mbps} Mbps for {aggregate_mbps} "
+            f"Mbps aggregate ({arithmetic}); Cloud Router AS{asn}"
         )
         return Sized(gateway, Decision("VPN-SKU-01", "vpn.sku", gateway.sku, reason))
     fitting = [sku for sku in table["skus"] if sku["max_tunnels"] >= tunnels]
