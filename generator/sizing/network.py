@@ -51,7 +51,8 @@ def segment_growth(segment: str, site_kind: str) -> float:
 def workstation_split(site_id: str, kind: str, workstations: int) -> Sized[dict[str, int]]:
     """NET-DEV-01: split a site's workstations between the clinical and admin segments.
 
-    Source: catalog/segments.yaml site_kinds (HHS 405(d) HICP practice 9; NIST SP 1800-8):
+    Source: catalog/segments.yaml site_kinds (HHS 405(d) HICP practice 6, Network Management;
+    NIST SP 1800-8):
     small sites keep office PCs on the clinical VLAN, hospitals separate business systems,
     an admin office has no clinical PCs. The first segment takes the remainder.
     """

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import re
+from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from generator.catalog import load
+
+CATALOG_DIR = Path(str(resources.files("generator.catalog")))
 
 # (catalogue, path to a mapping whose every entry must carry `source`)
 SOURCED = [
@@ -96,3 +101,29 @@ def test_sku_tables_grow_monotonically() -> None:
     assert [s["max_mbps"] for s in skus] == sorted(s["max_mbps"] for s in skus)
     sizes = load("skus")["ehr_servers"]["sizes"]
     assert [s["users_per_server"] for s in sizes] == sorted(s["users_per_server"] for s in sizes)
+
+
+# HHS 405(d) HICP, Technical Volumes 1 and 2 (2023 edition): the ten cybersecurity practices.
+HICP_PRACTICES = {
+    1: "E-mail Protection",
+    2: "Endpoint Protection",
+    3: "Access Management",
+    4: "Data Protection",
+    5: "IT Asset Management",
+    6: "Network Management",
+    7: "Vulnerability Management",
+    8: "Security Operations",
+    9: "Medical Device Security",
+    10: "Cybersecurity Oversight",
+}
+HICP_CITATION = re.compile(r"HICP practice (\d+)(.{0,40})")
+
+
+def test_every_hicp_citation_names_the_practice_its_number_is() -> None:
+    cited = []
+    for path in sorted(CATALOG_DIR.glob("*.yaml")):
+        for number, after in HICP_CITATION.findall(path.read_text(encoding="utf-8")):
+            title = HICP_PRACTICES[int(number)]
+            cited.append(number)
+            assert re.match(rf"[ ,(]+{title}", after), f"{path.name}: practice {number}{after}"
+    assert {"6", "9"} <= set(cited)
