@@ -250,12 +250,21 @@ def test_guest_never_crosses_the_vpn() -> None:
     assert all("guest" not in (f.source, f.destination) for f in plan.flows)
 
 
-def test_management_is_reachable_only_from_the_bastion_on_ssh_and_rdp() -> None:
+def test_management_is_administered_from_the_bastion_and_monitored_from_shared_services() -> None:
+    # Switches and firewalls speak SSH and HTTPS, not RDP; SNMP is polled on 161, and traps
+    # (162) and syslog (514) go the other way, to the collector.
     plan, _ledger = build_plan(make_profile(make_site("main", workstations=20, phones=5)))
-    into_management = [f for f in plan.flows if f.destination == "management"]
-    assert [(f.source, f.ports) for f in into_management] == [("bastion", (22, 3389))]
+    into_management = {
+        (f.source, f.protocol, f.ports) for f in plan.flows if f.destination == "management"
+    }
+    out_of_management = {
+        (f.destination, f.protocol, f.ports) for f in plan.flows if f.source == "management"
+    }
+    assert into_management == {("bastion", "tcp", (22, 443)), ("shared", "udp", (161,))}
+    assert out_of_management == {("shared", "udp", (162, 514))}
     bastion = plan.core.subnet("bastion").cidr
-    assert into_management[0].source_cidrs == (bastion,)
+    from_bastion = [f for f in plan.flows if f.source == "bastion"]
+    assert [f.source_cidrs for f in from_bastion] == [(bastion,)]
 
 
 def test_fifty_sites_plan_with_distinct_stable_allocations() -> None:
