@@ -18,7 +18,7 @@ from generator.plan.model import (
     TelehealthPlan,
 )
 from generator.profile.model import Site
-from generator.sizing.sized import Sized, days_in_years, grown
+from generator.sizing.sized import Sized, assumed, days_in_years, grown
 
 MB_PER_GB = 1024
 
@@ -125,14 +125,15 @@ def imaging_storage(sites: list[tuple[Site, int]], retention_years: int) -> Size
         hot_days=int(lifecycle["hot_days"]),
         cool_days=online_days,
     )
+    used = [profiles[name] for name, _days in groups]
     reason = (
         f"{plan.modalities} modalities: {' + '.join(parts) or 'none'} = {studies} studies, "
         f"{per_year} GB/year x {retention_years} years ({plan.retention_days} days) = "
         f"{plan.total_storage_gb} GB; hot {plan.hot_days} days, cool until {plan.cool_days} "
-        f"days (priors online for {window_profile} comparison"
-        f"{'; assumption' if window_profile != 'radiology' else ''}), then archive; every "
+        f"days (priors online for the {window_profile} comparison window"
+        f"{' (assumption)' if window_profile != 'radiology' else ''}), then archive; every "
         f"version immutable for {plan.retention_days} days (the archive's protection: no "
-        "backup vault copies blobs)"
+        "backup vault copies blobs)" + assumed(*used, load("imaging")["operating_days"])
     )
     value = f"{per_year} GB/year"
     return Sized(plan, Decision("WL-IMG-02", "workloads.imaging.storage", value, reason))
@@ -172,6 +173,7 @@ def hosted_ehr(setting: str, staff: int, cloud: str) -> Sized[HostedEhr | None]:
         f"{chosen['users_per_server']} per {chosen[cloud]} ({chosen['vcpus']} vCPU, "
         f"{chosen['memory_gb']} GB) -> {count} servers (min {rule['min_servers']}); "
         f"data disk {users} x {rule['data_disk_gb_per_user']} GB = {needed} GB -> {disk} GB tier"
+        f"{assumed(rule)}"
     )
     return Sized(plan, Decision("WL-EHR-01", "workloads.ehr", f"{count} x {chosen[cloud]}", reason))
 
@@ -254,6 +256,7 @@ def telehealth(
             if plan.waf
             else f"; no WAF: {peak} < {rule['waf_min_peak_sessions']} peak sessions"
         )
+        + assumed(rule)
     )
     value = f"{minimum}-{maximum} x {size['sku']}"
     return Sized(plan, Decision("WL-TEL-01", "workloads.telehealth", value, reason))
@@ -290,6 +293,7 @@ def device_ingest(devices: int, cloud: str) -> Sized[DeviceIngest | None]:
     reason = (
         f"{devices} devices x {rule['messages_per_device_per_day']} messages/day = {messages}; "
         f"{tier['tier']} ({capacity}) -> {units} unit(s); retention {plan.retention_days} days"
+        f"{assumed(rule)}"
     )
     value = f"{units} x {tier['tier']}"
     return Sized(plan, Decision("WL-ING-01", "workloads.ingest", value, reason))

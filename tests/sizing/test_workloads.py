@@ -76,7 +76,9 @@ def test_priors_stay_online_through_the_comparison_window(specialty: str, online
     assert sized.value.cool_days == online_days
     assert sized.value.cool_days > 365
     assert "immutable" in sized.decision.reason
-    assert ("assumption" in sized.decision.reason) is (specialty != "radiology")
+    assumed_window = "comparison window (assumption)" in sized.decision.reason
+    assert assumed_window is (specialty != "radiology")
+    assert "assumption: study volume and size" in sized.decision.reason
 
 
 @pytest.mark.parametrize(
