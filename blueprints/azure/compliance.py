@@ -45,7 +45,9 @@ class Compliance(pulumi.ComponentResource):
         child_opts = pulumi.ResourceOptions(parent=self)
         pid, plan = args.context.practice_id, args.monitoring
         subscription_scope = pulumi.Output.concat("/subscriptions/", args.subscription_id)
+        remediation = args.context.facts("policy_remediation")["initiatives"]
         for initiative in dict.fromkeys(plan.policy_initiatives):
+            needs = remediation.get(initiative, {})
             assignment = authorization.PolicyAssignment(
                 f"{name}-initiative-{initiative}",
                 policy_assignment_name=naming.scoped(naming.POLICY_ASSIGNMENT, pid, initiative[:8]),
@@ -55,14 +57,17 @@ class Compliance(pulumi.ComponentResource):
                 ),
                 scope=subscription_scope,
                 enforcement_mode="Default",
-                # The initiative's deploy-if-not-exists policies remediate as this identity.
+                # The initiative's deploy-if-not-exists and modify policies remediate as this
+                # identity; an initiative that only audits needs none.
                 identity=authorization.IdentityArgs(
                     type=authorization.ResourceIdentityType.SYSTEM_ASSIGNED
-                ),
+                )
+                if needs
+                else None,
                 location=args.context.location,
                 opts=child_opts,
             )
-            self._remediation_roles(name, args, initiative, assignment, child_opts)
+            self._remediation_roles(name, args, initiative, needs, assignment, child_opts)
         for plan_name in plan.defender_plans:
             security.Pricing(
                 f"{name}-defender-{plan_name.lower()}",
@@ -80,6 +85,7 @@ class Compliance(pulumi.ComponentResource):
         name: str,
         args: ComplianceArgs,
         initiative: str,
+        needs: Mapping[str, Sequence[str]],
         assignment: authorization.PolicyAssignment,
         child_opts: pulumi.ResourceOptions,
     ) -> None:
@@ -87,7 +93,6 @@ class Compliance(pulumi.ComponentResource):
         identity, on the groups holding what they remediate: outside the portal Azure Policy
         grants none ('Remediate non-compliant resources with Azure Policy'). Not the plan's
         personas: this identity runs only the initiative's own templates."""
-        needs = args.context.facts("policy_remediation")["initiatives"].get(initiative, {})
         identity = assignment.identity.apply(lambda i: i.principal_id if i else None)
         for kind, roles in needs.items():
             for index, scope in enumerate(args.remediation_scopes.get(kind, ())):

@@ -277,7 +277,7 @@ def _cross_field_problems(doc: dict[str, Any], label: str, schema_valid: bool) -
     practice: dict[str, Any] = raw_practice if isinstance(raw_practice, dict) else {}
     cloud = practice.get("cloud") if isinstance(practice.get("cloud"), str) else None
     regions = load("regions")
-    if cloud in regions:
+    if cloud in _CLOUD_NAMES:
         for key in ("region", "dr_region"):
             region = practice.get(key)
             if isinstance(region, str) and region not in regions[cloud]:

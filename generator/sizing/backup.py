@@ -35,44 +35,57 @@ def record_retention(
     specialties: set[str],
     override: int | None,
 ) -> Sized[int]:
-    """BKP-RET-01: medical-record retention: the longest rule that applies, never under HIPAA's
-    6-year documentation rule; an explicit `backup.retention_years` wins above that floor.
+    """BKP-RET-01: medical-record retention: the longest rule that applies; under HIPAA never
+    under its 6-year documentation rule; an explicit `backup.retention_years` wins above that.
 
-    Source: catalog/retention.yaml (45 CFR 164.316(b)(2)(i) 6 years; 42 CFR 424.516(f) 7 years
-    for US practices; state rules such as Florida physicians 5 / hospitals 7, North Carolina
-    hospitals 11 and minors to 30; NHS England adults 8, children to 25, mental health 20,
-    maternity 25). Pediatrics keeps a minor's record until the jurisdiction's age, so a
-    newborn's record lasts that many years.
+    Source: catalog/retention.yaml (45 CFR 164.316(b)(2)(i) 6 years, for practices under HIPAA;
+    state rules such as Florida physicians 5, North Carolina hospitals 11 and minors to 30; NHS
+    England adults 8, children to 25, mental health 20, maternity 25). In the US a site kind its
+    state lists no rule for gets the US default, an assumption the plan states, and pediatrics
+    keeps a minor's record until the state's age or AHIMA's default. Outside the US with no rule
+    listed, only the profile's `backup.retention_years` can say: a PlanError asks for it.
     """
     catalog = load("retention")
-    floor = int(catalog["documentation"]["years"])
-    candidates = [(floor, "HIPAA documentation 6 years")]
     name, rules = jurisdiction_rules(jurisdiction)
     us = (jurisdiction or "").startswith("US-") or (jurisdiction is None and "hipaa" in compliance)
-    if us:
-        candidates.append((int(catalog["us_default"]["years"]), "Medicare 7 years"))
+    floor = int(catalog["documentation"]["years"]) if us or "hipaa" in compliance else 0
+    candidates = [(floor, "HIPAA documentation 6 years")] if floor else []
     where = name or jurisdiction or "no jurisdiction"
-    if HOSPITAL in site_kinds and "hospital_years" in rules:
-        candidates.append((int(rules["hospital_years"]), f"{where} hospitals"))
-    if site_kinds - {HOSPITAL} and "practitioner_years" in rules:
-        candidates.append((int(rules["practitioner_years"]), f"{where} practitioners"))
-    if "pediatrics" in specialties:
+    for kinds, key, label in (
+        (site_kinds & {HOSPITAL}, "hospital_years", "hospitals"),
+        (site_kinds - {HOSPITAL}, "practitioner_years", "practitioners"),
+    ):
+        if kinds and key in rules:
+            candidates.append((int(rules[key]), f"{where} {label}"))
+        elif kinds and us:
+            default = catalog["us_default"]
+            candidates.append(
+                (int(default["years"]), f"{label}: assumption: {default['assumption']}")
+            )
+    if "pediatrics" in specialties and ("minors_until_age" in rules or us):
         age = rules.get("minors_until_age", catalog["minors_default"]["until_age"])
         source = where if "minors_until_age" in rules else "AHIMA default"
         candidates.append((int(age), f"pediatrics: minors to age {age} ({source})"))
     for specialty, years in sorted(rules.get("specialty_years", {}).items()):
         if specialty in specialties:
             candidates.append((int(years), f"{specialty} ({where})"))
-    years, why = max(candidates, key=lambda item: item[0])
-    considered = "; ".join(f"{text} {value}" for value, text in candidates)
+    if not candidates and override is None:
+        raise PlanError(
+            f"practice.jurisdiction {jurisdiction or '(not set)'}: clinicgen knows no "
+            "record-retention rule there: set backup.retention_years in the profile to the "
+            "period the practice's law requires"
+        )
+    considered = "; ".join(f"{text} {value}" for value, text in candidates) or "none listed"
     if override is not None:
         chosen = max(override, floor)
         raised = f", raised to the {floor}-year floor" if override < floor else ""
+        years, why = max(candidates, default=(0, ""), key=lambda item: item[0])
         below = f" (below the {years}-year {why})" if chosen < years else ""
         reason = f"backup.retention_years {override}{raised}{below}; rules: {considered}"
         return Sized(
             chosen, Decision("BKP-RET-01", "backup.record_retention_years", str(chosen), reason)
         )
+    years, why = max(candidates, key=lambda item: item[0])
     reason = f"longest applicable rule: {why} = {years} years; considered: {considered}"
     return Sized(years, Decision("BKP-RET-01", "backup.record_retention_years", str(years), reason))
 

@@ -22,9 +22,10 @@ def flow_matrix() -> dict[str, Any]:
 def site_flow_ids(site_id: str, segments: set[str], subnets: set[str]) -> Sized[tuple[str, ...]]:
     """FLOW-MTX-01: a matrix flow is allowed at a site when both its ends exist there.
 
-    Source: HHS 405(d) HICP practice 6 (network segmentation with a default-deny ruleset);
-    clinicgen's flow matrix, docs/architecture.md#segmentation (default deny between every pair;
-    allowed flows are data); catalog/flows.yaml. Guest has no flow: it never crosses the VPN.
+    Source: HHS 405(d) HICP practice 6 (Network Management: segmentation with a default-deny
+    ruleset); clinicgen's flow matrix, docs/architecture.md#segmentation (default deny between
+    every pair; allowed flows are data); catalog/flows.yaml. Guest has no flow: it never
+    crosses the VPN.
     """
     allowed = []
     matrix = flow_matrix()

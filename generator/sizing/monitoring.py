@@ -31,9 +31,10 @@ def policy_initiatives(cloud: str, compliance: tuple[str, ...]) -> Sized[tuple[s
     """MON-POL-01: the cloud's compliance initiatives (Azure Policy) or org-policy constraints
     (GCP) for the practice's compliance regimes.
 
-    Source: catalog/skus.yaml monitoring (Azure built-in HIPAA/HITRUST initiative
-    a169a624-5599-4385-a696-c8d643089fab, Microsoft Learn "Regulatory Compliance details for
-    HIPAA HITRUST 9.2"; on GCP, clinicgen's selection of Organization Policy constraints).
+    Source: catalog/skus.yaml monitoring (Azure built-in initiatives: for HIPAA the HIPAA
+    HITRUST 9.2 mapping a169a624-5599-4385-a696-c8d643089fab, for HITRUST the current HITRUST
+    CSF v11.3, e0d47b75-5d99-442a-9d60-07f2595ab095; on GCP, clinicgen's selection of
+    Organization Policy constraints).
     """
     table = load("skus")["monitoring"][cloud]["initiatives"]
     chosen: dict[str, None] = {}

@@ -15,7 +15,7 @@ from generator.catalog import load
 from generator.ipam.addresses import prefix_for, size_of, usable
 from generator.plan.model import Decision
 from generator.profile.model import Site
-from generator.sizing.sized import Sized, grown
+from generator.sizing.sized import Sized, assumed, grown
 
 
 @dataclass(frozen=True)
@@ -51,8 +51,9 @@ def segment_growth(segment: str, site_kind: str) -> float:
 def workstation_split(site_id: str, kind: str, workstations: int) -> Sized[dict[str, int]]:
     """NET-DEV-01: split a site's workstations between the clinical and admin segments.
 
-    Source: catalog/segments.yaml site_kinds (HHS 405(d) HICP practice 9; NIST SP 1800-8):
-    small sites keep office PCs on the clinical VLAN, hospitals separate business systems,
+    Source: catalog/segments.yaml site_kinds (HHS 405(d) HICP practice 6, Network Management;
+    NIST SP 1800-8; assumptions stated in the reason): small sites keep office PCs on the
+    clinical VLAN, hospitals separate business systems,
     an admin office has no clinical PCs. The first segment takes the remainder.
     """
     shares = load("segments")["site_kinds"][kind]["workstations"]
@@ -60,22 +61,24 @@ def workstation_split(site_id: str, kind: str, workstations: int) -> Sized[dict[
     split = {name: grown(workstations, float(shares[name])) for name in names[1:]}
     split = {names[0]: max(workstations - sum(split.values()), 0), **split}
     text = ", ".join(f"{name} {count}" for name, count in split.items())
-    reason = f"{workstations} workstations at {site_id} ({kind}): {text}"
+    reason = f"{workstations} workstations at {site_id} ({kind}): {text}" + assumed(
+        load("segments")["site_kinds"][kind]
+    )
     return Sized(split, Decision("NET-DEV-01", f"sites.{site_id}.workstations", text, reason))
 
 
 def management_devices(site_id: str, endpoints: int) -> Sized[int]:
     """NET-DEV-02: network-management devices a site needs, derived from its endpoints.
 
-    Source: catalog/segments.yaml management_devices (one managed switch or access point per
-    24 endpoints, plus the edge firewall and the VPN device; NIST SP 1800-30 reference build).
+    Source: catalog/segments.yaml management_devices (an assumption, stated in the reason: one
+    managed switch or access point per 24 endpoints, plus the edge firewall and the VPN device).
     """
     rule = load("segments")["management_devices"]
     per, fixed = int(rule["endpoints_per_device"]), int(rule["fixed"])
     count = -(-endpoints // per) + fixed
     reason = (
         f"management at {site_id}: {endpoints} endpoints / {per} per switch or access point "
-        f"(rounded up) + {fixed} (firewall, VPN device) = {count}"
+        f"(rounded up) + {fixed} (firewall, VPN device) = {count}{assumed(rule)}"
     )
     return Sized(count, Decision("NET-DEV-02", f"sites.{site_id}.management", str(count), reason))
 

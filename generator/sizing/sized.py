@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from generator.plan.model import Decision
 
@@ -17,6 +18,13 @@ class Sized(Generic[T]):
 
     value: T
     decision: Decision
+
+
+def assumed(*entries: Mapping[str, Any]) -> str:
+    """'; assumption: ...' naming what the catalogue `entries` assume where no published source
+    gives the figure (their `assumption`), so the plan shows it; '' when none does."""
+    stated = dict.fromkeys(str(e["assumption"]) for e in entries if e.get("assumption"))
+    return "".join(f"; assumption: {text}" for text in stated)
 
 
 def grown(count: int, growth: float) -> int:

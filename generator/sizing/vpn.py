@@ -8,28 +8,43 @@ a tunnel in docs/architecture.md#segmentation.
 from __future__ import annotations
 
 from ipaddress import IPv4Network
+from typing import Any
 
 from generator.catalog import load
 from generator.errors import PlanError
 from generator.plan.model import BgpSession, Decision, IpsecPolicy, VpnGateway
 from generator.sizing.sized import Sized
 
+BITS_PER_BYTE = 8
+
+
+def _gcp_tunnel_mbps(table: dict[str, Any]) -> tuple[int, str]:
+    """One HA VPN tunnel's capacity in Mbps from its packet limit and the assumed average
+    packet size, with the arithmetic for a reason."""
+    packets = int(table["packets_per_second_per_tunnel"])
+    size = int(table["average_packet_bytes"])
+    mbps = packets * size * BITS_PER_BYTE // 1_000_000
+    return mbps, f"{packets:,} packets/s x {size} B (assumption: average packet size) = {mbps} Mbps"
+
 
 def site_tunnels(cloud: str, site_id: str, bandwidth_mbps: int) -> Sized[int]:
     """VPN-TUN-01: tunnels for one site: Azure one connection (the gateway SKU carries the
-    bandwidth); GCP HA VPN pairs of tunnels, as many pairs as the site's bandwidth needs.
+    bandwidth); GCP HA VPN pairs of tunnels, enough pairs that the site's bandwidth still fits
+    with one tunnel of every pair down.
 
-    Source: catalog/skus.yaml vpn_gateways (Google Cloud HA VPN: two tunnels per peer for the
-    99.99% SLA, about 3 Gbps per tunnel; add tunnel pairs for more throughput).
+    Source: catalog/skus.yaml vpn_gateways (Google Cloud "HA VPN topologies to increase
+    bandwidth": a tunnel carries 250,000 packets/s, 1-3 Gbps by average packet size; add tunnel
+    pairs so the load has failover capacity).
     """
     table = load("skus")["vpn_gateways"][cloud]
     per_site = int(table["tunnels_per_site"])
     if cloud == "gcp":
-        pair_mbps = per_site * int(table["mbps_per_tunnel"])
-        pairs = max(1, -(-bandwidth_mbps // pair_mbps))
+        tunnel_mbps, arithmetic = _gcp_tunnel_mbps(table)
+        pairs = max(1, -(-bandwidth_mbps // tunnel_mbps))
         tunnels = per_site * pairs
         reason = (
-            f"{site_id}: {bandwidth_mbps} Mbps / {pair_mbps} Mbps per pair -> {tunnels} tunnels"
+            f"{site_id}: {bandwidth_mbps} Mbps / {tunnel_mbps} Mbps per pair with one tunnel down "
+            f"({arithmetic}) -> {pairs} pairs, {tunnels} tunnels"
         )
     else:
         tunnels = per_site
@@ -44,31 +59,33 @@ def gateway_sku(cloud: str, sites: int, tunnels: int, aggregate_mbps: int) -> Si
     """VPN-SKU-01: the smallest gateway carrying every site's tunnels and their bandwidth.
 
     Source: Microsoft Learn, "About gateway SKUs"
-    (https://learn.microsoft.com/azure/vpn-gateway/about-gateway-skus): VpnGw1/2/3 carry 30
-    tunnels at 650 Mbps / 1 / 1.25 Gbps, VpnGw4/5 100 tunnels at 5 / 10 Gbps, the AZ variants
-    the same; more than 100 S2S tunnels need Virtual WAN, which clinicgen does not generate.
-    Google Cloud HA VPN
+    (https://learn.microsoft.com/azure/vpn-gateway/about-gateway-skus): VpnGw1AZ (Generation1)
+    650 Mbps; VpnGw2AZ/3AZ (Generation2, as clinicgen deploys them) 1.25 / 2.5 Gbps with 30
+    tunnels, VpnGw4AZ/5AZ 5 / 10 Gbps with 100 tunnels; more than 100 S2S tunnels need Virtual
+    WAN, which clinicgen does not generate. Google Cloud HA VPN
     (https://cloud.google.com/network-connectivity/docs/vpn/concepts/topologies-increase-bandwidth):
-    a tunnel carries 250,000 packets/s, 1-3 Gbps by packet size; two tunnels per site.
-    The table itself, with the per-tunnel figure clinicgen plans with: catalog/skus.yaml
+    a tunnel carries 250,000 packets/s, 1-3 Gbps by packet size, and each pair is counted at one
+    tunnel's capacity so the load survives a tunnel down. The table itself: catalog/skus.yaml
     vpn_gateways.
     """
     table = load("skus")["vpn_gateways"][cloud]
     asn = int(load("vpn")["asn"][cloud])
     if cloud == "gcp":
-        per = int(table["mbps_per_tunnel"])
+        tunnel_mbps, arithmetic = _gcp_tunnel_mbps(table)
+        pairs = tunnels // int(table["tunnels_per_site"])
         gateway = VpnGateway(
             sites=sites,
             tunnels=tunnels,
             aggregate_mbps=aggregate_mbps,
             sku=str(table["sku"]),
             max_tunnels=tunnels,
-            max_mbps=tunnels * per,
+            max_mbps=pairs * tunnel_mbps,
             cloud_asn=asn,
         )
         reason = (
-            f"{sites} sites, {tunnels} HA VPN tunnels x {per} Mbps = {gateway.max_mbps} Mbps "
-            f"for {aggregate_mbps} Mbps aggregate; Cloud Router AS{asn}"
+            f"{sites} sites, {tunnels} HA VPN tunnels in {pairs} pairs x {tunnel_mbps} Mbps "
+            f"with one tunnel of each pair down = {gateway.max_mbps} Mbps for {aggregate_mbps} "
+            f"Mbps aggregate ({arithmetic}); Cloud Router AS{asn}"
         )
         return Sized(gateway, Decision("VPN-SKU-01", "vpn.sku", gateway.sku, reason))
     fitting = [sku for sku in table["skus"] if sku["max_tunnels"] >= tunnels]

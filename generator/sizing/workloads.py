@@ -18,7 +18,7 @@ from generator.plan.model import (
     TelehealthPlan,
 )
 from generator.profile.model import Site
-from generator.sizing.sized import Sized, days_in_years, grown
+from generator.sizing.sized import Sized, assumed, days_in_years, grown
 
 MB_PER_GB = 1024
 
@@ -74,13 +74,25 @@ def operating_days(kind: str) -> int:
     return int(days["round_the_clock_days"] if kind in days["round_the_clock"] else days["default"])
 
 
+def priors_online_days(profiles: set[str]) -> tuple[int, str]:
+    """The days studies stay online: the longest prior-comparison window among the practice's
+    imaging profiles, with the profile that sets it."""
+    windows = load("imaging")["lifecycle"]["priors_online_days"]
+    named = sorted((int(windows[p]), p) for p in profiles if p in windows)
+    return named[-1] if named else (int(windows["default"]), "default")
+
+
 def imaging_storage(sites: list[tuple[Site, int]], retention_years: int) -> Sized[Imaging]:
     """WL-IMG-02: PACS storage per year = modalities x studies/day x study size x operating days,
-    kept for the record-retention period, with hot -> cool -> archive lifecycle.
+    kept for the record-retention period, hot -> cool -> archive, online (hot or cool) for the
+    practice's longest prior-comparison window; each version immutable for the retention.
 
     Source: the plan's workloads (docs/plan-json.md#workloads); catalog/imaging.yaml (study
-    volume per specialty, operating days, lifecycle). `sites` pairs each site with its modality
-    count after NET-DEV-03.
+    volume per specialty, operating days, lifecycle: screening mammography compares with two or
+    more prior annual examinations, AJR 2016; Azure archive rehydration takes up to 15 hours).
+    The archive is protected by version-level immutability (WORM) for the retention, not by a
+    backup vault: a Recovery Services vault does not back up blobs. `sites` pairs each site
+    with its modality count after NET-DEV-03.
     """
     lifecycle = load("imaging")["lifecycle"]
     studies = 0
@@ -95,6 +107,7 @@ def imaging_storage(sites: list[tuple[Site, int]], retention_years: int) -> Size
         studies += site_studies
         megabytes += site_studies * int(profile["study_mb"])
         groups[(name, days)] = groups.get((name, days), 0) + modalities
+    online_days, window_profile = priors_online_days({name for name, _days in groups})
     profiles = load("imaging")["profiles"]
     parts = [
         f"{count} x {profiles[name]['studies_per_day']}/day x {profiles[name]['study_mb']} MB "
@@ -110,13 +123,17 @@ def imaging_storage(sites: list[tuple[Site, int]], retention_years: int) -> Size
         retention_days=days_in_years(retention_years),
         total_storage_gb=per_year * retention_years,
         hot_days=int(lifecycle["hot_days"]),
-        cool_days=int(lifecycle["cool_days"]),
+        cool_days=online_days,
     )
+    used = [profiles[name] for name, _days in groups]
     reason = (
         f"{plan.modalities} modalities: {' + '.join(parts) or 'none'} = {studies} studies, "
         f"{per_year} GB/year x {retention_years} years ({plan.retention_days} days) = "
-        f"{plan.total_storage_gb} GB; hot {plan.hot_days} days, "
-        f"cool until {plan.cool_days} days, then archive"
+        f"{plan.total_storage_gb} GB; hot {plan.hot_days} days, cool until {plan.cool_days} "
+        f"days (priors online for the {window_profile} comparison window"
+        f"{' (assumption)' if window_profile != 'radiology' else ''}), then archive; every "
+        f"version immutable for {plan.retention_days} days (the archive's protection: no "
+        "backup vault copies blobs)" + assumed(*used, load("imaging")["operating_days"])
     )
     value = f"{per_year} GB/year"
     return Sized(plan, Decision("WL-IMG-02", "workloads.imaging.storage", value, reason))
@@ -156,6 +173,7 @@ def hosted_ehr(setting: str, staff: int, cloud: str) -> Sized[HostedEhr | None]:
         f"{chosen['users_per_server']} per {chosen[cloud]} ({chosen['vcpus']} vCPU, "
         f"{chosen['memory_gb']} GB) -> {count} servers (min {rule['min_servers']}); "
         f"data disk {users} x {rule['data_disk_gb_per_user']} GB = {needed} GB -> {disk} GB tier"
+        f"{assumed(rule)}"
     )
     return Sized(plan, Decision("WL-EHR-01", "workloads.ehr", f"{count} x {chosen[cloud]}", reason))
 
@@ -238,6 +256,7 @@ def telehealth(
             if plan.waf
             else f"; no WAF: {peak} < {rule['waf_min_peak_sessions']} peak sessions"
         )
+        + assumed(rule)
     )
     value = f"{minimum}-{maximum} x {size['sku']}"
     return Sized(plan, Decision("WL-TEL-01", "workloads.telehealth", value, reason))
@@ -274,6 +293,7 @@ def device_ingest(devices: int, cloud: str) -> Sized[DeviceIngest | None]:
     reason = (
         f"{devices} devices x {rule['messages_per_device_per_day']} messages/day = {messages}; "
         f"{tier['tier']} ({capacity}) -> {units} unit(s); retention {plan.retention_days} days"
+        f"{assumed(rule)}"
     )
     value = f"{units} x {tier['tier']}"
     return Sized(plan, Decision("WL-ING-01", "workloads.ingest", value, reason))

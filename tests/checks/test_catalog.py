@@ -64,3 +64,38 @@ def test_check_lookup_by_id() -> None:
 def test_malformed_catalog_entries_are_refused(check_id: str, entry: dict, problem: str) -> None:
     with pytest.raises(ValueError, match=problem):
         _check_info(check_id, entry)
+
+
+# What each scanner rule or Azure Policy definition a check maps to actually reads, from its
+# source: a mapping is only "equivalent" when it covers every resource type the check does.
+SCANNER_SCOPE = {
+    # bridgecrewio/checkov checkov/arm/checks/resource/VMEncryptionAtHostEnabled.py
+    "CKV_AZURE_97": {"azure-native:compute:VirtualMachine"},
+    # checkov/terraform/checks/resource/azure/AppServiceIdentityProviderEnabled.py (app service)
+    "CKV_AZURE_71": {"azure-native:web:WebApp"},
+    # Azure Policy "App Service apps should use managed identity"
+    "2b9ad585-36bc-4615-b300-fd4435808332": {"azure-native:web:WebApp"},
+    # Azure Policy "Resource logs in Key Vault should be enabled"
+    "cf820ca0-f99e-4f3e-84fb-66e913812d21": {"azure-native:keyvault:Vault"},
+    # checkov/terraform/checks/resource/gcp/GoogleStorageBucketNotPublic.py (bucket IAM only)
+    "CKV_GCP_28": {
+        "gcp:storage/bucketIAMMember:BucketIAMMember",
+        "gcp:storage/bucketIAMBinding:BucketIAMBinding",
+    },
+}
+# Scanner rules that check something else than any clinicgen check, so nothing maps to them.
+NOT_EQUIVALENT = {
+    "CKV_AZURE_151": "Windows virtual machines only (azurerm_windows_virtual_machine)",
+    "CKV_AZURE_42": "purge protection and soft delete switched on, not the retention days",
+    "1e66c121-a66a-4b1f-9b83-0fd99bf0fc2d": "soft delete switched on, not the retention days",
+}
+
+
+@pytest.mark.parametrize("info", all_checks(), ids=lambda info: info.id)
+def test_a_scanner_mapping_covers_every_resource_type_the_check_reads(info: CheckInfo) -> None:
+    for mapped in (info.checkov, info.azure_policy):
+        assert mapped not in NOT_EQUIVALENT, f"{mapped}: {NOT_EQUIVALENT.get(mapped)}"
+        if mapped in SCANNER_SCOPE:
+            # A check without `types` reads every resource of its kind in the graph.
+            types = set((info.params or {}).get("types", ["every type"]))
+            assert types <= SCANNER_SCOPE[mapped], f"{mapped} does not read {types}"

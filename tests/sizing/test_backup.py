@@ -16,9 +16,9 @@ HOSPITAL = {"hospital"}
 @pytest.mark.parametrize(
     ("jurisdiction", "compliance", "kinds", "specialties", "years", "why"),
     [
-        (None, ("gdpr",), CLINIC, set(), 6, "HIPAA documentation"),  # the floor, always
-        (None, ("hipaa",), CLINIC, set(), 7, "Medicare"),
-        ("US-FL", ("hipaa",), CLINIC, set(), 7, "Medicare"),  # physicians 5 < 7
+        (None, ("hipaa",), CLINIC, set(), 7, "assumption"),  # no state named: the US default
+        ("US-FL", ("hipaa",), CLINIC, set(), 6, "HIPAA documentation"),  # physicians 5 < 6
+        ("US-FL", ("hipaa",), HOSPITAL, set(), 7, "hospitals: assumption"),  # no FL hospital rule
         ("US-TX", ("hipaa",), HOSPITAL, set(), 10, "US-TX hospitals"),
         ("US-NC", ("hipaa",), HOSPITAL, set(), 11, "US-NC hospitals"),
         ("US-NC", ("hipaa",), HOSPITAL, {"pediatrics"}, 30, "minors to age 30"),
@@ -27,7 +27,8 @@ HOSPITAL = {"hospital"}
         ("GB", ("gdpr",), CLINIC, {"behavioral-health"}, 20, "behavioral-health"),
         ("GB-ENG", ("gdpr",), CLINIC, {"obstetrics", "pediatrics"}, 25, ""),
         ("NL", ("nen7510",), CLINIC, set(), 20, "NL practitioners"),
-        ("US-ZZ", ("hipaa",), CLINIC, set(), 7, "Medicare"),  # unknown state
+        ("US-ZZ", ("hipaa",), CLINIC, set(), 7, "assumption"),  # unknown state
+        ("DE", ("gdpr",), CLINIC, {"pediatrics"}, 10, "DE practitioners"),
     ],
 )
 def test_record_retention_takes_the_longest_applicable_rule(
@@ -47,6 +48,27 @@ def test_record_retention_takes_the_longest_applicable_rule(
 @pytest.mark.parametrize(("override", "years"), [(3, 6), (6, 6), (9, 9), (40, 40)])
 def test_retention_override_never_goes_under_the_six_year_floor(override: int, years: int) -> None:
     assert backup.record_retention("US-NC", ("hipaa",), HOSPITAL, set(), override).value == years
+
+
+@pytest.mark.parametrize(
+    ("jurisdiction", "compliance", "specialties"),
+    [("DE", ("gdpr",), {"pediatrics"}), ("NL", ("nen7510",), {"pediatrics"})],
+)
+def test_us_rules_stay_in_the_us(
+    jurisdiction: str, compliance: tuple[str, ...], specialties: set[str]
+) -> None:
+    # Neither HIPAA's 6-year documentation rule, nor the US default, nor AHIMA's minors default
+    # applies to a German or Dutch practice.
+    sized = backup.record_retention(jurisdiction, compliance, CLINIC, specialties, None)
+    for us_only in ("HIPAA", "AHIMA", "assumption", "minors"):
+        assert us_only not in sized.decision.reason
+    assert backup.record_retention(jurisdiction, compliance, CLINIC, set(), 3).value == 3
+
+
+def test_no_rule_outside_the_us_asks_for_retention_years() -> None:
+    with pytest.raises(PlanError, match=r"set backup\.retention_years in the profile"):
+        backup.record_retention("FR", ("gdpr",), CLINIC, set(), None)
+    assert backup.record_retention("FR", ("gdpr",), CLINIC, set(), 10).value == 10
 
 
 def test_override_below_a_state_rule_says_so() -> None:

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from generator.catalog import load
+
+CATALOG_DIR = Path(str(resources.files("generator.catalog")))
 
 # (catalogue, path to a mapping whose every entry must carry `source`)
 SOURCED = [
@@ -96,3 +102,103 @@ def test_sku_tables_grow_monotonically() -> None:
     assert [s["max_mbps"] for s in skus] == sorted(s["max_mbps"] for s in skus)
     sizes = load("skus")["ehr_servers"]["sizes"]
     assert [s["users_per_server"] for s in sizes] == sorted(s["users_per_server"] for s in sizes)
+
+
+# HHS 405(d) HICP, Technical Volumes 1 and 2 (2023 edition): the ten cybersecurity practices.
+HICP_PRACTICES = {
+    1: "E-mail Protection",
+    2: "Endpoint Protection",
+    3: "Access Management",
+    4: "Data Protection",
+    5: "IT Asset Management",
+    6: "Network Management",
+    7: "Vulnerability Management",
+    8: "Security Operations",
+    9: "Medical Device Security",
+    10: "Cybersecurity Oversight",
+}
+HICP_CITATION = re.compile(r"HICP practice (\d+)(.{0,40})")
+
+
+def test_every_hicp_citation_names_the_practice_its_number_is() -> None:
+    cited = []
+    for path in sorted(CATALOG_DIR.glob("*.yaml")):
+        for number, after in HICP_CITATION.findall(path.read_text(encoding="utf-8")):
+            title = HICP_PRACTICES[int(number)]
+            cited.append(number)
+            assert re.match(rf"[ ,(]+{title}", after), f"{path.name}: practice {number}{after}"
+    assert {"6", "9"} <= set(cited)
+
+
+# What counts as naming a source: a URL, or a named document or section of one. A figure no
+# published source gives is stated as an assumption instead, which the plan repeats.
+URL = re.compile(r"https?://\S+")
+NAMED_SOURCE = re.compile(
+    r"""(
+      \d+\s+CFR\s+\d                          # US federal regulations
+    | \bRFC\s+\d+                             # IETF RFCs
+    | \bNIST\s+SP\s+\d                        # NIST special publications
+    | \bDICOM\s+PS3\.\d+                      # DICOM standard parts
+    | \bHICP\s+practice\s+\d+                 # HHS 405(d) HICP practices
+    | \bCIS\b[^;]*\d+\.\d+                    # CIS benchmark or controls sections
+    | \bHIPAA\s+(45\s+CFR\s+)?164\.\d+        # HIPAA Security Rule sections
+    | \bHITRUST\s+CSF\s+\d                    # HITRUST CSF controls
+    | \bbenchmark\s+[A-Z]{2}-\d               # Microsoft cloud security benchmark controls
+    | \bCode\b|\bRegs?\.|\bNCAC\b|\bNYCRR\b|\bBGB\b|\bart\.\s*\d   # statutes and regulations
+    | '[^']{4,}' | "[^"]{4,}"                 # a document or section named in quotes
+    | \b[\w.-]+/[\w.-]+\s+\S+\.(json|markdown|md|py)\b              # a file in a repository
+    | \b(Azure|Google\s+Cloud|GCP|Microsoft|Ubuntu|Pulumi|Cloud\s+\w+)\b[^;:]*?
+      \b(docs?|FAQ|reference|schema|quotas|roles|benchmark|Marketplace|SKUs|overview|
+         architecture|topology|guide|pricing)\b                     # a vendor's named page
+    )""",
+    re.X,
+)
+INTERNAL_ONLY = re.compile(r"planning (estimate|default)|design note", re.I)
+# Sections that hold no facts about the world: the profile's own vocabulary, which catalogue
+# sections a stack file carries, and how the offline preview displays and mocks resources.
+STRUCTURAL = {
+    ("practice", "*"),
+    ("azure_platform", "stack_sections"),
+    ("gcp_controls", "stack_sections"),
+    ("resource_types", "*"),
+}
+
+
+def _sources(node: Any, path: tuple[str, ...]) -> Iterator[tuple[str, Any, dict[str, Any]]]:
+    """Every (path, source text, entry) under `node`; an NSG or firewall rule's `source` is an
+    address, not a citation, and is skipped."""
+    if isinstance(node, dict):
+        rule = "access" in node or "destination" in node
+        for key, value in node.items():
+            if (key == "source" or key.endswith("_source")) and not rule:
+                yield ".".join((*path, key)), value, node
+            else:
+                yield from _sources(value, (*path, str(key)))
+    elif isinstance(node, list):
+        for index, item in enumerate(node):
+            yield from _sources(item, (*path, str(index)))
+
+
+CATALOGS = sorted(path.stem for path in CATALOG_DIR.glob("*.yaml"))
+
+
+@pytest.mark.parametrize("name", CATALOGS)
+def test_every_source_names_a_document_or_states_an_assumption(name: str) -> None:
+    for path, text, entry in _sources(load(name), (name,)):
+        assumption = "assumption" in str(text).lower()
+        named = URL.search(str(text)) or NAMED_SOURCE.search(str(text))
+        assert assumption or (named and not INTERNAL_ONLY.search(str(text))), f"{path}: {text}"
+        if entry.get("assumption") and path.endswith(".source"):
+            assert assumption, f"{path}: the entry assumes, its source must say so"
+
+
+@pytest.mark.parametrize("name", CATALOGS)
+def test_every_catalogue_section_carries_a_source(name: str) -> None:
+    catalog = load(name)
+    for section, node in catalog.items():
+        # A file-level `source` covers every section of the file.
+        if section in {"version", "source"} or "source" in catalog:
+            continue
+        if {(name, "*"), (name, section)} & STRUCTURAL:
+            continue
+        assert next(_sources(node, (name, section)), None), f"{name}.yaml {section}"

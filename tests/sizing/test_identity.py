@@ -81,3 +81,21 @@ def test_each_workload_gets_its_own_identity() -> None:
     ingest = identity.workload_identity("gcp", "ingest", ALL_SCOPES).value
     assert ingest.workload == "ingest"
     assert ingest.grants == (RoleGrant("roles/pubsub.subscriber", "ingest"),)
+
+
+def test_gcp_backup_operators_run_and_restore_vault_backups() -> None:
+    # roles/backupdr.user is the management-console role; vault backups need these two.
+    group = PersonaGroup("backup_operators", "ops@example.org")
+    roles = {g.role for g in identity.persona_access("gcp", group, ALL_SCOPES, False).value.grants}
+    assert {"roles/backupdr.backupUser", "roles/backupdr.restoreUser"} <= roles
+    assert "roles/backupdr.user" not in roles
+
+
+def test_azure_backup_identity_holds_no_backup_vault_roles() -> None:
+    # Disk Backup Reader and Storage Account Backup Contributor serve a Backup vault
+    # (Microsoft.DataProtection), which the plan does not build.
+    backup = identity.workload_identity("azure", "backup", ALL_SCOPES).value
+    assert not {g.role for g in backup.grants} & {
+        "Disk Backup Reader",
+        "Storage Account Backup Contributor",
+    }

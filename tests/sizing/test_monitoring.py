@@ -13,9 +13,15 @@ def test_logs_are_kept_six_years_with_a_year_interactive() -> None:
     assert total >= SIX_YEARS_DAYS
 
 
-def test_azure_hipaa_and_hitrust_share_one_initiative() -> None:
-    sized = monitoring.policy_initiatives("azure", ("hipaa", "hitrust"))
-    assert sized.value == ("a169a624-5599-4385-a696-c8d643089fab",)
+HIPAA_HITRUST_9_2 = "a169a624-5599-4385-a696-c8d643089fab"
+HITRUST_CSF_11_3 = "e0d47b75-5d99-442a-9d60-07f2595ab095"
+
+
+def test_azure_hitrust_assigns_the_current_hitrust_csf_initiative() -> None:
+    assert monitoring.policy_initiatives("azure", ("hitrust",)).value == (HITRUST_CSF_11_3,)
+    both = monitoring.policy_initiatives("azure", ("hipaa", "hitrust")).value
+    assert both == (HIPAA_HITRUST_9_2, HITRUST_CSF_11_3)
+    assert monitoring.policy_initiatives("azure", ("hipaa",)).value == (HIPAA_HITRUST_9_2,)
 
 
 def test_regimes_without_a_built_in_are_named() -> None:

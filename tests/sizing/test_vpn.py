@@ -14,9 +14,11 @@ from generator.sizing import vpn
         (1, 100, "VpnGw1AZ"),
         (30, 650, "VpnGw1AZ"),  # 30 tunnels at 650 Mbps
         (30, 651, "VpnGw2AZ"),
-        (30, 1000, "VpnGw2AZ"),
-        (30, 1001, "VpnGw3AZ"),
-        (30, 1251, "VpnGw4AZ"),
+        (30, 1200, "VpnGw2AZ"),  # Generation2 VpnGw2AZ carries 1.25 Gbps, not Generation1's 1
+        (30, 1250, "VpnGw2AZ"),
+        (30, 1251, "VpnGw3AZ"),
+        (30, 2500, "VpnGw3AZ"),  # Generation2 VpnGw3AZ carries 2.5 Gbps, not 1.25
+        (30, 2501, "VpnGw4AZ"),
         (31, 100, "VpnGw4AZ"),  # more than 30 tunnels
         (100, 10000, "VpnGw5AZ"),
         (100, 10001, "VpnGw5AZ"),  # shared at peak, see below
@@ -46,15 +48,23 @@ def test_bandwidth_beyond_the_largest_sku_is_shared_not_an_error() -> None:
 
 @pytest.mark.parametrize(
     ("cloud", "mbps", "tunnels"),
-    [("azure", 10_000, 1), ("gcp", 100, 2), ("gcp", 6000, 2), ("gcp", 6001, 4), ("gcp", 12_001, 6)],
+    [("azure", 10_000, 1), ("gcp", 100, 2), ("gcp", 1000, 2), ("gcp", 1001, 4), ("gcp", 2001, 6)],
 )
 def test_tunnels_per_site(cloud: str, mbps: int, tunnels: int) -> None:
     assert vpn.site_tunnels(cloud, "s", mbps).value == tunnels
 
 
-def test_gcp_ha_vpn_capacity_is_tunnels_times_three_gbps() -> None:
-    gateway = vpn.gateway_sku("gcp", 3, 8, 9000).value
-    assert (gateway.sku, gateway.tunnels, gateway.max_mbps) == ("HA_VPN", 8, 24_000)
+def test_a_gcp_site_over_one_tunnels_packets_gets_a_second_pair() -> None:
+    # 250,000 packets/s at 500 B is 1 Gbps; with one tunnel of a pair down, a pair carries that
+    # much, so 1.5 Gbps needs two pairs (one pair was once counted as 6 Gbps).
+    sized = vpn.site_tunnels("gcp", "s", 1500)
+    assert sized.value == 4
+    assert "assumption: average packet size" in sized.decision.reason
+
+
+def test_gcp_ha_vpn_capacity_counts_one_tunnel_per_pair() -> None:
+    gateway = vpn.gateway_sku("gcp", 3, 8, 3500).value
+    assert (gateway.sku, gateway.tunnels, gateway.max_mbps) == ("HA_VPN", 8, 4000)
 
 
 def test_local_prefixes_leave_guest_out_and_keep_onprem() -> None:

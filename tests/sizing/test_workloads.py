@@ -61,7 +61,24 @@ def test_imaging_storage_is_modalities_times_studies_times_size_times_days() -> 
     assert plan.storage_gb_per_year == -(-(2 * 25 * 260 * 200 + 20 * 365 * 30) // 1024)
     assert plan.total_storage_gb == plan.storage_gb_per_year * 7
     assert plan.modalities == 3
-    assert (plan.hot_days, plan.cool_days) == (90, 365)
+    assert plan.hot_days == 90
+
+
+@pytest.mark.parametrize(
+    ("specialty", "online_days"),
+    [("radiology", 760), ("oncology", 760), ("dental", 400), ("cardiology", 400)],
+)
+def test_priors_stay_online_through_the_comparison_window(specialty: str, online_days: int) -> None:
+    # Annual screening and follow-up read last year's study (mammography: the last two);
+    # moving it to the offline archive tier at 365 days would cost up to 15 hours a study.
+    site = make_site("s", specialties=(specialty,), imaging_modalities=1)
+    sized = workloads.imaging_storage([(site, 1)], retention_years=7)
+    assert sized.value.cool_days == online_days
+    assert sized.value.cool_days > 365
+    assert "immutable" in sized.decision.reason
+    assumed_window = "comparison window (assumption)" in sized.decision.reason
+    assert assumed_window is (specialty != "radiology")
+    assert "assumption: study volume and size" in sized.decision.reason
 
 
 @pytest.mark.parametrize(

@@ -42,7 +42,7 @@ def wide_contributor(graph: Graph, context: CheckContext, params: Params) -> Ite
             )
 
 
-@logic("CG-AZ-IAM-003")
+@logic("CG-AZ-IAM-003", "CG-AZ-IAM-005")
 def workload_managed_identity(
     graph: Graph, context: CheckContext, params: Params
 ) -> Iterator[Violation]:

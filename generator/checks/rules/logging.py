@@ -42,7 +42,7 @@ def vnet_flow_logs(graph: Graph, context: CheckContext, params: Params) -> Itera
             yield Violation(vnet, "", "no enabled flow log records this network's traffic")
 
 
-@logic("CG-AZ-LOG-003")
+@logic("CG-AZ-LOG-003", "CG-AZ-LOG-005")
 def diagnostic_settings(graph: Graph, context: CheckContext, params: Params) -> Iterator[Violation]:
     destinations = ("workspaceId", "storageAccountId", "eventHubAuthorizationRuleId")
     settings = [

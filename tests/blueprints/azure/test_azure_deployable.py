@@ -176,7 +176,8 @@ def test_policy_identities_hold_the_roles_their_remediations_need(practice: Prac
             for scope in scopes[kind]
             if scope is not None
         }
-        assert expected
+        # An audit-only initiative (HITRUST CSF v11.3) remediates nothing: no identity, no role.
+        assert bool(expected) is ("identity" in assignment.inputs)
         assert {
             (r.inputs["roleDefinitionId"].rsplit("/", 1)[-1], r.inputs["scope"]) for r in grants
         } == expected

@@ -17,6 +17,7 @@ MANAGEMENT_PORTS = {"22", "3389"}
 ANYWHERE = {"*", "Internet", "0.0.0.0/0", "Any"}
 ROLE_IDS = PLATFORM["role_definitions"]["ids"]
 HIPAA_HITRUST = "a169a624-5599-4385-a696-c8d643089fab"
+HITRUST_CSF = "e0d47b75-5d99-442a-9d60-07f2595ab095"
 STATEFUL = {
     a.KEY_VAULT,
     a.RECOVERY_VAULT,
@@ -254,11 +255,15 @@ def test_each_workload_runs_as_its_own_identity(practice: PracticeRun) -> None:
             assert resource.inputs["identity"]["userAssignedIdentities"] == [identities[workload]]
 
 
-def test_hipaa_hitrust_initiative_and_defender_plans_are_on(practice: PracticeRun) -> None:
+def test_compliance_initiatives_and_defender_plans_are_on(practice: PracticeRun) -> None:
     assignments = of_type(practice.core, a.POLICY_ASSIGNMENT)
-    assert {p.inputs["policyDefinitionId"].rsplit("/", 1)[-1] for p in assignments} == {
-        HIPAA_HITRUST
-    }
+    assigned = {p.inputs["policyDefinitionId"].rsplit("/", 1)[-1]: p for p in assignments}
+    assert set(assigned) == set(practice.plan.monitoring.policy_initiatives)
+    assert HIPAA_HITRUST in assigned
+    # HITRUST CSF v11.3 only audits: its assignment carries no identity to remediate with.
+    if HITRUST_CSF in assigned:
+        assert "identity" not in assigned[HITRUST_CSF].inputs
+    assert assigned[HIPAA_HITRUST].inputs["identity"]["type"] == "SystemAssigned"
     assert all(p.inputs["enforcementMode"] == "Default" for p in assignments)
     pricings = of_type(practice.core, a.DEFENDER)
     assert {p.inputs["pricingName"] for p in pricings} == set(
