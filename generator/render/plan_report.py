@@ -1,5 +1,5 @@
-"""The plan as `clinicgen plan` prints it: tables for people (plain text, rich or Markdown) and
-the whole plan as JSON for machines.
+"""The plan as `clinicgen plan` prints it: tables for people (text laid out for the terminal or
+a pipe, or Markdown) and the whole plan as JSON for machines.
 
 Every row of a sized table ends with the rule ids of the decisions behind its numbers, so an
 architect can trace any value to its reason in the closing Decisions table. A table keeps the
@@ -11,15 +11,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
+from generator.catalog.builtin_names import builtin_name
 from generator.plan.codec import dumps
 from generator.plan.model import Decision, Flow, Plan, RoleGrant
+from generator.render.layout import PIPE_WIDTH, table_lines, wrap
 from generator.render.templating import render
 from generator.sizing.flows import SITE_TO_CLOUD
-
-if TYPE_CHECKING:
-    from rich.table import Table as RichTable
 
 RULES_COLUMN = "rules"
 # Segments whose device count a rule derives (NET-DEV-01..03) rather than the profile giving it.
@@ -86,15 +84,15 @@ class _Rules:
         )
 
 
-def plan_report(plan: Plan, output_format: str) -> str:
-    """The plan as `output_format`: `text` aligned tables (for pipes, files and diffs),
-    `json` the whole plan (docs/plan-json.md), `markdown` a review document."""
+def plan_report(plan: Plan, output_format: str, width: int = PIPE_WIDTH) -> str:
+    """The plan as `output_format`: `text` tables laid out in `width` columns, `json` the whole
+    plan (docs/plan-json.md), `markdown` a review document."""
     if output_format == "json":
         return dumps(plan)
     tables = plan_tables(plan)
     if output_format == "markdown":
         return render("plan/plan.md.jinja", plan=plan, tables=tables)
-    return plain_text(tables)
+    return plain_text(tables, width)
 
 
 def plan_tables(plan: Plan) -> tuple[Table, ...]:
@@ -138,7 +136,7 @@ def _site(plan: Plan, index: int, rules: _Rules) -> Table:
                 str(s.vlan),
                 s.cidr,
                 s.gateway,
-                f"{s.dhcp_start}-{s.dhcp_end}",
+                f"{s.dhcp_start} to {s.dhcp_end}",
                 str(s.devices),
                 str(s.required),
                 str(s.capacity),
@@ -290,7 +288,7 @@ def _workloads(plan: Plan, rules: _Rules) -> Table:
 
 def _identity(plan: Plan, rules: _Rules) -> Table:
     def roles(grants: tuple[RoleGrant, ...]) -> str:
-        return "; ".join(f"{g.role} @ {g.scope}" for g in grants)
+        return ";\n".join(f"{g.role} @ {g.scope}" for g in grants)
 
     rows = [
         _Row(
@@ -344,7 +342,7 @@ def _backup(plan: Plan, rules: _Rules) -> Table:
             ("monitoring.log_retention",),
         ),
         _Row(
-            ("compliance", ", ".join(m.policy_initiatives) or "none"),
+            ("compliance", _named(", ".join(m.policy_initiatives)) or "none"),
             ("monitoring.policy_initiatives",),
         ),
         _Row(
@@ -355,8 +353,13 @@ def _backup(plan: Plan, rules: _Rules) -> Table:
     return rules.table("Backup, retention and monitoring", ("item", "value"), rows)
 
 
+def _named(listed: str) -> str:
+    """A comma-separated list with each built-in id shown by its name (JSON keeps the ids)."""
+    return ", ".join(builtin_name(item) for item in listed.split(", "))
+
+
 def _decisions(plan: Plan) -> Table:
-    rows = tuple((d.rule, d.subject, d.value, d.reason) for d in plan.decisions)
+    rows = tuple((d.rule, d.subject, _named(d.value), d.reason) for d in plan.decisions)
     return Table("Decisions", ("rule", "subject", "value", "reason"), rows)
 
 
@@ -364,38 +367,12 @@ def _title(table: Table) -> str:
     return table.title + (f"  [{' '.join(table.rules)}]" if table.rules else "")
 
 
-def plain_text(tables: tuple[Table, ...]) -> str:
-    """Tables as aligned plain text: for pipes, files and diffs."""
+def plain_text(tables: tuple[Table, ...], width: int = PIPE_WIDTH) -> str:
+    """Tables as text in `width` columns, cells wrapped at spaces, no word split."""
     blocks = []
     for table in tables:
-        title = _title(table)
-        lines = [title, "=" * len(title)]
-        if table.rows:
-            widths = [
-                max(len(cell) for cell in column)
-                for column in zip(table.columns, *table.rows, strict=True)
-            ]
-            for row in (table.columns, *table.rows):
-                cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=True)]
-                lines.append("  ".join(cells).rstrip())
-        else:
-            lines.append("(none)")
+        title = wrap(_title(table), width)
+        lines = [*title, "=" * min(max(len(line) for line in title), width)]
+        lines += table_lines(table.columns, table.rows, width) if table.rows else ["(none)"]
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks) + "\n"
-
-
-def rich_tables(tables: tuple[Table, ...]) -> list[RichTable]:
-    """Tables as rich tables for a terminal."""
-    from rich.table import Table as RichTable
-    from rich.text import Text
-
-    rendered = []
-    for table in tables:
-        # Text, not markup: profile strings and "[RULE-ID]" must print as written.
-        rich = RichTable(title=Text(_title(table)), title_justify="left")
-        for column in table.columns:
-            rich.add_column(Text(column), overflow="fold")
-        for row in table.rows:
-            rich.add_row(*(Text(cell) for cell in row))
-        rendered.append(rich)
-    return rendered

@@ -12,7 +12,7 @@ from ipaddress import IPv4Network
 from generator.catalog import load
 from generator.errors import PlanError
 from generator.plan.model import BgpSession, Decision, IpsecPolicy, VpnGateway
-from generator.sizing.sized import Sized
+from generator.sizing.sized import Sized, counted
 
 
 def site_tunnels(cloud: str, site_id: str, bandwidth_mbps: int) -> Sized[int]:
@@ -29,7 +29,8 @@ def site_tunnels(cloud: str, site_id: str, bandwidth_mbps: int) -> Sized[int]:
         pairs = max(1, -(-bandwidth_mbps // pair_mbps))
         tunnels = per_site * pairs
         reason = (
-            f"{site_id}: {bandwidth_mbps} Mbps / {pair_mbps} Mbps per pair -> {tunnels} tunnels"
+            f"{site_id}: {bandwidth_mbps} Mbps / {pair_mbps} Mbps per pair -> "
+            f"{counted(tunnels, 'tunnel')}"
         )
     else:
         tunnels = per_site
@@ -67,7 +68,8 @@ def gateway_sku(cloud: str, sites: int, tunnels: int, aggregate_mbps: int) -> Si
             cloud_asn=asn,
         )
         reason = (
-            f"{sites} sites, {tunnels} HA VPN tunnels x {per} Mbps = {gateway.max_mbps} Mbps "
+            f"{counted(sites, 'site')}, {counted(tunnels, 'HA VPN tunnel')} x {per} Mbps = "
+            f"{gateway.max_mbps} Mbps "
             f"for {aggregate_mbps} Mbps aggregate; Cloud Router AS{asn}"
         )
         return Sized(gateway, Decision("VPN-SKU-01", "vpn.sku", gateway.sku, reason))
@@ -90,7 +92,8 @@ def gateway_sku(cloud: str, sites: int, tunnels: int, aggregate_mbps: int) -> Si
         cloud_asn=asn,
     )
     reason = (
-        f"{sites} sites, {tunnels} tunnels, {aggregate_mbps} Mbps aggregate -> {gateway.sku} "
+        f"{counted(sites, 'site')}, {counted(tunnels, 'tunnel')}, {aggregate_mbps} Mbps aggregate "
+        f"-> {gateway.sku} "
         f"({gateway.max_tunnels} tunnels, {gateway.max_mbps} Mbps){shared}; gateway AS{asn}"
     )
     return Sized(gateway, Decision("VPN-SKU-01", "vpn.sku", gateway.sku, reason))
@@ -107,7 +110,7 @@ def local_prefixes(
     prefixes = tuple(cidr for _name, cidr in crossing) + onprem
     left_out = f"; guest {guest} left out" if guest else ""
     reason = (
-        f"{site_id}: {len(crossing)} segments ({', '.join(n for n, _c in crossing)})"
+        f"{site_id}: {counted(len(crossing), 'segment')} ({', '.join(n for n, _c in crossing)})"
         f"{' + on-prem ' + ', '.join(onprem) if onprem else ''}{left_out}"
     )
     value = ", ".join(prefixes)

@@ -49,6 +49,25 @@ def test_text_is_plain_tables_when_piped(run_cli: Invoke, tmp_path: Path) -> Non
     assert "NET-SEG-01" in result.stdout and "Decisions" in result.stdout
 
 
+@pytest.mark.parametrize("columns", [None, "80", "120"])
+def test_text_fits_the_terminal_or_120_columns_when_piped(
+    run_cli: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, columns: str | None
+) -> None:
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    lakeside = next(p for p in EXAMPLES if p.stem == "lakeside-health")
+    result = _plan(run_cli, lakeside, "--stacks-dir", tmp_path)
+    assert result.exit_code == 0
+    width = int(columns or 120)
+    assert max(len(line) for line in result.stdout.splitlines()) <= width
+    words = result.stdout.split()
+    assert "10.65.16.0/20" in words and "10.65.16.254" in words
+    assert "a169a624-5599-4385-a696-c8d643089fab" not in result.stdout
+    assert "HITRUST/HIPAA" in words
+
+
 def test_markdown_is_a_review_document(run_cli: Invoke, tmp_path: Path) -> None:
     result = _plan(run_cli, EXAMPLES[0], "--format", "markdown", "--stacks-dir", tmp_path)
     assert result.exit_code == 0

@@ -4,6 +4,7 @@ scale, and the errors a user gets when a plan cannot be made."""
 from __future__ import annotations
 
 import dataclasses
+import re
 from ipaddress import IPv4Network, ip_network
 from pathlib import Path
 
@@ -282,3 +283,14 @@ def test_two_thousand_device_hospital() -> None:
     assert_no_overlaps(profile, plan, ledger)
     assert plan.vpn is not None and plan.vpn.max_mbps >= 10_000
     assert site.vpn is not None and len(site.vpn.bgp_sessions) == 4
+
+
+# What a person must never read in a reason: a Python value or a count whose noun ignores it.
+CLUMSY = re.compile(r"\b(?:True|False|None)\b|\(s\)|(?<![\w.])1 (?!\w+ss\b)\w+s\b")
+
+
+@pytest.mark.parametrize("path", EXAMPLES + sorted(DATA.glob("[fh]*.yaml")), ids=lambda p: p.stem)
+def test_reasons_read_as_english(path: Path) -> None:
+    plan = build_plan(load_profile(path))[0]
+    clumsy = {(d.rule, m.group()) for d in plan.decisions for m in CLUMSY.finditer(d.reason)}
+    assert not clumsy
