@@ -57,14 +57,15 @@ def command(
         raise click.UsageError("PROFILE is required (or --list)")
     from generator.checks.engine import require_no_failures
     from generator.pipeline import preview_profile
-    from generator.preview.report import findings_data, render_deployability, render_findings
+    from generator.preview.report import findings_data, render_checks
+    from generator.render.layout import output_width
 
     preview = preview_profile(profile, ledger_path, stacks_dir=stacks_dir, tell=ledger_note)
     report, deployability = preview.compliance, preview.deployability
     if output_format == "json":
         click.echo(json.dumps(findings_data(report, deployability), indent=2, sort_keys=True))
     else:
-        click.echo("\n".join([*render_findings(report), "", *render_deployability(deployability)]))
+        click.echo("\n".join(render_checks(report, deployability, output_width())))
     require_no_failures(report, deployability)
 
 

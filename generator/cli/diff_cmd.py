@@ -55,10 +55,11 @@ def command(
     """
     from generator.pipeline import diff_sources
     from generator.preview.diff import diff_data, render_diff, require_safe
+    from generator.render.layout import output_width
 
     diff = diff_sources(old, new, ledger_path, stacks_dir=stacks_dir, tell=ledger_note)
     if output_format == "json":
         click.echo(json.dumps(diff_data(diff), indent=2, sort_keys=True))
     else:
-        click.echo(render_diff(diff), nl=False)
+        click.echo(render_diff(diff, output_width()), nl=False)
     require_safe(diff, allow_destructive)

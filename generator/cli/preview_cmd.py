@@ -46,10 +46,11 @@ def command(profile: Path, output_format: str, ledger_path: Path | None, stacks_
     from generator.checks.engine import require_no_failures
     from generator.pipeline import preview_profile
     from generator.preview.report import preview_data, render_preview
+    from generator.render.layout import output_width
 
     preview = preview_profile(profile, ledger_path, stacks_dir=stacks_dir, tell=ledger_note)
     if output_format == "json":
         click.echo(json.dumps(preview_data(preview), indent=2, sort_keys=True))
     else:
-        click.echo(render_preview(preview), nl=False)
+        click.echo(render_preview(preview, output_width()), nl=False)
     require_no_failures(preview.compliance, preview.deployability)

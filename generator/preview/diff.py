@@ -11,7 +11,7 @@ protected resource is blocked: Pulumi refuses until someone unprotects it on pur
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +19,7 @@ from generator import catalog
 from generator.checks.model import Resource
 from generator.errors import DestructiveChangeError
 from generator.preview.report import plain, short_type, show
+from generator.render.layout import PIPE_WIDTH, labelled, wrap
 
 if TYPE_CHECKING:
     from generator.preview.harness import StackRun
@@ -235,29 +236,36 @@ def _summary(diff: PracticeDiff) -> dict[str, int]:
     return {**counts, "blocked": len(diff.blocked)}
 
 
-def render_diff(diff: PracticeDiff) -> str:
-    """The diff for a person: per stack, each change with the inputs that differ."""
-    lines = [f"Diff of {diff.practice}: {diff.old} -> {diff.new}"]
+def render_diff(diff: PracticeDiff, width: int = PIPE_WIDTH) -> str:
+    """The diff for a person, in `width` columns: per stack, each change with the inputs that
+    differ."""
+    lines = wrap(f"Diff of {diff.practice}: {diff.old} -> {diff.new}", width, "", "    ")
     for stack in diff.stacks:
         lines.append("")
-        lines.append(f"== {stack.name}: {_stack_summary(stack)} ==")
+        lines += wrap(f"== {stack.name}: {_stack_summary(stack)} ==", width)
         for change in stack.changes:
             blocked = "BLOCKED " if change.blocked else ""
             protected = " (protected)" if change.protected else ""
-            lines.append(
-                f"  {SYMBOLS[change.action]:<2} {blocked}{change.action} "
-                f"{short_type(change.type)} {change.name}{protected}"
+            lines += wrap(
+                f"{blocked}{change.action} {short_type(change.type)} {change.name}{protected}",
+                width,
+                f"  {SYMBOLS[change.action]:<2} ",
+                " " * 7,
             )
-            lines += list(_input_lines(change))
+            lines += _input_lines(change, width)
+    lines += ["", *wrap(summary_line(diff), width)]
+    return "\n".join(lines) + "\n"
+
+
+def summary_line(diff: PracticeDiff) -> str:
+    """`Summary: 3 to create, 1 to update, 0 to replace, 0 to delete.`"""
     summary = _summary(diff)
-    lines += [
-        "",
+    return (
         "Summary: "
         + ", ".join(f"{summary[a]} to {a}" for a in (CREATE, UPDATE, REPLACE, DELETE))
         + (f", {summary['blocked']} blocked" if summary["blocked"] else "")
-        + ".",
-    ]
-    return "\n".join(lines) + "\n"
+        + "."
+    )
 
 
 def _stack_summary(stack: StackDiff) -> str:
@@ -272,9 +280,17 @@ def _stack_summary(stack: StackDiff) -> str:
     return prefix + ", ".join(counts)
 
 
-def _input_lines(change: ResourceChange) -> Iterator[str]:
-    for item in change.inputs:
-        forces = "  (forces replacement)" if item.replaces else ""
-        old = "-" if item.old is None else show(item.old)
-        new = "-" if item.new is None else show(item.new)
-        yield f"       {item.path}: {old} -> {new}{forces}"
+def input_change_text(item: InputChange) -> str:
+    """`old -> new`, and whether the change forces a replacement."""
+    forces = "  (forces replacement)" if item.replaces else ""
+    old = "-" if item.old is None else show(item.old)
+    new = "-" if item.new is None else show(item.new)
+    return f"{old} -> {new}{forces}"
+
+
+def _input_lines(change: ResourceChange, width: int) -> list[str]:
+    return [
+        line
+        for item in change.inputs
+        for line in labelled(f"       {item.path}: ", input_change_text(item), width)
+    ]

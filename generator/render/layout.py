@@ -43,6 +43,37 @@ def wrap(text: str, width: int, indent: str = "", hanging: str | None = None) ->
     return lines
 
 
+def _hang(head: str, width: int) -> str:
+    """Where a wrapped line starts: under the text after `head`, or, when `head` takes more
+    than half the width, four columns in from `head`'s own indent."""
+    hang = len(head)
+    if hang > width // 2:
+        hang = len(head) - len(head.lstrip()) + 4
+    return " " * hang
+
+
+def labelled(head: str, text: str, width: int) -> list[str]:
+    """`head` then `text`, wrapped at spaces with its lines under the start of `text`."""
+    return wrap(text, width, head, _hang(head, width))
+
+
+def items_after(head: str, items: Sequence[str], width: int) -> list[str]:
+    """`head` then `items` two spaces apart, as many to a line as fit: an item breaks (at its
+    spaces) only when it is longer than a line."""
+    hang = _hang(head, width)
+    lines: list[str] = []
+    line = head
+    for item in items:
+        candidate = line + item if line == head else line + GAP + item
+        if len(candidate) <= width:
+            line = candidate
+            continue
+        lines.append(line.rstrip())
+        *full, line = wrap(item, width, hang)
+        lines += full
+    return [*lines, line.rstrip()]
+
+
 def _longest_word(text: str) -> int:
     return max((len(word) for word in text.split()), default=0)
 
