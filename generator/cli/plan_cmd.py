@@ -22,7 +22,7 @@ from generator.cli.options import (
     "json",
     "markdown",
     help_text="text: tables as wide as the terminal (120 columns when piped); json: the whole "
-    "plan; markdown: a review document.",
+    "plan; markdown: a review document, summaries first and the detail folded.",
 )
 @LEDGER_OPTION
 @STACKS_DIR_OPTION

@@ -1,6 +1,10 @@
 """The plan as `clinicgen plan` prints it: tables for people (text laid out for the terminal or
 a pipe, or Markdown) and the whole plan as JSON for machines.
 
+The Markdown review leads with what an approver reads (one row per site, per kind of flow, per
+rule) and folds the full detail (each site's segments, every flow, every decision) into
+collapsible sections; nothing is left out.
+
 Every row of a sized table ends with the rule ids of the decisions behind its numbers, so an
 architect can trace any value to its reason in the closing Decisions table. A table keeps the
 decision subjects of each row too (`subjects`), and names the columns copied from the profile
@@ -9,6 +13,7 @@ rather than sized (`profile_columns`).
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -18,6 +23,7 @@ from generator.plan.model import Decision, Flow, Plan, RoleGrant
 from generator.render.layout import PIPE_WIDTH, table_lines, wrap
 from generator.render.templating import render
 from generator.sizing.flows import SITE_TO_CLOUD
+from generator.sizing.sized import counted
 
 RULES_COLUMN = "rules"
 # Segments whose device count a rule derives (NET-DEV-01..03) rather than the profile giving it.
@@ -42,6 +48,14 @@ class Table:
     rules: tuple[str, ...] = ()
     profile_columns: tuple[str, ...] = ()
     from_profile: bool = False
+
+
+@dataclass(frozen=True)
+class Section:
+    """A part of the Markdown review: the tables shown, then the detail folded away."""
+
+    tables: tuple[Table, ...]
+    folded: tuple[Table, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -89,14 +103,13 @@ def plan_report(plan: Plan, output_format: str, width: int = PIPE_WIDTH) -> str:
     plan (docs/plan-json.md), `markdown` a review document."""
     if output_format == "json":
         return dumps(plan)
-    tables = plan_tables(plan)
     if output_format == "markdown":
-        return render("plan/plan.md.jinja", plan=plan, tables=tables)
-    return plain_text(tables, width)
+        return render("plan/plan.md.jinja", plan=plan, sections=review_sections(plan))
+    return plain_text(plan_tables(plan), width)
 
 
 def plan_tables(plan: Plan) -> tuple[Table, ...]:
-    """Every table of the plan view, in reading order."""
+    """Every table of the plan view, in reading order: the text report."""
     rules = _Rules(plan.decisions)
     return (
         _practice(plan),
@@ -108,7 +121,27 @@ def plan_tables(plan: Plan) -> tuple[Table, ...]:
         _workloads(plan, rules),
         _identity(plan, rules),
         _backup(plan, rules),
-        _decisions(plan),
+        *_decisions(plan),
+    )
+
+
+def review_sections(plan: Plan) -> tuple[Section, ...]:
+    """The Markdown review: the same tables, led by a summary wherever the detail grows with
+    the practice (sites, flows, decisions), the detail folded."""
+    rules = _Rules(plan.decisions)
+    return (
+        Section((_practice(plan),)),
+        Section(
+            (_site_overview(plan, rules),),
+            tuple(_site(plan, index, rules) for index in range(len(plan.sites))),
+        ),
+        Section((_vpn(plan, rules),)),
+        Section((_hub(plan, rules), _subnets(plan, rules))),
+        Section((_flow_overview(plan, rules),), (_flows(plan, rules),)),
+        Section((_workloads(plan, rules),)),
+        Section((_identity(plan, rules),)),
+        Section((_backup(plan, rules),)),
+        Section((_decision_overview(plan),), _decisions(plan)),
     )
 
 
@@ -156,6 +189,34 @@ def _site(plan: Plan, index: int, rules: _Rules) -> Table:
         (*columns, "vpn"),
         rows,
         title_subjects=(f"{where}.block",),
+    )
+
+
+def _site_overview(plan: Plan, rules: _Rules) -> Table:
+    rows = [
+        _Row(
+            (
+                site.id,
+                site.name,
+                site.kind,
+                site.block,
+                str(len(site.segments)),
+                str(sum(segment.devices for segment in site.segments)),
+                site.vpn.peer_ip if site.vpn is not None else "none",
+            ),
+            (
+                f"sites.{site.id}.block",
+                *(f"sites.{site.id}.segments.{s.name}" for s in site.segments),
+            ),
+        )
+        for site in plan.sites
+    ]
+    columns = ("site", "name", "kind", "block", "segments", "devices", "vpn peer")
+    return rules.table(
+        f"Sites ({len(plan.sites)})",
+        columns,
+        rows,
+        profile_columns=("name", "kind", "vpn peer"),
     )
 
 
@@ -242,6 +303,27 @@ def _flows(plan: Plan, rules: _Rules) -> Table:
         for flow in plan.flows
     ]
     columns = ("site", "flow", "from", "to", "ports", "priority")
+    return rules.table("Allowed flows (everything else denied)", columns, rows)
+
+
+def _flow_overview(plan: Plan, rules: _Rules) -> Table:
+    by_id: dict[str, list[Flow]] = defaultdict(list)
+    for flow in plan.flows:
+        by_id[flow.id].append(flow)
+    rows = [
+        _Row(
+            (
+                flow_id,
+                flows[0].source,
+                flows[0].destination,
+                f"{flows[0].protocol} {', '.join(str(p) for p in flows[0].ports)}",
+                f"{len(flows)} of {len(plan.sites)}",
+            ),
+            tuple(f"flows.{flow.site}" for flow in flows),
+        )
+        for flow_id, flows in by_id.items()
+    ]
+    columns = ("flow", "from", "to", "ports", "sites")
     return rules.table("Allowed flows (everything else denied)", columns, rows)
 
 
@@ -358,9 +440,52 @@ def _named(listed: str) -> str:
     return ", ".join(builtin_name(item) for item in listed.split(", "))
 
 
-def _decisions(plan: Plan) -> Table:
-    rows = tuple((d.rule, d.subject, _named(d.value), d.reason) for d in plan.decisions)
-    return Table("Decisions", ("rule", "subject", "value", "reason"), rows)
+def _by_rule(plan: Plan) -> dict[str, list[Decision]]:
+    grouped: dict[str, list[Decision]] = defaultdict(list)
+    for decision in plan.decisions:
+        grouped[decision.rule].append(decision)
+    return grouped
+
+
+def _decisions(plan: Plan) -> tuple[Table, ...]:
+    """One table per rule, in the order the rules first decide: each decision's subject,
+    value and reason."""
+    return tuple(
+        Table(
+            f"Decisions {rule}: {counted(len(decisions), 'decision')}",
+            ("subject", "value", "reason"),
+            tuple((d.subject, _named(d.value), d.reason) for d in decisions),
+        )
+        for rule, decisions in _by_rule(plan).items()
+    )
+
+
+# A site, segment or subnet name in a decision subject, for the overview's subject patterns.
+_SUBJECT_PARTS = (
+    (re.compile(r"^(sites|flows)\.[^.]+"), r"\1.<site>"),
+    (re.compile(r"\.segments\.[^.]+"), ".segments.<segment>"),
+    (re.compile(r"\.subnets\.[^.]+"), ".subnets.<subnet>"),
+)
+
+
+def _subject_pattern(subject: str) -> str:
+    for part, placeholder in _SUBJECT_PARTS:
+        subject = part.sub(placeholder, subject)
+    return subject
+
+
+def _decision_overview(plan: Plan) -> Table:
+    """One row per rule: how many decisions it made, about what, and its first reason."""
+    rows = tuple(
+        (
+            rule,
+            str(len(decisions)),
+            ", ".join(dict.fromkeys(_subject_pattern(d.subject) for d in decisions)),
+            decisions[0].reason,
+        )
+        for rule, decisions in _by_rule(plan).items()
+    )
+    return Table("Decisions by rule", ("rule", "decisions", "about", "first reason"), rows)
 
 
 def _title(table: Table) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -72,7 +73,35 @@ def test_markdown_is_a_review_document(run_cli: Invoke, tmp_path: Path) -> None:
     result = _plan(run_cli, EXAMPLES[0], "--format", "markdown", "--stacks-dir", tmp_path)
     assert result.exit_code == 0
     assert result.stdout.startswith("# Plan: ")
-    assert "\n| rule | subject | value | reason |\n| --- | --- | --- | --- |\n" in result.stdout
+    assert (
+        "\n| rule | decisions | about | first reason |\n| --- | --- | --- | --- |\n"
+        in result.stdout
+    )
+    assert "\n| subject | value | reason |\n| --- | --- | --- |\n" in result.stdout
+
+
+def test_markdown_leads_with_summaries_and_folds_the_detail(
+    run_cli: Invoke, tmp_path: Path
+) -> None:
+    from generator.render.templating import markdown_cell
+
+    brightsmile = next(p for p in EXAMPLES if p.stem == "brightsmile-dental")
+    result = _plan(run_cli, brightsmile, "--format", "markdown", "--stacks-dir", tmp_path)
+    assert result.exit_code == 0
+    document = result.stdout
+    plan = build_plan(load_profile(brightsmile))[0]
+    shown = re.sub(r"<details>.*?</details>", "", document, flags=re.S)
+    # What an approver reads unfolded: one row per site, per kind of flow, per rule.
+    assert len(shown) < 25_000
+    rows = [line for line in shown.splitlines() if line.startswith("| ")]
+    assert len(rows) < 4 * len(plan.sites) + 80
+    rules = {d.rule for d in plan.decisions}
+    assert len(re.findall(r"<details><summary>Decisions ", document)) == len(rules)
+    # Nothing is left out: every decision and every flow is in the folded detail.
+    for decision in plan.decisions:
+        assert markdown_cell(decision.reason) in document
+    for flow in plan.flows:
+        assert f"| {markdown_cell(flow.site)} | {markdown_cell(flow.id)} |" in document
 
 
 def _ledger_with_sites_reversed(path: Path) -> tuple[str, Plan]:
