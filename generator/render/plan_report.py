@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from generator.catalog.builtin_names import builtin_name
 from generator.plan.codec import dumps
 from generator.plan.model import Decision, Flow, Plan, RoleGrant
-from generator.render.layout import PIPE_WIDTH, table_lines, wrap
+from generator.render.layout import PIPE_WIDTH
+from generator.render.tables import Table, plain_text
 from generator.render.templating import render
 from generator.sizing.flows import SITE_TO_CLOUD
 from generator.sizing.sized import counted
@@ -33,21 +34,6 @@ DEVICE_SUBJECTS = {
     "management": "management",
     "imaging": "imaging",
 }
-
-
-@dataclass(frozen=True)
-class Table:
-    """One titled table. `rules` are the title's rules (from `title_subjects`); a sized table's
-    last column lists each row's rules (from `subjects`, one tuple per row)."""
-
-    title: str
-    columns: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
-    subjects: tuple[tuple[str, ...], ...] = ()
-    title_subjects: tuple[str, ...] = ()
-    rules: tuple[str, ...] = ()
-    profile_columns: tuple[str, ...] = ()
-    from_profile: bool = False
 
 
 @dataclass(frozen=True)
@@ -486,18 +472,3 @@ def _decision_overview(plan: Plan) -> Table:
         for rule, decisions in _by_rule(plan).items()
     )
     return Table("Decisions by rule", ("rule", "decisions", "about", "first reason"), rows)
-
-
-def _title(table: Table) -> str:
-    return table.title + (f"  [{' '.join(table.rules)}]" if table.rules else "")
-
-
-def plain_text(tables: tuple[Table, ...], width: int = PIPE_WIDTH) -> str:
-    """Tables as text in `width` columns, cells wrapped at spaces, no word split."""
-    blocks = []
-    for table in tables:
-        title = wrap(_title(table), width)
-        lines = [*title, "=" * min(max(len(line) for line in title), width)]
-        lines += table_lines(table.columns, table.rows, width) if table.rows else ["(none)"]
-        blocks.append("\n".join(lines))
-    return "\n\n".join(blocks) + "\n"

@@ -96,3 +96,12 @@ def test_an_invalid_profile_is_a_clean_input_error(run_cli, tmp_path: Path) -> N
     result = run_cli("preview", broken)
     assert result.exit_code == 2
     assert "Traceback" not in result.stderr and "broken.yaml" in result.stderr
+
+
+@pytest.mark.usefixtures("deployable")
+def test_markdown_preview_is_a_comment(run_cli) -> None:
+    result = run_cli("preview", HARBOR, "--format", "markdown")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("## clinicgen preview: harbor (gcp, ")
+    assert "| harbor-core | " in result.stdout
+    assert result.stdout.count("<details>") == 3

@@ -8,7 +8,8 @@ import pytest
 
 from generator.plan.model import Plan
 from generator.profile import load_profile
-from generator.render.plan_report import RULES_COLUMN, Table, plain_text, plan_tables
+from generator.render.plan_report import RULES_COLUMN, plan_tables
+from generator.render.tables import Table, plain_text
 from generator.sizing import build_plan
 from tests.paths import ROOT
 
