@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from generator.catalog.builtin_names import builtin_name
 from generator.plan.codec import dumps
-from generator.plan.model import Decision, Flow, Plan, RoleGrant
+from generator.plan.model import Decision, Flow, Plan, RoleGrant, SiteVpn
 from generator.render.layout import PIPE_WIDTH
 from generator.render.tables import Table, plain_text
 from generator.render.templating import render
@@ -206,23 +206,34 @@ def _site_overview(plan: Plan, rules: _Rules) -> Table:
     )
 
 
+def _routing(vpn: SiteVpn) -> tuple[str, str]:
+    """How a site routes (`static`, or `bgp AS65002`) and its BGP peering: GCP's sessions as
+    cloud/site addresses, or on Azure the site router's address."""
+    if vpn.site_asn is None:
+        return vpn.routing, ""
+    sessions = ", ".join(f"{b.cloud_address}/{b.site_address}" for b in vpn.bgp_sessions)
+    if vpn.bgp_peer_address:
+        sessions = f"site {vpn.bgp_peer_address}"
+    return f"{vpn.routing} AS{vpn.site_asn}", sessions
+
+
 def _vpn(plan: Plan, rules: _Rules) -> Table:
+    parts = ("local_prefixes", "tunnels", "routing", "bgp", "bgp_peer")
     rows = [
         _Row(
             (
                 site.id,
                 site.vpn.peer_ip,
                 f"{site.vpn.bandwidth_mbps} Mbps",
-                f"AS{site.vpn.site_asn}",
-                ", ".join(f"{b.cloud_address}/{b.site_address}" for b in site.vpn.bgp_sessions),
+                *_routing(site.vpn),
                 ", ".join(site.vpn.local_prefixes),
             ),
-            tuple(f"sites.{site.id}.vpn.{part}" for part in ("local_prefixes", "tunnels", "bgp")),
+            tuple(f"sites.{site.id}.vpn.{part}" for part in parts),
         )
         for site in plan.sites
         if site.vpn is not None
     ]
-    columns = ("site", "peer", "bandwidth", "asn", "bgp cloud/site", "prefixes")
+    columns = ("site", "peer", "bandwidth", "routing", "bgp peering", "prefixes")
     return rules.table("Site VPNs", columns, rows, profile_columns=("peer", "bandwidth"))
 
 

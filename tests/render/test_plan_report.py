@@ -69,6 +69,7 @@ def test_plain_text_prints_every_row_and_the_reasons(plan: Plan) -> None:
     for decision in plan.decisions:
         assert decision.reason in text
     assert "\x1b[" not in text
+    assert not re.search(r"\b(None|True|False)\b", text)  # no Python value reaches a reader
 
 
 # Words a reader must find whole: addresses, resource and rule ids.
