@@ -137,6 +137,5 @@ def _records(columns: Sequence[str], rows: Sequence[Sequence[str]], width: int) 
             lines.append("")
         lines += wrap(row[0], width)
         for column, cell in zip(columns[1:], row[1:], strict=True):
-            head = f"{GAP}{column}: ".ljust(len(GAP) + label)
-            lines += wrap(cell, width, head, " " * len(head))
+            lines += labelled(f"{GAP}{column}: ".ljust(len(GAP) + label), cell, width)
     return lines
