@@ -44,10 +44,14 @@ def command(
     Exit status: 0 when nothing fails, 1 when any unwaived check or any deployability rule
     fails, 2 for an invalid profile (including a waiver naming an unknown check).
 
+    --format markdown prints a pull-request comment: one row per failing check or rule, every
+    finding folded. --list prints text, or json with --format json.
+
     \b
     Examples:
       clinicgen check riverside.yaml
       clinicgen check riverside.yaml --format json
+      clinicgen check riverside.yaml --format markdown > comment.md
       clinicgen check --list
     """
     if list_checks:
@@ -57,14 +61,21 @@ def command(
         raise click.UsageError("PROFILE is required (or --list)")
     from generator.checks.engine import require_no_failures
     from generator.pipeline import preview_profile
-    from generator.preview.report import findings_data, render_deployability, render_findings
+    from generator.preview.comment import check_comment
+    from generator.preview.report import findings_data, render_checks
+    from generator.render.layout import output_width
 
     preview = preview_profile(profile, ledger_path, stacks_dir=stacks_dir, tell=ledger_note)
     report, deployability = preview.compliance, preview.deployability
     if output_format == "json":
         click.echo(json.dumps(findings_data(report, deployability), indent=2, sort_keys=True))
+    elif output_format == "markdown":
+        stacks = preview.stacks
+        click.echo(
+            check_comment(report, deployability, stacks.practice_id, stacks.source), nl=False
+        )
     else:
-        click.echo("\n".join([*render_findings(report), "", *render_deployability(deployability)]))
+        click.echo("\n".join(render_checks(report, deployability, output_width())))
     require_no_failures(report, deployability)
 
 

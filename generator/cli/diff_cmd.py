@@ -49,18 +49,26 @@ def command(
     would be (unless --allow-destructive) and always when a protected resource would be
     deleted or replaced (reported as BLOCKED); 2 for invalid input; 1 for other failures.
 
+    --format markdown prints a pull-request comment: one row per stack, every replacement and
+    deletion, each stack's changes folded.
+
     \b
     Examples:
       clinicgen diff stacks/ riverside.yaml
       clinicgen diff riverside-approved.json riverside.yaml --format json
+      clinicgen diff stacks/ riverside.yaml --format markdown > comment.md
       clinicgen diff old/riverside.yaml riverside.yaml --allow-destructive
     """
     from generator.pipeline import diff_sources
+    from generator.preview.comment import diff_comment
     from generator.preview.diff import diff_data, render_diff, require_safe
+    from generator.render.layout import output_width
 
     diff = diff_sources(old, new, ledger_path, stacks_dir=stacks_dir, tell=ledger_note)
     if output_format == "json":
         click.echo(json.dumps(diff_data(diff), indent=2, sort_keys=True))
+    elif output_format == "markdown":
+        click.echo(diff_comment(diff), nl=False)
     else:
-        click.echo(render_diff(diff), nl=False)
+        click.echo(render_diff(diff, output_width()), nl=False)
     require_safe(diff, allow_destructive)

@@ -78,5 +78,10 @@ def ledger_note(line: str) -> None:
 
 # What preview, check and diff print.
 REPORT_FORMAT_OPTION = format_option(
-    "text", "json", help_text="text for people, json for machines."
+    "text",
+    "json",
+    "markdown",
+    help_text="text for people (as wide as the terminal, 120 columns when piped), json for "
+    "machines, markdown for a pull-request comment (summaries, the detail folded, under "
+    "GitHub's 65,536-character limit).",
 )

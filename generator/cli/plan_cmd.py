@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
@@ -22,8 +21,8 @@ from generator.cli.options import (
     "text",
     "json",
     "markdown",
-    help_text="text: tables (rich in a terminal, plain when piped); json: the whole plan; "
-    "markdown: a review document.",
+    help_text="text: tables as wide as the terminal (120 columns when piped); json: the whole "
+    "plan; markdown: a review document, summaries first and the detail folded.",
 )
 @LEDGER_OPTION
 @STACKS_DIR_OPTION
@@ -45,14 +44,7 @@ def command(profile: Path, output_format: str, ledger_path: Path | None, stacks_
     plan = plan_profile(
         profile, stacks_dir=stacks_dir, ledger_path=ledger_path, tell=ledger_note
     ).plan
-    if output_format == "text" and sys.stdout.isatty():
-        from generator.cli.terminal import console
-        from generator.render.plan_report import plan_tables, rich_tables
-
-        terminal = console()
-        for table in rich_tables(plan_tables(plan)):
-            terminal.print(table)
-        return
+    from generator.render.layout import output_width
     from generator.render.plan_report import plan_report
 
-    click.echo(plan_report(plan, output_format), nl=False)
+    click.echo(plan_report(plan, output_format, output_width()), nl=False)

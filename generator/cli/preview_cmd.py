@@ -38,18 +38,27 @@ def command(profile: Path, output_format: str, ledger_path: Path | None, stacks_
     Exit status: 0 when nothing fails, 1 when any unwaived check or any deployability rule
     fails, 2 for an invalid profile or ledger.
 
+    --format markdown prints a pull-request comment: one row per stack and per failing check,
+    each stack's resources folded, the largest folded sections left out (and named) when
+    the comment would pass GitHub's 65,536-character limit.
+
     \b
     Examples:
       clinicgen preview riverside.yaml
       clinicgen preview riverside.yaml --format json > riverside-approved.json
+      clinicgen preview riverside.yaml --format markdown > comment.md
     """
     from generator.checks.engine import require_no_failures
     from generator.pipeline import preview_profile
+    from generator.preview.comment import preview_comment
     from generator.preview.report import preview_data, render_preview
+    from generator.render.layout import output_width
 
     preview = preview_profile(profile, ledger_path, stacks_dir=stacks_dir, tell=ledger_note)
     if output_format == "json":
         click.echo(json.dumps(preview_data(preview), indent=2, sort_keys=True))
+    elif output_format == "markdown":
+        click.echo(preview_comment(preview), nl=False)
     else:
-        click.echo(render_preview(preview), nl=False)
+        click.echo(render_preview(preview, output_width()), nl=False)
     require_no_failures(preview.compliance, preview.deployability)

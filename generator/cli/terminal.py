@@ -6,8 +6,7 @@ sequence in it would retitle the terminal (OSC 0), plant a hyperlink (OSC 8), re
 the cursor (CSI), and a carriage return or a bidi override would hide what is really printed.
 So every write to either stream goes through `terminal_safe`, which shows such characters as
 escapes (`\\x1b`, `\\u202e`) instead of sending them. That is done here, at the stream, so that
-any text printed by any command passes through it; a rich `Console` printing through these
-streams comes from `console()`, which emits no colour sequences of its own to be escaped.
+any text printed by any command passes through it.
 
 A write that fails (a full disk behind `> file`) becomes `OutputStreamError` naming the
 stream; a reader that went away (`| head -1`) ends the command quietly.
@@ -22,12 +21,9 @@ import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, TextIO
+from typing import TextIO
 
 from generator.errors import OutputStreamError, ReaderGoneError
-
-if TYPE_CHECKING:
-    from rich.console import Console
 
 # C0 controls but tab and newline, DEL, C1 controls (U+0080-U+009F, which include the 8-bit
 # CSI and OSC), and the bidi embedding, override and isolate characters.
@@ -117,11 +113,3 @@ def terminal_safe_streams() -> Iterator[None]:
         sys.stderr.flush()
     finally:
         sys.stdout, sys.stderr = saved
-
-
-def console() -> Console:
-    """A rich console on standard output that writes no colour or style sequences: anything
-    it would send through `terminal_safe` would be printed as escapes."""
-    from rich.console import Console
-
-    return Console(file=sys.stdout, color_system=None)

@@ -12,7 +12,7 @@ protected resource is blocked: Pulumi refuses until someone unprotects it on pur
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +20,7 @@ from generator import catalog
 from generator.checks.model import Resource
 from generator.errors import DestructiveChangeError
 from generator.preview.report import plain, short_type, show
+from generator.render.layout import PIPE_WIDTH, labelled, wrap
 
 if TYPE_CHECKING:
     from generator.preview.harness import StackRun
@@ -312,34 +313,42 @@ def _summary(diff: PracticeDiff) -> dict[str, int]:
     return {**counts, "blocked": len(diff.blocked)}
 
 
-def render_diff(diff: PracticeDiff) -> str:
-    """The diff for a person: per stack, each change with the inputs that differ."""
-    lines = [f"Diff of {diff.practice}: {diff.old} -> {diff.new}"]
+def render_diff(diff: PracticeDiff, width: int = PIPE_WIDTH) -> str:
+    """The diff for a person, in `width` columns: per stack, each change with the inputs that
+    differ."""
+    lines = wrap(f"Diff of {diff.practice}: {diff.old} -> {diff.new}", width, "", "    ")
     for stack in diff.stacks:
         lines.append("")
-        lines.append(f"== {stack.name}: {_stack_summary(stack)} ==")
+        lines += wrap(f"== {stack.name}: {_stack_summary(stack)} ==", width)
         for change in stack.changes:
             blocked = "BLOCKED " if change.blocked else ""
             protected = " (protected)" if change.protected else ""
-            lines.append(
-                f"  {SYMBOLS[change.action]:<2} {blocked}{change.action} "
-                f"{short_type(change.type)} {change.name}{protected}"
+            lines += wrap(
+                f"{blocked}{change.action} {short_type(change.type)} {change.name}{protected}",
+                width,
+                f"  {SYMBOLS[change.action]:<2} ",
+                " " * 7,
             )
-            lines += list(_input_lines(change))
-        if stack.status == "config-changed":
-            lines += [
-                f"       {c.key}: {c.path}: {_shown(c.old)} -> {_shown(c.new)}"
-                for c in stack.config_changes or ()
-            ]
+            lines += _input_lines(change, width)
+        lines += [
+            line
+            for c in stack.config_changes or ()
+            if stack.status == "config-changed"
+            for line in labelled(f"       {c.key}: {c.path}: ", old_to_new(c.old, c.new), width)
+        ]
+    lines += ["", *wrap(summary_line(diff), width)]
+    return "\n".join(lines) + "\n"
+
+
+def summary_line(diff: PracticeDiff) -> str:
+    """`Summary: 3 to create, 1 to update, 0 to replace, 0 to delete.`"""
     summary = _summary(diff)
-    lines += [
-        "",
+    return (
         "Summary: "
         + ", ".join(f"{summary[a]} to {a}" for a in (CREATE, UPDATE, REPLACE, DELETE))
         + (f", {summary['blocked']} blocked" if summary["blocked"] else "")
-        + ".",
-    ]
-    return "\n".join(lines) + "\n"
+        + "."
+    )
 
 
 def _stack_summary(stack: StackDiff) -> str:
@@ -364,11 +373,20 @@ def _stack_summary(stack: StackDiff) -> str:
     return prefix + ", ".join(counts)
 
 
-def _input_lines(change: ResourceChange) -> Iterator[str]:
-    for item in change.inputs:
-        forces = "  (forces replacement)" if item.replaces else ""
-        yield f"       {item.path}: {_shown(item.old)} -> {_shown(item.new)}{forces}"
+def input_change_text(item: InputChange) -> str:
+    """`old -> new`, and whether the change forces a replacement."""
+    forces = "  (forces replacement)" if item.replaces else ""
+    return old_to_new(item.old, item.new) + forces
 
 
-def _shown(value: Any) -> str:
-    return "-" if value is None else show(value)
+def old_to_new(old: Any, new: Any) -> str:
+    """`old -> new`, `-` standing for a value that is absent."""
+    return f"{'-' if old is None else show(old)} -> {'-' if new is None else show(new)}"
+
+
+def _input_lines(change: ResourceChange, width: int) -> list[str]:
+    return [
+        line
+        for item in change.inputs
+        for line in labelled(f"       {item.path}: ", input_change_text(item), width)
+    ]

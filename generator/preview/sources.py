@@ -63,10 +63,6 @@ class PracticePreview:
     compliance: ComplianceReport
     deployability: DeployabilityReport
 
-    @property
-    def resource_count(self) -> int:
-        return sum(len(run.resources) for run in self.runs)
-
 
 def preview_stacks(stacks: PracticeStacks) -> PracticePreview:
     """Run every stack under mocks and check the resource graph: the compliance checks, and

@@ -1,5 +1,9 @@
-"""The plan as `clinicgen plan` prints it: tables for people (plain text, rich or Markdown) and
-the whole plan as JSON for machines.
+"""The plan as `clinicgen plan` prints it: tables for people (text laid out for the terminal or
+a pipe, or Markdown) and the whole plan as JSON for machines.
+
+The Markdown review leads with what an approver reads (one row per site, per kind of flow, per
+rule) and folds the full detail (each site's segments, every flow, every decision) into
+collapsible sections; nothing is left out.
 
 Every row of a sized table ends with the rule ids of the decisions behind its numbers, so an
 architect can trace any value to its reason in the closing Decisions table. A table keeps the
@@ -9,17 +13,18 @@ rather than sized (`profile_columns`).
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
+from generator.catalog.builtin_names import builtin_name
 from generator.plan.codec import dumps
-from generator.plan.model import Decision, Flow, Plan, RoleGrant
+from generator.plan.model import Decision, Flow, Plan, RoleGrant, SiteVpn
+from generator.render.layout import PIPE_WIDTH
+from generator.render.tables import Table, plain_text
 from generator.render.templating import render
 from generator.sizing.flows import SITE_TO_CLOUD
-
-if TYPE_CHECKING:
-    from rich.table import Table as RichTable
+from generator.sizing.sized import counted
 
 RULES_COLUMN = "rules"
 # Segments whose device count a rule derives (NET-DEV-01..03) rather than the profile giving it.
@@ -32,18 +37,11 @@ DEVICE_SUBJECTS = {
 
 
 @dataclass(frozen=True)
-class Table:
-    """One titled table. `rules` are the title's rules (from `title_subjects`); a sized table's
-    last column lists each row's rules (from `subjects`, one tuple per row)."""
+class Section:
+    """A part of the Markdown review: the tables shown, then the detail folded away."""
 
-    title: str
-    columns: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
-    subjects: tuple[tuple[str, ...], ...] = ()
-    title_subjects: tuple[str, ...] = ()
-    rules: tuple[str, ...] = ()
-    profile_columns: tuple[str, ...] = ()
-    from_profile: bool = False
+    tables: tuple[Table, ...]
+    folded: tuple[Table, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -86,19 +84,18 @@ class _Rules:
         )
 
 
-def plan_report(plan: Plan, output_format: str) -> str:
-    """The plan as `output_format`: `text` aligned tables (for pipes, files and diffs),
-    `json` the whole plan (docs/plan-json.md), `markdown` a review document."""
+def plan_report(plan: Plan, output_format: str, width: int = PIPE_WIDTH) -> str:
+    """The plan as `output_format`: `text` tables laid out in `width` columns, `json` the whole
+    plan (docs/plan-json.md), `markdown` a review document."""
     if output_format == "json":
         return dumps(plan)
-    tables = plan_tables(plan)
     if output_format == "markdown":
-        return render("plan/plan.md.jinja", plan=plan, tables=tables)
-    return plain_text(tables)
+        return render("plan/plan.md.jinja", plan=plan, sections=review_sections(plan))
+    return plain_text(plan_tables(plan), width)
 
 
 def plan_tables(plan: Plan) -> tuple[Table, ...]:
-    """Every table of the plan view, in reading order."""
+    """Every table of the plan view, in reading order: the text report."""
     rules = _Rules(plan.decisions)
     return (
         _practice(plan),
@@ -110,7 +107,27 @@ def plan_tables(plan: Plan) -> tuple[Table, ...]:
         _workloads(plan, rules),
         _identity(plan, rules),
         _backup(plan, rules),
-        _decisions(plan),
+        *_decisions(plan),
+    )
+
+
+def review_sections(plan: Plan) -> tuple[Section, ...]:
+    """The Markdown review: the same tables, led by a summary wherever the detail grows with
+    the practice (sites, flows, decisions), the detail folded."""
+    rules = _Rules(plan.decisions)
+    return (
+        Section((_practice(plan),)),
+        Section(
+            (_site_overview(plan, rules),),
+            tuple(_site(plan, index, rules) for index in range(len(plan.sites))),
+        ),
+        Section((_vpn(plan, rules),)),
+        Section((_hub(plan, rules), _subnets(plan, rules))),
+        Section((_flow_overview(plan, rules),), (_flows(plan, rules),)),
+        Section((_workloads(plan, rules),)),
+        Section((_identity(plan, rules),)),
+        Section((_backup(plan, rules),)),
+        Section((_decision_overview(plan),), _decisions(plan)),
     )
 
 
@@ -138,7 +155,7 @@ def _site(plan: Plan, index: int, rules: _Rules) -> Table:
                 str(s.vlan),
                 s.cidr,
                 s.gateway,
-                f"{s.dhcp_start}-{s.dhcp_end}",
+                f"{s.dhcp_start} to {s.dhcp_end}",
                 str(s.devices),
                 str(s.required),
                 str(s.capacity),
@@ -161,23 +178,62 @@ def _site(plan: Plan, index: int, rules: _Rules) -> Table:
     )
 
 
+def _site_overview(plan: Plan, rules: _Rules) -> Table:
+    rows = [
+        _Row(
+            (
+                site.id,
+                site.name,
+                site.kind,
+                site.block,
+                str(len(site.segments)),
+                str(sum(segment.devices for segment in site.segments)),
+                site.vpn.peer_ip if site.vpn is not None else "none",
+            ),
+            (
+                f"sites.{site.id}.block",
+                *(f"sites.{site.id}.segments.{s.name}" for s in site.segments),
+            ),
+        )
+        for site in plan.sites
+    ]
+    columns = ("site", "name", "kind", "block", "segments", "devices", "vpn peer")
+    return rules.table(
+        f"Sites ({len(plan.sites)})",
+        columns,
+        rows,
+        profile_columns=("name", "kind", "vpn peer"),
+    )
+
+
+def _routing(vpn: SiteVpn) -> tuple[str, str]:
+    """How a site routes (`static`, or `bgp AS65002`) and its BGP peering: GCP's sessions as
+    cloud/site addresses, or on Azure the site router's address."""
+    if vpn.site_asn is None:
+        return vpn.routing, ""
+    sessions = ", ".join(f"{b.cloud_address}/{b.site_address}" for b in vpn.bgp_sessions)
+    if vpn.bgp_peer_address:
+        sessions = f"site {vpn.bgp_peer_address}"
+    return f"{vpn.routing} AS{vpn.site_asn}", sessions
+
+
 def _vpn(plan: Plan, rules: _Rules) -> Table:
+    parts = ("local_prefixes", "tunnels", "routing", "bgp", "bgp_peer")
     rows = [
         _Row(
             (
                 site.id,
                 site.vpn.peer_ip,
                 f"{site.vpn.bandwidth_mbps} Mbps",
-                f"AS{site.vpn.site_asn}",
-                ", ".join(f"{b.cloud_address}/{b.site_address}" for b in site.vpn.bgp_sessions),
+                *_routing(site.vpn),
                 ", ".join(site.vpn.local_prefixes),
             ),
-            tuple(f"sites.{site.id}.vpn.{part}" for part in ("local_prefixes", "tunnels", "bgp")),
+            tuple(f"sites.{site.id}.vpn.{part}" for part in parts),
         )
         for site in plan.sites
         if site.vpn is not None
     ]
-    columns = ("site", "peer", "bandwidth", "asn", "bgp cloud/site", "prefixes")
+    columns = ("site", "peer", "bandwidth", "routing", "bgp peering", "prefixes")
     return rules.table("Site VPNs", columns, rows, profile_columns=("peer", "bandwidth"))
 
 
@@ -247,6 +303,27 @@ def _flows(plan: Plan, rules: _Rules) -> Table:
     return rules.table("Allowed flows (everything else denied)", columns, rows)
 
 
+def _flow_overview(plan: Plan, rules: _Rules) -> Table:
+    by_id: dict[str, list[Flow]] = defaultdict(list)
+    for flow in plan.flows:
+        by_id[flow.id].append(flow)
+    rows = [
+        _Row(
+            (
+                flow_id,
+                flows[0].source,
+                flows[0].destination,
+                f"{flows[0].protocol} {', '.join(str(p) for p in flows[0].ports)}",
+                f"{len(flows)} of {len(plan.sites)}",
+            ),
+            tuple(f"flows.{flow.site}" for flow in flows),
+        )
+        for flow_id, flows in by_id.items()
+    ]
+    columns = ("flow", "from", "to", "ports", "sites")
+    return rules.table("Allowed flows (everything else denied)", columns, rows)
+
+
 def _workloads(plan: Plan, rules: _Rules) -> Table:
     w = plan.workloads
     ehr = "none"
@@ -290,7 +367,7 @@ def _workloads(plan: Plan, rules: _Rules) -> Table:
 
 def _identity(plan: Plan, rules: _Rules) -> Table:
     def roles(grants: tuple[RoleGrant, ...]) -> str:
-        return "; ".join(f"{g.role} @ {g.scope}" for g in grants)
+        return ";\n".join(f"{g.role} @ {g.scope}" for g in grants)
 
     rows = [
         _Row(
@@ -344,7 +421,7 @@ def _backup(plan: Plan, rules: _Rules) -> Table:
             ("monitoring.log_retention",),
         ),
         _Row(
-            ("compliance", ", ".join(m.policy_initiatives) or "none"),
+            ("compliance", _named(", ".join(m.policy_initiatives)) or "none"),
             ("monitoring.policy_initiatives",),
         ),
         _Row(
@@ -355,47 +432,54 @@ def _backup(plan: Plan, rules: _Rules) -> Table:
     return rules.table("Backup, retention and monitoring", ("item", "value"), rows)
 
 
-def _decisions(plan: Plan) -> Table:
-    rows = tuple((d.rule, d.subject, d.value, d.reason) for d in plan.decisions)
-    return Table("Decisions", ("rule", "subject", "value", "reason"), rows)
+def _named(listed: str) -> str:
+    """A comma-separated list with each built-in id shown by its name (JSON keeps the ids)."""
+    return ", ".join(builtin_name(item) for item in listed.split(", "))
 
 
-def _title(table: Table) -> str:
-    return table.title + (f"  [{' '.join(table.rules)}]" if table.rules else "")
+def _by_rule(plan: Plan) -> dict[str, list[Decision]]:
+    grouped: dict[str, list[Decision]] = defaultdict(list)
+    for decision in plan.decisions:
+        grouped[decision.rule].append(decision)
+    return grouped
 
 
-def plain_text(tables: tuple[Table, ...]) -> str:
-    """Tables as aligned plain text: for pipes, files and diffs."""
-    blocks = []
-    for table in tables:
-        title = _title(table)
-        lines = [title, "=" * len(title)]
-        if table.rows:
-            widths = [
-                max(len(cell) for cell in column)
-                for column in zip(table.columns, *table.rows, strict=True)
-            ]
-            for row in (table.columns, *table.rows):
-                cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=True)]
-                lines.append("  ".join(cells).rstrip())
-        else:
-            lines.append("(none)")
-        blocks.append("\n".join(lines))
-    return "\n\n".join(blocks) + "\n"
+def _decisions(plan: Plan) -> tuple[Table, ...]:
+    """One table per rule, in the order the rules first decide: each decision's subject,
+    value and reason."""
+    return tuple(
+        Table(
+            f"Decisions {rule}: {counted(len(decisions), 'decision')}",
+            ("subject", "value", "reason"),
+            tuple((d.subject, _named(d.value), d.reason) for d in decisions),
+        )
+        for rule, decisions in _by_rule(plan).items()
+    )
 
 
-def rich_tables(tables: tuple[Table, ...]) -> list[RichTable]:
-    """Tables as rich tables for a terminal."""
-    from rich.table import Table as RichTable
-    from rich.text import Text
+# A site, segment or subnet name in a decision subject, for the overview's subject patterns.
+_SUBJECT_PARTS = (
+    (re.compile(r"^(sites|flows)\.[^.]+"), r"\1.<site>"),
+    (re.compile(r"\.segments\.[^.]+"), ".segments.<segment>"),
+    (re.compile(r"\.subnets\.[^.]+"), ".subnets.<subnet>"),
+)
 
-    rendered = []
-    for table in tables:
-        # Text, not markup: profile strings and "[RULE-ID]" must print as written.
-        rich = RichTable(title=Text(_title(table)), title_justify="left")
-        for column in table.columns:
-            rich.add_column(Text(column), overflow="fold")
-        for row in table.rows:
-            rich.add_row(*(Text(cell) for cell in row))
-        rendered.append(rich)
-    return rendered
+
+def _subject_pattern(subject: str) -> str:
+    for part, placeholder in _SUBJECT_PARTS:
+        subject = part.sub(placeholder, subject)
+    return subject
+
+
+def _decision_overview(plan: Plan) -> Table:
+    """One row per rule: how many decisions it made, about what, and its first reason."""
+    rows = tuple(
+        (
+            rule,
+            str(len(decisions)),
+            ", ".join(dict.fromkeys(_subject_pattern(d.subject) for d in decisions)),
+            decisions[0].reason,
+        )
+        for rule, decisions in _by_rule(plan).items()
+    )
+    return Table("Decisions by rule", ("rule", "decisions", "about", "first reason"), rows)

@@ -388,11 +388,10 @@ def _monitoring_plan(
 def _size_site(site: Site, modalities: int, log: _Decisions) -> _SiteSizing:
     counts, device_decisions = network.segment_devices(site, modalities)
     log.items.extend(device_decisions)
-    catalog = network.segment_catalog()
     reserved = network.reserved_addresses("onprem")
     sizes: dict[str, RangeSize] = {}
     for name, count in counts.items():
-        absent = network.segment_presence(site.id, name, count, str(catalog[name]["devices"]))
+        absent = network.segment_presence(site, name, count)
         if absent is not None:
             log.items.append(absent)
             continue

@@ -10,7 +10,7 @@ from typing import Any
 
 from generator.catalog import load
 from generator.plan.model import Decision, Flow
-from generator.sizing.sized import Sized
+from generator.sizing.sized import Sized, counted
 
 SITE_TO_CLOUD = "site-to-cloud"
 
@@ -42,7 +42,8 @@ def site_flow_ids(site_id: str, segments: set[str], subnets: set[str]) -> Sized[
         for flow_id in allowed
     )
     reason = (
-        f"{site_id}: {len(allowed)} flows allowed where both ends exist ({listed or 'none'}); "
+        f"{site_id}: {counted(len(allowed), 'flow')} allowed where both ends exist "
+        f"({listed or 'none'}); "
         "every other pair denied, guest never crosses the VPN"
     )
     value = ", ".join(allowed) or "none"

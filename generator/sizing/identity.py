@@ -14,7 +14,7 @@ from generator.catalog import load
 from generator.errors import PlanError
 from generator.plan.model import Decision, PersonaAccess, RoleGrant, WorkloadIdentity
 from generator.profile.model import PersonaGroup
-from generator.sizing.sized import Sized
+from generator.sizing.sized import Sized, counted
 
 ALWAYS_SCOPES = ("network", "key-vault", "backup", "monitoring", "workloads")
 
@@ -75,7 +75,7 @@ def persona_access(
     access = PersonaAccess(persona=group.persona, group=group.group, grants=grants)
     value = ", ".join(f"{g.role} @ {g.scope}" for g in grants)
     dropped = len(entries) - len(grants)
-    reason = f"{group.persona}: {len(grants)} roles" + (
+    reason = f"{group.persona}: {counted(len(grants), 'role')}" + (
         f" ({dropped} left out: scope absent or data-plane restricted)" if dropped else ""
     )
     return Sized(
@@ -96,5 +96,5 @@ def workload_identity(
     _check_allowed(cloud, grants, f"workload {workload}")
     identity = WorkloadIdentity(workload=workload, grants=grants)
     value = ", ".join(f"{g.role} @ {g.scope}" for g in grants) or "no roles"
-    reason = f"{workload}: its own identity with {len(grants)} roles"
+    reason = f"{workload}: its own identity with {counted(len(grants), 'role')}"
     return Sized(identity, Decision("IAM-WID-01", f"identity.workloads.{workload}", value, reason))

@@ -8,8 +8,9 @@ catalog/retention.yaml logs and catalog/skus.yaml monitoring, each with its sour
 from __future__ import annotations
 
 from generator.catalog import load
+from generator.catalog.builtin_names import builtin_name
 from generator.plan.model import Decision, MonitoringPlan
-from generator.sizing.sized import Sized
+from generator.sizing.sized import Sized, counted
 
 
 def log_retention() -> Sized[tuple[int, int]]:
@@ -44,7 +45,8 @@ def policy_initiatives(cloud: str, compliance: tuple[str, ...]) -> Sized[tuple[s
             chosen[str(item)] = None
     uncovered = [regime for regime in compliance if regime not in table]
     gap = f"; no built-in for {', '.join(uncovered)}" if uncovered else ""
-    reason = f"{', '.join(compliance)} -> {len(chosen)} assignments{gap}"
+    named = ", ".join(builtin_name(item) for item in chosen) or "none"
+    reason = f"{', '.join(compliance)} -> {counted(len(chosen), 'assignment')}: {named}{gap}"
     value = ", ".join(chosen) or "none"
     return Sized(
         tuple(chosen), Decision("MON-POL-01", "monitoring.policy_initiatives", value, reason)
@@ -64,7 +66,9 @@ def defender_plans(cloud: str, vms: bool, app_service: bool) -> Sized[tuple[str,
     if app_service and "defender_app_service" in table:
         plans.append(str(table["defender_app_service"]))
     reason = (
-        f"{len(plans)} plans for the resources deployed" if plans else f"{cloud}: none in the plan"
+        f"{counted(len(plans), 'plan')} for the resources deployed"
+        if plans
+        else f"{cloud}: none in the plan"
     )
     value = ", ".join(plans) or "none"
     return Sized(tuple(plans), Decision("MON-DEF-01", "monitoring.defender_plans", value, reason))

@@ -15,7 +15,7 @@ from generator.catalog import load
 from generator.ipam.addresses import prefix_for, size_of, usable
 from generator.plan.model import Decision
 from generator.profile.model import Site
-from generator.sizing.sized import Sized, assumed, grown
+from generator.sizing.sized import Sized, assumed, counted, grown
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ def workstation_split(site_id: str, kind: str, workstations: int) -> Sized[dict[
     split = {name: grown(workstations, float(shares[name])) for name in names[1:]}
     split = {names[0]: max(workstations - sum(split.values()), 0), **split}
     text = ", ".join(f"{name} {count}" for name, count in split.items())
-    reason = f"{workstations} workstations at {site_id} ({kind}): {text}" + assumed(
+    reason = f"{counted(workstations, 'workstation')} at {site_id} ({kind}): {text}" + assumed(
         load("segments")["site_kinds"][kind]
     )
     return Sized(split, Decision("NET-DEV-01", f"sites.{site_id}.workstations", text, reason))
@@ -108,19 +108,32 @@ def segment_devices(site: Site, modalities: int) -> tuple[dict[str, int], list[D
     return {name: counts.get(name, 0) for name in segment_catalog()}, decisions
 
 
-def segment_presence(site_id: str, segment: str, devices: int, field: str) -> Decision | None:
+def segment_presence(site: Site, segment: str, devices: int) -> Decision | None:
     """NET-SEG-02: a segment exists only where something plugs into it.
 
     Source: docs/architecture.md#segmentation (no imaging segment without modalities; guest
-    only where guest_wifi_peak > 0). None when the segment exists.
+    only where guest_wifi_peak > 0). None when the segment exists. The reason says why
+    nothing plugs in: the profile counts none, or the site kind puts the site's workstations
+    on another segment (NET-DEV-01).
     """
     if devices > 0:
         return None
+    field = str(segment_catalog()[segment]["devices"])
+    workstations = site.devices.workstations
+    if field == "workstations" and workstations > 0:
+        shares = load("segments")["site_kinds"][site.kind]["workstations"]
+        holders = " and ".join(name for name, share in shares.items() if float(share) > 0)
+        why = (
+            f"a site of kind {site.kind} puts its {counted(workstations, 'workstation')} on "
+            f"{holders}, none on {segment} (NET-DEV-01)"
+        )
+    else:
+        why = f"devices.{field} is 0"
     return Decision(
         "NET-SEG-02",
-        f"sites.{site_id}.segments.{segment}",
+        f"sites.{site.id}.segments.{segment}",
         "absent",
-        f"{segment} at {site_id}: not created, {field} is 0",
+        f"{segment} at {site.id}: not created: {why}",
     )
 
 
@@ -137,8 +150,9 @@ def segment_size(
     prefix = prefix_for(addresses, min_prefix())
     capacity = usable(prefix, reserved)
     reason = (
-        f"{segment} at {site_id}: {devices} devices x {growth:g} growth = {with_growth}, "
-        f"+ {reserved} reserved = {addresses} -> /{prefix} ({capacity} usable)"
+        f"{segment} at {site_id}: {counted(devices, 'device')} x {growth:g} growth = "
+        f"{with_growth}, + {reserved} reserved = {addresses} addresses needed -> /{prefix} "
+        f"({size_of(prefix)} addresses, room for {counted(capacity, 'device')})"
     )
     size = RangeSize(devices=devices, required=with_growth, prefix=prefix, capacity=capacity)
     return Sized(
@@ -168,6 +182,20 @@ def subnet_catalog(cloud: str) -> dict[str, Any]:
     return dict(load("cloud_subnets")[cloud])
 
 
+# What each `when` condition of catalog/cloud_subnets.yaml is, for a reason: (planned, not).
+SUBNET_CONDITIONS = {
+    "vpn": ("site VPNs", "no site VPN"),
+    "firewall": ("a hub firewall", "no hub firewall"),
+    "imaging": ("PACS / DICOM imaging", "no PACS / DICOM imaging"),
+    "ingest": ("device ingest", "no device ingest"),
+    "telehealth": ("telehealth", "no telehealth"),
+    "waf": (
+        "a web application firewall in front of telehealth",
+        "no web application firewall in front of telehealth",
+    ),
+}
+
+
 def subnet_presence(cloud: str, subnet: str, conditions: dict[str, bool]) -> Sized[bool]:
     """NET-SUB-02: which hub subnets exist: always, or when their workload or feature does.
 
@@ -177,7 +205,14 @@ def subnet_presence(cloud: str, subnet: str, conditions: dict[str, bool]) -> Siz
     when = subnet_catalog(cloud)[subnet]["when"]
     present = when == "always" or conditions[when]
     state = "present" if present else "absent"
-    reason = f"{subnet}: {'always planned' if when == 'always' else f'when {when}: {present}'}"
+    if when == "always":
+        reason = f"{subnet}: always planned"
+    else:
+        included, excluded = SUBNET_CONDITIONS[when]
+        reason = (
+            f"{subnet}: {'planned' if present else 'not planned'}: "
+            f"the plan includes {included if present else excluded}"
+        )
     return Sized(present, Decision("NET-SUB-02", f"core.subnets.{subnet}", state, reason))
 
 
@@ -199,11 +234,12 @@ def subnet_size(cloud: str, subnet: str, extra_hosts: int) -> Sized[RangeSize]:
     floor = int(entry.get("min_prefix", min_prefix()))
     prefix = min(fitted, floor)
     capacity = usable(prefix, reserved)
-    counted = f"{base} + {extra_hosts} {entry['plus']} = " if entry.get("plus") else ""
+    listed = f"{base} + {extra_hosts} {entry['plus']} = " if entry.get("plus") else ""
     floor_text = f", cloud minimum /{floor}" if floor < fitted else ""
     reason = (
-        f"{subnet}: {counted}{hosts} hosts x {growth:g} growth = {with_growth}, + {reserved} "
-        f"reserved = {addresses} -> /{prefix}{floor_text} ({capacity} usable)"
+        f"{subnet}: {listed}{hosts} hosts x {growth:g} growth = {with_growth}, + {reserved} "
+        f"reserved = {addresses} addresses needed -> /{prefix}{floor_text} "
+        f"({size_of(prefix)} addresses, room for {counted(capacity, 'host')})"
     )
     size = RangeSize(devices=hosts, required=with_growth, prefix=prefix, capacity=capacity)
     return Sized(size, Decision("NET-SUB-01", f"core.subnets.{subnet}", f"/{prefix}", reason))
@@ -247,7 +283,8 @@ def firewall_tier(
     ):
         tier = "none"
         why = (
-            f"{sites} site, {devices} devices (<= {rule['small_practice_max_devices']}): "
+            f"{counted(sites, 'site')}, {counted(devices, 'device')} "
+            f"(<= {rule['small_practice_max_devices']}): "
             "NSGs / firewall rules alone"
         )
     else:

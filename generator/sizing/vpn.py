@@ -13,7 +13,7 @@ from typing import Any
 from generator.catalog import load
 from generator.errors import PlanError
 from generator.plan.model import BgpSession, Decision, IpsecPolicy, VpnGateway
-from generator.sizing.sized import Sized
+from generator.sizing.sized import Sized, counted
 
 BITS_PER_BYTE = 8
 
@@ -44,7 +44,7 @@ def site_tunnels(cloud: str, site_id: str, bandwidth_mbps: int) -> Sized[int]:
         tunnels = per_site * pairs
         reason = (
             f"{site_id}: {bandwidth_mbps} Mbps / {tunnel_mbps} Mbps per pair with one tunnel down "
-            f"({arithmetic}) -> {pairs} pairs, {tunnels} tunnels"
+            f"({arithmetic}) -> {counted(pairs, 'pair')}, {counted(tunnels, 'tunnel')}"
         )
     else:
         tunnels = per_site
@@ -83,9 +83,10 @@ def gateway_sku(cloud: str, sites: int, tunnels: int, aggregate_mbps: int) -> Si
             cloud_asn=asn,
         )
         reason = (
-            f"{sites} sites, {tunnels} HA VPN tunnels in {pairs} pairs x {tunnel_mbps} Mbps "
-            f"with one tunnel of each pair down = {gateway.max_mbps} Mbps for {aggregate_mbps} "
-            f"Mbps aggregate ({arithmetic}); Cloud Router AS{asn}"
+            f"{counted(sites, 'site')}, {counted(tunnels, 'HA VPN tunnel')} in "
+            f"{counted(pairs, 'pair')} x {tunnel_mbps} Mbps with one tunnel of each pair down = "
+            f"{gateway.max_mbps} Mbps for {aggregate_mbps} Mbps aggregate ({arithmetic}); "
+            f"Cloud Router AS{asn}"
         )
         return Sized(gateway, Decision("VPN-SKU-01", "vpn.sku", gateway.sku, reason))
     fitting = [sku for sku in table["skus"] if sku["max_tunnels"] >= tunnels]
@@ -107,7 +108,8 @@ def gateway_sku(cloud: str, sites: int, tunnels: int, aggregate_mbps: int) -> Si
         cloud_asn=asn,
     )
     reason = (
-        f"{sites} sites, {tunnels} tunnels, {aggregate_mbps} Mbps aggregate -> {gateway.sku} "
+        f"{counted(sites, 'site')}, {counted(tunnels, 'tunnel')}, {aggregate_mbps} Mbps aggregate "
+        f"-> {gateway.sku} "
         f"({gateway.max_tunnels} tunnels, {gateway.max_mbps} Mbps){shared}; gateway AS{asn}"
     )
     return Sized(gateway, Decision("VPN-SKU-01", "vpn.sku", gateway.sku, reason))
@@ -124,7 +126,7 @@ def local_prefixes(
     prefixes = tuple(cidr for _name, cidr in crossing) + onprem
     left_out = f"; guest {guest} left out" if guest else ""
     reason = (
-        f"{site_id}: {len(crossing)} segments ({', '.join(n for n, _c in crossing)})"
+        f"{site_id}: {counted(len(crossing), 'segment')} ({', '.join(n for n, _c in crossing)})"
         f"{' + on-prem ' + ', '.join(onprem) if onprem else ''}{left_out}"
     )
     value = ", ".join(prefixes)

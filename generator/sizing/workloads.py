@@ -18,7 +18,7 @@ from generator.plan.model import (
     TelehealthPlan,
 )
 from generator.profile.model import Site
-from generator.sizing.sized import Sized, assumed, days_in_years, grown
+from generator.sizing.sized import Sized, assumed, counted, days_in_years, grown
 
 MB_PER_GB = 1024
 
@@ -49,12 +49,16 @@ def site_modalities(site: Site) -> Sized[int]:
     imaging-heavy specialty implies an imaging segment; catalog/imaging.yaml min_modalities.
     """
     name, profile = study_profile(site)
-    counted = site.devices.imaging_modalities
-    count = max(counted, int(profile["min_modalities"]))
-    if count > counted:
-        reason = f"{name} at {site.id} implies {count} modality (profile counts {counted})"
+    listed = site.devices.imaging_modalities
+    count = max(listed, int(profile["min_modalities"]))
+    if count > listed:
+        reason = (
+            f"{name} at {site.id} implies {counted(count, 'modality', 'modalities')} "
+            f"(profile counts {listed})"
+        )
     else:
-        reason = f"{counted} imaging modalities at {site.id} (profile)"
+        units = counted(listed, "imaging modality", "imaging modalities")
+        reason = f"{units} at {site.id} (profile)"
     return Sized(count, Decision("NET-DEV-03", f"sites.{site.id}.imaging", str(count), reason))
 
 
@@ -127,7 +131,8 @@ def imaging_storage(sites: list[tuple[Site, int]], retention_years: int) -> Size
     )
     used = [profiles[name] for name, _days in groups]
     reason = (
-        f"{plan.modalities} modalities: {' + '.join(parts) or 'none'} = {studies} studies, "
+        f"{counted(plan.modalities, 'modality', 'modalities')}: {' + '.join(parts) or 'none'} = "
+        f"{studies} studies, "
         f"{per_year} GB/year x {retention_years} years ({plan.retention_days} days) = "
         f"{plan.total_storage_gb} GB; hot {plan.hot_days} days, cool until {plan.cool_days} "
         f"days (priors online for the {window_profile} comparison window"
@@ -289,11 +294,14 @@ def device_ingest(devices: int, cloud: str) -> Sized[DeviceIngest | None]:
         retention_days=int(rule["retention_days"]),
     )
     quota = tier["messages_per_unit_per_day"]
-    capacity = "serverless" if quota is None else f"{quota} per unit per day"
+    sized = (
+        f"{tier['tier']} (serverless: no units to size)"
+        if quota is None
+        else f"{tier['tier']} ({quota} per unit per day) -> {counted(units, 'unit')}"
+    )
     reason = (
-        f"{devices} devices x {rule['messages_per_device_per_day']} messages/day = {messages}; "
-        f"{tier['tier']} ({capacity}) -> {units} unit(s); retention {plan.retention_days} days"
-        f"{assumed(rule)}"
+        f"{counted(devices, 'device')} x {rule['messages_per_device_per_day']} messages/day = "
+        f"{messages}; {sized}; retention {plan.retention_days} days{assumed(rule)}"
     )
     value = f"{units} x {tier['tier']}"
     return Sized(plan, Decision("WL-ING-01", "workloads.ingest", value, reason))

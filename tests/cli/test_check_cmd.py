@@ -116,3 +116,14 @@ def test_list_shows_both_families_apart(run_cli) -> None:
 
 def test_profile_is_required_without_list(run_cli) -> None:
     assert run_cli("check").exit_code == 2
+
+
+@pytest.mark.usefixtures("undeployable")
+def test_markdown_is_a_comment_that_fails_like_text(run_cli) -> None:
+    result = run_cli("check", HARBOR, "--format", "markdown")
+    assert result.exit_code == 1
+    assert result.stdout.startswith("## clinicgen check: harbor\n")
+    assert "| CG-GCP-DEP-003 | " in result.stdout
+    assert "<details><summary>Every deployability finding (1)</summary>" in result.stdout
+    # Harbor's waiver shows in the summary and, with its reason, in the folded detail.
+    assert "| waived | " in result.stdout

@@ -148,3 +148,12 @@ def test_a_stale_stack_file_left_for_destroy_is_a_deletion_between_directories(
     assert result.exit_code == 3, result.stderr
     assert "harbor-site-community: site retired in the ledger" in result.stderr
     assert "== harbor-site-community: stack removed, " in result.stdout
+
+
+def test_markdown_is_a_comment_with_the_deletions_in_view(run_cli, tmp_path: Path) -> None:
+    result = run_cli("diff", with_site(tmp_path), HARBOR, "--format", "markdown")
+    assert result.exit_code == 3  # the gate holds whatever the format
+    assert result.stdout.startswith("## clinicgen diff: harbor\n")
+    assert "| harbor-site-eastside | removed | 0 | 0 | 0 | " in result.stdout
+    assert "| delete | harbor-site-eastside | " in result.stdout
+    assert "<details><summary>harbor-site-eastside: " in result.stdout

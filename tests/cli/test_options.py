@@ -40,5 +40,5 @@ def test_the_report_formats_are_the_same_for_preview_check_and_diff() -> None:
     kinds = [formats[name].type for name in ("preview", "check", "diff")]
     assert all(isinstance(kind, click.Choice) for kind in kinds)
     assert {tuple(kind.choices) for kind in kinds if isinstance(kind, click.Choice)} == {
-        ("text", "json")
+        ("text", "json", "markdown")
     }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -49,11 +50,58 @@ def test_text_is_plain_tables_when_piped(run_cli: Invoke, tmp_path: Path) -> Non
     assert "NET-SEG-01" in result.stdout and "Decisions" in result.stdout
 
 
+@pytest.mark.parametrize("columns", [None, "80", "120"])
+def test_text_fits_the_terminal_or_120_columns_when_piped(
+    run_cli: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, columns: str | None
+) -> None:
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    lakeside = next(p for p in EXAMPLES if p.stem == "lakeside-health")
+    result = _plan(run_cli, lakeside, "--stacks-dir", tmp_path)
+    assert result.exit_code == 0
+    width = int(columns or 120)
+    assert max(len(line) for line in result.stdout.splitlines()) <= width
+    words = result.stdout.split()
+    assert "10.65.16.0/20" in words and "10.65.16.254" in words
+    assert "a169a624-5599-4385-a696-c8d643089fab" not in result.stdout
+    assert "HITRUST/HIPAA" in words
+
+
 def test_markdown_is_a_review_document(run_cli: Invoke, tmp_path: Path) -> None:
     result = _plan(run_cli, EXAMPLES[0], "--format", "markdown", "--stacks-dir", tmp_path)
     assert result.exit_code == 0
     assert result.stdout.startswith("# Plan: ")
-    assert "\n| rule | subject | value | reason |\n| --- | --- | --- | --- |\n" in result.stdout
+    assert (
+        "\n| rule | decisions | about | first reason |\n| --- | --- | --- | --- |\n"
+        in result.stdout
+    )
+    assert "\n| subject | value | reason |\n| --- | --- | --- |\n" in result.stdout
+
+
+def test_markdown_leads_with_summaries_and_folds_the_detail(
+    run_cli: Invoke, tmp_path: Path
+) -> None:
+    from generator.render.templating import markdown_cell
+
+    brightsmile = next(p for p in EXAMPLES if p.stem == "brightsmile-dental")
+    result = _plan(run_cli, brightsmile, "--format", "markdown", "--stacks-dir", tmp_path)
+    assert result.exit_code == 0
+    document = result.stdout
+    plan = build_plan(load_profile(brightsmile))[0]
+    shown = re.sub(r"<details>.*?</details>", "", document, flags=re.S)
+    # What an approver reads unfolded: one row per site, per kind of flow, per rule.
+    assert len(shown) < 25_000
+    rows = [line for line in shown.splitlines() if line.startswith("| ")]
+    assert len(rows) < 4 * len(plan.sites) + 80
+    rules = {d.rule for d in plan.decisions}
+    assert len(re.findall(r"<details><summary>Decisions ", document)) == len(rules)
+    # Nothing is left out: every decision and every flow is in the folded detail.
+    for decision in plan.decisions:
+        assert markdown_cell(decision.reason) in document
+    for flow in plan.flows:
+        assert f"| {markdown_cell(flow.site)} | {markdown_cell(flow.id)} |" in document
 
 
 def _ledger_with_sites_reversed(path: Path) -> tuple[str, Plan]:

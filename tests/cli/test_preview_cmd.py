@@ -34,6 +34,27 @@ def test_text_preview_shows_every_stack_and_both_summaries(run_cli) -> None:
 
 
 @pytest.mark.usefixtures("deployable")
+@pytest.mark.parametrize("columns", [None, "80"])
+def test_text_preview_fits_the_width_unless_one_word_is_longer(
+    run_cli, monkeypatch: pytest.MonkeyPatch, columns: str | None
+) -> None:
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)  # piped: 120 columns
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    result = run_cli("preview", HARBOR)
+    assert result.exit_code == 0, result.stderr
+    width = int(columns or 120)
+    # Only a word longer than half the width (a URN, an ARM id) may run past it.
+    too_long = [
+        line
+        for line in result.stdout.splitlines()
+        if len(line) > width and max(len(word) for word in line.split()) <= width // 2
+    ]
+    assert too_long == []
+
+
+@pytest.mark.usefixtures("deployable")
 def test_json_preview_follows_the_contract(run_cli) -> None:
     result = run_cli("preview", HARBOR, "--format", "json")
     assert result.exit_code == 0, result.stderr
@@ -75,3 +96,12 @@ def test_an_invalid_profile_is_a_clean_input_error(run_cli, tmp_path: Path) -> N
     result = run_cli("preview", broken)
     assert result.exit_code == 2
     assert "Traceback" not in result.stderr and "broken.yaml" in result.stderr
+
+
+@pytest.mark.usefixtures("deployable")
+def test_markdown_preview_is_a_comment(run_cli) -> None:
+    result = run_cli("preview", HARBOR, "--format", "markdown")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("## clinicgen preview: harbor (gcp, ")
+    assert "| harbor-core | " in result.stdout
+    assert result.stdout.count("<details>") == 3

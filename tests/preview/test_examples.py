@@ -149,3 +149,12 @@ def test_text_lists_every_resource_with_its_stack(preview: PracticePreview) -> N
             assert resource.name in text and short_type(resource.type) in text
     assert "Compliance: " in text
     assert "Deployability: " in text
+
+
+def test_the_headline_totals_are_the_stacks_totals_added_up(preview: PracticePreview) -> None:
+    text = render_preview(preview)
+    stacks = re.findall(r"^== \S+: (\d+) resources? in (\d+) components? ==$", text, re.M)
+    headline = re.search(r"^(\d+) stacks, (\d+) resources in (\d+) components,", text, re.M)
+    assert headline is not None and len(stacks) == len(preview.runs) == int(headline[1])
+    assert int(headline[2]) == sum(int(count) for count, _ in stacks)
+    assert int(headline[3]) == sum(int(count) for _, count in stacks)

@@ -8,7 +8,8 @@ import pytest
 
 from generator.plan.model import Plan
 from generator.profile import load_profile
-from generator.render.plan_report import RULES_COLUMN, Table, plain_text, plan_tables
+from generator.render.plan_report import RULES_COLUMN, plan_tables
+from generator.render.tables import Table, plain_text
 from generator.sizing import build_plan
 from tests.paths import ROOT
 
@@ -32,7 +33,9 @@ def traced(plan: Plan, subjects: tuple[str, ...]) -> set[str]:
 
 
 def sized_tables(plan: Plan) -> list[Table]:
-    return [t for t in plan_tables(plan) if not t.from_profile and t.title != "Decisions"]
+    return [
+        t for t in plan_tables(plan) if not t.from_profile and not t.title.startswith("Decisions")
+    ]
 
 
 @pytest.fixture(scope="module", params=PROFILES, ids=lambda p: p.stem)
@@ -61,26 +64,35 @@ def test_every_number_printed_traces_to_a_decision_with_its_reason(plan: Plan) -
 
 
 def test_plain_text_prints_every_row_and_the_reasons(plan: Plan) -> None:
-    text = plain_text(plan_tables(plan))
+    # Wide enough that no cell wraps: every reason appears as one run of text.
+    text = plain_text(plan_tables(plan), width=100_000)
     for decision in plan.decisions:
         assert decision.reason in text
     assert "\x1b[" not in text
+    assert not re.search(r"\b(None|True|False)\b", text)  # no Python value reaches a reader
 
 
-def test_rich_tables_print_profile_text_and_rule_ids_literally() -> None:
-    import io
+# Words a reader must find whole: addresses, resource and rule ids.
+WORD = re.compile(r"[\w.:/-]*\d[\w.:/-]*|[A-Z]+-[A-Z]+-\d+")
 
-    from rich.console import Console
 
-    from generator.render.plan_report import rich_tables
+@pytest.mark.parametrize("width", [80, 120])
+def test_text_fits_the_width_and_splits_no_address_or_id(plan: Plan, width: int) -> None:
+    text = plain_text(plan_tables(plan), width)
+    lines = text.splitlines()
+    assert all(len(line) <= width for line in lines), max(lines, key=len)
+    words = set(text.split())
+    cells = {cell for table in plan_tables(plan) for row in table.rows for cell in row}
+    for cell in cells:
+        for word in cell.split():
+            if WORD.fullmatch(word.strip(",;()")):
+                assert word in words, (width, word)
+
+
+def test_profile_text_prints_literally() -> None:
     from tests.sizing.profiles import make_profile, make_site
 
     profile = make_profile(make_site("main", name="[bold]Main[/bold]", workstations=5))
-    tables = plan_tables(build_plan(profile)[0])
-    out = io.StringIO()
-    console = Console(file=out, force_terminal=True, width=250)
-    for table in rich_tables(tables):
-        console.print(table)
-    text = out.getvalue()
+    text = plain_text(plan_tables(build_plan(profile)[0]))
     assert "[bold]Main[/bold]" in text
     assert "[NET-BLK-01 NET-IPAM-01]" in text

@@ -321,3 +321,14 @@ def test_the_plan_states_the_assumptions_it_rests_on(rule: str) -> None:
     plan, _ledger = build_plan(load_profile(ROOT / "examples" / "lakeside-health.yaml"))
     reasons = [d.reason for d in plan.decisions if d.rule == rule]
     assert reasons and all("assumption: " in reason for reason in reasons)
+
+
+# What a person must never read in a reason: a Python value or a count whose noun ignores it.
+CLUMSY = re.compile(r"\b(?:True|False|None)\b|\(s\)|(?<![\w.])1 (?!\w+ss\b)\w+s\b")
+
+
+@pytest.mark.parametrize("path", EXAMPLES + sorted(DATA.glob("[fh]*.yaml")), ids=lambda p: p.stem)
+def test_reasons_read_as_english(path: Path) -> None:
+    plan = build_plan(load_profile(path))[0]
+    clumsy = {(d.rule, m.group()) for d in plan.decisions for m in CLUMSY.finditer(d.reason)}
+    assert not clumsy

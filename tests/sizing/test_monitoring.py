@@ -24,6 +24,14 @@ def test_azure_hitrust_assigns_the_current_hitrust_csf_initiative() -> None:
     assert monitoring.policy_initiatives("azure", ("hipaa",)).value == (HIPAA_HITRUST_9_2,)
 
 
+def test_an_initiative_is_named_as_people_know_it() -> None:
+    sized = monitoring.policy_initiatives("azure", ("hipaa", "hitrust"))
+    # The reason names each initiative; the value keeps the ids.
+    assert sized.decision.reason == (
+        "hipaa, hitrust -> 2 assignments: HITRUST/HIPAA, HITRUST CSF v11.3"
+    )
+
+
 def test_regimes_without_a_built_in_are_named() -> None:
     sized = monitoring.policy_initiatives("azure", ("gdpr",))
     assert sized.value == ()

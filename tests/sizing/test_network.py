@@ -41,8 +41,21 @@ def test_segment_size_is_the_smallest_prefix_holding_growth_and_reserved(
 def test_design_example_reason_reads_with_the_numbers() -> None:
     reason = network.segment_size("main", "medical-devices", 25, 2.0, 3).decision.reason
     assert reason == (
-        "medical-devices at main: 25 devices x 2 growth = 50, + 3 reserved = 53 -> /26 (61 usable)"
+        "medical-devices at main: 25 devices x 2 growth = 50, + 3 reserved = 53 addresses "
+        "needed -> /26 (64 addresses, room for 61 devices)"
     )
+
+
+def test_one_device_reads_in_the_singular() -> None:
+    reason = network.segment_size("main", "imaging", 1, 2.0, 3).decision.reason
+    assert reason.startswith("imaging at main: 1 device x 2 growth = 2, ")
+
+
+def test_hub_subnet_presence_says_what_it_depends_on() -> None:
+    present = network.subnet_presence("azure", "gateway", {"vpn": True}).decision.reason
+    absent = network.subnet_presence("azure", "gateway", {"vpn": False}).decision.reason
+    assert present == "gateway: planned: the plan includes site VPNs"
+    assert absent == "gateway: not planned: the plan includes no site VPN"
 
 
 @given(st.integers(0, 5000), st.sampled_from((1.5, 2.0, 1.25)))
@@ -82,10 +95,29 @@ def test_segment_devices_hospital_gets_an_admin_segment_a_clinic_does_not() -> N
 
 
 def test_absent_segment_is_explained() -> None:
-    assert network.segment_presence("s", "guest", 3, "guest_wifi_peak") is None
-    absent = network.segment_presence("s", "guest", 0, "guest_wifi_peak")
+    site = make_site("s", workstations=4)
+    assert network.segment_presence(site, "guest", 3) is None
+    absent = network.segment_presence(site, "guest", 0)
     assert absent is not None and absent.rule == "NET-SEG-02"
-    assert "guest_wifi_peak is 0" in absent.reason
+    assert absent.reason == "guest at s: not created: devices.guest_wifi_peak is 0"
+
+
+def test_an_absent_admin_segment_names_the_split_not_a_zero_count() -> None:
+    # lakeside's downtown clinic has 110 workstations: all of them go on clinical.
+    site = make_site("downtown", kind="clinic", workstations=110)
+    absent = network.segment_presence(site, "admin", 0)
+    assert absent is not None
+    assert absent.reason == (
+        "admin at downtown: not created: a site of kind clinic puts its 110 workstations "
+        "on clinical, none on admin (NET-DEV-01)"
+    )
+    office = make_site("billing", kind="admin-office", workstations=1)
+    clinical = network.segment_presence(office, "clinical", 0)
+    assert clinical is not None and clinical.reason.endswith(
+        "a site of kind admin-office puts its 1 workstation on admin, none on clinical (NET-DEV-01)"
+    )
+    empty = network.segment_presence(make_site("shed", workstations=0), "clinical", 0)
+    assert empty is not None and empty.reason.endswith("not created: devices.workstations is 0")
 
 
 @pytest.mark.parametrize(
