@@ -86,27 +86,20 @@ def allocate(request: AddressRequest, ledger: Ledger | None) -> Allocation:
     try:
         return _allocate(request, ledger)
     except _PoolFull as full:
-        pool = network(request.pool)
-        wider = next(
-            (
-                candidate
-                for prefix in range(pool.prefixlen - 1, -1, -1)
-                if _fits(
-                    replace(request, pool=str(candidate := pool.supernet(new_prefix=prefix))),
-                    ledger,
-                )
-            ),
-            None,
-        )
-        raise AddressPoolError(full.advice(wider)) from None
+        raise AddressPoolError(full.advice(_smallest_pool(request, ledger))) from None
 
 
-def _fits(request: AddressRequest, ledger: Ledger | None) -> bool:
-    try:
-        _allocate(request, ledger)
-    except _PoolFull:
-        return False
-    return True
+def _smallest_pool(request: AddressRequest, ledger: Ledger | None) -> IPv4Network | None:
+    """The narrowest pool at `request.pool`'s address that holds everything, or None."""
+    pool = network(request.pool)
+    for prefix in range(pool.prefixlen - 1, -1, -1):
+        wider = pool.supernet(new_prefix=prefix)
+        try:
+            _allocate(replace(request, pool=str(wider)), ledger)
+        except _PoolFull:
+            continue
+        return wider
+    return None
 
 
 def _allocate(request: AddressRequest, ledger: Ledger | None) -> Allocation:
@@ -458,7 +451,7 @@ def _place(
 class _PoolFull(Exception):
     """The pool has no room left for `what`; `advice` says what to change."""
 
-    def __init__(self, pool: IPv4Network, taken: list[IPv4Network], prefix: int, what: str):
+    def __init__(self, pool: IPv4Network, taken: list[IPv4Network], prefix: int, what: str) -> None:
         super().__init__(what)
         free = free_addresses(pool, taken)
         self.problem = (
@@ -466,7 +459,6 @@ class _PoolFull(Exception):
             f"addresses needed; {free} of {pool.num_addresses} are free, none in one aligned "
             "range that size)"
         )
-        self.pool = pool
 
     def advice(self, wider: IPv4Network | None) -> str:
         drop = "drop reserved_ranges and on-prem ranges that lie inside it"

@@ -357,9 +357,9 @@ def _stack_summary(stack: StackDiff) -> str:
     if stack.status == "unchanged":
         return f"no resource changes ({stack.resources} resources; no stack file to compare)"
     if stack.status == "config-changed":
-        counts = Counter(change.key for change in stack.config_changes or ())
+        by_key = Counter(change.key for change in stack.config_changes or ())
         values = ", ".join(
-            f"{key}: {n} value{'s' if n != 1 else ''}" for key, n in sorted(counts.items())
+            f"{key}: {n} value{'s' if n != 1 else ''}" for key, n in sorted(by_key.items())
         )
         return (
             f"its stack file changes ({values}), no resource changes ({stack.resources} resources)"

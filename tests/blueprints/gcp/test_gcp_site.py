@@ -10,7 +10,6 @@ from collections import Counter
 
 from blueprints.gcp import outputs
 from generator.catalog import load
-from generator.preview.runner import stack_config
 from generator.render.stack_config import VPN_PRE_SHARED_KEY_OUTPUT, vpn_psk_secret_name
 from tests.blueprints.gcp import gcp_runs as g
 from tests.blueprints.practice_runs import PASSWORD, PracticeRun, is_secret
@@ -114,7 +113,8 @@ def test_pre_shared_key_is_generated_and_only_ever_a_secret(practice: PracticeRu
             assert is_secret(value) and value["value"] == generated
         # The stack file holds no key material; the stack exports it only as a secret, for
         # the installer (the handoff sheet reads it).
-        stored = json.dumps(stack_config("site", site_plan))
+        stored = json.dumps(run.config)
+        assert "clinicgen:plan" in run.config
         assert "sharedSecret" not in stored and "<secret>" not in stored
         assert list(run.outputs) == [VPN_PRE_SHARED_KEY_OUTPUT]
         assert is_secret(run.outputs[VPN_PRE_SHARED_KEY_OUTPUT])
