@@ -34,6 +34,9 @@ def record_retention(
     site_kinds: set[str],
     specialties: set[str],
     override: int | None,
+    *,
+    modalities: frozenset[str] = frozenset(),
+    imaging: bool = False,
 ) -> Sized[int]:
     """BKP-RET-01: medical-record retention: the longest rule that applies, never under HIPAA's
     6-year documentation rule; an explicit `backup.retention_years` wins above that floor.
@@ -41,8 +44,11 @@ def record_retention(
     Source: catalog/retention.yaml (45 CFR 164.316(b)(2)(i) 6 years; 42 CFR 424.516(f) 7 years
     for US practices; state rules such as Florida physicians 5 / hospitals 7, North Carolina
     hospitals 11 and minors to 30; NHS England adults 8, children to 25, mental health 20,
-    maternity 25). Pediatrics keeps a minor's record until the jurisdiction's age, so a
-    newborn's record lasts that many years.
+    maternity 25, oncology 30; Massachusetts 20; MQSA mammograms 10; StrlSchG 85 images of
+    minors to 28). Pediatrics keeps a minor's record until the jurisdiction's age, so a
+    newborn's record lasts that many years. `modalities` are the imaging modality kinds the
+    sites count (devices.modalities); `imaging` is whether any site images at all. A
+    jurisdiction missing from the table falls back to the defaults, and the reason says so.
     """
     catalog = load("retention")
     floor = int(catalog["documentation"]["years"])
@@ -63,8 +69,25 @@ def record_retention(
     for specialty, years in sorted(rules.get("specialty_years", {}).items()):
         if specialty in specialties:
             candidates.append((int(years), f"{specialty} ({where})"))
+    if imaging and "pediatrics" in specialties and "imaging_minors_until_age" in rules:
+        age = int(rules["imaging_minors_until_age"])
+        candidates.append((age, f"images of minors to age {age} ({where})"))
+    if us:
+        mqsa = catalog["us_modalities"]["years"]
+        for modality in sorted(modalities & set(mqsa)):
+            candidates.append((int(mqsa[modality]), f"{modality} (21 CFR 900.12(c)(4))"))
     years, why = max(candidates, key=lambda item: item[0])
     considered = "; ".join(f"{text} {value}" for value, text in candidates)
+    if name is None:
+        missing = (
+            f"{jurisdiction} is not in clinicgen's retention table"
+            if jurisdiction
+            else "practice.jurisdiction is not set"
+        )
+        considered += (
+            f"; {missing}: only the defaults above apply (check the local rule and set"
+            " backup.retention_years when it is longer)"
+        )
     if override is not None:
         chosen = max(override, floor)
         raised = f", raised to the {floor}-year floor" if override < floor else ""

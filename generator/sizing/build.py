@@ -78,6 +78,7 @@ def build_plan(profile: Profile, ledger: Ledger | None = None) -> tuple[Plan, Le
     log = _Decisions()
     kinds = {site.kind for site in profile.sites}
     specialties = {s for site in profile.sites for s in site.specialties}
+    modalities = {site.id: log.take(workloads.site_modalities(site)) for site in profile.sites}
     record_years = log.take(
         backup.record_retention(
             practice.jurisdiction,
@@ -85,14 +86,15 @@ def build_plan(profile: Profile, ledger: Ledger | None = None) -> tuple[Plan, Le
             kinds,
             specialties,
             profile.backup.retention_years,
+            modalities=frozenset(m for site in profile.sites for m, _n in site.devices.modalities),
+            imaging=any(modalities.values()),
         )
     )
-    modalities = {site.id: log.take(workloads.site_modalities(site)) for site in profile.sites}
     planned = _size_workloads(profile, modalities, record_years, log)
 
     vpn_sites = [site for site in profile.sites if site.connectivity.vpn_peer_ip]
     aggregate = sum(site.connectivity.bandwidth_mbps for site in vpn_sites)
-    devices_total = sum(sum(vars(site.devices).values()) for site in profile.sites)
+    devices_total = sum(site.devices.endpoint_count() for site in profile.sites)
     firewall = log.take(
         network.firewall_tier(
             len(profile.sites), devices_total, aggregate, practice.compliance, kinds

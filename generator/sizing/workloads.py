@@ -47,9 +47,10 @@ def site_modalities(site: Site) -> Sized[int]:
 
     Source: catalog/practice.yaml specialties (`imaging_heavy`) and clinicgen's rule that an
     imaging-heavy specialty implies an imaging segment; catalog/imaging.yaml min_modalities.
+    Units counted by modality (devices.modalities) are imaging units too.
     """
     name, profile = study_profile(site)
-    counted = site.devices.imaging_modalities
+    counted = max(site.devices.imaging_modalities, sum(n for _m, n in site.devices.modalities))
     count = max(counted, int(profile["min_modalities"]))
     if count > counted:
         reason = f"{name} at {site.id} implies {count} modality (profile counts {counted})"
@@ -79,26 +80,31 @@ def imaging_storage(sites: list[tuple[Site, int]], retention_years: int) -> Size
     kept for the record-retention period, with hot -> cool -> archive lifecycle.
 
     Source: the plan's workloads (docs/plan-json.md#workloads); catalog/imaging.yaml (study
-    volume per specialty, operating days, lifecycle). `sites` pairs each site with its modality
-    count after NET-DEV-03.
+    volume per modality and per specialty, operating days, lifecycle). `sites` pairs each site
+    with its modality count after NET-DEV-03: units counted by modality use that modality's
+    study size, the rest the site's specialty profile.
     """
-    lifecycle = load("imaging")["lifecycle"]
+    catalog = load("imaging")
+    lifecycle = catalog["lifecycle"]
+    volumes = {**catalog["profiles"], **catalog["modalities"]}
     studies = 0
     megabytes = 0
     groups: dict[tuple[str, int], int] = {}
     for site, modalities in sites:
-        if modalities == 0:
-            continue
-        name, profile = study_profile(site)
         days = operating_days(site.kind)
-        site_studies = modalities * int(profile["studies_per_day"]) * days
-        studies += site_studies
-        megabytes += site_studies * int(profile["study_mb"])
-        groups[(name, days)] = groups.get((name, days), 0) + modalities
-    profiles = load("imaging")["profiles"]
+        by_modality = dict(site.devices.modalities)
+        rest = modalities - sum(by_modality.values())
+        if rest > 0:
+            by_modality[study_profile(site)[0]] = rest
+        for name, units in by_modality.items():
+            site_studies = units * int(volumes[name]["studies_per_day"]) * days
+            studies += site_studies
+            megabytes += site_studies * int(volumes[name]["study_mb"])
+            groups[(name, days)] = groups.get((name, days), 0) + units
     parts = [
-        f"{count} x {profiles[name]['studies_per_day']}/day x {profiles[name]['study_mb']} MB "
-        f"({name}) x {days} days"
+        f"{count} x {volumes[name]['studies_per_day']}/day x {volumes[name]['study_mb']} MB "
+        f"({name}{' modality, studies/day assumed' if name in catalog['modalities'] else ''})"
+        f" x {days} days"
         for (name, days), count in groups.items()
     ]
     per_year = math.ceil(megabytes / MB_PER_GB)
