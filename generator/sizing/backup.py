@@ -172,7 +172,8 @@ def backup_plan(
     copies and disaster recovery; Azure Recovery Services soft delete 14 days); Microsoft Learn
     "Immutable vault for Azure Backup" and "Reliability in Azure Backup" (geo-redundant storage,
     cross-region restore). Geo-redundancy only when the profile sets practice.dr_region is
-    clinicgen's choice (docs/profile.md).
+    clinicgen's choice (docs/profile.md). Archives end with their retention: GDPR Art. 5(1)(e)
+    (storage limitation) sets an upper bound, which the Azure and Google Cloud lifecycles apply.
     """
     rule = load("retention")["backup"]
     geo = dr_region is not None
@@ -199,7 +200,8 @@ def backup_plan(
     reason = (
         f"keep {plan.daily_days} daily, {plan.weekly_weeks} weekly, {plan.monthly_months} "
         f"monthly, {plan.yearly_years} yearly (record retention); immutable, soft delete "
-        f"{plan.soft_delete_days} days; {where}"
+        f"{plan.soft_delete_days} days; archive copies deleted when their retention ends "
+        f"(GDPR Art. 5(1)(e) storage limitation); {where}"
     )
     value = f"{plan.daily_days}d/{plan.weekly_weeks}w/{plan.monthly_months}m/{plan.yearly_years}y"
     return Sized(plan, Decision("BKP-RET-02", "backup.retention", value, reason))

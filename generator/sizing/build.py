@@ -160,7 +160,7 @@ def build_plan(profile: Profile, ledger: Ledger | None = None) -> tuple[Plan, Le
         else None
     )
     facts = log.take(platform.platform_facts(cloud))
-    watch = _monitoring_plan(cloud, practice.compliance, planned, log)
+    watch = _monitoring_plan(cloud, practice.compliance, practice.jurisdiction, planned, log)
     project = (
         _gcp_project(profile, planned, bastion, gateway is not None, placement, watch, log)
         if cloud == "gcp"
@@ -377,11 +377,15 @@ def _identity_plan(
 
 
 def _monitoring_plan(
-    cloud: str, compliance: tuple[str, ...], planned: WorkloadPlan, log: _Decisions
+    cloud: str,
+    compliance: tuple[str, ...],
+    jurisdiction: str | None,
+    planned: WorkloadPlan,
+    log: _Decisions,
 ) -> MonitoringPlan:
     vms, app_service = planned.ehr is not None, planned.telehealth is not None
     return monitoring.monitoring_plan(
-        log.take(monitoring.log_retention()),
+        log.take(monitoring.log_retention(jurisdiction=jurisdiction, compliance=compliance)),
         log.take(monitoring.policy_initiatives(cloud, compliance)),
         log.take(monitoring.defender_plans(cloud, vms=vms, app_service=app_service)),
     )

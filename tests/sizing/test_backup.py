@@ -80,6 +80,14 @@ def test_vault_is_geo_redundant_only_with_a_dr_region(
     assert plan.yearly_years == plan.record_retention_years == 7
 
 
+def test_the_plan_says_archives_end_with_their_retention() -> None:
+    days = backup.retention_days(30, 12, 12, 7, 7).value
+    assert (
+        "deleted when their retention ends"
+        in backup.backup_plan(24, 24, 7, None, days).decision.reason
+    )
+
+
 @given(st.integers(min_value=1, max_value=100))
 def test_a_retention_in_days_never_ends_before_its_years(years: int) -> None:
     days = backup.retention_days(30, 12, 12, years, years).value
