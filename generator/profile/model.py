@@ -30,6 +30,9 @@ class Devices:
     phones: int = 0
     printers: int = 0
     guest_wifi_peak: int = 0
+    lab_analysers: int = 0
+    payment_terminals: int = 0
+    building_systems: int = 0
     # (modality, units) sorted by modality: a breakdown of imaging units by kind (catalog
     # imaging.yaml `modalities`), which may also count units beyond imaging_modalities.
     modalities: tuple[tuple[str, int], ...] = ()
@@ -43,6 +46,9 @@ class Devices:
             + self.phones
             + self.printers
             + self.guest_wifi_peak
+            + self.lab_analysers
+            + self.payment_terminals
+            + self.building_systems
         )
 
 

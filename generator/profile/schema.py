@@ -90,6 +90,16 @@ def profile_schema() -> dict[str, Any]:
         "phones": _count("IP phones."),
         "printers": _count("Printers, scanners and other peripherals."),
         "guest_wifi_peak": _count("Concurrent guest Wi-Fi clients at peak."),
+        "lab_analysers": _count(
+            "Optional: lab analysers and point-of-care testing devices (HL7 v2 orders and results)."
+        ),
+        "payment_terminals": _count(
+            "Optional: card payment terminals; their own VLAN (PCI DSS scope), never in the VPN."
+        ),
+        "building_systems": _count(
+            "Optional: HVAC controllers, door access control and IP cameras; their own VLAN,"
+            " never in the VPN."
+        ),
         "modalities": {
             "type": "dict",
             "default": {},

@@ -46,8 +46,6 @@ from generator.sizing import (
 from generator.sizing.network import RangeSize
 from generator.sizing.sized import Sized, T
 
-GUEST = "guest"
-
 
 @dataclass
 class _Decisions:
@@ -104,7 +102,11 @@ def build_plan(profile: Profile, ledger: Ledger | None = None) -> tuple[Plan, Le
     sitings = [_size_site(site, modalities[site.id], log) for site in profile.sites]
     subnet_sizes, hub_prefix = _size_hub(cloud, planned, bool(vpn_sites), firewall, log)
     flow_ids = {
-        s.site.id: log.take(flows.site_flow_ids(s.site.id, set(s.sizes), set(subnet_sizes)))
+        s.site.id: log.take(
+            flows.site_flow_ids(
+                s.site.id, set(s.sizes), set(subnet_sizes), hosted_ehr=planned.ehr is not None
+            )
+        )
         for s in sitings
     }
     tunnels = {
@@ -432,16 +434,16 @@ def _site_plan(
                 required=size.required,
                 capacity=usable(net.prefixlen, reserved),
                 purpose=str(catalog[name]["purpose"]),
-                crosses_vpn=name != GUEST,
+                crosses_vpn=bool(catalog[name].get("crosses_vpn", True)),
             )
         )
     site_vpn = None
     peer = site.connectivity.vpn_peer_ip
     if peer:
         crossing = [(s.name, s.cidr) for s in segments if s.crosses_vpn]
-        guest = next((s.cidr for s in segments if not s.crosses_vpn), None)
+        left_out = [(s.name, s.cidr) for s in segments if not s.crosses_vpn]
         prefixes = log.take(
-            vpn.local_prefixes(site.id, crossing, guest, site.connectivity.onprem_ranges)
+            vpn.local_prefixes(site.id, crossing, left_out, site.connectivity.onprem_ranges)
         )
         routing = log.take(vpn.site_routing(cloud, site.id, site.connectivity.routing))
         bgp = routing == "bgp"

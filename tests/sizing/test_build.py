@@ -250,6 +250,26 @@ def test_guest_never_crosses_the_vpn() -> None:
     assert all("guest" not in (f.source, f.destination) for f in plan.flows)
 
 
+def test_payment_terminals_and_building_systems_get_vlans_outside_the_vpn() -> None:
+    site = make_site("main", workstations=20, lab_analysers=3, payment_terminals=2)
+    site = dataclasses.replace(site, devices=dataclasses.replace(site.devices, building_systems=12))
+    plan, _ledger = build_plan(make_profile(site))
+    placed = plan.site("main")
+    segments = {s.name: s for s in placed.segments}
+    assert (segments["lab"].vlan, segments["payment"].vlan, segments["building"].vlan) == (
+        35,
+        70,
+        80,
+    )
+    assert placed.vpn is not None
+    for name in ("payment", "building"):
+        assert not segments[name].crosses_vpn
+        assert segments[name].cidr not in placed.vpn.local_prefixes
+        assert all(name not in (f.source, f.destination) for f in plan.flows)
+    assert segments["lab"].crosses_vpn
+    assert segments["lab"].cidr in placed.vpn.local_prefixes
+
+
 def test_management_is_reachable_only_from_the_bastion_on_ssh_and_rdp() -> None:
     plan, _ledger = build_plan(make_profile(make_site("main", workstations=20, phones=5)))
     into_management = [f for f in plan.flows if f.destination == "management"]
