@@ -134,13 +134,22 @@ def _bucket(
             retention_duration_seconds=store.soft_delete_days * SECONDS_PER_DAY
         ),
         lifecycle_rules=[
+            *(
+                storage.BucketLifecycleRuleArgs(
+                    action=storage.BucketLifecycleRuleActionArgs(
+                        type="SetStorageClass", storage_class=storage_class
+                    ),
+                    condition=storage.BucketLifecycleRuleConditionArgs(age=age_days),
+                )
+                for storage_class, age_days in archive.lifecycle
+            ),
+            # Storage limitation (GDPR Art. 5(1)(e)): an object goes once its retention ends,
+            # as the Azure archives' lifecycle deletes it; the retention policy keeps it until
+            # then (an object's age and its retention both count from its creation).
             storage.BucketLifecycleRuleArgs(
-                action=storage.BucketLifecycleRuleActionArgs(
-                    type="SetStorageClass", storage_class=storage_class
-                ),
-                condition=storage.BucketLifecycleRuleConditionArgs(age=age_days),
-            )
-            for storage_class, age_days in archive.lifecycle
+                action=storage.BucketLifecycleRuleActionArgs(type="Delete"),
+                condition=storage.BucketLifecycleRuleConditionArgs(age=archive.retention_days),
+            ),
         ],
         encryption=storage.BucketEncryptionArgs(default_kms_key_name=key.id),
         force_destroy=False,

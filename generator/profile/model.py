@@ -30,6 +30,26 @@ class Devices:
     phones: int = 0
     printers: int = 0
     guest_wifi_peak: int = 0
+    lab_analysers: int = 0
+    payment_terminals: int = 0
+    building_systems: int = 0
+    # (modality, units) sorted by modality: a breakdown of imaging units by kind (catalog
+    # imaging.yaml `modalities`), which may also count units beyond imaging_modalities.
+    modalities: tuple[tuple[str, int], ...] = ()
+
+    def endpoint_count(self) -> int:
+        """Every counted endpoint at the site (the modality breakdown is not counted twice)."""
+        return (
+            self.workstations
+            + self.medical_devices
+            + self.imaging_modalities
+            + self.phones
+            + self.printers
+            + self.guest_wifi_peak
+            + self.lab_analysers
+            + self.payment_terminals
+            + self.building_systems
+        )
 
 
 @dataclass(frozen=True)

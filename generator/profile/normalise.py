@@ -64,7 +64,7 @@ def _site(site: dict[str, Any]) -> Site:
         kind=site["kind"],
         staff=site["staff"],
         specialties=tuple(dict.fromkeys(site.get("specialties", ()))),
-        devices=Devices(**site.get("devices", {})),
+        devices=_devices(site.get("devices", {})),
         connectivity=Connectivity(
             bandwidth_mbps=connectivity["bandwidth_mbps"],
             vpn_peer_ip=connectivity.get("vpn_peer_ip"),
@@ -72,3 +72,8 @@ def _site(site: dict[str, Any]) -> Site:
             routing=connectivity.get("routing"),
         ),
     )
+
+
+def _devices(devices: dict[str, Any]) -> Devices:
+    modalities = tuple(sorted(devices.get("modalities", {}).items()))
+    return Devices(**{**devices, "modalities": modalities})

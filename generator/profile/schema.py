@@ -91,6 +91,30 @@ def profile_schema() -> dict[str, Any]:
         "phones": _count("IP phones."),
         "printers": _count("Printers, scanners and other peripherals."),
         "guest_wifi_peak": _count("Concurrent guest Wi-Fi clients at peak."),
+        "lab_analysers": _count(
+            "Optional: lab analysers and point-of-care testing devices (HL7 v2 orders and results)."
+        ),
+        "payment_terminals": _count(
+            "Optional: card payment terminals; their own VLAN (PCI DSS scope), never in the VPN."
+        ),
+        "building_systems": _count(
+            "Optional: HVAC controllers, door access control and IP cameras; their own VLAN,"
+            " never in the VPN."
+        ),
+        "modalities": {
+            "type": "dict",
+            "default": {},
+            "keysrules": {"type": "string", "allowed": list(load("imaging")["modalities"])},
+            "valuesrules": {
+                key: rule
+                for key, rule in _count("Units of this modality.", minimum=1).items()
+                if key != "default"
+            },
+            "meta": {
+                "description": "Optional: imaging units by modality (of `imaging_modalities`"
+                " or beyond it); PACS storage is sized from each modality's study size."
+            },
+        },
     }
     site = {
         "id": _slug("Stable site identity; stack and resource names derive from it.")

@@ -57,6 +57,7 @@ def render_runbook(plan: Plan, stacks: PurePosixPath) -> GeneratedFile:
             ],
             psk_output=VPN_PRE_SHARED_KEY_OUTPUT,
             roles=cloud["deployer_roles"],
+            safeguards=load("deployment")["access_safeguards"],
             **_cloud_steps(plan, cloud, parts, modules),
         ),
     )

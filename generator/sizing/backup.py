@@ -34,16 +34,23 @@ def record_retention(
     site_kinds: set[str],
     specialties: set[str],
     override: int | None,
+    *,
+    modalities: frozenset[str] = frozenset(),
+    imaging: bool = False,
 ) -> Sized[int]:
     """BKP-RET-01: medical-record retention: the longest rule that applies; under HIPAA never
     under its 6-year documentation rule; an explicit `backup.retention_years` wins above that.
 
     Source: catalog/retention.yaml (45 CFR 164.316(b)(2)(i) 6 years, for practices under HIPAA;
-    state rules such as Florida physicians 5, North Carolina hospitals 11 and minors to 30; NHS
-    England adults 8, children to 25, mental health 20, maternity 25). In the US a site kind its
+    state rules such as Florida physicians 5, North Carolina hospitals 11 and minors to 30,
+    Massachusetts 20; MQSA mammograms 10; NHS England adults 8, children to 25, mental health 20,
+    maternity 25, oncology 30; StrlSchG 85 images of minors to 28). In the US a site kind its
     state lists no rule for gets the US default, an assumption the plan states, and pediatrics
-    keeps a minor's record until the state's age or AHIMA's default. Outside the US with no rule
-    listed, only the profile's `backup.retention_years` can say: a PlanError asks for it.
+    keeps a minor's record until the state's age or AHIMA's default. `modalities` are the
+    imaging modality kinds the sites count (devices.modalities); `imaging` is whether any site
+    images at all. A jurisdiction missing from the table falls back to the defaults, and the
+    reason says so; outside the US with no rule listed, only the profile's
+    `backup.retention_years` can say: a PlanError asks for it.
     """
     catalog = load("retention")
     name, rules = jurisdiction_rules(jurisdiction)
@@ -69,6 +76,13 @@ def record_retention(
     for specialty, years in sorted(rules.get("specialty_years", {}).items()):
         if specialty in specialties:
             candidates.append((int(years), f"{specialty} ({where})"))
+    if imaging and "pediatrics" in specialties and "imaging_minors_until_age" in rules:
+        age = int(rules["imaging_minors_until_age"])
+        candidates.append((age, f"images of minors to age {age} ({where})"))
+    if us:
+        mqsa = catalog["us_modalities"]["years"]
+        for modality in sorted(modalities & set(mqsa)):
+            candidates.append((int(mqsa[modality]), f"{modality} (21 CFR 900.12(c)(4))"))
     if not candidates and override is None:
         raise PlanError(
             f"practice.jurisdiction {jurisdiction or '(not set)'}: clinicgen knows no "
@@ -76,6 +90,16 @@ def record_retention(
             "period the practice's law requires"
         )
     considered = "; ".join(f"{text} {value}" for value, text in candidates) or "none listed"
+    if name is None and candidates:
+        missing = (
+            f"{jurisdiction} is not in clinicgen's retention table"
+            if jurisdiction
+            else "practice.jurisdiction is not set"
+        )
+        considered += (
+            f"; {missing}: only the defaults above apply (check the local rule and set"
+            " backup.retention_years when it is longer)"
+        )
     if override is not None:
         chosen = max(override, floor)
         raised = f", raised to the {floor}-year floor" if override < floor else ""
@@ -162,7 +186,8 @@ def backup_plan(
     copies and disaster recovery; Azure Recovery Services soft delete 14 days); Microsoft Learn
     "Immutable vault for Azure Backup" and "Reliability in Azure Backup" (geo-redundant storage,
     cross-region restore). Geo-redundancy only when the profile sets practice.dr_region is
-    clinicgen's choice (docs/profile.md).
+    clinicgen's choice (docs/profile.md). Archives end with their retention: GDPR Art. 5(1)(e)
+    (storage limitation) sets an upper bound, which the Azure and Google Cloud lifecycles apply.
     """
     rule = load("retention")["backup"]
     geo = dr_region is not None
@@ -189,7 +214,8 @@ def backup_plan(
     reason = (
         f"keep {plan.daily_days} daily, {plan.weekly_weeks} weekly, {plan.monthly_months} "
         f"monthly, {plan.yearly_years} yearly (record retention); immutable, soft delete "
-        f"{plan.soft_delete_days} days; {where}"
+        f"{plan.soft_delete_days} days; archive copies deleted when their retention ends "
+        f"(GDPR Art. 5(1)(e) storage limitation); {where}"
     )
     value = f"{plan.daily_days}d/{plan.weekly_weeks}w/{plan.monthly_months}m/{plan.yearly_years}y"
     return Sized(plan, Decision("BKP-RET-02", "backup.retention", value, reason))

@@ -46,8 +46,6 @@ from generator.sizing import (
 from generator.sizing.network import RangeSize
 from generator.sizing.sized import Sized, T
 
-GUEST = "guest"
-
 
 @dataclass
 class _Decisions:
@@ -78,6 +76,7 @@ def build_plan(profile: Profile, ledger: Ledger | None = None) -> tuple[Plan, Le
     log = _Decisions()
     kinds = {site.kind for site in profile.sites}
     specialties = {s for site in profile.sites for s in site.specialties}
+    modalities = {site.id: log.take(workloads.site_modalities(site)) for site in profile.sites}
     record_years = log.take(
         backup.record_retention(
             practice.jurisdiction,
@@ -85,14 +84,15 @@ def build_plan(profile: Profile, ledger: Ledger | None = None) -> tuple[Plan, Le
             kinds,
             specialties,
             profile.backup.retention_years,
+            modalities=frozenset(m for site in profile.sites for m, _n in site.devices.modalities),
+            imaging=any(modalities.values()),
         )
     )
-    modalities = {site.id: log.take(workloads.site_modalities(site)) for site in profile.sites}
     planned = _size_workloads(profile, modalities, record_years, log)
 
     vpn_sites = [site for site in profile.sites if site.connectivity.vpn_peer_ip]
     aggregate = sum(site.connectivity.bandwidth_mbps for site in vpn_sites)
-    devices_total = sum(sum(vars(site.devices).values()) for site in profile.sites)
+    devices_total = sum(site.devices.endpoint_count() for site in profile.sites)
     firewall = log.take(
         network.firewall_tier(
             len(profile.sites), devices_total, aggregate, practice.compliance, kinds
@@ -102,7 +102,11 @@ def build_plan(profile: Profile, ledger: Ledger | None = None) -> tuple[Plan, Le
     sitings = [_size_site(site, modalities[site.id], log) for site in profile.sites]
     subnet_sizes, hub_prefix = _size_hub(cloud, planned, bool(vpn_sites), firewall, log)
     flow_ids = {
-        s.site.id: log.take(flows.site_flow_ids(s.site.id, set(s.sizes), set(subnet_sizes)))
+        s.site.id: log.take(
+            flows.site_flow_ids(
+                s.site.id, set(s.sizes), set(subnet_sizes), hosted_ehr=planned.ehr is not None
+            )
+        )
         for s in sitings
     }
     tunnels = {
@@ -158,7 +162,7 @@ def build_plan(profile: Profile, ledger: Ledger | None = None) -> tuple[Plan, Le
         else None
     )
     facts = log.take(platform.platform_facts(cloud))
-    watch = _monitoring_plan(cloud, practice.compliance, planned, log)
+    watch = _monitoring_plan(cloud, practice.compliance, practice.jurisdiction, planned, log)
     project = (
         _gcp_project(profile, planned, bastion, gateway is not None, placement, watch, log)
         if cloud == "gcp"
@@ -375,11 +379,15 @@ def _identity_plan(
 
 
 def _monitoring_plan(
-    cloud: str, compliance: tuple[str, ...], planned: WorkloadPlan, log: _Decisions
+    cloud: str,
+    compliance: tuple[str, ...],
+    jurisdiction: str | None,
+    planned: WorkloadPlan,
+    log: _Decisions,
 ) -> MonitoringPlan:
     vms, app_service = planned.ehr is not None, planned.telehealth is not None
     return monitoring.monitoring_plan(
-        log.take(monitoring.log_retention()),
+        log.take(monitoring.log_retention(jurisdiction=jurisdiction, compliance=compliance)),
         log.take(monitoring.policy_initiatives(cloud, compliance)),
         log.take(monitoring.defender_plans(cloud, vms=vms, app_service=app_service)),
     )
@@ -425,16 +433,16 @@ def _site_plan(
                 required=size.required,
                 capacity=usable(net.prefixlen, reserved),
                 purpose=str(catalog[name]["purpose"]),
-                crosses_vpn=name != GUEST,
+                crosses_vpn=bool(catalog[name].get("crosses_vpn", True)),
             )
         )
     site_vpn = None
     peer = site.connectivity.vpn_peer_ip
     if peer:
         crossing = [(s.name, s.cidr) for s in segments if s.crosses_vpn]
-        guest = next((s.cidr for s in segments if not s.crosses_vpn), None)
+        left_out = [(s.name, s.cidr) for s in segments if not s.crosses_vpn]
         prefixes = log.take(
-            vpn.local_prefixes(site.id, crossing, guest, site.connectivity.onprem_ranges)
+            vpn.local_prefixes(site.id, crossing, left_out, site.connectivity.onprem_ranges)
         )
         routing = log.take(vpn.site_routing(cloud, site.id, site.connectivity.routing))
         bgp = routing == "bgp"

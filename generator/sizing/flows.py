@@ -13,14 +13,18 @@ from generator.plan.model import Decision, Flow
 from generator.sizing.sized import Sized, counted
 
 SITE_TO_CLOUD = "site-to-cloud"
+HOSTED_EHR = "hosted-ehr"
 
 
 def flow_matrix() -> dict[str, Any]:
     return dict(load("flows")["flows"])
 
 
-def site_flow_ids(site_id: str, segments: set[str], subnets: set[str]) -> Sized[tuple[str, ...]]:
-    """FLOW-MTX-01: a matrix flow is allowed at a site when both its ends exist there.
+def site_flow_ids(
+    site_id: str, segments: set[str], subnets: set[str], *, hosted_ehr: bool = False
+) -> Sized[tuple[str, ...]]:
+    """FLOW-MTX-01: a matrix flow is allowed at a site when both its ends exist there (and,
+    for a flow `when: hosted-ehr`, when the plan hosts the EHR).
 
     Source: HHS 405(d) HICP practice 6 (Network Management: segmentation with a default-deny
     ruleset); clinicgen's flow matrix, docs/architecture.md#segmentation (default deny between
@@ -30,6 +34,8 @@ def site_flow_ids(site_id: str, segments: set[str], subnets: set[str]) -> Sized[
     allowed = []
     matrix = flow_matrix()
     for flow_id, entry in matrix.items():
+        if entry.get("when") == HOSTED_EHR and not hosted_ehr:
+            continue
         site_end, cloud_end = (
             (entry["from"], entry["to"])
             if entry["direction"] == SITE_TO_CLOUD

@@ -9,19 +9,37 @@ from __future__ import annotations
 
 from generator.catalog import load
 from generator.catalog.builtin_names import builtin_name
+from generator.errors import PlanError
 from generator.plan.model import Decision, MonitoringPlan
-from generator.sizing.sized import Sized, counted
+from generator.sizing.backup import jurisdiction_rules
+from generator.sizing.sized import Sized, counted, days_in_years
 
 
-def log_retention() -> Sized[tuple[int, int]]:
-    """LOG-RET-01: logs interactive for a year, kept (with archive) for six years.
+def log_retention(
+    *, jurisdiction: str | None = None, compliance: tuple[str, ...] = ()
+) -> Sized[tuple[int, int]]:
+    """LOG-RET-01: logs interactive for a year, kept (with archive) for six years, which must
+    meet the jurisdiction's own log rule (NEN 7513 logging in the Netherlands, or for any
+    practice under NEN 7510: at least 5 years).
 
     Source: catalog/retention.yaml logs (ALZ Bicep 365 days interactive; HIPAA 45 CFR
-    164.316(b)(2)(i) 6 years; 2191 days is Log Analytics' 6-year total-retention step).
+    164.316(b)(2)(i) 6 years; 2191 days is Log Analytics' 6-year total-retention step) and the
+    jurisdictions' `log_years` (NL: Staatscourant 2019, 38007). A log rule longer than the
+    total is a PlanError: the catalog needs a longer total-retention step.
     """
     logs = load("retention")["logs"]
     interactive, total = int(logs["interactive_days"]), int(logs["total_days"])
     reason = f"{interactive} days interactive, {total} days total with archive (6 years)"
+    where, rules = jurisdiction_rules("NL" if "nen7510" in compliance else jurisdiction)
+    if "log_years" in rules:
+        needed = days_in_years(int(rules["log_years"]))
+        if needed > total:
+            raise PlanError(
+                f"{where} keeps logs {rules['log_years']} years ({needed} days), longer than"
+                f" clinicgen's {total}-day log retention: raise logs.total_days in"
+                " catalog/retention.yaml to a Log Analytics step that holds it"
+            )
+        reason += f"; meets {where} log rule {rules['log_years']} years ({needed} days)"
     value = f"{interactive}/{total} days"
     return Sized(
         (interactive, total), Decision("LOG-RET-01", "monitoring.log_retention", value, reason)

@@ -92,14 +92,16 @@ def segment_devices(site: Site, modalities: int) -> tuple[dict[str, int], list[D
     """
     devices = site.devices
     split = workstation_split(site.id, site.kind, devices.workstations)
-    endpoints = devices.workstations + devices.medical_devices + modalities + devices.phones
-    endpoints += devices.printers + devices.guest_wifi_peak
+    endpoints = devices.endpoint_count() - devices.imaging_modalities + modalities
     management = management_devices(site.id, endpoints)
     counts = {
         "medical-devices": devices.medical_devices,
+        "lab": devices.lab_analysers,
         "imaging": modalities,
         "voice": devices.phones,
         "printers": devices.printers,
+        "payment": devices.payment_terminals,
+        "building": devices.building_systems,
         "guest": devices.guest_wifi_peak,
         "management": management.value,
         **split.value,

@@ -116,18 +116,23 @@ def gateway_sku(cloud: str, sites: int, tunnels: int, aggregate_mbps: int) -> Si
 
 
 def local_prefixes(
-    site_id: str, crossing: list[tuple[str, str]], guest: str | None, onprem: tuple[str, ...]
+    site_id: str,
+    crossing: list[tuple[str, str]],
+    left_out: list[tuple[str, str]],
+    onprem: tuple[str, ...],
 ) -> Sized[tuple[str, ...]]:
-    """VPN-PFX-01: what the tunnel carries: every segment but guest, plus on-prem ranges.
+    """VPN-PFX-01: what the tunnel carries: every segment that crosses the VPN, plus on-prem
+    ranges; guest, payment and building segments stay out.
 
     Source: clinicgen's segmentation design, docs/architecture.md#segmentation (guest never
-    enters the VPN: its range is left out of the local network prefixes / traffic selectors).
+    enters the VPN: its range is left out of the local network prefixes / traffic selectors);
+    catalog/segments.yaml `crosses_vpn` (payment terminals: PCI DSS scope kept off the VPN).
     """
     prefixes = tuple(cidr for _name, cidr in crossing) + onprem
-    left_out = f"; guest {guest} left out" if guest else ""
+    kept_out = "".join(f"; {name} {cidr} left out" for name, cidr in left_out)
     reason = (
         f"{site_id}: {counted(len(crossing), 'segment')} ({', '.join(n for n, _c in crossing)})"
-        f"{' + on-prem ' + ', '.join(onprem) if onprem else ''}{left_out}"
+        f"{' + on-prem ' + ', '.join(onprem) if onprem else ''}{kept_out}"
     )
     value = ", ".join(prefixes)
     return Sized(

@@ -47,9 +47,10 @@ def site_modalities(site: Site) -> Sized[int]:
 
     Source: catalog/practice.yaml specialties (`imaging_heavy`) and clinicgen's rule that an
     imaging-heavy specialty implies an imaging segment; catalog/imaging.yaml min_modalities.
+    Units counted by modality (devices.modalities) are imaging units too.
     """
     name, profile = study_profile(site)
-    listed = site.devices.imaging_modalities
+    listed = max(site.devices.imaging_modalities, sum(n for _m, n in site.devices.modalities))
     count = max(listed, int(profile["min_modalities"]))
     if count > listed:
         reason = (
@@ -92,30 +93,35 @@ def imaging_storage(sites: list[tuple[Site, int]], retention_years: int) -> Size
     practice's longest prior-comparison window; each version immutable for the retention.
 
     Source: the plan's workloads (docs/plan-json.md#workloads); catalog/imaging.yaml (study
-    volume per specialty, operating days, lifecycle: screening mammography compares with two or
-    more prior annual examinations, AJR 2016; Azure archive rehydration takes up to 15 hours).
-    The archive is protected by version-level immutability (WORM) for the retention, not by a
-    backup vault: a Recovery Services vault does not back up blobs. `sites` pairs each site
-    with its modality count after NET-DEV-03.
+    volume per modality and per specialty, operating days, lifecycle: screening mammography
+    compares with two or more prior annual examinations, AJR 2016; Azure archive rehydration
+    takes up to 15 hours). The archive is protected by version-level immutability (WORM) for
+    the retention, not by a backup vault: a Recovery Services vault does not back up blobs.
+    `sites` pairs each site with its modality count after NET-DEV-03: units counted by
+    modality use that modality's study size, the rest the site's specialty profile.
     """
-    lifecycle = load("imaging")["lifecycle"]
+    catalog = load("imaging")
+    lifecycle = catalog["lifecycle"]
+    volumes = {**catalog["profiles"], **catalog["modalities"]}
     studies = 0
     megabytes = 0
     groups: dict[tuple[str, int], int] = {}
     for site, modalities in sites:
-        if modalities == 0:
-            continue
-        name, profile = study_profile(site)
         days = operating_days(site.kind)
-        site_studies = modalities * int(profile["studies_per_day"]) * days
-        studies += site_studies
-        megabytes += site_studies * int(profile["study_mb"])
-        groups[(name, days)] = groups.get((name, days), 0) + modalities
+        by_modality = dict(site.devices.modalities)
+        rest = modalities - sum(by_modality.values())
+        if rest > 0:
+            by_modality[study_profile(site)[0]] = rest
+        for name, units in by_modality.items():
+            site_studies = units * int(volumes[name]["studies_per_day"]) * days
+            studies += site_studies
+            megabytes += site_studies * int(volumes[name]["study_mb"])
+            groups[(name, days)] = groups.get((name, days), 0) + units
     online_days, window_profile = priors_online_days({name for name, _days in groups})
-    profiles = load("imaging")["profiles"]
     parts = [
-        f"{count} x {profiles[name]['studies_per_day']}/day x {profiles[name]['study_mb']} MB "
-        f"({name}) x {days} days"
+        f"{count} x {volumes[name]['studies_per_day']}/day x {volumes[name]['study_mb']} MB "
+        f"({name}{' modality, studies/day assumed' if name in catalog['modalities'] else ''})"
+        f" x {days} days"
         for (name, days), count in groups.items()
     ]
     per_year = math.ceil(megabytes / MB_PER_GB)
@@ -129,16 +135,16 @@ def imaging_storage(sites: list[tuple[Site, int]], retention_years: int) -> Size
         hot_days=int(lifecycle["hot_days"]),
         cool_days=online_days,
     )
-    used = [profiles[name] for name, _days in groups]
+    used = [volumes[name] for name, _days in groups]
     reason = (
         f"{counted(plan.modalities, 'modality', 'modalities')}: {' + '.join(parts) or 'none'} = "
         f"{studies} studies, "
         f"{per_year} GB/year x {retention_years} years ({plan.retention_days} days) = "
         f"{plan.total_storage_gb} GB; hot {plan.hot_days} days, cool until {plan.cool_days} "
         f"days (priors online for the {window_profile} comparison window"
-        f"{' (assumption)' if window_profile != 'radiology' else ''}), then archive; every "
-        f"version immutable for {plan.retention_days} days (the archive's protection: no "
-        "backup vault copies blobs)" + assumed(*used, load("imaging")["operating_days"])
+        f"{'' if window_profile in lifecycle['sourced_windows'] else ' (assumption)'}), "
+        f"then archive; every version immutable for {plan.retention_days} days (the archive's "
+        "protection: no backup vault copies blobs)" + assumed(*used, catalog["operating_days"])
     )
     value = f"{per_year} GB/year"
     return Sized(plan, Decision("WL-IMG-02", "workloads.imaging.storage", value, reason))

@@ -122,6 +122,17 @@ GCP = both(
 # (case id, mutation, expected line after "FILE: ")
 CASES: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
     (
+        "unknown-modality",
+        put("sites[0].devices.modalities", {"mammo": 1}),
+        "sites[0].devices.modalities.mammo: must be one of: radiography, mammography,"
+        " tomosynthesis, dental-cbct (did you mean 'mammography'?) (got 'mammo')",
+    ),
+    (
+        "zero-modality-units",
+        put("sites[0].devices.modalities", {"dental-cbct": 0}),
+        "sites[0].devices.modalities.dental-cbct: must be >= 1 (got 0)",
+    ),
+    (
         "boolean-staff",
         put("sites[0].staff", True),
         "sites[0].staff: must be a whole number, not true or false (got true)",

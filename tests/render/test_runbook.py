@@ -96,3 +96,21 @@ def test_every_provider_and_api_the_runbook_can_name_is_in_the_catalog() -> None
         catalog = load("deployment")[cloud]
         used = {module for modules in catalog["uses"].values() for module in modules}
         assert used <= set(catalog[table]["modules"]), cloud
+
+
+@pytest.mark.parametrize(
+    ("example", "mfa_step"),
+    [
+        ("lakeside-health.yaml", "Conditional Access needs Microsoft Entra ID P1"),
+        ("harbor-behavioral.yaml", "2-Step Verification enforced"),
+    ],
+)
+def test_runbook_makes_mfa_break_glass_and_logoff_prerequisites(
+    example: str, mfa_step: str
+) -> None:
+    text = render_runbook(planned(example), STACKS).body
+    section = text.split("## Before go-live: access safeguards the stacks do not build\n")[1]
+    for rule in ("164.312(d)", "164.312(a)(2)(ii)", "164.312(a)(2)(iii)"):
+        assert f"45 CFR {rule}" in section
+    assert mfa_step in section
+    assert text.endswith(".\n") and not text.endswith("\n\n")

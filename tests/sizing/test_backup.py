@@ -102,6 +102,14 @@ def test_vault_is_geo_redundant_only_with_a_dr_region(
     assert plan.yearly_years == plan.record_retention_years == 7
 
 
+def test_the_plan_says_archives_end_with_their_retention() -> None:
+    days = backup.retention_days(30, 12, 12, 7, 7).value
+    assert (
+        "deleted when their retention ends"
+        in backup.backup_plan(24, 24, 7, None, days).decision.reason
+    )
+
+
 @given(st.integers(min_value=1, max_value=100))
 def test_a_retention_in_days_never_ends_before_its_years(years: int) -> None:
     days = backup.retention_days(30, 12, 12, years, years).value
@@ -110,3 +118,49 @@ def test_a_retention_in_days_never_ends_before_its_years(years: int) -> None:
     assert days.yearly == days.records >= years * 365.25
     assert days.yearly - years * 365 == -(-years // 4)
     assert (days.weekly, days.monthly) == (12 * 7, 12 * 31)
+
+
+@pytest.mark.parametrize(
+    ("jurisdiction", "kinds", "specialties", "years", "why"),
+    [
+        ("US-MA", CLINIC, set(), 20, "US-MA practitioners"),  # M.G.L. c.111 s.70
+        ("US-MA", HOSPITAL, set(), 20, "US-MA hospitals"),
+        ("US-NY", CLINIC, {"obstetrics"}, 22, "obstetrics (US-NY)"),  # 8 NYCRR 29.2(a)(3)
+        ("GB-ENG", HOSPITAL, {"oncology"}, 30, "oncology (GB-ENG)"),  # NHS code: 30 years
+        ("DE", HOSPITAL, {"oncology"}, 30, "oncology (DE)"),  # StrlSchG 85(2) treatment
+    ],
+)
+def test_record_retention_knows_the_longer_state_and_national_rules(
+    jurisdiction: str, kinds: set[str], specialties: set[str], years: int, why: str
+) -> None:
+    sized = backup.record_retention(jurisdiction, ("hipaa",), kinds, specialties, None)
+    assert (sized.value, why in sized.decision.reason) == (years, True)
+
+
+def test_mammography_is_kept_ten_years_in_the_us_only() -> None:
+    us = backup.record_retention(
+        None, ("hipaa",), CLINIC, set(), None, modalities=frozenset({"mammography"})
+    )
+    assert (us.value, "21 CFR 900.12(c)(4)" in us.decision.reason) == (10, True)
+    nl = backup.record_retention(
+        "NL", ("gdpr",), CLINIC, set(), None, modalities=frozenset({"tomosynthesis"})
+    )
+    assert "900.12" not in nl.decision.reason
+
+
+@pytest.mark.parametrize("imaging", [True, False])
+def test_images_of_minors_in_germany_are_kept_to_age_28(imaging: bool) -> None:
+    sized = backup.record_retention("DE", ("gdpr",), CLINIC, {"pediatrics"}, None, imaging=imaging)
+    assert (sized.value == 28) is imaging
+    assert ("images of minors to age 28" in sized.decision.reason) is imaging
+
+
+@pytest.mark.parametrize(
+    ("jurisdiction", "said"),
+    [("US-OH", "US-OH is not in clinicgen's retention table"), (None, "jurisdiction is not set")],
+)
+def test_a_jurisdiction_without_rules_is_named_with_the_default_applied(
+    jurisdiction: str | None, said: str
+) -> None:
+    reason = backup.record_retention(jurisdiction, ("hipaa",), CLINIC, set(), None).decision.reason
+    assert said in reason and "Medicare 7" in reason

@@ -267,6 +267,26 @@ def test_guest_never_crosses_the_vpn() -> None:
     assert all("guest" not in (f.source, f.destination) for f in plan.flows)
 
 
+def test_payment_terminals_and_building_systems_get_vlans_outside_the_vpn() -> None:
+    site = make_site("main", workstations=20, lab_analysers=3, payment_terminals=2)
+    site = dataclasses.replace(site, devices=dataclasses.replace(site.devices, building_systems=12))
+    plan, _ledger = build_plan(make_profile(site))
+    placed = plan.site("main")
+    segments = {s.name: s for s in placed.segments}
+    assert (segments["lab"].vlan, segments["payment"].vlan, segments["building"].vlan) == (
+        35,
+        70,
+        80,
+    )
+    assert placed.vpn is not None
+    for name in ("payment", "building"):
+        assert not segments[name].crosses_vpn
+        assert segments[name].cidr not in placed.vpn.local_prefixes
+        assert all(name not in (f.source, f.destination) for f in plan.flows)
+    assert segments["lab"].crosses_vpn
+    assert segments["lab"].cidr in placed.vpn.local_prefixes
+
+
 def test_management_is_administered_from_the_bastion_and_monitored_from_shared_services() -> None:
     # Switches and firewalls speak SSH and HTTPS, not RDP; SNMP is polled on 161, and traps
     # (162) and syslog (514) go the other way, to the collector.
@@ -303,7 +323,7 @@ def test_two_thousand_device_hospital() -> None:
     profile = load_profile(DATA / "hospital-2000.yaml")
     plan, ledger = build_plan(profile)
     (site,) = plan.sites
-    assert sum(vars(profile.sites[0].devices).values()) == 2000
+    assert profile.sites[0].devices.endpoint_count() == 2000
     assert {s.name for s in site.segments} >= {"clinical", "admin", "medical-devices", "imaging"}
     assert_no_overlaps(profile, plan, ledger)
     assert plan.vpn is not None and plan.vpn.max_mbps >= 10_000

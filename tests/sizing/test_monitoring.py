@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from generator.errors import PlanError
 from generator.sizing import monitoring
 
 SIX_YEARS_DAYS = 6 * 365
@@ -47,3 +50,22 @@ def test_defender_plans_follow_what_is_deployed() -> None:
     both = monitoring.defender_plans("azure", True, True).value
     assert {"VirtualMachines", "AppServices", "KeyVaults"} <= set(both)
     assert monitoring.defender_plans("gcp", True, True).value == ()
+
+
+def test_dutch_practices_keep_logs_at_least_the_nen_7513_five_years() -> None:
+    for sized in (
+        monitoring.log_retention(jurisdiction="NL"),
+        monitoring.log_retention(jurisdiction="US-CA", compliance=("nen7510",)),
+    ):
+        assert sized.value[1] >= 5 * 365 + 2
+        assert "meets NL log rule 5 years" in sized.decision.reason
+    assert "log rule" not in monitoring.log_retention(jurisdiction="US-CA").decision.reason
+
+
+def test_a_log_rule_longer_than_the_total_is_a_plan_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seven_years = {"log_years": 7}  # 2557 days: more than the 2191-day total
+    monkeypatch.setattr(monitoring, "jurisdiction_rules", lambda _where: ("NL", seven_years))
+    with pytest.raises(PlanError, match="NL keeps logs 7 years"):
+        monitoring.log_retention(jurisdiction="NL")

@@ -67,12 +67,12 @@ def test_gcp_ha_vpn_capacity_counts_one_tunnel_per_pair() -> None:
     assert (gateway.sku, gateway.tunnels, gateway.max_mbps) == ("HA_VPN", 8, 4000)
 
 
-def test_local_prefixes_leave_guest_out_and_keep_onprem() -> None:
-    sized = vpn.local_prefixes(
-        "s", [("clinical", "10.0.0.0/26")], "10.0.0.64/26", ("192.168.1.0/24",)
-    )
+def test_local_prefixes_leave_guest_and_payment_out_and_keep_onprem() -> None:
+    left_out = [("guest", "10.0.0.64/26"), ("payment", "10.0.0.128/28")]
+    sized = vpn.local_prefixes("s", [("clinical", "10.0.0.0/26")], left_out, ("192.168.1.0/24",))
     assert sized.value == ("10.0.0.0/26", "192.168.1.0/24")
-    assert "guest 10.0.0.64/26 left out" in sized.decision.reason
+    reason = sized.decision.reason
+    assert "guest 10.0.0.64/26 left out" in reason and "payment 10.0.0.128/28 left out" in reason
 
 
 def test_bgp_sessions_use_the_first_two_hosts_of_each_slash_30() -> None:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import math
+from dataclasses import replace
+
 import pytest
 
+from generator.profile.model import Site
 from generator.sizing import workloads
 from tests.sizing.profiles import make_site
 
@@ -142,3 +146,34 @@ def test_health_data_exists_with_a_fhir_or_dicom_store(
 ) -> None:
     sized = workloads.health_data(fhir, imaging)
     assert (sized.value, sized.decision.rule) == (exists, "WL-HD-01")
+
+
+def _with_modalities(site: Site, **units: int) -> Site:
+    by_name = tuple(sorted((name.replace("_", "-"), n) for name, n in units.items()))
+    return replace(site, devices=replace(site.devices, modalities=by_name))
+
+
+def test_a_dental_cbct_is_sized_at_its_own_study_size() -> None:
+    # Dental CBCT ~256 MB a study (512 files x 0.5 MB), not the dental profile's 20 MB.
+    dental = _with_modalities(
+        make_site(specialties=("dental",), imaging_modalities=1), dental_cbct=1
+    )
+    plan = workloads.imaging_storage([(dental, 1)], retention_years=7).value
+    assert plan.studies_per_year == 8 * 260
+    assert plan.storage_gb_per_year == math.ceil(8 * 260 * 256 / 1024)
+
+
+def test_units_by_modality_and_the_rest_by_specialty() -> None:
+    # 3 units: one tomosynthesis unit (1 GB a study), two at the radiology profile.
+    site = _with_modalities(
+        make_site(specialties=("radiology",), imaging_modalities=3), tomosynthesis=1
+    )
+    sized = workloads.imaging_storage([(site, 3)], retention_years=10)
+    megabytes = 20 * 260 * 1024 + 2 * 25 * 260 * 200
+    assert sized.value.storage_gb_per_year == math.ceil(megabytes / 1024)
+    assert "tomosynthesis modality, studies/day assumed" in sized.decision.reason
+
+
+def test_units_counted_only_by_modality_are_imaging_units() -> None:
+    site = _with_modalities(make_site(specialties=("primary-care",)), mammography=2)
+    assert workloads.site_modalities(site).value == 2

@@ -70,6 +70,27 @@ def vm_password_login(graph: Graph, context: CheckContext, params: Params) -> It
             )
 
 
+@logic("CG-AZ-IAM-007")
+def persona_mfa(graph: Graph, context: CheckContext, params: Params) -> Iterator[Violation]:
+    covered = {
+        group
+        for policy in graph.of_type(params["policy_type"])
+        if policy.inputs.get("state") == "enabled"
+        and "mfa" in (get(policy.inputs, "grantControls.builtInControls") or [])
+        for group in get(policy.inputs, "conditions.users.includedGroups") or []
+    }
+    for assignment in graph.of_type(azure.ROLE_ASSIGNMENT):
+        if assignment.inputs.get("principalType") != "Group":
+            continue
+        if assignment.inputs.get("principalId") not in covered:
+            yield Violation(
+                assignment,
+                "principalId",
+                "no enabled Conditional Access policy requires multifactor authentication"
+                " for this persona group",
+            )
+
+
 # -- Google Cloud -----------------------------------------------------------------------------
 
 

@@ -234,9 +234,13 @@ def test_archive_retention_and_lifecycle_equal_the_plan(practice: PracticeRun) -
         archive = buckets[f"{pid}-backup-imaging"]
         assert archive["retentionPolicy"]["retentionPeriod"] == str(imaging.retention_days * DAY)
         assert [
-            (rule["action"]["storageClass"], rule["condition"]["age"])
+            (rule["action"].get("storageClass", rule["action"]["type"]), rule["condition"]["age"])
             for rule in archive["lifecycleRules"]
-        ] == [("NEARLINE", imaging.hot_days), ("ARCHIVE", imaging.cool_days)]
+        ] == [
+            ("NEARLINE", imaging.hot_days),
+            ("ARCHIVE", imaging.cool_days),
+            ("Delete", imaging.retention_days),
+        ]
 
 
 def test_recordings_archive_only_when_visits_are_recorded(practice: PracticeRun) -> None:

@@ -291,11 +291,17 @@ def test_recordings_archive_is_private_locked_and_write_only(recorded: PracticeR
         },
         "softDeletePolicy": {"retentionDurationSeconds": plan.backup.soft_delete_days * DAY},
         "lifecycleRules": [
+            *(
+                {
+                    "action": {"type": "SetStorageClass", "storageClass": step["storage_class"]},
+                    "condition": {"age": step["age_days"]},
+                }
+                for step in CONTROLS["storage"]["lifecycle"]
+            ),
             {
-                "action": {"type": "SetStorageClass", "storageClass": step["storage_class"]},
-                "condition": {"age": step["age_days"]},
-            }
-            for step in CONTROLS["storage"]["lifecycle"]
+                "action": {"type": "Delete"},
+                "condition": {"age": plan.backup.retention_days.records},
+            },
         ],
         "forceDestroy": False,
         "labels": stack_labels(plan.practice),
@@ -335,7 +341,7 @@ def test_every_disk_has_a_snapshot_schedule_and_every_server_a_backup_plan(
     assert protected == servers
 
 
-def test_archive_buckets_are_private_immutable_and_cool_down(practice: PracticeRun) -> None:
+def test_archive_buckets_are_private_immutable_cool_down_and_end(practice: PracticeRun) -> None:
     immutable = practice.plan.backup.immutable
     buckets = practice.core.of_type(g.BUCKET)
     assert buckets
@@ -351,9 +357,14 @@ def test_archive_buckets_are_private_immutable_and_cool_down(practice: PracticeR
             practice.plan.backup.soft_delete_days * DAY
         )
         assert inputs["forceDestroy"] is False
-        ages = [rule["condition"]["age"] for rule in inputs["lifecycleRules"]]
+        *cooling, end = inputs["lifecycleRules"]
+        ages = [rule["condition"]["age"] for rule in cooling]
         assert ages == sorted(ages) and len(ages) >= 2
-        assert inputs["lifecycleRules"][-1]["action"]["storageClass"] == "ARCHIVE"
+        assert cooling[-1]["action"]["storageClass"] == "ARCHIVE"
+        # Storage limitation: deleted the day its locked retention lets it go, never before.
+        retention_seconds = int(inputs["retentionPolicy"]["retentionPeriod"])
+        assert end == {"action": {"type": "Delete"}, "condition": {"age": retention_seconds // DAY}}
+        assert end["condition"]["age"] > ages[-1]
 
 
 def test_archives_survive_the_loss_of_the_region(practice: PracticeRun) -> None:
