@@ -9,6 +9,7 @@
             deployment runbook, project.
 5. write    `generator.write` puts that text on disk, each file whole, never over a hand edit.
 
+`validate_profile` runs stages 1 and 3 without a ledger (`clinicgen validate`).
 `plan_profile` runs stages 1 to 3: `clinicgen plan` renders a report of its plan.
 `generate_stacks` and `generate_project` run all five. `preview_profile` (preview, check) and
 `diff_sources` (diff) run stages 1 to 3, then, instead of writing, run the Pulumi program
@@ -24,7 +25,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from generator.errors import PreviewInputError
+from generator.errors import PlanError, PreviewInputError, Problem, ProfileError
 from generator.ipam import Ledger, default_ledger_path, ledger_text, load_ledger_if_present
 from generator.plan.model import Plan, site_stack_name
 from generator.profile import Profile, load_profile
@@ -90,6 +91,17 @@ def read_ledger(location: Path, tell: Tell | None) -> Ledger | None:
                 "(or --ledger FILE)"
             )
     return ledger
+
+
+def validate_profile(profile_path: Path) -> Profile:
+    """Stage 1, then stage 3 as a first run (no ledger): the profile is valid, and planning it
+    stays within every ceiling its cloud sets and within its address pool. Writes nothing."""
+    profile = load_profile(profile_path)
+    try:
+        build_plan(profile, None)
+    except PlanError as err:
+        raise ProfileError([Problem(str(profile_path), "", str(err))]) from err
+    return profile
 
 
 def plan_profile(

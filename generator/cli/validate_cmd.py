@@ -14,6 +14,10 @@ from generator.errors import ProfileError
 def command(profiles: tuple[Path, ...]) -> None:
     """Check each PROFILE and report every problem, one per line.
 
+    A profile is valid when its fields are, and when a first run of it plans: its sites fit
+    the address pool and every per-practice ceiling of its cloud (VPN tunnels per gateway,
+    BGP peers per Cloud Router, rules per NSG, rule priority bands).
+
     Problems are printed to stderr as FILE: path.to.field: message (got VALUE).
     Exit status is 0 when every profile is valid and 2 when any is not.
 
@@ -22,12 +26,12 @@ def command(profiles: tuple[Path, ...]) -> None:
       clinicgen validate riverside.yaml
       clinicgen validate examples/*.yaml
     """
-    from generator.profile import load_profile
+    from generator.pipeline import validate_profile
 
     problems = []
     for path in profiles:
         try:
-            profile = load_profile(path)
+            profile = validate_profile(path)
         except ProfileError as err:
             problems.extend(err.problems)
             continue

@@ -288,21 +288,21 @@ class _SitePlace:
         return block
 
     def free_band(self, site_id: str) -> int:
-        limits = load("flows")["priorities"]
+        first, last, band = priority_range(self.cloud)
         used = {site.priority_base for site in self.holders}
-        for base in range(limits["first"], limits["last"] - limits["band"] + 2, limits["band"]):
+        for base in range(first, last - band + 2, band):
             if base not in used:
-                return int(base)
+                return base
         raise PlanError(
-            f"no free firewall rule priority band for site '{site_id}': every band of "
-            f"{limits['band']} between {limits['first']} and {limits['last']} is held by a site "
-            "in the ledger; delete retired sites from the ledger to release their bands"
+            f"no free firewall rule priority band for site '{site_id}': every band of {band} "
+            f"between {first} and {last} is held by a site in the ledger; delete retired sites "
+            "from the ledger to release their bands"
         )
 
     def flow_priorities(
         self, want: SiteRequest, previous: SiteAllocation | None, base: int
     ) -> tuple[FlowPriority, ...]:
-        band = int(load("flows")["priorities"]["band"])
+        band = priority_range(self.cloud)[2]
         pinned = {f.flow: f.priority for f in previous.flows} if previous else {}
         for flow in want.flows:
             if flow in pinned:
@@ -337,12 +337,12 @@ class _SitePlace:
             return asn, tuple(sessions)
         vpn = load("vpn")
         if asn is None:
-            asn = self.free_asn(want.id, vpn["asn"]["site_first"], vpn["asn"]["site_last"])
+            asn = self.free_asn(want.id, vpn["asn"]["site_ranges"])
         held = [network(cidr) for site in self.holders for cidr in site.bgp]
         held += [network(cidr) for cidr in sessions]
         prefix = int(vpn["bgp_link_local"]["prefix"])
         pools = [network(cidr) for cidr in vpn["bgp_link_local"][self.cloud]]
-        while len(sessions) < want.tunnels:
+        while pools and len(sessions) < want.tunnels:
             slot = next((s for s in (first_fit(p, held, prefix) for p in pools) if s), None)
             if slot is None:
                 raise PlanError(
@@ -354,15 +354,23 @@ class _SitePlace:
             sessions.append(str(slot))
         return asn, tuple(sessions)
 
-    def free_asn(self, site_id: str, first: int, last: int) -> int:
+    def free_asn(self, site_id: str, ranges: list[list[int]]) -> int:
         used = {site.asn for site in self.holders}
-        for asn in range(first, last + 1):
-            if asn not in used:
-                return asn
+        for first, last in ranges:
+            for asn in range(first, last + 1):
+                if asn not in used:
+                    return asn
+        listed = ", ".join(f"{first}-{last}" for first, last in ranges)
         raise PlanError(
-            f"no free private ASN for site '{site_id}' in {first}-{last}: delete retired sites "
+            f"no free private ASN for site '{site_id}' in {listed}: delete retired sites "
             "from the ledger to release theirs"
         )
+
+
+def priority_range(cloud: str) -> tuple[int, int, int]:
+    """The site rule priorities on `cloud`: first, last and the band each site owns."""
+    limits = load("flows")["priorities"]
+    return int(limits["first"]), int(limits["last"][cloud]), int(limits["band"])
 
 
 @dataclass(frozen=True)

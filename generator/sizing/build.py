@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from generator.catalog import load
+from generator.errors import Problem, ProfileError
 from generator.ipam import AddressRequest, Ledger, RangeRequest, SiteRequest, allocate
 from generator.ipam.addresses import lan_addresses, usable
 from generator.ipam.addresses import network as network_of
@@ -35,6 +36,7 @@ from generator.plan.model import (
 from generator.profile.model import Profile, Site
 from generator.sizing import (
     backup,
+    capacity,
     flows,
     identity,
     monitoring,
@@ -109,6 +111,7 @@ def build_plan(profile: Profile, ledger: Ledger | None = None) -> tuple[Plan, Le
         site.id: log.take(vpn.site_tunnels(cloud, site.id, site.connectivity.bandwidth_mbps))
         for site in vpn_sites
     }
+    _check_capacity(profile, flow_ids, tunnels)
     allocation = allocate(
         _address_request(profile, sitings, subnet_sizes, hub_prefix, flow_ids, tunnels), ledger
     )
@@ -193,6 +196,20 @@ def build_plan(profile: Profile, ledger: Ledger | None = None) -> tuple[Plan, Le
         decisions=tuple(log.items),
     )
     return plan, placed
+
+
+def _check_capacity(
+    profile: Profile, flow_ids: dict[str, tuple[str, ...]], tunnels: dict[str, int]
+) -> None:
+    """Stop before allocating when the practice goes past a ceiling its cloud sets."""
+    found = capacity.overruns(profile.practice.cloud, len(profile.sites), flow_ids, tunnels)
+    if found:
+        raise ProfileError(
+            [
+                Problem(profile.source, "sites", f"{o.rule}: {o.message}", o.needed, True)
+                for o in found
+            ]
+        )
 
 
 def _gcp_project(
