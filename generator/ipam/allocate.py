@@ -10,6 +10,7 @@ pool that runs out, is a PlanError that says what to change.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from ipaddress import IPv4Network
@@ -70,6 +71,10 @@ class AddressRequest:
     core_block_prefix: int
     core_subnets: tuple[RangeRequest, ...]
     sites: tuple[SiteRequest, ...]
+    # Google Cloud: Cloud Router slots the sites' BGP peers may take, each holding
+    # `peers_per_router`; none on Azure, whose VPN gateway peers with every site itself
+    router_slots: int = 0
+    peers_per_router: int = 0
 
 
 @dataclass(frozen=True)
@@ -208,7 +213,7 @@ def _sites(
         if entry.id not in wanted:
             continue
         holders = sites + list(recorded.values())
-        place = _SitePlace(request.cloud, pool, taken, holders, decisions)
+        place = _SitePlace(request, pool, taken, holders, decisions)
         sites.append(place.site(wanted[entry.id], recorded.get(entry.id)))
     order = {site.id: index for index, site in enumerate(pending)}
     return tuple(sorted(sites, key=lambda site: order[site.id]))
@@ -218,11 +223,15 @@ def _sites(
 class _SitePlace:
     """Places one site; `holders` are every site whose ASN, priorities and BGP ranges count."""
 
-    cloud: str
+    request: AddressRequest
     pool: IPv4Network
     taken: list[IPv4Network]
     holders: list[SiteAllocation]
     decisions: list[Decision]
+
+    @property
+    def cloud(self) -> str:
+        return self.request.cloud
 
     def site(self, want: SiteRequest, previous: SiteAllocation | None) -> SiteAllocation:
         block = self.block(want, previous)
@@ -255,6 +264,7 @@ class _SitePlace:
                 )
         base = previous.priority_base if previous else self.free_band(want.id)
         asn, bgp = self.bgp(want, previous)
+        router = self.router(want, previous, len(bgp))
         return SiteAllocation(
             id=want.id,
             status="active",
@@ -264,6 +274,7 @@ class _SitePlace:
             flows=self.flow_priorities(want, previous, base),
             asn=asn,
             bgp=bgp,
+            router=router,
         )
 
     def block(self, want: SiteRequest, previous: SiteAllocation | None) -> IPv4Network:
@@ -353,6 +364,39 @@ class _SitePlace:
             held.append(slot)
             sessions.append(str(slot))
         return asn, tuple(sessions)
+
+    def router(self, want: SiteRequest, previous: SiteAllocation | None, peers: int) -> int | None:
+        """The Cloud Router slot for the site's BGP peers: kept once given (a site from before
+        there were several keeps the first), else the first with room for all of them."""
+        slots, room = self.request.router_slots, self.request.peers_per_router
+        if slots == 0 or want.tunnels == 0:
+            return previous.router if previous else None
+        kept = previous.router if previous and previous.router is not None else None
+        if kept is None and previous is not None and previous.bgp:
+            kept = 0
+        load: Counter[int] = Counter()
+        # `holders` lists a site placed in this run before its ledger entry: count it once.
+        counted = {want.id}
+        for site in self.holders:
+            if site.id not in counted and (site.router is not None or site.bgp):
+                load[site.router or 0] += len(site.bgp)
+            counted.add(site.id)
+        if kept is not None:
+            if load[kept] + peers > room:
+                raise PlanError(
+                    f"site '{want.id}' needs {peers} BGP peers on its Cloud Router (slot "
+                    f"{kept}), which holds {load[kept]} of {room} already: lower the site's "
+                    "connectivity.bandwidth_mbps so it needs fewer tunnels"
+                )
+            return kept
+        slot = next((s for s in range(slots) if load[s] + peers <= room), None)
+        if slot is None:
+            raise PlanError(
+                f"no Cloud Router has room for the {peers} BGP peers of site '{want.id}': every "
+                f"one of the {slots} slots holds up to {room}, and retired sites in the ledger "
+                "keep theirs; delete retired sites from the ledger to release them"
+            )
+        return slot
 
     def free_asn(self, site_id: str, ranges: list[list[int]]) -> int:
         used = {site.asn for site in self.holders}

@@ -70,6 +70,9 @@ class SiteAllocation:
     flows: tuple[FlowPriority, ...] = ()
     asn: int | None = None
     bgp: tuple[str, ...] = ()  # link-local /30 per tunnel, in tunnel order
+    # Google Cloud: the Cloud Router slot its BGP peers are on (None: no VPN, or a ledger made
+    # before there was more than one router, whose sites are all on the first)
+    router: int | None = None
 
     def segment(self, name: str) -> SegmentAllocation | None:
         return next((s for s in self.segments if s.name == name), None)
@@ -162,6 +165,7 @@ def _site_data(site: SiteAllocation) -> dict[str, Any]:
         "priority_base": site.priority_base,
         "asn": site.asn,
         "bgp": list(site.bgp),
+        **({"router": site.router} if site.router is not None else {}),
         "segments": {
             s.name: {"vlan": s.vlan, "cidr": s.cidr, "active": s.active} for s in site.segments
         },
@@ -222,6 +226,9 @@ class _Reader:
         if not isinstance(bgp, list):
             self.problem(f"{where}.bgp", "must be a list of /30 ranges", bgp)
             bgp = []
+        router = data.get("router")
+        if router is not None and not (_is_int(router) and router >= 0):
+            self.problem(f"{where}.router", "must be a Cloud Router slot (0 or more)", router)
         flows = self.mapping(data, "flows", f"{where}.flows", required=False)
         for flow, priority in flows.items():
             if not _is_int(priority):
@@ -247,6 +254,7 @@ class _Reader:
             ),
             asn=int(asn) if _is_int(asn) else None,
             bgp=tuple(self.cidr_value(item, f"{where}.bgp[{i}]") for i, item in enumerate(bgp)),
+            router=int(router) if _is_int(router) else None,
         )
 
     def is_mapping(self, value: Any, path: str) -> bool:

@@ -37,15 +37,17 @@ def overruns(
     sites: int,
     flow_ids: Mapping[str, tuple[str, ...]],
     tunnels: Mapping[str, int],
+    router_regions: int,
 ) -> list[Overrun]:
     """Every ceiling `cloud` sets that this practice goes past: `sites` sites in all,
-    `flow_ids` the flows allowed at each site, `tunnels` each VPN site's tunnel count."""
+    `flow_ids` the flows allowed at each site, `tunnels` each VPN site's tunnel count,
+    `router_regions` the regions whose Cloud Routers may carry them (VPN-RTR-01)."""
     found = [_priority_bands(cloud, sites), _site_asns(len(tunnels))]
     if cloud == "azure":
         found.append(_azure_vpn_sites(len(tunnels)))
         found += _azure_nsg_rules(flow_ids)
     else:
-        found.append(_gcp_bgp_peers(sum(tunnels.values())))
+        found.append(_gcp_bgp_peers(sum(tunnels.values()), router_regions))
     return [overrun for overrun in found if overrun is not None]
 
 
@@ -110,17 +112,24 @@ def _azure_nsg_rules(flow_ids: Mapping[str, tuple[str, ...]]) -> list[Overrun | 
     ]
 
 
-def _gcp_bgp_peers(sessions: int) -> Overrun | None:
-    """CAP-BGP-01: one Cloud Router BGP peer per HA VPN tunnel, on the core's one router."""
-    peers = int(load("limits")["gcp"]["bgp_peers_per_router"])
+def _gcp_bgp_peers(sessions: int, regions: int) -> Overrun | None:
+    """CAP-BGP-01: one Cloud Router BGP peer per HA VPN tunnel; five routers per region."""
+    limits = load("limits")["gcp"]
+    routers, peers = int(limits["cloud_routers_per_region"]), int(limits["bgp_peers_per_router"])
+    room = routers * peers * regions
+    fix = (
+        f"{SPLIT}, or lower connectivity.bandwidth_mbps where a site needs more than one "
+        "tunnel pair"
+    )
+    if regions == 1:
+        fix = f"set practice.dr_region: sites' tunnels then also end in its Cloud Routers; or {fix}"
     return _past(
         "CAP-BGP-01",
         sessions,
-        peers,
-        f"the VPN sites need {sessions} HA VPN tunnels, each a BGP peer on the core's Cloud "
-        f"Router, and Google Cloud allows {peers} BGP peers per Cloud Router (Cloud Router "
-        f"quotas and limits): {SPLIT}, or lower connectivity.bandwidth_mbps where a site needs "
-        "more than one tunnel pair",
+        room,
+        f"the VPN sites need {sessions} HA VPN tunnels, each a BGP peer on a Cloud Router, and "
+        f"Google Cloud allows {routers} Cloud Routers per VPC network and region with {peers} "
+        f"BGP peers each, {room} in {regions} region(s) (Cloud Router quotas and limits): {fix}",
     )
 
 

@@ -144,3 +144,11 @@ def test_any_hand_edit_is_read_or_refused_with_a_ledger_error(data: st.DataObjec
         assert str(err).startswith("x: ")
         return
     assert parse_ledger(ledger_text(ledger), "x") == ledger
+
+
+def test_a_google_cloud_sites_router_slot_round_trips_and_a_bad_one_is_named() -> None:
+    ledger = build_plan(make_profile(make_site("main", workstations=5), cloud="gcp"))[1]
+    text = ledger_text(ledger)
+    assert "    router: 0\n" in text and parse_ledger(text, "x") == ledger
+    with pytest.raises(LedgerError, match=r"sites\.main\.router: must be a Cloud Router slot"):
+        parse_ledger(text.replace("    router: 0\n", "    router: -1\n"), "x")

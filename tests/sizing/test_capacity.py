@@ -4,12 +4,15 @@ failed mid-allocation with advice about deleting retired sites from a ledger it 
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from generator.errors import ProfileError
 from generator.ipam import AddressRequest, RangeRequest, SiteRequest, allocate
 from generator.profile.model import Profile
 from generator.sizing import build_plan
+from generator.sizing.vpn import site_tunnels
 from tests.sizing.profiles import make_profile, make_site
 
 
@@ -51,10 +54,44 @@ def test_google_cloud_has_room_for_500_sites_rule_priority_bands() -> None:
     assert len(plan.sites) == 500
 
 
-def test_google_cloud_tunnels_past_a_cloud_routers_bgp_peers_are_refused() -> None:
+def test_google_cloud_sites_past_one_cloud_router_take_the_next_and_keep_it() -> None:
     # 65 sites x 2 HA VPN tunnels = 130 BGP peers; a Cloud Router takes 128.
-    assert _overruns(_practice("gcp", 65)) == ["CAP-BGP-01"]
-    build_plan(_practice("gcp", 64))
+    plan, ledger = build_plan(_practice("gcp", 65))
+    assert plan.vpn is not None
+    assert [(r.slot, r.region) for r in plan.vpn.routers] == [(0, "us-east4"), (1, "us-east4")]
+    assert [site.router for site in ledger.sites] == [0] * 64 + [1]
+    assert plan.core.routing_mode == "REGIONAL"
+    # A site added later goes where there is room; none already placed moves.
+    more = _practice("gcp", 66)
+    _plan, again = build_plan(more, ledger)
+    assert [site.router for site in again.sites] == [0] * 64 + [1, 1]
+
+
+def test_google_cloud_sites_past_the_regions_five_routers_end_in_the_dr_region() -> None:
+    profile = _practice("gcp", 321)
+    with pytest.raises(ProfileError, match=r"CAP-BGP-01: .* 642 HA VPN .* set practice.dr_region"):
+        build_plan(profile)
+    practice = dataclasses.replace(profile.practice, dr_region="us-central1")
+    plan, ledger = build_plan(dataclasses.replace(profile, practice=practice))
+    assert plan.vpn is not None
+    assert [r.slot for r in plan.vpn.routers] == [0, 1, 2, 3, 4, 5]
+    assert {r.region for r in plan.vpn.routers if r.slot == 5} == {"us-central1"}
+    assert ledger.sites[-1].router == 5
+    assert plan.core.routing_mode == "GLOBAL"
+    last = plan.sites[-1].vpn
+    assert last is not None and last.router is not None and last.router.region == "us-central1"
+
+
+def test_google_cloud_refuses_tunnels_past_both_regions_routers() -> None:
+    practice = dataclasses.replace(_practice("gcp", 1).practice, dr_region="us-central1")
+    per_site = site_tunnels("gcp", "s", 7000).value
+    count = 1280 // per_site + 1  # one site more than ten routers' 1,280 BGP peers hold
+    sites = tuple(
+        make_site(f"s{index:03d}", bandwidth=7000, workstations=4, phones=2)
+        for index in range(count)
+    )
+    big = dataclasses.replace(make_profile(*sites, cloud="gcp"), practice=practice)
+    assert _overruns(big) == ["CAP-BGP-01"]
 
 
 def test_azure_sites_take_no_link_local_range_they_would_never_use() -> None:
