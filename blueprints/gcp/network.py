@@ -121,15 +121,19 @@ class CoreNetwork(pulumi.ComponentResource):
         self.routers = {0: router}
         self.vpn_gateways = {}
         if args.vpn:
-            self.vpn_gateways[context.location] = compute.HaVpnGateway(
-                f"{name}-vpn",
-                name=naming.fit(naming.COMPUTE, pid, "vpn"),
-                project=context.project,
-                region=context.location,
-                network=vpc.id,
-                labels=context.tags,
-                opts=child_opts,
-            )
+            # One HA VPN gateway in each region with a router; the practice's region's keeps
+            # the names it always had.
+            for region in dict.fromkeys(r.region for r in args.vpn.routers):
+                home = region == context.location
+                self.vpn_gateways[region] = compute.HaVpnGateway(
+                    f"{name}-vpn" if home else f"{name}-vpn-{region}",
+                    name=naming.fit(naming.COMPUTE, pid, "vpn", *(() if home else (region,))),
+                    project=context.project,
+                    region=region,
+                    network=vpc.id,
+                    labels=context.tags,
+                    opts=child_opts,
+                )
             for extra in args.vpn.routers:
                 if extra.slot == 0:
                     continue
@@ -143,16 +147,6 @@ class CoreNetwork(pulumi.ComponentResource):
                     bgp=compute.RouterBgpArgs(asn=args.vpn.cloud_asn, advertise_mode="DEFAULT"),
                     opts=child_opts,
                 )
-                if extra.region not in self.vpn_gateways:
-                    self.vpn_gateways[extra.region] = compute.HaVpnGateway(
-                        f"{name}-vpn-{extra.region}",
-                        name=naming.fit(naming.COMPUTE, pid, "vpn", extra.region),
-                        project=context.project,
-                        region=extra.region,
-                        network=vpc.id,
-                        labels=context.tags,
-                        opts=child_opts,
-                    )
         for rule_id, rule in context.facts("firewall")["rules"].items():
             if rule.get("when") == "bastion" and not args.core.bastion:
                 continue

@@ -11,7 +11,7 @@ pool that runs out, is a PlanError that says what to change.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from ipaddress import IPv4Network
 
@@ -209,11 +209,12 @@ def _sites(
             )
         )
     pending = list(recorded.values()) + [s for s in request.sites if s.id not in recorded]
+    link_local = _LinkLocal.holding(request.cloud, recorded.values())
     for entry in pending:
         if entry.id not in wanted:
             continue
         holders = sites + list(recorded.values())
-        place = _SitePlace(request, pool, taken, holders, decisions)
+        place = _SitePlace(request, pool, taken, holders, decisions, link_local)
         sites.append(place.site(wanted[entry.id], recorded.get(entry.id)))
     order = {site.id: index for index, site in enumerate(pending)}
     return tuple(sorted(sites, key=lambda site: order[site.id]))
@@ -228,6 +229,7 @@ class _SitePlace:
     taken: list[IPv4Network]
     holders: list[SiteAllocation]
     decisions: list[Decision]
+    link_local: _LinkLocal
 
     @property
     def cloud(self) -> str:
@@ -349,19 +351,14 @@ class _SitePlace:
         vpn = load("vpn")
         if asn is None:
             asn = self.free_asn(want.id, vpn["asn"]["site_ranges"])
-        held = [network(cidr) for site in self.holders for cidr in site.bgp]
-        held += [network(cidr) for cidr in sessions]
-        prefix = int(vpn["bgp_link_local"]["prefix"])
-        pools = [network(cidr) for cidr in vpn["bgp_link_local"][self.cloud]]
-        while pools and len(sessions) < want.tunnels:
-            slot = next((s for s in (first_fit(p, held, prefix) for p in pools) if s), None)
+        while self.link_local.pools and len(sessions) < want.tunnels:
+            slot = self.link_local.take()
             if slot is None:
                 raise PlanError(
-                    f"no free link-local /{prefix} for a BGP session of site '{want.id}' in "
-                    f"{', '.join(str(p) for p in pools)}: delete retired sites from the ledger "
-                    "to release theirs"
+                    f"no free link-local /{self.link_local.prefix} for a BGP session of site "
+                    f"'{want.id}' in {', '.join(str(p) for p in self.link_local.pools)}: delete "
+                    "retired sites from the ledger to release theirs"
                 )
-            held.append(slot)
             sessions.append(str(slot))
         return asn, tuple(sessions)
 
@@ -415,6 +412,42 @@ def priority_range(cloud: str) -> tuple[int, int, int]:
     """The site rule priorities on `cloud`: first, last and the band each site owns."""
     limits = load("flows")["priorities"]
     return int(limits["first"]), int(limits["last"][cloud]), int(limits["band"])
+
+
+@dataclass
+class _LinkLocal:
+    """The link-local ranges for BGP sessions (vpn.yaml bgp_link_local): the lowest free one
+    first, never one a site in the ledger holds. Kept as the set of busy range starts, since a
+    500-site practice holds a thousand and every new session would scan them all."""
+
+    pools: list[IPv4Network]
+    prefix: int
+    busy: set[int]
+
+    @classmethod
+    def holding(cls, cloud: str, sites: Iterable[SiteAllocation]) -> _LinkLocal:
+        table = load("vpn")["bgp_link_local"]
+        link_local = cls([network(cidr) for cidr in table[cloud]], int(table["prefix"]), set())
+        for site in sites:
+            for cidr in site.bgp:
+                link_local.hold(network(cidr))
+        return link_local
+
+    def hold(self, net: IPv4Network) -> None:
+        size = size_of(self.prefix)
+        first = int(net.network_address) // size * size
+        self.busy.update(range(first, int(net.broadcast_address) + 1, size))
+
+    def take(self) -> IPv4Network | None:
+        size = size_of(self.prefix)
+        for pool in self.pools:
+            start = int(pool.network_address)
+            for candidate in range(start, start + pool.num_addresses, size):
+                if candidate not in self.busy:
+                    taken = IPv4Network((candidate, self.prefix))
+                    self.hold(taken)
+                    return taken
+        return None
 
 
 @dataclass(frozen=True)
