@@ -30,6 +30,7 @@ PULUMI_STACK_KEYS = ("secretsprovider", "encryptedkey", "encryptionsalt")
 # safe loader where PyYAML was built with it (same YAML 1.1 safe resolution), else Python's.
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
+
 def stack_paths(plan: Plan, stacks: PurePosixPath) -> list[tuple[str, PurePosixPath]]:
     """Each stack's name and file path under `stacks`, in deployment order (core first)."""
     names = [core_stack_name(plan.practice.id)]
