@@ -10,8 +10,9 @@
 5. write    `generator.write` puts that text on disk, each file whole, never over a hand edit.
 
 `validate_profile` runs stages 1 and 3 from scratch (no ledger): `clinicgen validate` reports a
-pool too small for the sites where the profile says it. `plan_profile` runs stages 1 to 3:
-`clinicgen plan` renders a report of its plan.
+pool too small for the sites, or a ceiling of the practice's cloud a first run would pass, where
+the profile says it. `plan_profile` runs stages 1 to 3: `clinicgen plan` renders a report of its
+plan.
 `generate_stacks` and `generate_project` run all five. `preview_profile` (preview, check) and
 `diff_sources` (diff) run stages 1 to 3, then, instead of writing, run the Pulumi program
 over the plan's stacks under mocks with the rendered stack config (`generator.preview`).
@@ -104,7 +105,8 @@ def read_ledger(location: Path, tell: Tell | None) -> Ledger | None:
 
 def validate_profile(profile_path: Path) -> Profile:
     """Read and validate the profile, then plan it as a first `generate` would (no ledger): a
-    profile whose address pool cannot hold its sites is as invalid as a misspelt key."""
+    profile whose address pool cannot hold its sites, or that passes a ceiling its cloud sets
+    per practice, is as invalid as a misspelt key. Writes nothing."""
     profile = load_profile(profile_path)
     try:
         build_plan(profile)

@@ -33,3 +33,20 @@ def test_plan_benchmark_prints_the_ratio() -> None:
     out = _run("benchmarks/plan_bench.py", "--repeat", "1")
 
     assert re.search(r"^ratio +plan / baseline +\d+\.\d\dx$", out, re.M), out
+
+
+def test_scale_benchmark_reports_time_memory_and_site_stacks() -> None:
+    out = _run(
+        "benchmarks/scale_bench.py",
+        "--cloud",
+        "gcp",
+        "--sites",
+        "2",
+        "--commands",
+        "validate",
+        "generate",
+    )
+
+    assert re.search(r"^gcp: 2 sites ", out, re.M), out
+    assert re.search(r"^  validate +exit 0 +\d+\.\d\d s +peak +\d+\.\d MB$", out, re.M), out
+    assert re.search(r"^  generate +exit 0 .* MB  2 site stacks$", out, re.M), out

@@ -42,10 +42,10 @@ class CoreNetwork(pulumi.ComponentResource):
 
     network: pulumi.Output[str]  # VPC self link
     subnets: dict[str, pulumi.Output[str]]  # self links by plan subnet name
-    router: pulumi.Output[str]  # Cloud Router self link
-    router_name: pulumi.Output[str]
-    vpn_gateway: pulumi.Output[str] | None  # HA VPN gateway self link
-    vpn_gateway_addresses: pulumi.Output[list[str | None]] | None  # its two public addresses
+    # The Cloud Routers the sites' BGP peers are on, by ledger slot (slot 0 runs Cloud NAT)
+    routers: dict[int, compute.Router]
+    # HA VPN gateways by region: the practice's region, and its DR region once sites need it
+    vpn_gateways: dict[str, compute.HaVpnGateway]
     disks: dict[str, ZonalDisk]  # the bastion's boot disk, for the snapshot schedule
     bastion: Bastion | None
 
@@ -66,8 +66,9 @@ class CoreNetwork(pulumi.ComponentResource):
             name=naming.fit(naming.COMPUTE, pid, "vpc"),
             project=context.project,
             auto_create_subnetworks=False,
-            # Every subnet and the VPN gateway live in the practice's region.
-            routing_mode="REGIONAL",
+            # Every subnet lives in the practice's region; routing is global only once sites'
+            # tunnels end in a second region (VPN-RTR-03).
+            routing_mode=args.core.routing_mode,
             description="clinicgen hub network",
             opts=child_opts,
         )
@@ -117,19 +118,35 @@ class CoreNetwork(pulumi.ComponentResource):
             ),
             opts=child_opts,
         )
-        vpn_gateway = (
-            compute.HaVpnGateway(
-                f"{name}-vpn",
-                name=naming.fit(naming.COMPUTE, pid, "vpn"),
-                project=context.project,
-                region=context.location,
-                network=vpc.id,
-                labels=context.tags,
-                opts=child_opts,
-            )
-            if args.vpn
-            else None
-        )
+        self.routers = {0: router}
+        self.vpn_gateways = {}
+        if args.vpn:
+            # One HA VPN gateway in each region with a router; the practice's region's keeps
+            # the names it always had.
+            for region in dict.fromkeys(r.region for r in args.vpn.routers):
+                home = region == context.location
+                self.vpn_gateways[region] = compute.HaVpnGateway(
+                    f"{name}-vpn" if home else f"{name}-vpn-{region}",
+                    name=naming.fit(naming.COMPUTE, pid, "vpn", *(() if home else (region,))),
+                    project=context.project,
+                    region=region,
+                    network=vpc.id,
+                    labels=context.tags,
+                    opts=child_opts,
+                )
+            for extra in args.vpn.routers:
+                if extra.slot == 0:
+                    continue
+                # Further routers only peer: 128 BGP peers each, five to a region.
+                self.routers[extra.slot] = compute.Router(
+                    f"{name}-router-{extra.slot}",
+                    name=naming.fit(naming.COMPUTE, pid, "router", str(extra.slot)),
+                    project=context.project,
+                    region=extra.region,
+                    network=vpc.id,
+                    bgp=compute.RouterBgpArgs(asn=args.vpn.cloud_asn, advertise_mode="DEFAULT"),
+                    opts=child_opts,
+                )
         for rule_id, rule in context.facts("firewall")["rules"].items():
             if rule.get("when") == "bastion" and not args.core.bastion:
                 continue
@@ -165,18 +182,8 @@ class CoreNetwork(pulumi.ComponentResource):
 
         self.network = vpc.self_link
         self.subnets = {key: subnet.self_link for key, subnet in subnets.items()}
-        self.router = router.self_link
-        self.router_name = router.name
-        self.vpn_gateway = vpn_gateway.self_link if vpn_gateway else None
-        self.vpn_gateway_addresses = (
-            vpn_gateway.vpn_interfaces.apply(
-                lambda interfaces: [interface.ip_address for interface in interfaces or []]
-            )
-            if vpn_gateway
-            else None
-        )
         self.register_outputs(
-            {"network": self.network, "router": self.router_name, "subnets": self.subnets}
+            {"network": self.network, "router": router.name, "subnets": self.subnets}
         )
 
 

@@ -19,7 +19,10 @@ from pulumi_gcp import compute, secretmanager
 from blueprints.gcp import naming
 from blueprints.gcp.context import GcpContext
 from generator.plan.model import Flow, IpsecPolicy, SitePlan, SiteVpn
-from generator.render.stack_config import VPN_PRE_SHARED_KEY_OUTPUT
+from generator.render.stack_config import (
+    VPN_GATEWAY_ADDRESSES_OUTPUT,
+    VPN_PRE_SHARED_KEY_OUTPUT,
+)
 
 DIRECTIONS = {"site-to-cloud": "INGRESS", "cloud-to-site": "EGRESS"}
 
@@ -33,9 +36,18 @@ class SiteConnectivityArgs:
     secret_id: str  # Secret Manager id of the site's pre-shared key
     # From the core stack's outputs:
     network: pulumi.Input[str]
+    vpn: CoreVpn | None  # what the site's tunnels attach to; None without a VPN peer
+
+
+@dataclass(frozen=True)
+class CoreVpn:
+    """The core's Cloud Router and HA VPN gateway a site's tunnels attach to (VPN-RTR-02)."""
+
     router: pulumi.Input[str]  # self link
     router_name: pulumi.Input[str]
-    vpn_gateway: pulumi.Input[str] | None
+    region: str
+    gateway: pulumi.Input[str]  # self link
+    gateway_addresses: pulumi.Input[list[str]]
 
 
 class SiteConnectivity(pulumi.ComponentResource):
@@ -91,17 +103,20 @@ class SiteConnectivity(pulumi.ComponentResource):
             opts=child_opts,
         )
 
+        if args.site.vpn and args.vpn is None:
+            raise ValueError(f"site {args.site.id} has a VPN peer but no core router to peer on")
         self.register_outputs(
-            _vpn(name, args.site.vpn, args, child_opts)
-            if args.site.vpn
+            _vpn(name, args.site.vpn, args.vpn, args, child_opts)
+            if args.site.vpn and args.vpn
             else {"tunnels": [], "pskSecret": None}
         )
 
 
 def _vpn(
-    name: str, vpn: SiteVpn, args: SiteConnectivityArgs, opts: ResourceOptions
+    name: str, vpn: SiteVpn, core: CoreVpn, args: SiteConnectivityArgs, opts: ResourceOptions
 ) -> dict[str, Any]:
-    """The site's pre-shared key, peer gateway and BGP tunnels; their names, to register."""
+    """The site's pre-shared key, peer gateway and BGP tunnels on the core's router and gateway
+    in `core`; their names, to register."""
     context = args.context
     controls = context.facts("vpn")
     prefix = (context.practice_id, args.site.id)
@@ -110,6 +125,8 @@ def _vpn(
         f"{name}-psk", length=controls["psk_length"], special=False, opts=opts
     )
     pulumi.export(VPN_PRE_SHARED_KEY_OUTPUT, pulumi.Output.secret(psk.result))
+    # The installer's peer addresses: those of the gateway in this site's router's region.
+    pulumi.export(VPN_GATEWAY_ADDRESSES_OUTPUT, core.gateway_addresses)
     secret = secretmanager.Secret(
         f"{name}-psk-secret",
         secret_id=args.secret_id,
@@ -145,13 +162,13 @@ def _vpn(
             f"{name}-{tunnel_key}",
             name=naming.fit(naming.COMPUTE, *prefix, tunnel_key),
             project=context.project,
-            region=context.location,
-            vpn_gateway=args.vpn_gateway,
+            region=core.region,
+            vpn_gateway=core.gateway,
             vpn_gateway_interface=session.tunnel,
             peer_external_gateway=peer.self_link,
             peer_external_gateway_interface=0,
             shared_secret=psk.result,
-            router=args.router,
+            router=core.router,
             ike_version=int(args.ipsec.ike_version.removeprefix("IKEv")),
             cipher_suite=cipher_suite,
             labels=context.tags,
@@ -162,8 +179,8 @@ def _vpn(
             f"{name}-{tunnel_key}-interface",
             name=naming.fit(naming.COMPUTE, *prefix, tunnel_key, "if"),
             project=context.project,
-            region=context.location,
-            router=args.router_name,
+            region=core.region,
+            router=core.router_name,
             ip_range=f"{session.cloud_address}/{session.prefix_length}",
             vpn_tunnel=tunnel.name,
             opts=opts,
@@ -172,8 +189,8 @@ def _vpn(
             f"{name}-{tunnel_key}-peer",
             name=naming.fit(naming.COMPUTE, *prefix, tunnel_key, "bgp"),
             project=context.project,
-            region=context.location,
-            router=args.router_name,
+            region=core.region,
+            router=core.router_name,
             interface=interface.name,
             ip_address=session.cloud_address,
             peer_ip_address=session.site_address,

@@ -8,6 +8,7 @@ and adds only resources of its own.
 from __future__ import annotations
 
 import pulumi
+from pulumi_gcp import compute
 
 from blueprints.gcp import outputs
 from blueprints.gcp.access import AccessGrants, AccessGrantsArgs, Scope
@@ -22,10 +23,16 @@ from blueprints.gcp.health_data import HealthData, HealthDataArgs
 from blueprints.gcp.identity import Identity, IdentityArgs, KeySpec
 from blueprints.gcp.monitoring import Monitoring, MonitoringArgs
 from blueprints.gcp.network import CoreNetwork, CoreNetworkArgs
-from blueprints.gcp.site import SiteConnectivity, SiteConnectivityArgs
+from blueprints.gcp.site import CoreVpn, SiteConnectivity, SiteConnectivityArgs
 from blueprints.gcp.telehealth import Telehealth, TelehealthArgs
 from blueprints.stack_reference import core_stack_reference
-from generator.plan.model import ArchivePlacement, CoreStackPlan, GcpProject, SiteStackPlan
+from generator.plan.model import (
+    ArchivePlacement,
+    CloudRouter,
+    CoreStackPlan,
+    GcpProject,
+    SiteStackPlan,
+)
 from generator.render.stack_config import vpn_psk_secret_name
 
 
@@ -125,10 +132,26 @@ def deploy_site(plan: SiteStackPlan) -> None:
             flows=plan.flows,
             secret_id=vpn_psk_secret_name(site.id),
             network=core.require_output(outputs.NETWORK),
-            router=core.require_output(outputs.ROUTER),
-            router_name=core.require_output(outputs.ROUTER_NAME),
-            # Only a site with a VPN peer needs the gateway; the core has one whenever any does.
-            vpn_gateway=core.require_output(outputs.VPN_GATEWAY) if site.vpn else None,
+            # Only a site with a VPN peer needs a router and gateway; the core has its own.
+            vpn=_core_vpn(core, site.vpn.router) if site.vpn else None,
+        ),
+    )
+
+
+def _core_vpn(core: pulumi.StackReference, router: CloudRouter | None) -> CoreVpn:
+    """The core's Cloud Router at the site's slot and the HA VPN gateway of its region."""
+    if router is None:
+        raise ValueError("a Google Cloud VPN site needs its Cloud Router slot (VPN-RTR-02)")
+    slot = str(router.slot)
+    return CoreVpn(
+        router=core.require_output(outputs.ROUTERS).apply(lambda links: links[slot]),
+        router_name=core.require_output(outputs.ROUTER_NAMES).apply(lambda names: names[slot]),
+        region=router.region,
+        gateway=core.require_output(outputs.VPN_GATEWAYS).apply(
+            lambda gateways: gateways[router.region]
+        ),
+        gateway_addresses=core.require_output(outputs.VPN_GATEWAY_ADDRESSES).apply(
+            lambda addresses: addresses[router.region]
         ),
     )
 
@@ -136,11 +159,21 @@ def deploy_site(plan: SiteStackPlan) -> None:
 def _export_for_sites(network: CoreNetwork) -> None:
     """The core stack outputs site stacks read through their StackReference."""
     pulumi.export(outputs.NETWORK, network.network)
-    pulumi.export(outputs.ROUTER, network.router)
-    pulumi.export(outputs.ROUTER_NAME, network.router_name)
-    if network.vpn_gateway is not None:
-        pulumi.export(outputs.VPN_GATEWAY, network.vpn_gateway)
-        pulumi.export(outputs.VPN_GATEWAY_ADDRESSES, network.vpn_gateway_addresses)
+    pulumi.export(outputs.ROUTERS, {str(slot): r.self_link for slot, r in network.routers.items()})
+    pulumi.export(outputs.ROUTER_NAMES, {str(slot): r.name for slot, r in network.routers.items()})
+    if network.vpn_gateways:
+        gateways = network.vpn_gateways.items()
+        pulumi.export(outputs.VPN_GATEWAYS, {region: g.self_link for region, g in gateways})
+        pulumi.export(
+            outputs.VPN_GATEWAY_ADDRESSES,
+            {region: _interface_addresses(g) for region, g in gateways},
+        )
+
+
+def _interface_addresses(gateway: compute.HaVpnGateway) -> pulumi.Output[list[str | None]]:
+    return gateway.vpn_interfaces.apply(
+        lambda interfaces: [interface.ip_address for interface in interfaces or []]
+    )
 
 
 def _disks(network: CoreNetwork, servers: AppServers | None) -> dict[str, ZonalDisk]:

@@ -15,7 +15,9 @@ def command(profiles: tuple[Path, ...]) -> None:
     """Check each PROFILE and report every problem, one per line.
 
     Each profile is also planned as a first `generate` would plan it, so an address pool too
-    small for the sites is reported here, at practice.address_pool.
+    small for the sites is reported here, at practice.address_pool, and so is every
+    per-practice ceiling of its cloud a first run would pass (VPN tunnels per gateway, BGP
+    peers per Cloud Router, rules per NSG, rule priority bands).
 
     Problems are printed to stderr as FILE: path.to.field: message (got VALUE).
     Exit status is 0 when every profile is valid and 2 when any is not.

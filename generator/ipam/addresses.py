@@ -7,13 +7,18 @@ so the same inputs always give the same ranges.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
 from ipaddress import IPv4Address, IPv4Network, ip_network
 
 IPV4_BITS = 32
 
 
+@cache
 def network(cidr: str) -> IPv4Network:
-    """`cidr` as an IPv4 network; ValueError when it is not one (host bits set included)."""
+    """`cidr` as an IPv4 network; ValueError when it is not one (host bits set included).
+
+    Cached: a 500-site plan parses the same few thousand ranges hundreds of thousands of times
+    (every placement checks every range held), and a network is immutable."""
     parsed = ip_network(cidr, strict=True)
     if not isinstance(parsed, IPv4Network):
         raise ValueError(f"not an IPv4 network: {cidr}")
@@ -99,11 +104,12 @@ def _busy(container: IPv4Network, taken: Iterable[IPv4Network]) -> list[tuple[in
     """`taken` clipped to `container` as sorted (first, last) integer intervals."""
     low = int(container.network_address)
     high = int(container.broadcast_address)
-    return sorted(
-        (max(int(net.network_address), low), min(int(net.broadcast_address), high))
-        for net in taken
-        if net.overlaps(container)
-    )
+    intervals = []
+    for net in taken:
+        first, last = int(net.network_address), int(net.broadcast_address)
+        if first <= high and last >= low:
+            intervals.append((max(first, low), min(last, high)))
+    return sorted(intervals)
 
 
 def _align_up(value: int, size: int) -> int:

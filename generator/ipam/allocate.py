@@ -10,7 +10,8 @@ pool that runs out, is a PlanError that says what to change.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from ipaddress import IPv4Network
 
@@ -31,6 +32,7 @@ from generator.ipam.ledger import (
     SegmentAllocation,
     SiteAllocation,
     SubnetAllocation,
+    priority_range,
 )
 from generator.plan.model import Decision
 
@@ -70,6 +72,10 @@ class AddressRequest:
     core_block_prefix: int
     core_subnets: tuple[RangeRequest, ...]
     sites: tuple[SiteRequest, ...]
+    # Google Cloud: Cloud Router slots the sites' BGP peers may take, each holding
+    # `peers_per_router`; none on Azure, whose VPN gateway peers with every site itself
+    router_slots: int = 0
+    peers_per_router: int = 0
 
 
 @dataclass(frozen=True)
@@ -227,11 +233,12 @@ def _sites(
             )
         )
     pending = list(recorded.values()) + [s for s in request.sites if s.id not in recorded]
+    link_local = _LinkLocal.holding(request.cloud, recorded.values())
     for entry in pending:
         if entry.id not in wanted:
             continue
         holders = sites + list(recorded.values())
-        place = _SitePlace(request.cloud, pool, taken, holders, decisions)
+        place = _SitePlace(request, pool, taken, holders, decisions, link_local)
         sites.append(place.site(wanted[entry.id], recorded.get(entry.id)))
     order = {site.id: index for index, site in enumerate(pending)}
     return tuple(sorted(sites, key=lambda site: order[site.id]))
@@ -241,11 +248,16 @@ def _sites(
 class _SitePlace:
     """Places one site; `holders` are every site whose ASN, priorities and BGP ranges count."""
 
-    cloud: str
+    request: AddressRequest
     pool: IPv4Network
     taken: list[IPv4Network]
     holders: list[SiteAllocation]
     decisions: list[Decision]
+    link_local: _LinkLocal
+
+    @property
+    def cloud(self) -> str:
+        return self.request.cloud
 
     def site(self, want: SiteRequest, previous: SiteAllocation | None) -> SiteAllocation:
         block = self.block(want, previous)
@@ -278,6 +290,7 @@ class _SitePlace:
                 )
         base = previous.priority_base if previous else self.free_band(want.id)
         asn, bgp = self.bgp(want, previous)
+        router = self.router(want, previous, len(bgp))
         return SiteAllocation(
             id=want.id,
             status="active",
@@ -287,6 +300,7 @@ class _SitePlace:
             flows=self.flow_priorities(want, previous, base),
             asn=asn,
             bgp=bgp,
+            router=router,
         )
 
     def block(self, want: SiteRequest, previous: SiteAllocation | None) -> IPv4Network:
@@ -311,21 +325,21 @@ class _SitePlace:
         return block
 
     def free_band(self, site_id: str) -> int:
-        limits = load("flows")["priorities"]
+        first, last, band = priority_range(self.cloud)
         used = {site.priority_base for site in self.holders}
-        for base in range(limits["first"], limits["last"] - limits["band"] + 2, limits["band"]):
+        for base in range(first, last - band + 2, band):
             if base not in used:
-                return int(base)
+                return base
         raise PlanError(
-            f"no free firewall rule priority band for site '{site_id}': every band of "
-            f"{limits['band']} between {limits['first']} and {limits['last']} is held by a site "
-            "in the ledger; delete retired sites from the ledger to release their bands"
+            f"no free firewall rule priority band for site '{site_id}': every band of {band} "
+            f"between {first} and {last} is held by a site in the ledger; delete retired sites "
+            "from the ledger to release their bands"
         )
 
     def flow_priorities(
         self, want: SiteRequest, previous: SiteAllocation | None, base: int
     ) -> tuple[FlowPriority, ...]:
-        band = int(load("flows")["priorities"]["band"])
+        band = priority_range(self.cloud)[2]
         pinned = {f.flow: f.priority for f in previous.flows} if previous else {}
         for flow in want.flows:
             if flow in pinned:
@@ -360,32 +374,98 @@ class _SitePlace:
             return asn, tuple(sessions)
         vpn = load("vpn")
         if asn is None:
-            asn = self.free_asn(want.id, vpn["asn"]["site_first"], vpn["asn"]["site_last"])
-        held = [network(cidr) for site in self.holders for cidr in site.bgp]
-        held += [network(cidr) for cidr in sessions]
-        prefix = int(vpn["bgp_link_local"]["prefix"])
-        pools = [network(cidr) for cidr in vpn["bgp_link_local"][self.cloud]]
-        while len(sessions) < want.tunnels:
-            slot = next((s for s in (first_fit(p, held, prefix) for p in pools) if s), None)
+            asn = self.free_asn(want.id, vpn["asn"]["site_ranges"])
+        while self.link_local.pools and len(sessions) < want.tunnels:
+            slot = self.link_local.take()
             if slot is None:
                 raise PlanError(
-                    f"no free link-local /{prefix} for a BGP session of site '{want.id}' in "
-                    f"{', '.join(str(p) for p in pools)}: delete retired sites from the ledger "
-                    "to release theirs"
+                    f"no free link-local /{self.link_local.prefix} for a BGP session of site "
+                    f"'{want.id}' in {', '.join(str(p) for p in self.link_local.pools)}: delete "
+                    "retired sites from the ledger to release theirs"
                 )
-            held.append(slot)
             sessions.append(str(slot))
         return asn, tuple(sessions)
 
-    def free_asn(self, site_id: str, first: int, last: int) -> int:
+    def router(self, want: SiteRequest, previous: SiteAllocation | None, peers: int) -> int | None:
+        """The Cloud Router slot for the site's BGP peers: kept once given (a site from before
+        there were several keeps the first), else the first with room for all of them."""
+        slots, room = self.request.router_slots, self.request.peers_per_router
+        if slots == 0 or want.tunnels == 0:
+            return previous.router if previous else None
+        kept = previous.router if previous and previous.router is not None else None
+        if kept is None and previous is not None and previous.bgp:
+            kept = 0
+        load: Counter[int] = Counter()
+        # `holders` lists a site placed in this run before its ledger entry: count it once.
+        counted = {want.id}
+        for site in self.holders:
+            if site.id not in counted and (site.router is not None or site.bgp):
+                load[site.router or 0] += len(site.bgp)
+            counted.add(site.id)
+        if kept is not None:
+            if load[kept] + peers > room:
+                raise PlanError(
+                    f"site '{want.id}' needs {peers} BGP peers on its Cloud Router (slot "
+                    f"{kept}), which holds {load[kept]} of {room} already: lower the site's "
+                    "connectivity.bandwidth_mbps so it needs fewer tunnels"
+                )
+            return kept
+        slot = next((s for s in range(slots) if load[s] + peers <= room), None)
+        if slot is None:
+            raise PlanError(
+                f"no Cloud Router has room for the {peers} BGP peers of site '{want.id}': every "
+                f"one of the {slots} slots holds up to {room}, and retired sites in the ledger "
+                "keep theirs; delete retired sites from the ledger to release them"
+            )
+        return slot
+
+    def free_asn(self, site_id: str, ranges: list[list[int]]) -> int:
         used = {site.asn for site in self.holders}
-        for asn in range(first, last + 1):
-            if asn not in used:
-                return asn
+        for first, last in ranges:
+            for asn in range(first, last + 1):
+                if asn not in used:
+                    return asn
+        listed = ", ".join(f"{first}-{last}" for first, last in ranges)
         raise PlanError(
-            f"no free private ASN for site '{site_id}' in {first}-{last}: delete retired sites "
+            f"no free private ASN for site '{site_id}' in {listed}: delete retired sites "
             "from the ledger to release theirs"
         )
+
+
+@dataclass
+class _LinkLocal:
+    """The link-local ranges for BGP sessions (vpn.yaml bgp_link_local): the lowest free one
+    first, never one a site in the ledger holds. Kept as the set of busy range starts, since a
+    500-site practice holds a thousand and every new session would scan them all."""
+
+    pools: list[IPv4Network]
+    prefix: int
+    busy: set[int]
+
+    @classmethod
+    def holding(cls, cloud: str, sites: Iterable[SiteAllocation]) -> _LinkLocal:
+        table = load("vpn")["bgp_link_local"]
+        link_local = cls([network(cidr) for cidr in table[cloud]], int(table["prefix"]), set())
+        for site in sites:
+            for cidr in site.bgp:
+                link_local.hold(network(cidr))
+        return link_local
+
+    def hold(self, net: IPv4Network) -> None:
+        size = size_of(self.prefix)
+        first = int(net.network_address) // size * size
+        self.busy.update(range(first, int(net.broadcast_address) + 1, size))
+
+    def take(self) -> IPv4Network | None:
+        size = size_of(self.prefix)
+        for pool in self.pools:
+            start = int(pool.network_address)
+            for candidate in range(start, start + pool.num_addresses, size):
+                if candidate not in self.busy:
+                    taken = IPv4Network((candidate, self.prefix))
+                    self.hold(taken)
+                    return taken
+        return None
 
 
 @dataclass(frozen=True)

@@ -74,6 +74,9 @@ class SiteAllocation:
     flows: tuple[FlowPriority, ...] = ()
     asn: int | None = None
     bgp: tuple[str, ...] = ()  # link-local /30 per tunnel, in tunnel order
+    # Google Cloud: the Cloud Router slot its BGP peers are on (None: no VPN, or a ledger made
+    # before there was more than one router, whose sites are all on the first)
+    router: int | None = None
 
     def segment(self, name: str) -> SegmentAllocation | None:
         return next((s for s in self.segments if s.name == name), None)
@@ -168,6 +171,7 @@ def _site_data(site: SiteAllocation) -> dict[str, Any]:
         "priority_base": site.priority_base,
         "asn": site.asn,
         "bgp": list(site.bgp),
+        **({"router": site.router} if site.router is not None else {}),
         "segments": {
             s.name: {"vlan": s.vlan, "cidr": s.cidr, "active": s.active} for s in site.segments
         },
@@ -228,6 +232,9 @@ class _Reader:
         if not isinstance(bgp, list):
             self.problem(f"{where}.bgp", "must be a list of /30 ranges", bgp)
             bgp = []
+        router = data.get("router")
+        if router is not None and not (_is_int(router) and router >= 0):
+            self.problem(f"{where}.router", "must be a Cloud Router slot (0 or more)", router)
         flows = self.mapping(data, "flows", f"{where}.flows", required=False)
         for flow, priority in flows.items():
             if not _is_int(priority):
@@ -253,6 +260,7 @@ class _Reader:
             ),
             asn=int(asn) if _is_int(asn) else None,
             bgp=tuple(self.cidr_value(item, f"{where}.bgp[{i}]") for i, item in enumerate(bgp)),
+            router=int(router) if _is_int(router) else None,
         )
 
     def is_mapping(self, value: Any, path: str) -> bool:
@@ -336,14 +344,19 @@ def _overlaps(ledger: Ledger) -> list[str]:
     return problems
 
 
+def priority_range(cloud: str) -> tuple[int, int, int]:
+    """The site rule priorities on `cloud`: first, last and the band each site owns."""
+    limits = load("flows")["priorities"]
+    return int(limits["first"]), int(limits["last"][cloud]), int(limits["band"])
+
+
 def _allocation_problems(ledger: Ledger) -> list[str]:
     """Numbers in a ledger that are out of range or handed out twice, each against the limit
     its catalog gives: planning from them would deploy rules the cloud rejects (two NSG rules
     with one priority), two BGP peers on one address, or a VLAN no switch accepts."""
     problems = _bgp_problems(ledger)
     vlans = load("segments")["vlan_ids"]
-    priorities = load("flows")["priorities"]
-    first, last, band = int(priorities["first"]), int(priorities["last"]), int(priorities["band"])
+    first, last, band = priority_range(ledger.cloud)
     asns = load("vpn")["asn"]
     bands: dict[int, str] = {}
     flow_owner: dict[int, str] = {}
@@ -375,21 +388,21 @@ def _allocation_problems(ledger: Ledger) -> list[str]:
                 )
             problems += _taken(flow_owner, flow.priority, path, f"priority {flow.priority}")
         if site.asn is not None:
-            if not asns["site_first"] <= site.asn <= asns["site_last"]:
-                problems.append(
-                    f"{where}.asn: {site.asn} is not a site ASN "
-                    f"({asns['site_first']}-{asns['site_last']})"
-                )
+            ranges = [(int(first), int(last)) for first, last in asns["site_ranges"]]
+            if not any(first <= site.asn <= last for first, last in ranges):
+                listed = ", ".join(f"{first}-{last}" for first, last in ranges)
+                problems.append(f"{where}.asn: {site.asn} is not a site ASN ({listed})")
             problems += _taken(asn_owner, site.asn, f"{where}.asn", f"ASN {site.asn}")
     return problems
 
 
 def _bgp_problems(ledger: Ledger) -> list[str]:
-    """Every BGP session's /30 is the catalog's size, inside the cloud's link-local pools, and
-    no two sessions share addresses."""
+    """Every BGP session's /30 is the catalog's size, inside the cloud's link-local pools (or
+    the ranges ledgers made before may still hold), and no two sessions share addresses."""
     link_local = load("vpn")["bgp_link_local"]
     prefix = int(link_local["prefix"])
-    pools = [network(cidr) for cidr in link_local.get(ledger.cloud, [])]
+    held = link_local["held"].get(ledger.cloud, [])
+    pools = [network(cidr) for cidr in [*link_local.get(ledger.cloud, []), *held]]
     problems = []
     sessions = []
     for site in ledger.sites:

@@ -71,6 +71,15 @@ class BgpSession:
 
 
 @dataclass(frozen=True)
+class CloudRouter:
+    """A Google Cloud Router the core builds for the sites' BGP peers, by its ledger slot: slot
+    0 is the hub's own router (which also runs Cloud NAT); a region holds five routers."""
+
+    slot: int
+    region: str
+
+
+@dataclass(frozen=True)
 class SiteVpn:
     """The site's side of the site-to-cloud VPN."""
 
@@ -85,6 +94,8 @@ class SiteVpn:
     # Azure with bgp: the site router's own address the local network gateway peers with; the
     # cloud end is the VPN gateway's BGP address, a core stack output
     bgp_peer_address: str | None
+    # GCP: the Cloud Router (and so the region's HA VPN gateway) the site's tunnels are on
+    router: CloudRouter | None = None
 
 
 @dataclass(frozen=True)
@@ -120,6 +131,8 @@ class CoreNetwork:
     subnets: tuple[Subnet, ...]
     firewall_tier: str  # none | basic | standard | premium
     bastion: bool
+    # GCP: the VPC's dynamic routing mode (GLOBAL once sites' tunnels end in a second region)
+    routing_mode: str | None = None
 
     def subnet(self, name: str) -> Subnet:
         for subnet in self.subnets:
@@ -139,6 +152,8 @@ class VpnGateway:
     max_tunnels: int
     max_mbps: int
     cloud_asn: int
+    # GCP: every Cloud Router the sites' BGP peers are on, by slot
+    routers: tuple[CloudRouter, ...] = ()
 
 
 @dataclass(frozen=True)

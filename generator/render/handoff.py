@@ -52,6 +52,9 @@ def render_handoff(plan: Plan, site: SitePlan) -> str:
         core_address_space=plan.core.address_space,
         gateway=plan.vpn,
         gateway_output=VPN_GATEWAY_ADDRESSES_OUTPUT,
+        # A Google Cloud site's tunnels end in its Cloud Router's region (VPN-RTR-02): its own
+        # stack exports that region's gateway addresses. Azure has one gateway, in the core.
+        gateway_stack=site_stack if practice.cloud == "gcp" else core_stack,
         gateway_bgp_output=VPN_GATEWAY_BGP_ADDRESS_OUTPUT,
         ipsec=plan.ipsec,
         flows=[flow for flow in plan.flows if flow.site == site.id],

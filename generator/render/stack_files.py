@@ -26,6 +26,11 @@ from generator.write import GeneratedFile
 PULUMI_STACK_KEYS = ("secretsprovider", "encryptedkey", "encryptionsalt")
 
 
+# The read-back parses every stack file whole, 500 of them for a large practice: libyaml's
+# safe loader where PyYAML was built with it (same YAML 1.1 safe resolution), else Python's.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def stack_paths(plan: Plan, stacks: PurePosixPath) -> list[tuple[str, PurePosixPath]]:
     """Each stack's name and file path under `stacks`, in deployment order (core first)."""
     names = [core_stack_name(plan.practice.id)]
@@ -51,6 +56,6 @@ def _stack_file(
     config = stack_config(kind, stack_plan)
     body = render("stacks/Pulumi.stack.yaml.jinja", config=config)
     # The reviewed file is exactly what deploys: prove it reads back as the plan.
-    if yaml.safe_load(body) != {"config": config}:
+    if yaml.load(body, Loader=SAFE_LOADER) != {"config": config}:
         raise OutputError(f"{path}: the rendered stack file does not read back as its plan")
     return GeneratedFile(path, body, kept_keys=PULUMI_STACK_KEYS)

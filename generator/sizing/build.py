@@ -7,9 +7,11 @@ address plan (through the ledger) gives every range its place.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 from generator.catalog import load
+from generator.errors import Problem, ProfileError
 from generator.ipam import AddressRequest, Ledger, RangeRequest, SiteRequest, allocate
 from generator.ipam.addresses import lan_addresses, usable
 from generator.ipam.addresses import network as network_of
@@ -17,6 +19,7 @@ from generator.ipam.ledger import SiteAllocation
 from generator.plan.model import (
     PLAN_SCHEMA_VERSION,
     ArchivePlacement,
+    CloudRouter,
     CoreNetwork,
     Decision,
     Flow,
@@ -35,6 +38,7 @@ from generator.plan.model import (
 from generator.profile.model import Profile, Site
 from generator.sizing import (
     backup,
+    capacity,
     flows,
     identity,
     monitoring,
@@ -113,20 +117,32 @@ def build_plan(profile: Profile, ledger: Ledger | None = None) -> tuple[Plan, Le
         site.id: log.take(vpn.site_tunnels(cloud, site.id, site.connectivity.bandwidth_mbps))
         for site in vpn_sites
     }
+    regions: tuple[str, ...] = ()
+    if cloud == "gcp" and vpn_sites:
+        regions = log.take(vpn.router_regions(practice.region, practice.dr_region))
+    _check_capacity(profile, flow_ids, tunnels, len(regions))
     allocation = allocate(
-        _address_request(profile, sitings, subnet_sizes, hub_prefix, flow_ids, tunnels), ledger
+        _address_request(profile, sitings, subnet_sizes, hub_prefix, flow_ids, tunnels, regions),
+        ledger,
     )
     log.items.extend(allocation.decisions)
     placed = allocation.ledger
+    routers: tuple[CloudRouter, ...] = ()
+    if regions:
+        slots = {site.router for site in placed.sites if site.router is not None}
+        routers = log.take(vpn.cloud_routers(regions, slots))
+    mode = log.take(vpn.routing_mode(practice.region, routers)) if cloud == "gcp" else None
 
-    core = _core_network(cloud, placed, subnet_sizes, firewall, bastion)
+    core = _core_network(cloud, placed, subnet_sizes, firewall, bastion, mode)
     subnet_cidrs = {s.name: s.cidr for s in core.subnets}
     site_plans: list[SitePlan] = []
     all_flows: list[Flow] = []
     for sizing in sitings:
         allocated = placed.site(sizing.site.id)
         assert allocated is not None
-        site_plan = _site_plan(cloud, sizing, allocated, tunnels.get(sizing.site.id, 0), log)
+        site_plan = _site_plan(
+            cloud, sizing, allocated, tunnels.get(sizing.site.id, 0), routers, log
+        )
         site_plans.append(site_plan)
         all_flows.extend(
             flows.site_flows(
@@ -140,6 +156,7 @@ def build_plan(profile: Profile, ledger: Ledger | None = None) -> tuple[Plan, Le
     gateway: VpnGateway | None = None
     if vpn_sites:
         gateway = log.take(vpn.gateway_sku(cloud, len(vpn_sites), sum(tunnels.values()), aggregate))
+        gateway = dataclasses.replace(gateway, routers=routers)
     ipsec = log.take(vpn.ipsec_policy())
     access = _identity_plan(profile, planned, specialties, bastion, log)
     rpo, frequency = log.take(backup.backup_frequency(profile.backup.rpo_hours))
@@ -197,6 +214,25 @@ def build_plan(profile: Profile, ledger: Ledger | None = None) -> tuple[Plan, Le
         decisions=tuple(log.items),
     )
     return plan, placed
+
+
+def _check_capacity(
+    profile: Profile,
+    flow_ids: dict[str, tuple[str, ...]],
+    tunnels: dict[str, int],
+    router_regions: int,
+) -> None:
+    """Stop before allocating when the practice goes past a ceiling its cloud sets."""
+    found = capacity.overruns(
+        profile.practice.cloud, len(profile.sites), flow_ids, tunnels, router_regions
+    )
+    if found:
+        raise ProfileError(
+            [
+                Problem(profile.source, "sites", f"{o.rule}: {o.message}", o.needed, True)
+                for o in found
+            ]
+        )
 
 
 def _gcp_project(
@@ -292,8 +328,10 @@ def _address_request(
     hub_prefix: int,
     flow_ids: dict[str, tuple[str, ...]],
     tunnels: dict[str, int],
+    router_regions: tuple[str, ...],
 ) -> AddressRequest:
     practice = profile.practice
+    limits = load("limits")["gcp"]
     vlans = {name: int(entry["vlan"]) for name, entry in network.segment_catalog().items()}
     excluded = [("practice.reserved_ranges", cidr) for cidr in practice.reserved_ranges]
     excluded += [
@@ -320,11 +358,18 @@ def _address_request(
             )
             for s in sitings
         ),
+        router_slots=int(limits["cloud_routers_per_region"]) * len(router_regions),
+        peers_per_router=int(limits["bgp_peers_per_router"]),
     )
 
 
 def _core_network(
-    cloud: str, placed: Ledger, sizes: dict[str, RangeSize], firewall: str, bastion: bool
+    cloud: str,
+    placed: Ledger,
+    sizes: dict[str, RangeSize],
+    firewall: str,
+    bastion: bool,
+    routing_mode: str | None,
 ) -> CoreNetwork:
     catalog = network.subnet_catalog(cloud)
     cidrs = {s.name: s.cidr for s in placed.core.subnets if s.active}
@@ -343,6 +388,7 @@ def _core_network(
         ),
         firewall_tier=firewall,
         bastion=bastion,
+        routing_mode=routing_mode,
     )
 
 
@@ -410,7 +456,12 @@ def _size_site(site: Site, modalities: int, log: _Decisions) -> _SiteSizing:
 
 
 def _site_plan(
-    cloud: str, sizing: _SiteSizing, allocated: SiteAllocation, tunnels: int, log: _Decisions
+    cloud: str,
+    sizing: _SiteSizing,
+    allocated: SiteAllocation,
+    tunnels: int,
+    routers: tuple[CloudRouter, ...],
+    log: _Decisions,
 ) -> SitePlan:
     site = sizing.site
     catalog = network.segment_catalog()
@@ -471,6 +522,7 @@ def _site_plan(
             site_asn=allocated.asn if bgp else None,
             bgp_sessions=sessions,
             bgp_peer_address=peer_address,
+            router=next((r for r in routers if r.slot == allocated.router), None),
         )
     return SitePlan(
         id=site.id,

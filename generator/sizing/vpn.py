@@ -12,7 +12,7 @@ from typing import Any
 
 from generator.catalog import load
 from generator.errors import PlanError
-from generator.plan.model import BgpSession, Decision, IpsecPolicy, VpnGateway
+from generator.plan.model import BgpSession, CloudRouter, Decision, IpsecPolicy, VpnGateway
 from generator.sizing.sized import Sized, counted
 
 BITS_PER_BYTE = 8
@@ -113,6 +113,58 @@ def gateway_sku(cloud: str, sites: int, tunnels: int, aggregate_mbps: int) -> Si
         f"({gateway.max_tunnels} tunnels, {gateway.max_mbps} Mbps){shared}; gateway AS{asn}"
     )
     return Sized(gateway, Decision("VPN-SKU-01", "vpn.sku", gateway.sku, reason))
+
+
+def router_regions(region: str, dr_region: str | None) -> Sized[tuple[str, ...]]:
+    """VPN-RTR-01: where Google Cloud sites' tunnels may end: five Cloud Routers of 128 BGP
+    peers each in the practice's region, then five more in its DR region, when it has one.
+
+    Source: Google Cloud 'Cloud Router quotas and limits' (5 Cloud Routers per VPC network and
+    region, 128 BGP peers per router; catalog/limits.yaml); 'Cloud Router overview', dynamic
+    routing mode (GLOBAL: routes learned in one region reach subnets in every region).
+    """
+    regions = (region, dr_region) if dr_region else (region,)
+    limits = load("limits")["gcp"]
+    per_region = int(limits["cloud_routers_per_region"])
+    peers = int(limits["bgp_peers_per_router"])
+    reason = (
+        f"{per_region} Cloud Routers x {peers} BGP peers in each of {', '.join(regions)}: "
+        f"room for {per_region * peers * len(regions)} HA VPN tunnels"
+    )
+    return Sized(regions, Decision("VPN-RTR-01", "vpn.router_regions", ", ".join(regions), reason))
+
+
+def cloud_routers(regions: tuple[str, ...], slots: set[int]) -> Sized[tuple[CloudRouter, ...]]:
+    """VPN-RTR-02: the Cloud Routers the core builds: slot 0 (the hub's router) and every slot
+    the ledger gives a site, each in its region (`regions`, five slots each).
+
+    Source: catalog/limits.yaml gcp (5 routers per region, 128 peers each); the ledger keeps a
+    site's slot for good, so a router outlives its last site only as long as the ledger does.
+    """
+    per_region = int(load("limits")["gcp"]["cloud_routers_per_region"])
+    routers = tuple(
+        CloudRouter(slot=slot, region=regions[slot // per_region]) for slot in sorted(slots | {0})
+    )
+    listed = ", ".join(f"slot {r.slot} in {r.region}" for r in routers)
+    reason = f"{counted(len(routers), 'Cloud Router')} for the sites' BGP peers: {listed}"
+    return Sized(routers, Decision("VPN-RTR-02", "vpn.routers", str(len(routers)), reason))
+
+
+def routing_mode(region: str, routers: tuple[CloudRouter, ...]) -> Sized[str]:
+    """VPN-RTR-03: the VPC routes regionally until a site's tunnels end outside its region;
+    then globally, so the routes those sites advertise reach the hub's subnets.
+
+    Source: Google Cloud VPC docs, 'Dynamic routing mode' (REGIONAL: learned routes apply in
+    the Cloud Router's region only; GLOBAL: in every region of the network).
+    """
+    elsewhere = sorted({r.region for r in routers} - {region})
+    mode = "GLOBAL" if elsewhere else "REGIONAL"
+    reason = (
+        f"sites' tunnels end in {', '.join(elsewhere)} too: their routes must reach {region}"
+        if elsewhere
+        else f"every site's tunnels end in {region}"
+    )
+    return Sized(mode, Decision("VPN-RTR-03", "core.routing_mode", mode, reason))
 
 
 def local_prefixes(

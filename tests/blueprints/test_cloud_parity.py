@@ -82,6 +82,13 @@ CLOUD_SPECIFIC = {
             "site.site.vpn.bgp_sessions[].cloud_address",
             "site.site.vpn.bgp_sessions[].site_address",
             "site.site.vpn.bgp_sessions[].prefix_length",
+            # Cloud Routers take 128 BGP peers, five to a region (VPN-RTR-01/02/03); an Azure
+            # VPN gateway peers with every site itself.
+            "core.core.routing_mode",
+            "core.vpn.routers[].slot",
+            "core.vpn.routers[].region",
+            "site.site.vpn.router.slot",
+            "site.site.vpn.router.region",
         ),
         "gcp",
     ),

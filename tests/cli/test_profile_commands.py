@@ -6,6 +6,7 @@ import json
 import re
 
 import pytest
+import yaml
 
 from generator.profile import load_profile
 from generator.profile.json_schema import SCHEMA_FILE, profile_json_schema
@@ -39,6 +40,28 @@ def test_validate_plans_the_address_pool_from_scratch(run_cli):
     assert "need at least a /21 here (10.10.0.0/21 holds them)" in line
     assert line.endswith("(got '10.10.0.0/22')")
     assert result.stdout == ""
+
+
+def test_validate_finds_a_cloud_ceiling_a_first_run_would_hit(run_cli, tmp_path):
+    # 101 VPN sites: one more than an Azure VPN gateway's site-to-site tunnels. Before the
+    # capacity rules, validate said ok and generate failed while allocating.
+    document = yaml.safe_load((ROOT / "tests" / "data" / "fifty-sites.yaml").read_text())
+    template = document["sites"][0]
+    document["sites"] = [
+        {
+            **template,
+            "id": f"office-{index:03d}",
+            "connectivity": {"bandwidth_mbps": 50, "vpn_peer_ip": f"198.51.100.{index + 1}"},
+        }
+        for index in range(101)
+    ]
+    profile = tmp_path / "big.yaml"
+    profile.write_text(yaml.safe_dump(document))
+    result = run_cli("validate", profile)
+    assert result.exit_code == 2
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"{profile}: sites: CAP-VPN-01: 101 sites have a ")
+    assert "at most 100 site-to-site tunnels" in line and line.endswith("(got 101)")
 
 
 @pytest.mark.parametrize("cloud", ["azure", "gcp"])

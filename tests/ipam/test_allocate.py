@@ -40,7 +40,8 @@ def test_first_allocation_is_first_fit_around_excluded_ranges() -> None:
         ("clinical", 10, "10.0.2.0/26"),
         ("voice", 50, "10.0.2.64/27"),
     ]
-    assert site.bgp == ("169.254.21.0/30",)
+    # An Azure site peers from its own router's address: no link-local range (VPN-BGP-02).
+    assert site.bgp == ()
 
 
 def test_ledger_vlan_wins_over_the_request() -> None:
@@ -112,9 +113,10 @@ def test_the_pool_may_grow_around_existing_allocations() -> None:
 
 
 def test_bgp_sessions_are_added_when_a_site_needs_more_tunnels() -> None:
-    ledger = allocate(REQUEST, None).ledger
+    on_gcp = dataclasses.replace(REQUEST, cloud="gcp")
+    ledger = allocate(on_gcp, None).ledger
     (site,) = REQUEST.sites
-    more = dataclasses.replace(REQUEST, sites=(dataclasses.replace(site, tunnels=2),))
+    more = dataclasses.replace(on_gcp, sites=(dataclasses.replace(site, tunnels=2),))
     after = allocate(more, ledger).ledger.site("a")
     assert after is not None
-    assert after.bgp == ("169.254.21.0/30", "169.254.21.4/30")
+    assert after.bgp == ("169.254.0.0/30", "169.254.0.4/30")

@@ -213,7 +213,10 @@ def _edits(*changes: tuple[str, object]) -> str:
             [("sites.west.asn", 65001), ("sites.west.bgp", ["169.254.21.4/30"])],
             "sites.west.asn: ASN 65001 is also held by sites.main.asn",
         ),
-        ([("sites.west.asn", 64512)], "sites.west.asn: 64512 is not a site ASN (65001-65499)"),
+        (
+            [("sites.west.asn", 64512)],
+            "sites.west.asn: 64512 is not a site ASN (65001-65499, 64513-65000)",
+        ),
         (
             [("sites.west.bgp", ["169.254.21.0/30"])],
             "sites.main.bgp[0] 169.254.21.0/30 overlaps sites.west.bgp[0] 169.254.21.0/30",
@@ -262,3 +265,11 @@ def test_a_contradictory_ledger_stops_generate_before_anything_is_written(
         f"{data['sites'][first]['priority_base']} is also held by sites.{first}.priority_base"
     ) in result.stderr.splitlines()
     assert {path: path.read_bytes() for path in stacks.rglob("*") if path.is_file()} == before
+
+
+def test_a_google_cloud_sites_router_slot_round_trips_and_a_bad_one_is_named() -> None:
+    ledger = build_plan(make_profile(make_site("main", workstations=5), cloud="gcp"))[1]
+    text = ledger_text(ledger)
+    assert "    router: 0\n" in text and parse_ledger(text, "x") == ledger
+    with pytest.raises(LedgerError, match=r"sites\.main\.router: must be a Cloud Router slot"):
+        parse_ledger(text.replace("    router: 0\n", "    router: -1\n"), "x")

@@ -48,6 +48,11 @@ CLOUD_SPECIFIC = (
     "vpn.max_tunnels",
     "vpn.max_mbps",
     "vpn.cloud_asn",
+    # Google Cloud's Cloud Routers (five per region, 128 BGP peers each) and the VPC routing
+    # mode they need; an Azure VPN gateway peers with every site itself.
+    "vpn.routers",
+    "core.routing_mode",
+    "sites[].vpn.router",
     # Routing: Google Cloud HA VPN routes only with BGP, over link-local sessions per tunnel;
     # on Azure a site is static by default and a BGP site peers from its own router address.
     "sites[].vpn.routing",

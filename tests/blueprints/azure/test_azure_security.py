@@ -364,3 +364,13 @@ def test_workload_identities_get_data_roles_on_what_they_use(practice: PracticeR
         if r.inputs["accountName"].startswith("stflow")
     ]
     assert [ids[r.urn] for r in flow_archive] == [scope]
+
+
+def test_the_core_keeps_within_the_hub_rules_the_capacity_rules_allow_it(
+    practice: PracticeRun,
+) -> None:
+    # CAP-NSG-01 leaves limits.yaml's hub_rules_per_nsg of each NSG's 1,000 rules to the core.
+    per_nsg: dict[object, int] = defaultdict(int)
+    for rule in of_type(practice.core, a.RULE):
+        per_nsg[rule.inputs["networkSecurityGroupName"]] += 1
+    assert max(per_nsg.values()) <= load("limits")["azure"]["hub_rules_per_nsg"]

@@ -132,16 +132,22 @@ def test_subnets_equal_the_plan(practice: PracticeRun) -> None:
 
 
 def test_router_and_vpn_gateway_follow_the_plan(practice: PracticeRun) -> None:
-    (router,) = practice.core.of_type(g.ROUTER)
     vpn = practice.plan.vpn
-    assert router.inputs.get("bgp", {}).get("asn") == (vpn.cloud_asn if vpn else None)
-    assert len(practice.core.of_type(g.HA_VPN)) == (1 if vpn else 0)
-    assert practice.core.outputs[outputs.VPN_GATEWAY_ADDRESSES] == ["35.0.0.1", "35.0.0.2"]
+    routers = practice.core.of_type(g.ROUTER)
+    assert len(routers) == (len(vpn.routers) if vpn else 1)
+    assert {r.inputs.get("bgp", {}).get("asn") for r in routers} == {vpn.cloud_asn if vpn else None}
+    regions = sorted({r.region for r in vpn.routers}) if vpn else []
+    gateways = practice.core.of_type(g.HA_VPN)
+    assert sorted(gateway.inputs["region"] for gateway in gateways) == regions
+    if vpn:
+        assert practice.core.outputs[outputs.VPN_GATEWAY_ADDRESSES] == {
+            region: ["35.0.0.1", "35.0.0.2"] for region in regions
+        }
 
 
 def test_core_exports_what_sites_read(practice: PracticeRun) -> None:
     exported = practice.core.outputs
-    assert {outputs.NETWORK, outputs.ROUTER, outputs.ROUTER_NAME, outputs.VPN_GATEWAY} <= set(
+    assert {outputs.NETWORK, outputs.ROUTERS, outputs.ROUTER_NAMES, outputs.VPN_GATEWAYS} <= set(
         exported
     )
     (network,) = practice.core.of_type(g.NETWORK)

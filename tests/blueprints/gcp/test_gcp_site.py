@@ -4,6 +4,7 @@ key is generated in the program and never leaves Pulumi's secret handling."""
 
 from __future__ import annotations
 
+import dataclasses
 import ipaddress
 import json
 from collections import Counter
@@ -11,8 +12,9 @@ from collections import Counter
 from blueprints.gcp import outputs
 from generator.catalog import load
 from generator.render.stack_config import VPN_PRE_SHARED_KEY_OUTPUT, vpn_psk_secret_name
+from generator.sizing import build_plan
 from tests.blueprints.gcp import gcp_runs as g
-from tests.blueprints.practice_runs import PASSWORD, PracticeRun, is_secret
+from tests.blueprints.practice_runs import PASSWORD, PracticeRun, is_secret, run_practice
 
 CIPHERS = load("gcp_controls")["vpn"]
 
@@ -47,11 +49,14 @@ def test_sites_read_the_core_through_a_stack_reference(practice: PracticeRun) ->
         run = practice.sites[site_plan.site.id]
         for rule in run.of_type(g.FIREWALL):
             assert rule.inputs["network"] == core[outputs.NETWORK]
+        router = site_plan.site.vpn.router if site_plan.site.vpn else None
         for tunnel in run.of_type(g.TUNNEL):
-            assert tunnel.inputs["vpnGateway"] == core[outputs.VPN_GATEWAY]
-            assert tunnel.inputs["router"] == core[outputs.ROUTER]
+            assert router is not None
+            assert tunnel.inputs["vpnGateway"] == core[outputs.VPN_GATEWAYS][router.region]
+            assert tunnel.inputs["router"] == core[outputs.ROUTERS][str(router.slot)]
         for resource in run.of_type(g.ROUTER_INTERFACE) + run.of_type(g.ROUTER_PEER):
-            assert resource.inputs["router"] == core[outputs.ROUTER_NAME]
+            assert router is not None
+            assert resource.inputs["router"] == core[outputs.ROUTER_NAMES][str(router.slot)]
 
 
 def test_tunnels_and_bgp_sessions_equal_the_plan(practice: PracticeRun) -> None:
@@ -116,8 +121,13 @@ def test_pre_shared_key_is_generated_and_only_ever_a_secret(practice: PracticeRu
         stored = json.dumps(run.config)
         assert "clinicgen:plan" in run.config
         assert "sharedSecret" not in stored and "<secret>" not in stored
-        assert list(run.outputs) == [VPN_PRE_SHARED_KEY_OUTPUT]
+        assert set(run.outputs) == {VPN_PRE_SHARED_KEY_OUTPUT, outputs.VPN_GATEWAY_ADDRESSES}
         assert is_secret(run.outputs[VPN_PRE_SHARED_KEY_OUTPUT])
+        # Beside it, in the clear, the addresses of the gateway the site's tunnels end on.
+        router = site_plan.site.vpn.router
+        assert router is not None
+        core_addresses = practice.core.outputs[outputs.VPN_GATEWAY_ADDRESSES]
+        assert run.outputs[outputs.VPN_GATEWAY_ADDRESSES] == core_addresses[router.region]
 
 
 def test_site_rules_are_standalone_with_the_ledgers_priorities(practice: PracticeRun) -> None:
@@ -176,3 +186,33 @@ def test_site_stacks_hold_only_their_own_resources(practice: PracticeRun) -> Non
         names = {str(r.inputs["name"]) for r in run.resources if r.inputs.get("name")}
         assert not names & seen and not names & core_names
         seen |= names
+
+
+def test_a_site_on_a_dr_region_router_tunnels_there_and_the_vpc_routes_globally() -> None:
+    # A ledger that put harbor's second site on slot 5, the DR region's first Cloud Router
+    # (what a practice past 320 two-tunnel sites gets, VPN-RTR-01): built without 321 sites.
+    harbor = g.example("harbor")
+    _plan, ledger = build_plan(harbor)
+    moved_id = harbor.sites[1].id
+    moved = dataclasses.replace(ledger.site(moved_id), router=5)  # type: ignore[arg-type]
+    ledger = dataclasses.replace(
+        ledger, sites=tuple(moved if s.id == moved_id else s for s in ledger.sites)
+    )
+    practice = run_practice("harbor-overflow", harbor, ledger)
+    dr_region = harbor.practice.dr_region
+    assert practice.ledger.site(moved_id).router == 5  # type: ignore[union-attr]
+    (vpc,) = practice.core.of_type(g.NETWORK)
+    assert vpc.inputs["routingMode"] == "GLOBAL"
+    routers = {r.inputs["region"]: r for r in practice.core.of_type(g.ROUTER)}
+    assert set(routers) == {harbor.practice.region, dr_region}
+    gateways = {gw.inputs["region"] for gw in practice.core.of_type(g.HA_VPN)}
+    assert gateways == {harbor.practice.region, dr_region}
+    site = practice.sites[moved_id]
+    core = practice.core.outputs
+    for tunnel in site.of_type(g.TUNNEL):
+        assert tunnel.inputs["region"] == dr_region
+        assert tunnel.inputs["vpnGateway"] == core[outputs.VPN_GATEWAYS][dr_region]
+        assert tunnel.inputs["router"] == core[outputs.ROUTERS]["5"]
+    for resource in site.of_type(g.ROUTER_INTERFACE) + site.of_type(g.ROUTER_PEER):
+        assert resource.inputs["region"] == dr_region
+        assert resource.inputs["router"] == core[outputs.ROUTER_NAMES]["5"]

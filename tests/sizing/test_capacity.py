@@ -1,0 +1,114 @@
+"""The clouds' per-practice ceilings (CAP-*): found before anything is allocated, each with the
+cloud's own number, and nothing below them refused. Before these rules a 300-site first run
+failed mid-allocation with advice about deleting retired sites from a ledger it did not have."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from generator.errors import ProfileError
+from generator.ipam import AddressRequest, RangeRequest, SiteRequest, allocate
+from generator.profile.model import Profile
+from generator.sizing import build_plan
+from generator.sizing.vpn import site_tunnels
+from tests.sizing.profiles import make_profile, make_site
+
+
+def _practice(cloud: str, count: int, *, vpn: bool = True) -> Profile:
+    # Workstations and phones only: flows clinical-to-apps; one rule per site in one NSG.
+    sites = tuple(
+        make_site(f"s{index:03d}", vpn=vpn, workstations=4, phones=2) for index in range(count)
+    )
+    return make_profile(*sites, cloud=cloud)
+
+
+def _overruns(profile: Profile) -> list[str]:
+    with pytest.raises(ProfileError) as caught:
+        build_plan(profile)
+    problems = caught.value.problems
+    assert {p.path for p in problems} == {"sites"}
+    assert {p.file for p in problems} == {profile.source}
+    return [p.message.split(":")[0] for p in problems]
+
+
+def test_azure_plans_as_many_vpn_sites_as_one_gateway_carries() -> None:
+    plan, _ledger = build_plan(_practice("azure", 100))
+    assert plan.vpn is not None and plan.vpn.tunnels == 100
+
+
+def test_an_azure_vpn_site_past_the_gateways_100_tunnels_is_refused_with_the_number() -> None:
+    with pytest.raises(ProfileError, match=r"CAP-VPN-01: 101 sites .* at most 100 site-to-site"):
+        build_plan(_practice("azure", 101))
+
+
+def test_azure_sites_past_the_nsg_priority_bands_are_refused_before_allocation() -> None:
+    assert _overruns(_practice("azure", 188, vpn=False)) == ["CAP-PRI-01"]
+
+
+def test_google_cloud_has_room_for_500_sites_rule_priority_bands() -> None:
+    plan, ledger = build_plan(_practice("gcp", 500, vpn=False))
+    bases = [site.priority_base for site in ledger.sites]
+    assert len(set(bases)) == 500 and max(bases) + 15 < 64000
+    assert len(plan.sites) == 500
+
+
+def test_google_cloud_sites_past_one_cloud_router_take_the_next_and_keep_it() -> None:
+    # 65 sites x 2 HA VPN tunnels = 130 BGP peers; a Cloud Router takes 128.
+    plan, ledger = build_plan(_practice("gcp", 65))
+    assert plan.vpn is not None
+    assert [(r.slot, r.region) for r in plan.vpn.routers] == [(0, "us-east4"), (1, "us-east4")]
+    assert [site.router for site in ledger.sites] == [0] * 64 + [1]
+    assert plan.core.routing_mode == "REGIONAL"
+    # A site added later goes where there is room; none already placed moves.
+    more = _practice("gcp", 66)
+    _plan, again = build_plan(more, ledger)
+    assert [site.router for site in again.sites] == [0] * 64 + [1, 1]
+
+
+def test_google_cloud_sites_past_the_regions_five_routers_end_in_the_dr_region() -> None:
+    profile = _practice("gcp", 321)
+    with pytest.raises(ProfileError, match=r"CAP-BGP-01: .* 642 HA VPN .* set practice.dr_region"):
+        build_plan(profile)
+    practice = dataclasses.replace(profile.practice, dr_region="us-central1")
+    plan, ledger = build_plan(dataclasses.replace(profile, practice=practice))
+    assert plan.vpn is not None
+    assert [r.slot for r in plan.vpn.routers] == [0, 1, 2, 3, 4, 5]
+    assert {r.region for r in plan.vpn.routers if r.slot == 5} == {"us-central1"}
+    assert ledger.sites[-1].router == 5
+    assert plan.core.routing_mode == "GLOBAL"
+    last = plan.sites[-1].vpn
+    assert last is not None and last.router is not None and last.router.region == "us-central1"
+
+
+def test_google_cloud_refuses_tunnels_past_both_regions_routers() -> None:
+    practice = dataclasses.replace(_practice("gcp", 1).practice, dr_region="us-central1")
+    per_site = site_tunnels("gcp", "s", 7000).value
+    count = 1280 // per_site + 1  # one site more than ten routers' 1,280 BGP peers hold
+    sites = tuple(
+        make_site(f"s{index:03d}", bandwidth=7000, workstations=4, phones=2)
+        for index in range(count)
+    )
+    big = dataclasses.replace(make_profile(*sites, cloud="gcp"), practice=practice)
+    assert _overruns(big) == ["CAP-BGP-01"]
+
+
+def test_azure_sites_take_no_link_local_range_they_would_never_use() -> None:
+    _plan, ledger = build_plan(_practice("azure", 3))
+    assert all(site.bgp == () for site in ledger.sites)
+    assert all(site.asn is not None for site in ledger.sites)
+
+
+def test_site_asns_continue_past_the_first_range_without_moving_any() -> None:
+    sites = tuple(
+        SiteRequest(f"s{i:03d}", 26, (RangeRequest("clinical", 28, 10),), (), tunnels=2)
+        for i in range(500)
+    )
+    request = AddressRequest("p", "gcp", "10.64.0.0/12", (), 24, (), sites)
+    first = allocate(request, None).ledger
+    asns = [site.asn for site in first.sites]
+    assert asns[:499] == list(range(65001, 65500))
+    assert asns[499] == 64513
+    again = allocate(request, first).ledger
+    assert [site.asn for site in again.sites] == asns
