@@ -399,7 +399,12 @@ def profile_schema() -> dict[str, Any]:
                     "nullable": True,
                     "min": 1,
                     "max": 100,
-                    "meta": {"description": "Override of the record-retention default."},
+                    "meta": {
+                        "description": (
+                            "Override of the record-retention default; required outside the US"
+                            " where clinicgen lists no rule for the jurisdiction."
+                        )
+                    },
                 },
             },
         },
