@@ -46,7 +46,8 @@ class PracticeInfo:
 class Segment:
     """One on-prem VLAN at a site, sized from its device count."""
 
-    # catalog key: clinical, medical-devices, imaging, voice, printers, admin, guest, management
+    # catalog key: clinical, admin, medical-devices, lab, imaging, voice, printers, payment,
+    # building, guest, management
     name: str
     vlan: int
     cidr: str
@@ -57,7 +58,7 @@ class Segment:
     required: int  # hosts needed: devices x growth
     capacity: int  # usable host addresses in `cidr`; always >= required
     purpose: str  # what plugs in, for the installer's handoff sheet
-    crosses_vpn: bool  # False for guest: it never enters the tunnel
+    crosses_vpn: bool  # False for guest, payment and building: they never enter the tunnel
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,7 @@ class SiteVpn:
     """The site's side of the site-to-cloud VPN."""
 
     peer_ip: str
-    # what crosses the tunnel: every segment but guest, plus the site's on-prem ranges
+    # what crosses the tunnel: every segment that crosses the VPN, plus the on-prem ranges
     local_prefixes: tuple[str, ...]
     bandwidth_mbps: int
     routing: str  # static | bgp (Google Cloud HA VPN: always bgp)
