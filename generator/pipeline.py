@@ -26,6 +26,7 @@ import yaml
 
 from generator.errors import PreviewInputError
 from generator.ipam import Ledger, default_ledger_path, ledger_text, load_ledger_if_present
+from generator.ipam.ledger_lock import holding_ledger
 from generator.plan.model import Plan, site_stack_name
 from generator.profile import Profile, load_profile
 from generator.render.handoff import render_handoff_sheets
@@ -105,6 +106,12 @@ def plan_profile(
     the new side with the allocations the old side made. `tell` hears which ledger was used."""
     profile = load_profile(profile_path)
     location = find_ledger(profile.practice.id, stacks_dir, ledger_path)
+    return _plan_with_ledger(profile, location, ledger, tell)
+
+
+def _plan_with_ledger(
+    profile: Profile, location: Path, ledger: Ledger | None, tell: Tell | None
+) -> PlannedProfile:
     if ledger is None:
         ledger = read_ledger(location, tell)
     plan, placed = build_plan(profile, ledger)
@@ -115,10 +122,18 @@ def plan_profile(
 
 
 def generate_stacks(
-    profile_path: Path, out_dir: Path, *, ledger_path: Path | None = None, force: bool = False
+    profile_path: Path,
+    out_dir: Path,
+    *,
+    ledger_path: Path | None = None,
+    force: bool = False,
+    tell: Tell | None = None,
 ) -> GenerationResult:
-    """Write the practice's stack files, ledger, handoff sheets and runbook under `out_dir`."""
-    return _generate(profile_path, out_dir, PurePosixPath(), ledger_path, force, project=False)
+    """Write the practice's stack files, ledger, handoff sheets and runbook under `out_dir`.
+    `tell` hears when another run holds the ledger and this one waits."""
+    return _generate(
+        profile_path, out_dir, PurePosixPath(), ledger_path, force, tell=tell, project=False
+    )
 
 
 def generate_project(
@@ -128,6 +143,7 @@ def generate_project(
     ledger_path: Path | None = None,
     force: bool = False,
     source: str | None = None,
+    tell: Tell | None = None,
 ) -> GenerationResult:
     """Write a self-contained Pulumi project under `project_dir`: `Pulumi.yaml` named after
     the practice, the program entry, clinicgen's sections of `requirements.txt` and
@@ -137,7 +153,13 @@ def generate_project(
     without it, what the last generate wrote into the project is kept.
     """
     return _generate(
-        profile_path, project_dir, PurePosixPath(STACKS_DIR), ledger_path, force, source=source
+        profile_path,
+        project_dir,
+        PurePosixPath(STACKS_DIR),
+        ledger_path,
+        force,
+        source=source,
+        tell=tell,
     )
 
 
@@ -149,10 +171,36 @@ def _generate(
     force: bool,
     *,
     source: str | None = None,
+    tell: Tell | None = None,
     project: bool = True,
 ) -> GenerationResult:
     stacks_dir = root / stacks
-    planned = plan_profile(profile_path, stacks_dir=stacks_dir, ledger_path=ledger_path)
+    profile = load_profile(profile_path)
+    location = find_ledger(profile.practice.id, stacks_dir, ledger_path)
+    # From reading the ledger to writing it back, no other run may plan from it.
+    with holding_ledger(location, tell):
+        return _generate_holding_ledger(
+            _plan_with_ledger(profile, location, None, None),
+            profile_path,
+            root,
+            stacks,
+            force,
+            source=source,
+            project=project,
+        )
+
+
+def _generate_holding_ledger(
+    planned: PlannedProfile,
+    profile_path: Path,
+    root: Path,
+    stacks: PurePosixPath,
+    force: bool,
+    *,
+    source: str | None,
+    project: bool,
+) -> GenerationResult:
+    stacks_dir = root / stacks
     plan = planned.plan
     files = render_stack_files(plan, stacks) + render_handoff_sheets(plan, stacks)
     files.append(render_runbook(plan, stacks))

@@ -262,6 +262,11 @@ def _fill_free_text(document: dict[str, Any], texts: list[str]) -> dict[str, Any
     return document
 
 
+def _is_profile_text(text: str) -> bool:
+    # Validation refuses a lone surrogate: no file can hold it as UTF-8.
+    return bool(text) and not any("\ud800" <= char <= "\udfff" for char in text)
+
+
 def _generate_in(root: Path, document: dict[str, Any]) -> Path:
     root.mkdir()
     profile = write_profile(root / "profile.yaml", document)
@@ -277,7 +282,7 @@ def _generate_in(root: Path, document: dict[str, Any]) -> Path:
     ids=["azure", "gcp"],
 )
 @settings(max_examples=12, deadline=None)
-@given(texts=st.lists(hostile_text.filter(bool), min_size=4, max_size=4))
+@given(texts=st.lists(hostile_text.filter(_is_profile_text), min_size=4, max_size=4))
 @example(texts=["{{ x }}" * 1500, "\u202e../\n---\n$(x)`y`${z}" * 600, "a" * 10_000, "é" * 10_000])
 def test_hostile_free_text_round_trips_as_data(
     base: Path, texts: list[str], tmp_path_factory: pytest.TempPathFactory
