@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from generator.errors import PreviewInputError
+from generator.errors import OutputError, PreviewInputError
 from generator.ipam import Ledger, default_ledger_path, ledger_text, load_ledger_if_present
 from generator.ipam.ledger_lock import holding_ledger
 from generator.plan.model import Plan, site_stack_name
@@ -215,6 +215,7 @@ def _generate_holding_ledger(
     )
     # Everything is checked before anything is written. The ledger goes first: it is the
     # record of allocations the stack files are derived from.
+    _refuse_other_practices_stacks(plan, root, stacks)
     written = commit(
         prepare(planned.ledger_path.parent, [ledger]) + prepare(root, files, force=force)
     )
@@ -231,6 +232,26 @@ def _generate_holding_ledger(
         runbook=root / runbook_path(plan, stacks),
         project_dir=root if project else None,
     )
+
+
+def _refuse_other_practices_stacks(plan: Plan, root: Path, stacks: PurePosixPath) -> None:
+    """OutputError when a stack file this run would write holds another practice's plan: its
+    stack would be silently redeployed as this practice's (a practice id from before ids with
+    `-site-` were refused, or a file copied in by hand)."""
+    foreign = [
+        (root / path, owner)
+        for _, path in stack_paths(plan, stacks)
+        if (owner := _practice_of(root / path)) not in (None, plan.practice.id)
+    ]
+    if foreign:
+        raise OutputError(
+            "\n".join(
+                f"{path}: holds practice {owner!r}'s stack, not {plan.practice.id!r}'s; refusing "
+                "to replace another practice's stack file: generate the two practices into "
+                "different stacks directories (--stacks-dir)"
+                for path, owner in foreign
+            )
+        )
 
 
 def _read_text(path: Path) -> str | None:

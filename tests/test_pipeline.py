@@ -17,6 +17,7 @@ import yaml
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from generator.errors import OutputError
 from generator.pipeline import STACKS_DIR, generate_stacks
 from generator.profile import load_profile
 from generator.profile.loader import parse_document
@@ -58,7 +59,7 @@ def test_every_file_is_listed_and_sheets_cover_every_site(example: Path, tmp_pat
         f"{practice}.ledger.yaml",
         f"Pulumi.{practice}-core.yaml",
         *(f"Pulumi.{practice}-site-{site.id}.yaml" for site in profile.sites),
-        *(f"handoff/{practice}-{site.id}.md" for site in profile.sites),
+        *(f"handoff/{practice}-site-{site.id}.md" for site in profile.sites),
         f"runbook/{practice}.md",
     }
     assert set(file_tree(tmp_path)) == expected
@@ -200,7 +201,7 @@ def test_adding_a_site_changes_only_its_stack_the_ledger_and_core_sizing(
     assert changed - {core} == {
         f"{practice}.ledger.yaml",
         f"Pulumi.{practice}-site-added.yaml",
-        f"handoff/{practice}-added.md",
+        f"handoff/{practice}-site-added.md",
         f"runbook/{practice}.md",
     }
     # The core stack changes only where its plan truly depends on every site together.
@@ -329,3 +330,19 @@ def test_generating_loads_no_pulumi_sdk(tmp_path: Path) -> None:
     command = [sys.executable, "-c", script, str(example), str(tmp_path)]
     completed = subprocess.run(command, capture_output=True, text=True, check=True)
     assert completed.stdout.splitlines()[-1] == "[]"
+
+
+def test_a_stack_file_of_another_practice_is_never_replaced(tmp_path: Path) -> None:
+    # What practice `ab-site-cd`'s core stack and practice `ab`'s site `cd-core` did to each
+    # other before such practice ids were refused: one stack file, two practices.
+    out = tmp_path / "stacks"
+    lakeside = generate_stacks(ROOT / "examples" / "lakeside-health.yaml", out)
+    maple_core = out / "Pulumi.maple-grove-core.yaml"
+    maple_core.write_bytes(lakeside.stacks[0].path.read_bytes())
+    with pytest.raises(OutputError) as caught:
+        generate_stacks(ROOT / "examples" / "maple-grove.yaml", out)
+    assert str(caught.value).startswith(
+        f"{maple_core}: holds practice 'lakeside''s stack, not 'maple-grove''s; refusing"
+    )
+    assert maple_core.read_bytes() == lakeside.stacks[0].path.read_bytes()
+    assert not (out / "maple-grove.ledger.yaml").exists()
