@@ -25,7 +25,13 @@ from typing import TYPE_CHECKING
 import yaml
 
 from generator.errors import OutputError, PreviewInputError
-from generator.ipam import Ledger, default_ledger_path, ledger_text, load_ledger_if_present
+from generator.ipam import (
+    CoreAllocation,
+    Ledger,
+    default_ledger_path,
+    ledger_text,
+    load_ledger_if_present,
+)
 from generator.ipam.ledger_lock import holding_ledger
 from generator.plan.model import Plan, site_stack_name
 from generator.profile import Profile, load_profile
@@ -54,6 +60,10 @@ Tell = Callable[[str], None]
 # Where a Pulumi project keeps its stack files (its stackConfigDir): the repository root's
 # Pulumi.yaml and every generated project say `stacks`.
 STACKS_DIR = "stacks"
+
+
+# Plan from no ledger at all, not even the file: every allocation made afresh.
+NO_LEDGER = Ledger(practice="", cloud="", pool="0.0.0.0/0", core=CoreAllocation(block="0.0.0.0/0"))
 
 
 @dataclass(frozen=True)
@@ -103,7 +113,8 @@ def plan_profile(
 ) -> PlannedProfile:
     """Read and validate the profile, read its ledger when there is one, and plan. Writes
     nothing. A `ledger` given here is planned with instead of the ledger file: a diff places
-    the new side with the allocations the old side made. `tell` hears which ledger was used."""
+    the new side with the allocations the old side made, or with none at all (`NO_LEDGER`)
+    when the new side moves to another cloud. `tell` hears which ledger was used."""
     profile = load_profile(profile_path)
     location = find_ledger(profile.practice.id, stacks_dir, ledger_path)
     return _plan_with_ledger(profile, location, ledger, tell)
@@ -112,7 +123,9 @@ def plan_profile(
 def _plan_with_ledger(
     profile: Profile, location: Path, ledger: Ledger | None, tell: Tell | None
 ) -> PlannedProfile:
-    if ledger is None:
+    if ledger is NO_LEDGER:
+        ledger = None
+    elif ledger is None:
         ledger = read_ledger(location, tell)
     plan, placed = build_plan(profile, ledger)
     return PlannedProfile(profile, plan, placed, location)
@@ -327,6 +340,7 @@ def diff_sources(
     # A stacks directory may hold several practices: the other side names the one to compare.
     chosen = _practice_named_by(new) if old.is_dir() else None
     old_practice, old_graph, ledger = _diff_side(old, chosen, stacks_dir, ledger_path, None, tell)
+    ledger = _ledger_for_new_side(new, ledger, tell)
     new_practice, new_graph, _ = _diff_side(
         new, old_practice, stacks_dir, ledger_path, ledger, tell
     )
@@ -336,6 +350,23 @@ def diff_sources(
             "a diff compares two versions of one practice"
         )
     return diff_graphs(new_practice, str(old), str(new), old_graph, new_graph)
+
+
+def _ledger_for_new_side(new: Path, ledger: Ledger | None, tell: Tell | None) -> Ledger | None:
+    """OLD's allocations for a profile as NEW, unless NEW moves the practice to another cloud:
+    a migration renumbers everything (generate wants a new ledger), so NEW is planned afresh
+    and the diff shows every resource deleted on one cloud and created on the other."""
+    if ledger is None or new.is_dir() or new.suffix == ".json":
+        return ledger
+    cloud = load_profile(new).practice.cloud
+    if cloud == ledger.cloud:
+        return ledger
+    if tell is not None:
+        tell(
+            f"{new}: moves the practice from {ledger.cloud} to {cloud}, so it is planned with "
+            "a new address plan, as `clinicgen generate --ledger NEW_PATH` would make it"
+        )
+    return NO_LEDGER
 
 
 def _live(stacks: PracticeStacks, ledger: Ledger | None, tell: Tell | None) -> PracticeStacks:
