@@ -28,8 +28,22 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from generator.errors import AddressPoolError, PlanError, PreviewInputError, Problem, ProfileError
-from generator.ipam import Ledger, default_ledger_path, ledger_text, load_ledger_if_present
+from generator.errors import (
+    AddressPoolError,
+    OutputError,
+    PlanError,
+    PreviewInputError,
+    Problem,
+    ProfileError,
+)
+from generator.ipam import (
+    CoreAllocation,
+    Ledger,
+    default_ledger_path,
+    ledger_text,
+    load_ledger_if_present,
+)
+from generator.ipam.ledger_lock import holding_ledger
 from generator.plan.model import Plan, site_stack_name
 from generator.profile import Profile, load_profile
 from generator.profile.json_schema import SCHEMA_FILE, profile_json_schema_text
@@ -64,6 +78,10 @@ Tell = Callable[[str], None]
 # Where a Pulumi project keeps its stack files (its stackConfigDir): the repository root's
 # Pulumi.yaml and every generated project say `stacks`.
 STACKS_DIR = "stacks"
+
+
+# Plan from no ledger at all, not even the file: every allocation made afresh.
+NO_LEDGER = Ledger(practice="", cloud="", pool="0.0.0.0/0", core=CoreAllocation(block="0.0.0.0/0"))
 
 
 @dataclass(frozen=True)
@@ -130,10 +148,19 @@ def plan_profile(
 ) -> PlannedProfile:
     """Read and validate the profile, read its ledger when there is one, and plan. Writes
     nothing. A `ledger` given here is planned with instead of the ledger file: a diff places
-    the new side with the allocations the old side made. `tell` hears which ledger was used."""
+    the new side with the allocations the old side made, or with none at all (`NO_LEDGER`)
+    when the new side moves to another cloud. `tell` hears which ledger was used."""
     profile = load_profile(profile_path)
     location = find_ledger(profile.practice.id, stacks_dir, ledger_path)
-    if ledger is None:
+    return _plan_with_ledger(profile, location, ledger, tell)
+
+
+def _plan_with_ledger(
+    profile: Profile, location: Path, ledger: Ledger | None, tell: Tell | None
+) -> PlannedProfile:
+    if ledger is NO_LEDGER:
+        ledger = None
+    elif ledger is None:
         ledger = read_ledger(location, tell)
     plan, placed = build_plan(profile, ledger)
     return PlannedProfile(profile, plan, placed, location)
@@ -143,10 +170,18 @@ def plan_profile(
 
 
 def generate_stacks(
-    profile_path: Path, out_dir: Path, *, ledger_path: Path | None = None, force: bool = False
+    profile_path: Path,
+    out_dir: Path,
+    *,
+    ledger_path: Path | None = None,
+    force: bool = False,
+    tell: Tell | None = None,
 ) -> GenerationResult:
-    """Write the practice's stack files, ledger, handoff sheets and runbook under `out_dir`."""
-    return _generate(profile_path, out_dir, PurePosixPath(), ledger_path, force, project=False)
+    """Write the practice's stack files, ledger, handoff sheets and runbook under `out_dir`.
+    `tell` hears when another run holds the ledger and this one waits."""
+    return _generate(
+        profile_path, out_dir, PurePosixPath(), ledger_path, force, tell=tell, project=False
+    )
 
 
 def generate_project(
@@ -156,6 +191,7 @@ def generate_project(
     ledger_path: Path | None = None,
     force: bool = False,
     source: str | None = None,
+    tell: Tell | None = None,
 ) -> GenerationResult:
     """Write a self-contained Pulumi project under `project_dir`: `Pulumi.yaml` named after
     the practice, the program entry, clinicgen's sections of `requirements.txt` and
@@ -165,7 +201,13 @@ def generate_project(
     without it, what the last generate wrote into the project is kept.
     """
     return _generate(
-        profile_path, project_dir, PurePosixPath(STACKS_DIR), ledger_path, force, source=source
+        profile_path,
+        project_dir,
+        PurePosixPath(STACKS_DIR),
+        ledger_path,
+        force,
+        source=source,
+        tell=tell,
     )
 
 
@@ -177,10 +219,36 @@ def _generate(
     force: bool,
     *,
     source: str | None = None,
+    tell: Tell | None = None,
     project: bool = True,
 ) -> GenerationResult:
     stacks_dir = root / stacks
-    planned = plan_profile(profile_path, stacks_dir=stacks_dir, ledger_path=ledger_path)
+    profile = load_profile(profile_path)
+    location = find_ledger(profile.practice.id, stacks_dir, ledger_path)
+    # From reading the ledger to writing it back, no other run may plan from it.
+    with holding_ledger(location, tell):
+        return _generate_holding_ledger(
+            _plan_with_ledger(profile, location, None, None),
+            profile_path,
+            root,
+            stacks,
+            force,
+            source=source,
+            project=project,
+        )
+
+
+def _generate_holding_ledger(
+    planned: PlannedProfile,
+    profile_path: Path,
+    root: Path,
+    stacks: PurePosixPath,
+    force: bool,
+    *,
+    source: str | None,
+    project: bool,
+) -> GenerationResult:
+    stacks_dir = root / stacks
     plan = planned.plan
     files = render_stack_files(plan, stacks) + render_handoff_sheets(plan, stacks)
     files.append(render_runbook(plan, stacks))
@@ -195,6 +263,7 @@ def _generate(
     )
     # Everything is checked before anything is written. The ledger goes first: it is the
     # record of allocations the stack files are derived from.
+    _refuse_other_practices_stacks(plan, root, stacks)
     written = commit(
         prepare(planned.ledger_path.parent, [ledger]) + prepare(root, files, force=force)
     )
@@ -212,6 +281,26 @@ def _generate(
         profile=profile_path,
         project_dir=root if project else None,
     )
+
+
+def _refuse_other_practices_stacks(plan: Plan, root: Path, stacks: PurePosixPath) -> None:
+    """OutputError when a stack file this run would write holds another practice's plan: its
+    stack would be silently redeployed as this practice's (a practice id from before ids with
+    `-site-` were refused, or a file copied in by hand)."""
+    foreign = [
+        (root / path, owner)
+        for _, path in stack_paths(plan, stacks)
+        if (owner := _practice_of(root / path)) not in (None, plan.practice.id)
+    ]
+    if foreign:
+        raise OutputError(
+            "\n".join(
+                f"{path}: holds practice {owner!r}'s stack, not {plan.practice.id!r}'s; refusing "
+                "to replace another practice's stack file: generate the two practices into "
+                "different stacks directories (--stacks-dir)"
+                for path, owner in foreign
+            )
+        )
 
 
 def _read_text(path: Path) -> str | None:
@@ -289,6 +378,7 @@ def diff_sources(
     # A stacks directory may hold several practices: the other side names the one to compare.
     chosen = _practice_named_by(new) if old.is_dir() else None
     old_practice, old_runs, ledger = _diff_side(old, chosen, stacks_dir, ledger_path, None, tell)
+    ledger = _ledger_for_new_side(new, ledger, tell)
     new_practice, new_runs, _ = _diff_side(new, old_practice, stacks_dir, ledger_path, ledger, tell)
     if old_practice != new_practice:
         raise PreviewInputError(
@@ -296,6 +386,23 @@ def diff_sources(
             "a diff compares two versions of one practice"
         )
     return diff_runs(new_practice, str(old), str(new), old_runs, new_runs)
+
+
+def _ledger_for_new_side(new: Path, ledger: Ledger | None, tell: Tell | None) -> Ledger | None:
+    """OLD's allocations for a profile as NEW, unless NEW moves the practice to another cloud:
+    a migration renumbers everything (generate wants a new ledger), so NEW is planned afresh
+    and the diff shows every resource deleted on one cloud and created on the other."""
+    if ledger is None or new.is_dir() or new.suffix == ".json":
+        return ledger
+    cloud = load_profile(new).practice.cloud
+    if cloud == ledger.cloud:
+        return ledger
+    if tell is not None:
+        tell(
+            f"{new}: moves the practice from {ledger.cloud} to {cloud}, so it is planned with "
+            "a new address plan, as `clinicgen generate --ledger NEW_PATH` would make it"
+        )
+    return NO_LEDGER
 
 
 def _live(stacks: PracticeStacks, ledger: Ledger | None, tell: Tell | None) -> PracticeStacks:

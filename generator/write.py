@@ -84,6 +84,24 @@ def write_text(path: Path, text: str) -> bool:
     return True
 
 
+# What `write_text`'s mkstemp names a temporary file: `.<target name>.<8 random characters>.tmp`.
+_TEMPORARY = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp\Z")
+
+
+def remove_stale_temporaries(directories: set[Path]) -> None:
+    """Remove the temporary files `write_text` left in `directories` when its process was
+    killed between creating one and renaming it (SIGKILL runs no cleanup)."""
+    for directory in directories:
+        for path in directory.glob(".*.tmp"):
+            if _TEMPORARY.match(path.name) and path.is_file():
+                try:
+                    path.unlink()
+                except OSError as err:
+                    raise OutputError(
+                        f"{path}: cannot remove a stale temporary file: {err}"
+                    ) from err
+
+
 def _new_file_mode() -> int:
     # mkstemp creates 0600 files; a generated file gets what the user's umask gives any file.
     umask = os.umask(0o022)
@@ -181,7 +199,10 @@ def prepare(
 
 
 def commit(pending: Sequence[PendingWrite]) -> list[WrittenFile]:
-    """Write every checked file that changed, each atomically, in order."""
+    """Write every checked file that changed, each atomically, in order, after removing the
+    temporary files a killed run left in those directories. The caller holds the ledger's lock
+    (`generator.ipam.ledger_lock`), so no other run's temporary file is among them."""
+    remove_stale_temporaries({item.target.parent for item in pending})
     written = []
     for item in pending:
         if not write_text(item.target, item.text):

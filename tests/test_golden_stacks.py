@@ -49,7 +49,7 @@ def test_every_golden_file_belongs_to_an_example() -> None:
         for site in profile.sites:
             expected |= {
                 f"Pulumi.{practice}-site-{site.id}.yaml",
-                f"handoff/{practice}-{site.id}.md",
+                f"handoff/{practice}-site-{site.id}.md",
             }
     committed = {str(path.relative_to(GOLDEN)) for path in GOLDEN.rglob("*") if path.is_file()}
     assert committed == expected

@@ -17,6 +17,7 @@ import yaml
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from generator.errors import OutputError
 from generator.pipeline import STACKS_DIR, generate_stacks
 from generator.profile import load_profile
 from generator.profile.loader import parse_document
@@ -58,7 +59,7 @@ def test_every_file_is_listed_and_sheets_cover_every_site(example: Path, tmp_pat
         f"{practice}.ledger.yaml",
         f"Pulumi.{practice}-core.yaml",
         *(f"Pulumi.{practice}-site-{site.id}.yaml" for site in profile.sites),
-        *(f"handoff/{practice}-{site.id}.md" for site in profile.sites),
+        *(f"handoff/{practice}-site-{site.id}.md" for site in profile.sites),
         f"runbook/{practice}.md",
     }
     assert set(file_tree(tmp_path)) == expected
@@ -210,7 +211,7 @@ def test_adding_a_site_changes_only_its_stack_the_ledger_and_core_sizing(
     assert changed - {core} == {
         f"{practice}.ledger.yaml",
         f"Pulumi.{practice}-site-added.yaml",
-        f"handoff/{practice}-added.md",
+        f"handoff/{practice}-site-added.md",
         f"runbook/{practice}.md",
     }
     # The core stack changes only where its plan truly depends on every site together.
@@ -272,6 +273,11 @@ def _fill_free_text(document: dict[str, Any], texts: list[str]) -> dict[str, Any
     return document
 
 
+def _is_profile_text(text: str) -> bool:
+    # Validation refuses a lone surrogate: no file can hold it as UTF-8.
+    return bool(text) and not any("\ud800" <= char <= "\udfff" for char in text)
+
+
 def _generate_in(root: Path, document: dict[str, Any]) -> Path:
     root.mkdir()
     profile = write_profile(root / "profile.yaml", document)
@@ -287,7 +293,7 @@ def _generate_in(root: Path, document: dict[str, Any]) -> Path:
     ids=["azure", "gcp"],
 )
 @settings(max_examples=12, deadline=None)
-@given(texts=st.lists(hostile_text.filter(bool), min_size=4, max_size=4))
+@given(texts=st.lists(hostile_text.filter(_is_profile_text), min_size=4, max_size=4))
 @example(texts=["{{ x }}" * 1500, "\u202e../\n---\n$(x)`y`${z}" * 600, "a" * 10_000, "é" * 10_000])
 def test_hostile_free_text_round_trips_as_data(
     base: Path, texts: list[str], tmp_path_factory: pytest.TempPathFactory
@@ -334,3 +340,19 @@ def test_generating_loads_no_pulumi_sdk(tmp_path: Path) -> None:
     command = [sys.executable, "-c", script, str(example), str(tmp_path)]
     completed = subprocess.run(command, capture_output=True, text=True, check=True)
     assert completed.stdout.splitlines()[-1] == "[]"
+
+
+def test_a_stack_file_of_another_practice_is_never_replaced(tmp_path: Path) -> None:
+    # What practice `ab-site-cd`'s core stack and practice `ab`'s site `cd-core` did to each
+    # other before such practice ids were refused: one stack file, two practices.
+    out = tmp_path / "stacks"
+    lakeside = generate_stacks(ROOT / "examples" / "lakeside-health.yaml", out)
+    maple_core = out / "Pulumi.maple-grove-core.yaml"
+    maple_core.write_bytes(lakeside.stacks[0].path.read_bytes())
+    with pytest.raises(OutputError) as caught:
+        generate_stacks(ROOT / "examples" / "maple-grove.yaml", out)
+    assert str(caught.value).startswith(
+        f"{maple_core}: holds practice 'lakeside''s stack, not 'maple-grove''s; refusing"
+    )
+    assert maple_core.read_bytes() == lakeside.stacks[0].path.read_bytes()
+    assert not (out / "maple-grove.ledger.yaml").exists()

@@ -199,3 +199,16 @@ def test_new_files_get_the_umask_mode_and_existing_modes_are_kept(tmp_path: Path
         os.umask(old_umask)
     assert (tmp_path / "new.yaml").stat().st_mode & 0o777 == 0o644
     assert kept.stat().st_mode & 0o777 == 0o600
+
+
+def test_temporary_files_a_killed_run_left_are_removed_by_the_next(tmp_path: Path) -> None:
+    # SIGKILL between mkstemp and rename leaves `.<name>.<8 random>.tmp`, sometimes truncated.
+    write_files(tmp_path, [GeneratedFile(PurePosixPath("sub/a.yaml"), "a: 1\n")])
+    stale = [tmp_path / "sub" / ".a.yaml.k3x_9q2z.tmp", tmp_path / "sub" / ".b.yaml.abcdefgh.tmp"]
+    for path in stale:
+        path.write_text("a: ", encoding="utf-8")
+    users = tmp_path / "sub" / ".notes.tmp"
+    users.write_text("mine", encoding="utf-8")
+    write_files(tmp_path, [GeneratedFile(PurePosixPath("sub/a.yaml"), "a: 1\n")])
+    assert not any(path.exists() for path in stale)
+    assert users.read_text(encoding="utf-8") == "mine"

@@ -43,7 +43,9 @@ def command(
     generated and deployed), or a saved `clinicgen preview --format json` (an approved plan).
     A profile as NEW is sized with OLD's address allocations, as regenerating would: the
     ledger OLD was sized with, or, for a stacks directory as OLD, the ledger beside its
-    stack files (unless --ledger names one).
+    stack files (unless --ledger names one). A NEW that moves the practice to another cloud
+    is sized afresh, as `generate --ledger NEW_PATH` would: everything is deleted on one
+    cloud and created on the other.
 
     Exit status: 0 when nothing existing would be replaced or deleted; 3 when something
     would be (unless --allow-destructive) and always when a protected resource would be

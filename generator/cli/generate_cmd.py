@@ -12,6 +12,7 @@ from generator.cli.options import (
     LEDGER_OPTION,
     STACKS_DIR_HELP,
     force_option,
+    ledger_note,
     profile_argument,
 )
 
@@ -71,7 +72,9 @@ def command(
     (runbook/<practice>.md: roles, providers or APIs, features, the order of the stacks).
 
     Files whose content did not change are left alone; a generated file edited by hand is
-    not overwritten without --force.
+    not overwritten without --force. One run at a time writes a ledger: a second generate of
+    the same practice waits (up to 5 minutes) for the first to finish, then plans from the
+    ledger the first one wrote. Temporary files a killed run left behind are removed.
 
     \b
     Examples:
@@ -93,10 +96,17 @@ def command(
         raise click.UsageError("--clinicgen-source goes with --project-dir")
     if project_dir is not None:
         result = generate_project(
-            profile, project_dir, ledger_path=ledger_path, force=force, source=clinicgen_source
+            profile,
+            project_dir,
+            ledger_path=ledger_path,
+            force=force,
+            source=clinicgen_source,
+            tell=ledger_note,
         )
     else:
-        result = generate_stacks(profile, out_dir, ledger_path=ledger_path, force=force)
+        result = generate_stacks(
+            profile, out_dir, ledger_path=ledger_path, force=force, tell=ledger_note
+        )
     for written in result.files:
         click.echo(f"{written.status:<9} {written.path}")
     for stale in result.stale:

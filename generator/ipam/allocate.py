@@ -140,7 +140,8 @@ def _check_ledger(
     if ledger.cloud != request.cloud:
         raise LedgerError(
             f"the ledger was made for {ledger.cloud}, the profile says {request.cloud}: moving "
-            "clouds renumbers everything, so start a new ledger with --ledger NEW_PATH"
+            "clouds renumbers everything, so start a new ledger with --ledger NEW_PATH "
+            "(`clinicgen diff` plans a move to another cloud afresh by itself)"
         )
     held = [("core.block", network(ledger.core.block))]
     held += [(f"sites.{site.id}.block", network(site.block)) for site in ledger.sites]

@@ -428,6 +428,8 @@ def core_stack_name(practice_id: str) -> str:
 
 
 def site_stack_name(practice_id: str, site_id: str) -> str:
+    """Unambiguous because validation keeps `-site-` out of practice ids: the first `-site-`
+    in a stack name ends its practice id, and a core stack's name has none."""
     return f"{practice_id}-site-{site_id}"
 
 

@@ -214,7 +214,11 @@ def profile_schema() -> dict[str, Any]:
             "meta": {"description": "The practice as a whole."},
             "schema": {
                 "name": _text("Practice display name.") | {"required": True},
-                "id": _slug("Practice slug; stack and resource names derive from it.")
+                "id": _slug(
+                    "Practice slug; stack and resource names derive from it. It may not "
+                    "contain `-site-` or end in `-site`, which would let two practices' stacks "
+                    "share a name."
+                )
                 | {"required": True},
                 "cloud": {
                     "type": "string",

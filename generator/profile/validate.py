@@ -297,6 +297,17 @@ def _cross_field_problems(doc: dict[str, Any], label: str, schema_valid: bool) -
                 "region does not survive a regional outage",
                 practice["dr_region"],
             )
+    practice_id = practice.get("id")
+    if isinstance(practice_id, str) and ("-site-" in practice_id or practice_id.endswith("-site")):
+        # Stacks are `<practice>-core` and `<practice>-site-<site>` (plan.model): with `-site-`
+        # only ever the joint, practice `ab-site-cd`'s core stack cannot be practice `ab`'s
+        # site `cd-core`, nor any site stack another practice's.
+        add(
+            "practice.id",
+            "must not contain `-site-` or end in `-site`: another practice's stack could then "
+            "have the same name as one of this practice's",
+            practice_id,
+        )
     if cloud == "gcp" and not practice.get("gcp_project"):
         add("practice.gcp_project", "is required when practice.cloud is gcp")
     if cloud == "azure" and practice.get("gcp_org_policies") is not None:

@@ -22,13 +22,17 @@ SECRET_STORES = {"azure": "Azure Key Vault", "gcp": "Google Cloud Secret Manager
 
 
 def render_handoff_sheets(plan: Plan, stacks: PurePosixPath) -> list[GeneratedFile]:
-    """Every site's sheet, at `<stacks>/handoff/<practice>-<site>.md`."""
+    """Every site's sheet, at `handoff_path`."""
     return [
-        GeneratedFile(
-            stacks / HANDOFF_DIR / f"{plan.practice.id}-{site.id}.md", render_handoff(plan, site)
-        )
+        GeneratedFile(handoff_path(plan, site, stacks), render_handoff(plan, site))
         for site in plan.sites
     ]
+
+
+def handoff_path(plan: Plan, site: SitePlan, stacks: PurePosixPath) -> PurePosixPath:
+    """`<stacks>/handoff/<site stack name>.md`: named after the site's stack, whose name no
+    other practice's site can share (`generator.plan.model.site_stack_name`)."""
+    return stacks / HANDOFF_DIR / f"{site_stack_name(plan.practice.id, site.id)}.md"
 
 
 def render_handoff(plan: Plan, site: SitePlan) -> str:

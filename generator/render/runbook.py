@@ -13,7 +13,7 @@ from typing import Any
 from generator.catalog import load
 from generator.checks.model import org_policy_admin
 from generator.plan.model import Plan, core_stack_name, site_stack_name
-from generator.render.handoff import HANDOFF_DIR
+from generator.render.handoff import handoff_path
 from generator.render.stack_config import VPN_PRE_SHARED_KEY_OUTPUT
 from generator.render.templating import render
 from generator.write import GeneratedFile
@@ -50,7 +50,7 @@ def render_runbook(plan: Plan, stacks: PurePosixPath) -> GeneratedFile:
                 SiteStep(
                     stack=site_stack_name(plan.practice.id, site.id),
                     name=site.name,
-                    handoff=stacks / HANDOFF_DIR / f"{plan.practice.id}-{site.id}.md",
+                    handoff=handoff_path(plan, site, stacks),
                     vpn=site.vpn is not None,
                 )
                 for site in plan.sites

@@ -39,10 +39,10 @@ _PLAIN_KEY = re.compile(r"[a-z][a-z0-9_-]*(?::[a-z][a-zA-Z0-9_-]*)?\Z")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#!$])")
 # GitHub turns bare `scheme:` URLs, `www.` names and email addresses in plain text into links
 # (GFM spec, "Autolinks (extension)": https://github.github.com/gfm/#autolinks-extension-).
-# An escaped `:` after a letter (a scheme's) or `.` after www stops the first two; an email
+# An escaped `:` in `scheme://` or `.` after www stops the first two; an email
 # is found in the text after escapes are resolved, so an empty HTML comment, which GitHub
 # does not show, splits it at its `@`.
-_AUTOLINK_TRIGGER = re.compile(r"(?<=[a-z])(:)|(www)\.", re.IGNORECASE)
+_AUTOLINK_TRIGGER = re.compile(r"(?<=[a-z])(:)(?=//)|(www)\.", re.IGNORECASE)
 AUTOLINK_BREAK = "<!-- -->"
 
 

@@ -157,3 +157,38 @@ def test_markdown_is_a_comment_with_the_deletions_in_view(run_cli, tmp_path: Pat
     assert "| harbor-site-eastside | removed | 0 | 0 | 0 | " in result.stdout
     assert "| delete | harbor-site-eastside | " in result.stdout
     assert "<details><summary>harbor-site-eastside: " in result.stdout
+
+
+MAPLE = ROOT / "examples" / "maple-grove.yaml"
+
+
+def _maple_on_gcp(tmp_path: Path) -> Path:
+    text = MAPLE.read_text(encoding="utf-8")
+    for azure, gcp in (
+        ("cloud: azure", "cloud: gcp\n  gcp_project: maple-grove-prod-4821"),
+        ("region: eastus2", "region: us-east4"),
+        ("dr_region: centralus ", "dr_region: us-central1"),
+        ("3b8f1a2c-5d4e-4f6a-8b7c-9d0e1f2a3b4c", "group:admins@maple.example"),
+        ("7c6d5e4f-3a2b-4c1d-9e8f-0a1b2c3d4e5f", "group:audit@maple.example"),
+    ):
+        text = text.replace(azure, gcp)
+    return edited(tmp_path, "maple-gcp.yaml", text)
+
+
+def test_the_advice_for_a_move_to_another_cloud_works_when_followed(
+    run_cli, tmp_path: Path
+) -> None:
+    assert run_cli("generate", MAPLE).exit_code == 0
+    moved = _maple_on_gcp(tmp_path)
+    refused = run_cli("plan", moved)
+    assert refused.exit_code == 2
+    assert "start a new ledger with --ledger NEW_PATH" in refused.stderr
+    assert run_cli("plan", moved, "--ledger", "new.ledger.yaml").exit_code == 0
+    # The same advice given to diff, with the old side a profile, failed the same way before;
+    # against the deployed stacks (and their ledger) diff needs no advice.
+    for old, ledger in ((MAPLE, ("--ledger", "new.ledger.yaml")), (Path("stacks"), ())):
+        result = run_cli("diff", old, moved, *ledger, "--format", "json")
+        assert result.exit_code == 3, result.stderr
+        summary = json.loads(result.stdout)["summary"]
+        assert summary["create"] > 0 and summary["delete"] > 0
+        assert f"{moved}: moves the practice from azure to gcp" in result.stderr

@@ -201,6 +201,17 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
     ("missing-version", put("version", DELETE), "version: is required"),
     ("wrong-version", put("version", 2), "version: must be one of: 1 (got 2)"),
     ("missing-practice-id", put("practice.id", DELETE), "practice.id: is required"),
+    *(
+        (
+            f"practice-id-{practice_id}",
+            put("practice.id", practice_id),
+            "practice.id: must not contain `-site-` or end in `-site`: another practice's stack "
+            f"could then have the same name as one of this practice's (got '{practice_id}')",
+        )
+        # `ab-site-cd`'s core stack is `ab`'s site `cd-core`; `ab-site`'s site `x` is `ab`'s
+        # site `site-x`.
+        for practice_id in ("ab-site-cd", "ab-site")
+    ),
     (
         "practice-id-uppercase",
         put("practice.id", "Riverside"),

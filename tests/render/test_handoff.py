@@ -16,7 +16,7 @@ def test_handoff_sheet_has_vlans_vpn_and_flows_but_no_key(tmp_path: Path) -> Non
     generate_stacks(example, tmp_path)
     plan, _ = build_plan(load_profile(example), load_ledger(tmp_path / "lakeside.ledger.yaml"))
     site = plan.site("downtown")
-    sheet = (tmp_path / "handoff" / "lakeside-downtown.md").read_text()
+    sheet = (tmp_path / "handoff" / "lakeside-site-downtown.md").read_text()
     assert "# Site handoff: Downtown Medical Center\n" in sheet
     for segment in site.segments:
         assert f"| {segment.vlan} | " in sheet

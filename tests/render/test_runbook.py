@@ -50,7 +50,7 @@ def test_azure_runbook_names_the_roles_providers_feature_and_order() -> None:
     sites = [lines.index(f"pulumi up -s lakeside-site-{site.id}") for site in plan.sites]
     assert core < min(sites)
     assert "pulumi stack output -s lakeside-core" in lines
-    assert all(f"`stacks/handoff/lakeside-{site.id}.md`" in text for site in plan.sites)
+    assert all(f"`stacks/handoff/lakeside-site-{site.id}.md`" in text for site in plan.sites)
 
 
 def test_no_feature_is_registered_without_virtual_machines() -> None:
