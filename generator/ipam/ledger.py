@@ -200,7 +200,7 @@ class _Reader:
         sites = self.mapping(data, "sites", "sites")
         return Ledger(
             practice=self.text(data, "practice", "practice"),
-            cloud=self.text(data, "cloud", "cloud"),
+            cloud=self.cloud(data),
             pool=self.cidr(data, "pool", "pool"),
             core=CoreAllocation(
                 block=self.cidr(core, "block", "core.block"),
@@ -285,6 +285,14 @@ class _Reader:
             for name, entry in self.mapping(data, key, path, required=False).items()
             if self.is_mapping(entry, f"{path}.{name}")
         ]
+
+    def cloud(self, data: dict[str, Any]) -> str:
+        clouds = load("practice")["clouds"]
+        value = data.get("cloud")
+        if value not in clouds:
+            self.problem("cloud", f"must be one of {', '.join(clouds)}", value)
+            return ""
+        return str(value)
 
     def text(self, data: dict[str, Any], key: str, path: str) -> str:
         value = data.get(key)

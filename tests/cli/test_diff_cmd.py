@@ -170,6 +170,7 @@ def _maple_on_gcp(tmp_path: Path) -> Path:
         ("dr_region: centralus ", "dr_region: us-central1"),
         ("3b8f1a2c-5d4e-4f6a-8b7c-9d0e1f2a3b4c", "group:admins@maple.example"),
         ("7c6d5e4f-3a2b-4c1d-9e8f-0a1b2c3d4e5f", "group:audit@maple.example"),
+        ('{"Cost Center": "2150", Environment: Production}', "{cost-center: '2150'}"),
     ):
         text = text.replace(azure, gcp)
     return edited(tmp_path, "maple-gcp.yaml", text)

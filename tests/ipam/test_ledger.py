@@ -218,7 +218,7 @@ def _edits(*changes: tuple[str, object]) -> str:
             "sites.west.asn: 64512 is not a site ASN (65001-65499, 64513-65000)",
         ),
         (
-            [("sites.west.bgp", ["169.254.21.0/30"])],
+            [("sites.main.bgp", ["169.254.21.0/30"]), ("sites.west.bgp", ["169.254.21.0/30"])],
             "sites.main.bgp[0] 169.254.21.0/30 overlaps sites.west.bgp[0] 169.254.21.0/30",
         ),
         (

@@ -163,4 +163,4 @@ def test_a_jurisdiction_without_rules_is_named_with_the_default_applied(
     jurisdiction: str | None, said: str
 ) -> None:
     reason = backup.record_retention(jurisdiction, ("hipaa",), CLINIC, set(), None).decision.reason
-    assert said in reason and "Medicare 7" in reason
+    assert said in reason and "assumption: 7 years" in reason

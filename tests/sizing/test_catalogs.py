@@ -161,6 +161,8 @@ STRUCTURAL = {
     ("azure_platform", "stack_sections"),
     ("gcp_controls", "stack_sections"),
     ("resource_types", "*"),
+    # clinicgen's own tag keys, not a fact about a cloud.
+    ("tags", "added"),
 }
 
 
