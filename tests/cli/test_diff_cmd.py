@@ -52,10 +52,11 @@ def test_adding_a_site_only_creates_the_new_sites_stack(run_cli, tmp_path: Path)
 
 
 def test_a_core_whose_stack_file_changes_without_resource_changes_says_so(
-    run_cli, tmp_path: Path
+    run_cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # A new site changes the core's plan (VPN site and tunnel counts) but none of its resources:
     # that is not "no changes", since the core's stack file must be committed and deployed.
+    monkeypatch.setenv("COLUMNS", "200")  # each stack's heading on one line, whatever the terminal
     stacks = tmp_path / "stacks"
     generate_stacks(HARBOR, stacks)
     text = run_cli("diff", stacks, with_site(tmp_path))
