@@ -96,7 +96,7 @@ def diff_comment(diff: PracticeDiff, limit: int = COMMENT_LIMIT) -> str:
 def _fitted(template: str, folds: Sequence[Table], limit: int, **context: Any) -> str:
     """`template` with as many of `folds` as fit under `limit` characters, from the first:
     the ones left out are listed in the comment."""
-    kept, omitted = list(folds), []
+    kept, omitted = list(folds), list[Table]()
     while True:
         text = render(template, folds=kept, omitted=omitted, limit=limit, **context)
         if len(text) <= limit or not kept:
@@ -173,40 +173,47 @@ def _check_summaries(
 
 
 def _finding_details(report: ComplianceReport, deployability: DeployabilityReport) -> list[Table]:
+    """Every compliance finding and every deployability finding, each family one table."""
     folds = []
     if report.findings:
-        rows = tuple(
-            (
-                f.check,
-                "fail" if f.status == FAIL else "waived",
-                f"{f.resource} ({short_type(f.type)})",
-                f.property or "-",
-                f.message,
-                f.fix,
-                f"45 CFR {f.control}",
-                f.waiver_reason or "",
-            )
-            for f in report.findings
-        )
-        columns = ("check", "status", "resource", "property", "problem", "fix", "control")
-        folds.append(
-            Table(f"Every compliance finding ({len(rows)})", (*columns, "waiver reason"), rows)
-        )
+        folds.append(_compliance_detail(report))
     if deployability.findings:
-        rows = tuple(
-            (
-                f.rule,
-                f"{f.resource} ({short_type(f.type)})",
-                f.property or "-",
-                f.message,
-                f.fix,
-                f.source,
-            )
-            for f in deployability.findings
-        )
-        columns = ("rule", "resource", "property", "problem", "fix", "source")
-        folds.append(Table(f"Every deployability finding ({len(rows)})", columns, rows))
+        folds.append(_deployability_detail(deployability))
     return folds
+
+
+def _compliance_detail(report: ComplianceReport) -> Table:
+    rows = tuple(
+        (
+            f.check,
+            "fail" if f.status == FAIL else "waived",
+            f"{f.resource} ({short_type(f.type)})",
+            f.property or "-",
+            f.message,
+            f.fix,
+            f"45 CFR {f.control}",
+            f.waiver_reason or "",
+        )
+        for f in report.findings
+    )
+    columns = ("check", "status", "resource", "property", "problem", "fix", "control")
+    return Table(f"Every compliance finding ({len(rows)})", (*columns, "waiver reason"), rows)
+
+
+def _deployability_detail(deployability: DeployabilityReport) -> Table:
+    rows = tuple(
+        (
+            f.rule,
+            f"{f.resource} ({short_type(f.type)})",
+            f.property or "-",
+            f.message,
+            f.fix,
+            f.source,
+        )
+        for f in deployability.findings
+    )
+    columns = ("rule", "resource", "property", "problem", "fix", "source")
+    return Table(f"Every deployability finding ({len(rows)})", columns, rows)
 
 
 # -- diff -------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@ single word is longer than it."""
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.render.layout import column_widths, items_after, table_lines, wrap
@@ -17,6 +17,11 @@ def words_in_order(lines: list[str]) -> list[str]:
     return " ".join(lines).split()
 
 
+# Pure functions: no deadline, so a loaded machine does not fail them on time alone.
+UNTIMED = settings(deadline=None)
+
+
+@UNTIMED
 @given(st.lists(WORD, max_size=30), WIDTH)
 def test_wrap_keeps_every_word_whole_and_in_order(words: list[str], width: int) -> None:
     lines = wrap(" ".join(words), width, "  ", "    ")
@@ -24,6 +29,7 @@ def test_wrap_keeps_every_word_whole_and_in_order(words: list[str], width: int) 
     assert all(len(line) <= width or len(line.split()) == 1 for line in lines)
 
 
+@UNTIMED
 @given(
     st.integers(1, 6).flatmap(
         lambda n: st.tuples(
