@@ -14,8 +14,8 @@ from blueprints.gcp import naming
 from blueprints.gcp.backup import ZonalDisk
 from blueprints.gcp.context import GcpContext
 from blueprints.gcp.hardening import hardened_instance
+from generator.plan.model import CloudRouter, VpnGateway
 from generator.plan.model import CoreNetwork as CoreNetworkPlan
-from generator.plan.model import VpnGateway
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,8 @@ class CoreNetwork(pulumi.ComponentResource):
             auto_create_subnetworks=False,
             # Every subnet lives in the practice's region; routing is global only once sites'
             # tunnels end in a second region (VPN-RTR-03).
-            routing_mode=args.core.routing_mode,
+            # A stack file written before VPN-RTR-03 has none: it routed regionally.
+            routing_mode=args.core.routing_mode or "REGIONAL",
             description="clinicgen hub network",
             opts=child_opts,
         )
@@ -121,9 +122,12 @@ class CoreNetwork(pulumi.ComponentResource):
         self.routers = {0: router}
         self.vpn_gateways = {}
         if args.vpn:
+            # A stack file written before VPN-RTR-02 lists no routers: every site was on the
+            # hub's router, in the practice's region.
+            vpn_routers = args.vpn.routers or (CloudRouter(slot=0, region=context.location),)
             # One HA VPN gateway in each region with a router; the practice's region's keeps
             # the names it always had.
-            for region in dict.fromkeys(r.region for r in args.vpn.routers):
+            for region in dict.fromkeys(r.region for r in vpn_routers):
                 home = region == context.location
                 self.vpn_gateways[region] = compute.HaVpnGateway(
                     f"{name}-vpn" if home else f"{name}-vpn-{region}",
@@ -134,7 +138,7 @@ class CoreNetwork(pulumi.ComponentResource):
                     labels=context.tags,
                     opts=child_opts,
                 )
-            for extra in args.vpn.routers:
+            for extra in vpn_routers:
                 if extra.slot == 0:
                     continue
                 # Further routers only peer: 128 BGP peers each, five to a region.

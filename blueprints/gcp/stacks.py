@@ -133,15 +133,16 @@ def deploy_site(plan: SiteStackPlan) -> None:
             secret_id=vpn_psk_secret_name(site.id),
             network=core.require_output(outputs.NETWORK),
             # Only a site with a VPN peer needs a router and gateway; the core has its own.
-            vpn=_core_vpn(core, site.vpn.router) if site.vpn else None,
+            # A stack file written before VPN-RTR-02 names no router: the hub's, at home.
+            vpn=_core_vpn(core, site.vpn.router or CloudRouter(slot=0, region=context.location))
+            if site.vpn
+            else None,
         ),
     )
 
 
-def _core_vpn(core: pulumi.StackReference, router: CloudRouter | None) -> CoreVpn:
+def _core_vpn(core: pulumi.StackReference, router: CloudRouter) -> CoreVpn:
     """The core's Cloud Router at the site's slot and the HA VPN gateway of its region."""
-    if router is None:
-        raise ValueError("a Google Cloud VPN site needs its Cloud Router slot (VPN-RTR-02)")
     slot = str(router.slot)
     return CoreVpn(
         router=core.require_output(outputs.ROUTERS).apply(lambda links: links[slot]),

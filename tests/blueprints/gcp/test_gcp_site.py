@@ -11,6 +11,8 @@ from collections import Counter
 
 from blueprints.gcp import outputs
 from generator.catalog import load
+from generator.plan.model import split_into_stacks
+from generator.preview.runner import run_core, run_site
 from generator.render.stack_config import VPN_PRE_SHARED_KEY_OUTPUT, vpn_psk_secret_name
 from generator.sizing import build_plan
 from tests.blueprints.gcp import gcp_runs as g
@@ -216,3 +218,30 @@ def test_a_site_on_a_dr_region_router_tunnels_there_and_the_vpc_routes_globally(
     for resource in site.of_type(g.ROUTER_INTERFACE) + site.of_type(g.ROUTER_PEER):
         assert resource.inputs["region"] == dr_region
         assert resource.inputs["router"] == core[outputs.ROUTER_NAMES]["5"]
+
+
+def test_stack_files_from_before_cloud_router_slots_deploy_the_same_resources() -> None:
+    # Stack files written before VPN-RTR-01..03 carry no routers, slots or routing mode;
+    # `clinicgen diff OLD_STACKS NEW` runs today's program over them: nothing may move.
+    today = g.practice_run("harbor")
+    plan = today.plan
+    assert plan.vpn is not None
+    before = dataclasses.replace(
+        plan,
+        core=dataclasses.replace(plan.core, routing_mode=None),
+        vpn=dataclasses.replace(plan.vpn, routers=()),
+        sites=tuple(
+            dataclasses.replace(s, vpn=dataclasses.replace(s.vpn, router=None)) if s.vpn else s
+            for s in plan.sites
+        ),
+    )
+    core_plan, site_plans = split_into_stacks(before)
+    core = run_core(core_plan)
+    assert {r.urn: r.inputs for r in core.resources} == {
+        r.urn: r.inputs for r in today.core.resources
+    }
+    for site_plan in site_plans:
+        run = run_site(site_plan, core)
+        assert {r.urn: r.inputs for r in run.resources} == {
+            r.urn: r.inputs for r in today.sites[site_plan.site.id].resources
+        }
