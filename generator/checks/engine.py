@@ -24,6 +24,7 @@ from generator.checks.model import (
 )
 from generator.errors import ChecksFailedError
 from generator.profile.model import Waiver
+from generator.sizing.sized import counted
 
 
 @dataclass(frozen=True)
@@ -96,13 +97,13 @@ def require_no_failures(
     problems = []
     if compliance.failures:
         problems.append(
-            f"{len(compliance.failures)} compliance finding(s) failed; fix them, or waive each "
-            "in the profile under `waivers:` with a reason"
+            f"{counted(len(compliance.failures), 'compliance finding')} failed; fix them, or "
+            "waive each in the profile under `waivers:` with a reason"
         )
     if deployability is not None and deployability.findings:
         problems.append(
-            f"{len(deployability.findings)} deployability finding(s): the cloud would reject "
-            "these resources or they would not work; fix them (no waiver applies)"
+            f"{counted(len(deployability.findings), 'deployability finding')}: the cloud would "
+            "reject these resources or they would not work; fix them (no waiver applies)"
         )
     if problems:
         raise ChecksFailedError(problems)

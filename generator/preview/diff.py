@@ -21,6 +21,7 @@ from generator.checks.model import Resource
 from generator.errors import DestructiveChangeError
 from generator.preview.report import plain, short_type, show
 from generator.render.layout import PIPE_WIDTH, labelled, wrap
+from generator.sizing.sized import counted
 
 if TYPE_CHECKING:
     from generator.preview.harness import StackRun
@@ -255,12 +256,12 @@ def require_safe(diff: PracticeDiff, allow_destructive: bool) -> None:
     """Raise DestructiveChangeError when the diff must not pass the gate."""
     if diff.blocked:
         raise DestructiveChangeError(
-            f"{len(diff.blocked)} protected resource(s) would be deleted or replaced; Pulumi "
-            "refuses until they are unprotected on purpose (exit status 3)"
+            f"{counted(len(diff.blocked), 'protected resource')} would be deleted or replaced; "
+            "Pulumi refuses until they are unprotected on purpose (exit status 3)"
         )
     if diff.destructive and not allow_destructive:
         raise DestructiveChangeError(
-            f"{len(diff.destructive)} existing resource(s) would be replaced or deleted; "
+            f"{counted(len(diff.destructive), 'existing resource')} would be replaced or deleted; "
             "review them and rerun with --allow-destructive to accept (exit status 3)"
         )
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from generator.catalog import load
 from generator.ipam.ledger import priority_range
 from generator.sizing.flows import SITE_TO_CLOUD, flow_matrix
+from generator.sizing.sized import counted
 
 SPLIT = (
     "split the practice into several profiles (each its own practice id and address_pool, so "
@@ -129,7 +130,8 @@ def _gcp_bgp_peers(sessions: int, regions: int) -> Overrun | None:
         room,
         f"the VPN sites need {sessions} HA VPN tunnels, each a BGP peer on a Cloud Router, and "
         f"Google Cloud allows {routers} Cloud Routers per VPC network and region with {peers} "
-        f"BGP peers each, {room} in {regions} region(s) (Cloud Router quotas and limits): {fix}",
+        f"BGP peers each, {room} in {counted(regions, 'region')} (Cloud Router quotas and "
+        f"limits): {fix}",
     )
 
 

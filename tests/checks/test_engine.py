@@ -106,7 +106,7 @@ def test_a_deployability_failure_exits_1_and_is_named_beside_compliance_failures
     with pytest.raises(ChecksFailedError) as raised:
         require_no_failures(evaluate(build([VAULT]), AZURE, waivers), deployability)
     assert raised.value.lines() == [
-        "1 deployability finding(s): the cloud would reject these resources or they would not "
+        "1 deployability finding: the cloud would reject these resources or they would not "
         "work; fix them (no waiver applies)"
     ]
     with pytest.raises(ChecksFailedError) as both:

@@ -60,7 +60,7 @@ def test_a_deployability_failure_is_shown_apart_and_exits_1(run_cli) -> None:
     assert (
         "  source:   https://cloud.google.com/iam/docs/roles-permissions/orgpolicy" in result.stdout
     )
-    assert "\n1 deployability finding(s): the cloud would reject" in result.stderr
+    assert "\n1 deployability finding: the cloud would reject" in result.stderr
     data = json.loads(run_cli("check", HARBOR, "--format", "json").stdout)["deployability"]
     assert [f["rule"] for f in data["findings"]] == ["CG-GCP-DEP-003"]
     assert len(data["rules"]) == len(rules_for("gcp"))

@@ -100,7 +100,7 @@ def test_deleting_a_protected_resource_is_blocked_even_when_destruction_is_allow
     result = run_cli("diff", HARBOR, without_fhir, "--allow-destructive")
     assert result.exit_code == 3
     assert "BLOCKED delete healthcare:FhirStore" in result.stdout
-    assert "protected resource(s) would be deleted or replaced" in result.stderr
+    assert "protected resources would be deleted or replaced" in result.stderr
 
 
 def test_a_profile_against_its_generated_stacks_shows_no_changes(run_cli, tmp_path: Path) -> None:
