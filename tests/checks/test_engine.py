@@ -65,9 +65,7 @@ def test_a_waiver_for_another_resource_waives_nothing_and_is_reported_unused() -
 
 def test_only_an_unwaived_failure_is_a_compliance_error_that_exits_1() -> None:
     report = evaluate(build([VAULT]), AZURE)
-    with pytest.raises(
-        ChecksFailedError, match=r"compliance findings failed; fix them"
-    ) as raised:
+    with pytest.raises(ChecksFailedError, match=r"compliance findings failed; fix them") as raised:
         require_no_failures(report)
     assert raised.value.exit_code == 1
     waivers = [Waiver(check=f.check, reason="r") for f in report.failures]
