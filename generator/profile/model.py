@@ -147,6 +147,8 @@ class Profile:
     identity: tuple[PersonaGroup, ...]
     backup: Backup
     waivers: tuple[Waiver, ...] = ()
+    # identity.conditional_access: the Azure core stack deploys the persona groups' MFA policy.
+    conditional_access: bool = False
     source: str = "<profile>"
 
     def site(self, site_id: str) -> Site:

@@ -201,6 +201,16 @@ def profile_schema() -> dict[str, Any]:
         }
         for persona, spec in practice["personas"].items()
     }
+    persona_schema["conditional_access"] = {
+        "type": "boolean",
+        "default": False,
+        "meta": {
+            "description": "Azure only: the core stack deploys a Conditional Access policy "
+            "that requires multifactor authentication for these groups on Azure management "
+            "(needs Microsoft Entra ID P1 and a deployer with the Conditional Access "
+            "Administrator role). Off: the tenant's own policy must do it.",
+        },
+    }
     return {
         "version": {
             "type": "integer",
