@@ -101,6 +101,10 @@ def profile_schema() -> dict[str, Any]:
             "Optional: HVAC controllers, door access control and IP cameras; their own VLAN,"
             " never in the VPN."
         ),
+        "vendor_access": _count(
+            "Optional: vendors' remote-support appliances (the path a device vendor reaches the"
+            " site by); their own VLAN, internet only, never in the VPN or the admin network."
+        ),
         "modalities": {
             "type": "dict",
             "default": {},

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from generator.catalog import load
 from generator.ipam import load_ledger
 from generator.pipeline import generate_stacks
 from generator.profile import load_profile
 from generator.sizing import build_plan
 from tests.paths import ROOT
+
+TITLES = {name: entry["title"] for name, entry in load("segments")["segments"].items()}
 
 
 def test_handoff_sheet_has_vlans_vpn_and_flows_but_no_key(tmp_path: Path) -> None:
@@ -35,3 +38,21 @@ def test_handoff_sheet_has_vlans_vpn_and_flows_but_no_key(tmp_path: Path) -> Non
     assert "pulumi config" not in sheet
     for flow in (f for f in plan.flows if f.site == "downtown"):
         assert f"| {flow.id} | " in sheet.replace("\\-", "-")
+
+
+def test_handoff_names_every_segment_that_never_enters_the_tunnel(tmp_path: Path) -> None:
+    example = ROOT / "examples" / "lakeside-health.yaml"
+    generate_stacks(example, tmp_path)
+    plan, _ = build_plan(load_profile(example), load_ledger(tmp_path / "lakeside.ledger.yaml"))
+    downtown = plan.site("downtown").segments
+    vendor = next(s for s in downtown if s.name == "vendor-access")
+    sheet = (tmp_path / "handoff" / "lakeside-site-downtown.md").read_text()
+    (line,) = [x for x in sheet.splitlines() if x.startswith("- Never in the tunnel")]
+    assert line == (
+        "- Never in the tunnel, internet only from the site: "
+        + ", ".join(f"{TITLES[s.name]} `{s.cidr}`" for s in downtown if not s.crosses_vpn)
+        + "."
+    )
+    assert f"Vendor remote access `{vendor.cidr}`" in line
+    billing = (tmp_path / "handoff" / "lakeside-site-billing.md").read_text()
+    assert "Never in the tunnel" not in billing and "Guest" not in billing
