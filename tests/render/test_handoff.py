@@ -56,3 +56,25 @@ def test_handoff_names_every_segment_that_never_enters_the_tunnel(tmp_path: Path
     assert f"Vendor remote access `{vendor.cidr}`" in line
     billing = (tmp_path / "handoff" / "lakeside-site-billing.md").read_text()
     assert "Never in the tunnel" not in billing and "Guest" not in billing
+
+
+def test_voice_vlan_section_states_sip_and_rtp_to_the_provider(tmp_path: Path) -> None:
+    example = ROOT / "examples" / "lakeside-health.yaml"
+    generate_stacks(example, tmp_path)
+    plan, _ = build_plan(load_profile(example), load_ledger(tmp_path / "lakeside.ledger.yaml"))
+    for site in plan.sites:
+        sheet = (tmp_path / "handoff" / f"lakeside-site-{site.id}.md").read_text()
+        voice = next((s for s in site.segments if s.name == "voice"), None)
+        heading = "### Voice VLAN 50: to the internet from the site\n"
+        if voice is None:
+            assert heading not in sheet
+            continue
+        section = sheet.split(heading)[1].split("\n\n#")[0]
+        assert f"the site's firewall lets `{voice.cidr}` reach" in section
+        rows = [line.split(" | ")[:3] for line in section.splitlines() if line.startswith("| ")]
+        assert rows[1:] == [
+            ["| SIP signalling", "UDP and TCP", "5060"],
+            ["| SIP over TLS", "TCP", "5061"],
+            ["| RTP and RTCP media", "UDP", "the range the voice provider documents"],
+        ]
+        assert section.count("RFC 3261 section 18.1.1") == 2
