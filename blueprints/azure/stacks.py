@@ -17,6 +17,7 @@ from blueprints.azure.access import AccessGrants, AccessGrantsArgs, principals
 from blueprints.azure.app_servers import AppServers, AppServersArgs
 from blueprints.azure.backup import Backup, BackupArgs
 from blueprints.azure.compliance import Compliance, ComplianceArgs
+from blueprints.azure.conditional_access import PersonaMfa, PersonaMfaArgs
 from blueprints.azure.context import AzureContext
 from blueprints.azure.device_ingest import DeviceIngest, DeviceIngestArgs
 from blueprints.azure.health_data import HealthData, HealthDataArgs
@@ -127,6 +128,11 @@ def deploy_core(plan: CoreStackPlan) -> None:
             scopes=scopes,
         ),
     )
+    if plan.identity.conditional_access:
+        PersonaMfa(
+            f"{pid}-persona-mfa",
+            PersonaMfaArgs(context, tuple(persona.group for persona in plan.identity.personas)),
+        )
     _export_core(network, identity)
 
 

@@ -278,6 +278,8 @@ class WorkloadIdentity:
 class IdentityPlan:
     personas: tuple[PersonaAccess, ...]
     workloads: tuple[WorkloadIdentity, ...]
+    # Azure: the core stack's Conditional Access policy requires MFA for the persona groups.
+    conditional_access: bool = False
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ class Devices:
     lab_analysers: int = 0
     payment_terminals: int = 0
     building_systems: int = 0
+    vendor_access: int = 0
     # (modality, units) sorted by modality: a breakdown of imaging units by kind (catalog
     # imaging.yaml `modalities`), which may also count units beyond imaging_modalities.
     modalities: tuple[tuple[str, int], ...] = ()
@@ -49,6 +50,7 @@ class Devices:
             + self.lab_analysers
             + self.payment_terminals
             + self.building_systems
+            + self.vendor_access
         )
 
 
@@ -147,6 +149,8 @@ class Profile:
     identity: tuple[PersonaGroup, ...]
     backup: Backup
     waivers: tuple[Waiver, ...] = ()
+    # identity.conditional_access: the Azure core stack deploys the persona groups' MFA policy.
+    conditional_access: bool = False
     source: str = "<profile>"
 
     def site(self, site_id: str) -> Site:

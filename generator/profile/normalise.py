@@ -48,6 +48,7 @@ def build_profile(doc: dict[str, Any], source: str) -> Profile:
             if doc["identity"].get(persona)
         ),
         backup=Backup(**doc.get("backup", {})),
+        conditional_access=bool(doc["identity"].get("conditional_access")),
         waivers=tuple(
             Waiver(check=w["check"], reason=w["reason"], resource=w.get("resource"))
             for w in doc.get("waivers", ())

@@ -101,6 +101,10 @@ def profile_schema() -> dict[str, Any]:
             "Optional: HVAC controllers, door access control and IP cameras; their own VLAN,"
             " never in the VPN."
         ),
+        "vendor_access": _count(
+            "Optional: vendors' remote-support appliances (the path a device vendor reaches the"
+            " site by); their own VLAN, internet only, never in the VPN or the admin network."
+        ),
         "modalities": {
             "type": "dict",
             "default": {},
@@ -200,6 +204,16 @@ def profile_schema() -> dict[str, Any]:
             },
         }
         for persona, spec in practice["personas"].items()
+    }
+    persona_schema["conditional_access"] = {
+        "type": "boolean",
+        "default": False,
+        "meta": {
+            "description": "Azure only: the core stack deploys a Conditional Access policy "
+            "that requires multifactor authentication for these groups on Azure management "
+            "(needs Microsoft Entra ID P1 and a deployer with the Conditional Access "
+            "Administrator role). Off: the tenant's own policy must do it.",
+        },
     }
     return {
         "version": {

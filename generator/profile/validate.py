@@ -384,6 +384,13 @@ def _exclude(
 def _check_identity(identity: Any, cloud: Any, add: Any) -> None:
     if not isinstance(identity, dict) or cloud not in _CLOUD_NAMES:
         return
+    if cloud == "gcp" and identity.get("conditional_access") is True:
+        add(
+            "identity.conditional_access",
+            "is for Azure (an Entra ID Conditional Access policy); on Google Cloud enforce "
+            "2-Step Verification for the groups in the Admin console, as the runbook says",
+            True,
+        )
     for persona, group in identity.items():
         if not isinstance(group, str):
             continue

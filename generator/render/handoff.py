@@ -50,6 +50,11 @@ def render_handoff(plan: Plan, site: SitePlan) -> str:
         kind_title=load("practice")["site_kinds"][site.kind]["title"],
         ike_groups=load("vpn")["ike_groups"],
         segment_titles={name: spec["title"] for name, spec in load("segments")["segments"].items()},
+        site_internet={
+            name: spec["site_internet"]
+            for name, spec in load("segments")["segments"].items()
+            if "site_internet" in spec
+        },
         cloud_title=CLOUD_TITLES[practice.cloud],
         core_stack=core_stack,
         site_stack=site_stack,

@@ -84,6 +84,9 @@ def _cloud_steps(
     if plan.cloud == "azure":
         providers = cloud["providers"]["modules"]
         return {
+            "conditional_access": cloud["conditional_access"]
+            if plan.identity.conditional_access
+            else None,
             "providers": sorted({providers[module] for module in modules}),
             "providers_source": cloud["providers"]["source"],
             "features": [f for f in cloud["features"] if f["when"] in parts],

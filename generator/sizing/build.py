@@ -421,6 +421,10 @@ def _identity_plan(
             for name, runs in running.items()
             if runs
         ),
+        conditional_access=cloud == "azure"
+        and log.take(
+            identity.persona_mfa_policy(profile.conditional_access, len(profile.identity))
+        ),
     )
 
 

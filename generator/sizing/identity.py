@@ -98,3 +98,22 @@ def workload_identity(
     value = ", ".join(f"{g.role} @ {g.scope}" for g in grants) or "no roles"
     reason = f"{workload}: its own identity with {counted(len(grants), 'role')}"
     return Sized(identity, Decision("IAM-WID-01", f"identity.workloads.{workload}", value, reason))
+
+
+def persona_mfa_policy(opted_in: bool, groups: int) -> Sized[bool]:
+    """IAM-MFA-01 (Azure): whether the core stack deploys the Conditional Access policy that
+    requires multifactor authentication for the persona groups (HIPAA 164.312(d)).
+
+    Source: Microsoft Learn "Require MFA for Azure management with Conditional Access"
+    (https://learn.microsoft.com/entra/identity/conditional-access/howto-conditional-access-policy-azure-management);
+    Conditional Access needs Microsoft Entra ID P1 ("What is Conditional Access?", License
+    requirements), so the profile opts in (identity.conditional_access).
+    """
+    if opted_in:
+        reason = f"identity.conditional_access: MFA required for {counted(groups, 'persona group')}"
+    else:
+        reason = "not opted in: the tenant's own Conditional Access policy must require MFA"
+    return Sized(
+        opted_in,
+        Decision("IAM-MFA-01", "identity.conditional_access", str(opted_in).lower(), reason),
+    )

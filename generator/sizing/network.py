@@ -102,6 +102,7 @@ def segment_devices(site: Site, modalities: int) -> tuple[dict[str, int], list[D
         "printers": devices.printers,
         "payment": devices.payment_terminals,
         "building": devices.building_systems,
+        "vendor-access": devices.vendor_access,
         "guest": devices.guest_wifi_peak,
         "management": management.value,
         **split.value,

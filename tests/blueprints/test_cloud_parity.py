@@ -122,6 +122,9 @@ CLOUD_SPECIFIC = {
             "site.site.vpn.routing",
             "site.site.vpn.local_prefixes",
             "site.site.vpn.bgp_peer_address",
+            # The persona groups' MFA: an Entra ID Conditional Access policy (IAM-MFA-01);
+            # Google's 2-Step Verification is set in the Admin console, not by a stack.
+            "core.identity.conditional_access",
         ),
         "azure",
     ),

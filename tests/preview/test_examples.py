@@ -47,6 +47,18 @@ def test_every_example_has_no_failed_checks(preview: PracticePreview) -> None:
     assert report.checks == checks_for(preview.stacks.cloud)
 
 
+def test_an_opted_in_practice_meets_persona_mfa_without_a_waiver(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    ledger = tmp_path_factory.mktemp("ledger") / "none.ledger.yaml"
+    preview = preview_profile(ROOT / "examples" / "lakeside-health.yaml", ledger)
+    report = preview.compliance
+    assert "CG-AZ-IAM-007" in {check.id for check in report.checks}
+    assert [f for f in report.findings if f.check == "CG-AZ-IAM-007"] == []
+    assert report.unused_waivers == ()
+    assert "CG-AZ-IAM-007" not in (ROOT / "examples" / "lakeside-health.yaml").read_text()
+
+
 def test_every_example_reports_exactly_its_known_deployability_findings(
     preview: PracticePreview,
 ) -> None:

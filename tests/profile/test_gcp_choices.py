@@ -35,3 +35,16 @@ def test_org_policies_default_to_off() -> None:
     normalised, problems = validate_document(_gcp(), "p")
     assert problems == []
     assert build_profile(normalised, "p").practice.gcp_org_policies is False
+
+
+def test_conditional_access_defaults_to_off_and_azure_may_opt_in() -> None:
+    normalised, problems = validate_document(base_profile(), "p")
+    assert problems == []
+    assert build_profile(normalised, "p").conditional_access is False
+    doc = base_profile()
+    put("identity.conditional_access", True)(doc)
+    normalised, problems = validate_document(doc, "p")
+    assert problems == []
+    profile = build_profile(normalised, "p")
+    assert profile.conditional_access is True
+    assert [group.persona for group in profile.identity] == ["platform_admins", "security_auditors"]

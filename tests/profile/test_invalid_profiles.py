@@ -184,6 +184,18 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
         "leave it out (got 'static')",
     ),
     (
+        "conditional-access-on-google-cloud",
+        both(GCP, put("identity.conditional_access", True)),
+        "identity.conditional_access: is for Azure (an Entra ID Conditional Access policy); on "
+        "Google Cloud enforce 2-Step Verification for the groups in the Admin console, as the "
+        "runbook says (got true)",
+    ),
+    (
+        "conditional-access-not-boolean",
+        put("identity.conditional_access", "yes"),
+        "identity.conditional_access: must be true or false (got 'yes')",
+    ),
+    (
         "unknown-routing",
         put("sites[0].connectivity.routing", "ospf"),
         "sites[0].connectivity.routing: must be one of: static, bgp (got 'ospf')",

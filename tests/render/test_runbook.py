@@ -114,3 +114,14 @@ def test_runbook_makes_mfa_break_glass_and_logoff_prerequisites(
         assert f"45 CFR {rule}" in section
     assert mfa_step in section
     assert text.endswith(".\n") and not text.endswith("\n\n")
+
+
+def test_an_opted_in_azure_runbook_names_what_the_mfa_policy_needs() -> None:
+    opted_in = render_runbook(planned("lakeside-health.yaml"), STACKS).body
+    not_opted = render_runbook(planned("maple-grove.yaml"), STACKS).body
+    needs = load("deployment")["azure"]["conditional_access"]
+    section = opted_in.split("## 2. Resource providers")[0]
+    assert f"the tenant needs {needs['licence']}" in section
+    assert f"the deployer the {needs['directory_role']} role in Entra ID" in section
+    assert "Policy.ReadWrite.ConditionalAccess and Policy.Read.All" in section
+    assert "Conditional Access Administrator role in Entra ID" not in not_opted

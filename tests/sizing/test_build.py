@@ -287,6 +287,22 @@ def test_payment_terminals_and_building_systems_get_vlans_outside_the_vpn() -> N
     assert segments["lab"].cidr in placed.vpn.local_prefixes
 
 
+def test_vendor_remote_access_gets_its_own_vlan_outside_the_vpn_and_apart_from_management() -> None:
+    site = make_site("main", workstations=20, phones=5)
+    site = dataclasses.replace(site, devices=dataclasses.replace(site.devices, vendor_access=2))
+    plan, _ledger = build_plan(make_profile(site))
+    placed = plan.site("main")
+    segments = {s.name: s for s in placed.segments}
+    vendor = segments["vendor-access"]
+    assert vendor.vlan == 95
+    assert vendor.vlan not in {s.vlan for s in placed.segments if s is not vendor}
+    assert placed.vpn is not None
+    assert not vendor.crosses_vpn
+    assert vendor.cidr not in placed.vpn.local_prefixes
+    assert all("vendor-access" not in (f.source, f.destination) for f in plan.flows)
+    assert segments["management"].cidr != vendor.cidr
+
+
 def test_management_is_administered_from_the_bastion_and_monitored_from_shared_services() -> None:
     # Switches and firewalls speak SSH and HTTPS, not RDP; SNMP is polled on 161, and traps
     # (162) and syslog (514) go the other way, to the collector.

@@ -39,6 +39,9 @@ CLOUD_SPECIFIC = (
     "practice.dr_region",
     "practice.gcp_project",
     "backup.dr_region",
+    # Multifactor authentication for the persona groups: an Entra ID Conditional Access policy
+    # on Azure; Google Cloud's 2-Step Verification is the Admin console's, not a plan's.
+    "identity.conditional_access",
     # The hub's subnets are each cloud's platform layout: Azure adds GatewaySubnet and
     # AzureFirewallSubnet and reserves 5 addresses per subnet, Google Cloud 4.
     "core.subnets",

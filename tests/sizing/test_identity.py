@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from generator.catalog import load
+from generator.pipeline import plan_profile
 from generator.plan.model import RoleGrant
 from generator.profile.model import PersonaGroup
 from generator.sizing import identity
+from tests.paths import ROOT
 
 # Every scope a plan can create, the bastion (NET-BAS-01, added by build_plan) included.
 ALL_SCOPES = identity.scopes(health_data=True, imaging=True, ingest=True) | {"bastion"}
@@ -99,3 +103,34 @@ def test_azure_backup_identity_holds_no_backup_vault_roles() -> None:
         "Disk Backup Reader",
         "Storage Account Backup Contributor",
     }
+
+
+@pytest.mark.parametrize("opted_in", [True, False])
+def test_the_persona_mfa_policy_follows_the_profile(opted_in: bool) -> None:
+    sized = identity.persona_mfa_policy(opted_in, 4)
+    assert sized.value is opted_in
+    assert (sized.decision.rule, sized.decision.subject) == (
+        "IAM-MFA-01",
+        "identity.conditional_access",
+    )
+    expected = (
+        "identity.conditional_access: MFA required for 4 persona groups"
+        if opted_in
+        else "not opted in: the tenant's own Conditional Access policy must require MFA"
+    )
+    assert sized.decision.reason == expected
+
+
+@pytest.mark.parametrize(
+    ("example", "decided"),
+    [
+        ("lakeside-health.yaml", "true"),
+        ("maple-grove.yaml", "false"),
+        ("harbor-behavioral.yaml", None),
+    ],
+)
+def test_only_azure_plans_decide_the_persona_mfa_policy(example: str, decided: str | None) -> None:
+    plan = plan_profile(ROOT / "examples" / example, ledger_path=Path("/nonexistent.yaml")).plan
+    values = [d.value for d in plan.decisions if d.rule == "IAM-MFA-01"]
+    assert values == ([decided] if decided else [])
+    assert plan.identity.conditional_access is (decided == "true")

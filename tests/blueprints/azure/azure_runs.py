@@ -72,6 +72,7 @@ DEFENDER = "azure-native:security:Pricing"
 NETWORK_WATCHER = "azure-native:network:NetworkWatcher"
 APP_GATEWAY = "azure-native:network:ApplicationGateway"
 WAF_POLICY = "azure-native:network:WebApplicationFirewallPolicy"
+CONDITIONAL_ACCESS = "azuread:index/conditionalAccessPolicy:ConditionalAccessPolicy"
 
 AZURE_EXAMPLES = {"maple": "maple-grove.yaml", "lakeside": "lakeside-health.yaml"}
 

@@ -144,6 +144,7 @@ def expected_inventory(run: PracticeRun) -> Counter[str]:
             a.FLOW_LOG: int(plan.monitoring.flow_logs),
             a.NETWORK_WATCHER: int(plan.monitoring.flow_logs),
             a.ROLE_ASSIGNMENT: assignments,
+            a.CONDITIONAL_ACCESS: int(plan.identity.conditional_access),
         }
     )
 
@@ -159,6 +160,30 @@ def test_every_resource_sits_in_a_component(practice: PracticeRun) -> None:
     for resource in practice.core.resources:
         if resource.custom:
             assert resource.parent in components, resource.name
+
+
+def test_an_opted_in_practice_requires_mfa_for_exactly_its_persona_groups(
+    practice: PracticeRun,
+) -> None:
+    policies = of_type(practice.core, a.CONDITIONAL_ACCESS)
+    if not practice.plan.identity.conditional_access:
+        assert policies == []
+        return
+    (policy,) = policies
+    facts = PLATFORM["conditional_access"]
+    groups = [persona.group for persona in practice.plan.identity.personas]
+    assert policy.inputs["state"] == "enabled"
+    assert policy.inputs["conditions"] == {
+        "users": {"includedGroups": groups},
+        "applications": {"includedApplications": facts["applications"]},
+        "clientAppTypes": ["all"],
+    }
+    assert policy.inputs["grantControls"] == {"operator": "OR", "builtInControls": ["mfa"]}
+
+
+def test_lakeside_opts_in_and_maple_does_not() -> None:
+    assert a.practice_run("lakeside").plan.identity.conditional_access
+    assert not a.practice_run("maple").plan.identity.conditional_access
 
 
 def test_core_exports_what_site_stacks_read(practice: PracticeRun) -> None:
