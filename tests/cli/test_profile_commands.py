@@ -92,6 +92,8 @@ def test_init_writes_a_valid_commented_starter(run_cli, tmp_path, cloud):
     loaded = load_profile(profile)
     assert loaded.practice.cloud == cloud
     assert loaded.practice.name == 'Riverside "Family" Health: {{ x }}'
+    # The MFA choice (check CG-AZ-IAM-007) is in front of an Azure user from the start.
+    assert ("  conditional_access: false\n" in text) is (cloud == "azure")
     schema = json.loads((tmp_path / "clinicgen.schema.json").read_text())
     assert schema["properties"]["practice"]["required"] == [
         "cloud",
