@@ -19,7 +19,6 @@ from generator.plan.model import BackupPlan
 class BackupArgs:
     context: AzureContext
     backup: BackupPlan
-    identity_id: pulumi.Input[str] | None  # the backup workload's managed identity
 
 
 class Backup(pulumi.ComponentResource):
@@ -44,11 +43,9 @@ class Backup(pulumi.ComponentResource):
             resource_group_name=group.name,
             location=args.context.location,
             sku=rs.SkuArgs(name="RS0", tier="Standard"),
-            identity=rs.IdentityDataArgs(
-                type="UserAssigned", user_assigned_identities=[args.identity_id]
-            )
-            if args.identity_id is not None
-            else rs.IdentityDataArgs(type="SystemAssigned"),
+            # Azure Backup's service backs up the VMs; the vault's own identity holds no role
+            # until a customer-managed key needs one (catalog/roles.yaml, after `workloads`).
+            identity=rs.IdentityDataArgs(type="SystemAssigned"),
             properties=rs.VaultPropertiesArgs(
                 redundancy_settings=rs.VaultPropertiesRedundancySettingsArgs(
                     standard_tier_storage_redundancy=platform["vault_redundancy"][plan.redundancy],

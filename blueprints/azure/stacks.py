@@ -77,10 +77,7 @@ def deploy_core(plan: CoreStackPlan) -> None:
     private_network = PrivateNetwork(subnet_ids=network.subnet_ids, zone_ids=network.zone_ids)
     identity = _identity(context, plan, client.tenant_id, private_network)
     identity_ids = {key: managed.id for key, managed in identity.identities.items()}
-    backup = Backup(
-        f"{pid}-backup",
-        BackupArgs(context, plan.backup, identity_ids.get("backup")),
-    )
+    backup = Backup(f"{pid}-backup", BackupArgs(context, plan.backup))
     scopes: Scopes = {
         "network": {"network": network.resource_group_id},
         "key-vault": {"key-vault": identity.key_vault_id},

@@ -407,9 +407,6 @@ def _identity_plan(
         "fhir": planned.fhir,
         "telehealth": planned.telehealth is not None,
         "ingest": planned.ingest is not None,
-        # Google Cloud's Backup and DR runs as its vault's service agent, not as an identity of
-        # the practice (roles.yaml workloads.backup).
-        "backup": cloud == "azure",
     }
     return IdentityPlan(
         personas=tuple(

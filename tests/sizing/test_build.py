@@ -60,6 +60,14 @@ def test_example_profiles_plan_without_overlaps(path: Path) -> None:
     assert loads(Plan, dumps(plan)) == plan
 
 
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_every_workload_identity_the_plan_creates_holds_a_role(path: Path) -> None:
+    # An identity with no role has no use: a workload that needs none gets no identity.
+    plan, _ledger = build_plan(load_profile(path))
+    assert plan.identity.workloads
+    assert [w.workload for w in plan.identity.workloads if not w.grants] == []
+
+
 @PROPERTY
 @given(profiles())
 def test_no_allocated_range_overlaps_another_or_a_reserved_one(profile: Profile) -> None:

@@ -127,10 +127,6 @@ def neutral(plan: Plan) -> dict[str, Any]:
     data = to_data(plan)
     for path in CLOUD_SPECIFIC:
         _drop(data, path.split("."))
-    # Azure Backup runs as a workload identity of the practice; Google Cloud's Backup and DR
-    # as its vault's service agent (roles.yaml workloads.backup).
-    identity = data["identity"]
-    identity["workloads"] = [w for w in identity["workloads"] if w["workload"] != "backup"]
     for flow in data["flows"]:
         # The cloud end of a flow is a hub subnet (cloud-specific); the site end must agree.
         flow.pop("destination_cidrs" if flow["direction"] == "site-to-cloud" else "source_cidrs")

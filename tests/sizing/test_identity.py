@@ -95,16 +95,6 @@ def test_gcp_backup_operators_run_and_restore_vault_backups() -> None:
     assert "roles/backupdr.user" not in roles
 
 
-def test_azure_backup_identity_holds_no_backup_vault_roles() -> None:
-    # Disk Backup Reader and Storage Account Backup Contributor serve a Backup vault
-    # (Microsoft.DataProtection), which the plan does not build.
-    backup = identity.workload_identity("azure", "backup", ALL_SCOPES).value
-    assert not {g.role for g in backup.grants} & {
-        "Disk Backup Reader",
-        "Storage Account Backup Contributor",
-    }
-
-
 @pytest.mark.parametrize("opted_in", [True, False])
 def test_the_persona_mfa_policy_follows_the_profile(opted_in: bool) -> None:
     sized = identity.persona_mfa_policy(opted_in, 4)
