@@ -57,10 +57,20 @@ def render_runbook(plan: Plan, stacks: PurePosixPath) -> GeneratedFile:
             ],
             psk_output=VPN_PRE_SHARED_KEY_OUTPUT,
             roles=cloud["deployer_roles"],
-            safeguards=load("deployment")["access_safeguards"],
+            safeguards=[
+                safeguard
+                for safeguard in load("deployment")["access_safeguards"]
+                if not _built_by_stacks(safeguard, plan)
+            ],
             **_cloud_steps(plan, cloud, parts, modules),
         ),
     )
+
+
+def _built_by_stacks(safeguard: dict[str, Any], plan: Plan) -> bool:
+    """Whether the core stack builds this access safeguard (deployment.yaml `built_by`)."""
+    flag = safeguard.get("built_by", {}).get(plan.cloud)
+    return flag is not None and bool(getattr(plan.identity, flag))
 
 
 def plan_parts(plan: Plan) -> list[str]:

@@ -101,7 +101,7 @@ def test_every_provider_and_api_the_runbook_can_name_is_in_the_catalog() -> None
 @pytest.mark.parametrize(
     ("example", "mfa_step"),
     [
-        ("lakeside-health.yaml", "Conditional Access needs Microsoft Entra ID P1"),
+        ("maple-grove.yaml", "Conditional Access needs Microsoft Entra ID P1"),
         ("harbor-behavioral.yaml", "2-Step Verification enforced"),
     ],
 )
@@ -114,6 +114,14 @@ def test_runbook_makes_mfa_break_glass_and_logoff_prerequisites(
         assert f"45 CFR {rule}" in section
     assert mfa_step in section
     assert text.endswith(".\n") and not text.endswith("\n\n")
+
+
+def test_an_opted_in_azure_runbook_does_not_list_mfa_among_what_the_stacks_do_not_build() -> None:
+    text = render_runbook(planned("lakeside-health.yaml"), STACKS).body
+    section = text.split("## Before go-live: access safeguards the stacks do not build\n")[1]
+    assert "45 CFR 164.312(d)" not in section
+    for rule in ("164.312(a)(2)(ii)", "164.312(a)(2)(iii)"):
+        assert f"45 CFR {rule}" in section
 
 
 def test_an_opted_in_azure_runbook_names_what_the_mfa_policy_needs() -> None:
