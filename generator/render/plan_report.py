@@ -247,7 +247,7 @@ def _hub(plan: Plan, rules: _Rules) -> Table:
     if plan.vpn is not None:
         gw = plan.vpn
         value = (
-            f"{gw.sku}: {gw.sites} sites, {gw.tunnels}/{gw.max_tunnels} tunnels, "
+            f"{gw.sku}: {counted(gw.sites, 'site')}, {gw.tunnels}/{gw.max_tunnels} tunnels, "
             f"{gw.aggregate_mbps}/{gw.max_mbps} Mbps, AS{gw.cloud_asn}"
         )
         rows.append(_Row(("vpn gateway", value), ("vpn.sku",)))

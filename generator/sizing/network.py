@@ -292,7 +292,10 @@ def firewall_tier(
         )
     else:
         tier = "standard"
-        why = f"{sites} sites, {devices} devices, {aggregate_mbps} Mbps aggregate: hub firewall"
+        why = (
+            f"{counted(sites, 'site')}, {counted(devices, 'device')}, "
+            f"{aggregate_mbps} Mbps aggregate: hub firewall"
+        )
     return Sized(tier, Decision("NET-FW-01", "core.firewall_tier", tier, f"firewall {tier}: {why}"))
 
 

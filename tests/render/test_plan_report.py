@@ -96,3 +96,12 @@ def test_profile_text_prints_literally() -> None:
     text = plain_text(plan_tables(build_plan(profile)[0]))
     assert "[bold]Main[/bold]" in text
     assert "[NET-BLK-01 NET-IPAM-01]" in text
+
+
+def test_a_one_site_vpn_gateway_reads_as_english() -> None:
+    from tests.sizing.profiles import make_profile, make_site
+
+    profile = make_profile(make_site("main", workstations=5))
+    text = plain_text(plan_tables(build_plan(profile)[0]))
+    assert ": 1 site, " in text
+    assert "1 sites" not in text
