@@ -84,6 +84,7 @@ def _list(output_format: str) -> None:
 
     from generator.checks import all_checks
     from generator.checks.deployability import all_rules
+    from generator.render.layout import labelled, output_width, wrap
 
     checks, rules = all_checks(), all_rules()
     if output_format == "json":
@@ -98,19 +99,27 @@ def _list(output_format: str) -> None:
             )
         )
         return
-    click.echo(f"Compliance checks ({len(checks)}): HIPAA-aligned controls, waivable with a reason")
+    width = output_width()
+    lines = wrap(
+        f"Compliance checks ({len(checks)}): HIPAA-aligned controls, waivable with a reason", width
+    )
     for info in checks:
         equivalents = ", ".join(
             f"{label} {value}"
             for label, value in (("Checkov", info.checkov), ("Azure Policy", info.azure_policy))
             if value
         )
-        click.echo(f"{info.id}  {info.severity:<8}  {info.title}")
-        click.echo(f"    45 CFR {info.control}{f'; {equivalents}' if equivalents else ''}")
-    click.echo(
-        f"\nDeployability rules ({len(rules)}): what the cloud would reject or what would not "
-        "work; no waiver applies"
+        lines += labelled(f"{info.id}  {info.severity:<8}  ", info.title, width)
+        lines += wrap(
+            f"45 CFR {info.control}{f'; {equivalents}' if equivalents else ''}", width, "    "
+        )
+    lines.append("")
+    lines += wrap(
+        f"Deployability rules ({len(rules)}): what the cloud would reject or what would not "
+        "work; no waiver applies",
+        width,
     )
     for rule in rules:
-        click.echo(f"{rule.id}  {rule.title}")
-        click.echo(f"    {rule.source}")
+        lines += labelled(f"{rule.id}  ", rule.title, width)
+        lines += wrap(rule.source, width, "    ")
+    click.echo("\n".join(lines))
