@@ -24,7 +24,7 @@ from generator.checks.model import (
 )
 from generator.errors import ChecksFailedError
 from generator.profile.model import Waiver
-from generator.sizing.sized import counted
+from generator.wording import counted
 
 
 @dataclass(frozen=True)

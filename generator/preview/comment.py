@@ -29,7 +29,7 @@ from generator.preview.diff import (
 from generator.preview.report import key_properties, preview_summary, short_type, stack_counts
 from generator.render.tables import Table
 from generator.render.templating import render
-from generator.sizing.sized import counted
+from generator.wording import counted
 
 if TYPE_CHECKING:
     from generator.preview.harness import StackRun

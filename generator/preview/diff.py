@@ -21,7 +21,7 @@ from generator.checks.model import Resource
 from generator.errors import DestructiveChangeError
 from generator.preview.report import plain, short_type, show
 from generator.render.layout import PIPE_WIDTH, labelled, wrap
-from generator.sizing.sized import counted
+from generator.wording import counted
 
 if TYPE_CHECKING:
     from generator.preview.harness import StackRun

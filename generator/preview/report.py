@@ -25,7 +25,7 @@ from generator.checks.deployability import DeployabilityReport
 from generator.checks.graph import SECRET_KEY, SECRET_MARK, get
 from generator.checks.model import FAIL, Resource
 from generator.render.layout import PIPE_WIDTH, items_after, labelled, wrap
-from generator.sizing.sized import counted
+from generator.wording import counted
 
 if TYPE_CHECKING:
     from generator.preview.harness import StackRun

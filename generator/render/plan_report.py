@@ -24,7 +24,7 @@ from generator.render.layout import PIPE_WIDTH
 from generator.render.tables import Table, plain_text
 from generator.render.templating import render
 from generator.sizing.flows import SITE_TO_CLOUD
-from generator.sizing.sized import counted
+from generator.wording import counted
 
 RULES_COLUMN = "rules"
 # Segments whose device count a rule derives (NET-DEV-01..03) rather than the profile giving it.

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from generator.catalog import load
 from generator.ipam.ledger import priority_range
 from generator.sizing.flows import SITE_TO_CLOUD, flow_matrix
-from generator.sizing.sized import counted
+from generator.wording import counted
 
 SPLIT = (
     "split the practice into several profiles (each its own practice id and address_pool, so "

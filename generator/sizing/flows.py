@@ -10,7 +10,8 @@ from typing import Any
 
 from generator.catalog import load
 from generator.plan.model import Decision, Flow
-from generator.sizing.sized import Sized, counted
+from generator.sizing.sized import Sized
+from generator.wording import counted
 
 SITE_TO_CLOUD = "site-to-cloud"
 HOSTED_EHR = "hosted-ehr"

@@ -14,7 +14,8 @@ from generator.catalog import load
 from generator.errors import PlanError
 from generator.plan.model import Decision, PersonaAccess, RoleGrant, WorkloadIdentity
 from generator.profile.model import PersonaGroup
-from generator.sizing.sized import Sized, counted
+from generator.sizing.sized import Sized
+from generator.wording import counted
 
 ALWAYS_SCOPES = ("network", "key-vault", "backup", "monitoring", "workloads")
 

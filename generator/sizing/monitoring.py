@@ -12,7 +12,8 @@ from generator.catalog.builtin_names import builtin_name
 from generator.errors import PlanError
 from generator.plan.model import Decision, MonitoringPlan
 from generator.sizing.backup import jurisdiction_rules
-from generator.sizing.sized import Sized, counted, days_in_years
+from generator.sizing.sized import Sized, days_in_years
+from generator.wording import counted
 
 
 def log_retention(

@@ -15,7 +15,8 @@ from generator.catalog import load
 from generator.ipam.addresses import prefix_for, size_of, usable
 from generator.plan.model import Decision
 from generator.profile.model import Site
-from generator.sizing.sized import Sized, assumed, counted, grown
+from generator.sizing.sized import Sized, assumed, grown
+from generator.wording import counted
 
 
 @dataclass(frozen=True)

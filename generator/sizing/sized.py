@@ -33,11 +33,6 @@ def grown(count: int, growth: float) -> int:
     return math.ceil(round(count * growth, 6))
 
 
-def counted(count: int, noun: str, plural: str | None = None) -> str:
-    """`count` with its noun in the right number: `1 role`, `3 roles`, `1 modality`."""
-    return f"{count} {noun if count == 1 else plural or noun + 's'}"
-
-
 def days_in_years(years: int) -> int:
     """The days `years` calendar years can span: 365 each plus every leap day they can hold
     (one in any four consecutive years), so a period counted in days never ends early."""

@@ -13,7 +13,8 @@ from typing import Any
 from generator.catalog import load
 from generator.errors import PlanError
 from generator.plan.model import BgpSession, CloudRouter, Decision, IpsecPolicy, VpnGateway
-from generator.sizing.sized import Sized, counted
+from generator.sizing.sized import Sized
+from generator.wording import counted
 
 BITS_PER_BYTE = 8
 

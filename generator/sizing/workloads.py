@@ -18,7 +18,8 @@ from generator.plan.model import (
     TelehealthPlan,
 )
 from generator.profile.model import Site
-from generator.sizing.sized import Sized, assumed, counted, days_in_years, grown
+from generator.sizing.sized import Sized, assumed, days_in_years, grown
+from generator.wording import counted
 
 MB_PER_GB = 1024
 
