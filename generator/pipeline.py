@@ -375,17 +375,77 @@ def diff_sources(
     """
     from generator.preview.diff import diff_runs
 
+    old_practice, old_runs, ledger = _old_side(old, new, stacks_dir, ledger_path, tell)
+    new_practice, new_runs, _ = _diff_side(new, old_practice, stacks_dir, ledger_path, ledger, tell)
+    _require_one_practice(old, new, old_practice, new_practice)
+    return diff_runs(new_practice, str(old), str(new), old_runs, new_runs)
+
+
+@dataclass(frozen=True)
+class ApprovalInputs:
+    """What the approval report is made of: the profile's plan, its preview (every stack run
+    under mocks and checked) and, against the approved version, the diff."""
+
+    planned: PlannedProfile
+    preview: PracticePreview
+    diff: PracticeDiff | None
+
+
+def approval_inputs(
+    profile_path: Path,
+    approved: Path | None = None,
+    ledger_path: Path | None = None,
+    *,
+    stacks_dir: Path = Path(STACKS_DIR),
+    tell: Tell | None = None,
+) -> ApprovalInputs:
+    """Plan the profile and preview it; with `approved` (a profile, stacks directory or saved
+    preview, as `diff_sources` reads OLD), plan it with the allocations the approved version
+    made and diff the two. The profile's stacks run once: the preview's runs are the diff's
+    new side."""
+    from generator.preview.diff import diff_runs
+    from generator.preview.sources import preview_stacks, stacks_from_plan
+
+    old_runs: tuple[StackRun, ...] = ()
+    ledger = None
+    if approved is not None:
+        # Another practice's approval is refused before its ledger plans this one.
+        old_practice, old_runs, ledger = _old_side(
+            approved, profile_path, stacks_dir, ledger_path, tell
+        )
+        _require_one_practice(
+            approved, profile_path, old_practice, load_profile(profile_path).practice.id
+        )
+    planned = plan_profile(
+        profile_path, stacks_dir=stacks_dir, ledger_path=ledger_path, ledger=ledger, tell=tell
+    )
+    preview = preview_stacks(
+        stacks_from_plan(planned.plan, planned.profile.waivers, str(profile_path))
+    )
+    if approved is None:
+        return ApprovalInputs(planned, preview, None)
+    diff = diff_runs(
+        planned.plan.practice.id, str(approved), str(profile_path), old_runs, preview.runs
+    )
+    return ApprovalInputs(planned, preview, diff)
+
+
+def _old_side(
+    old: Path, new: Path, stacks_dir: Path, ledger_path: Path | None, tell: Tell | None
+) -> tuple[str, tuple[StackRun, ...], Ledger | None]:
+    """OLD's practice and runs, and the ledger NEW is to be planned with."""
     # A stacks directory may hold several practices: the other side names the one to compare.
     chosen = _practice_named_by(new) if old.is_dir() else None
-    old_practice, old_runs, ledger = _diff_side(old, chosen, stacks_dir, ledger_path, None, tell)
-    ledger = _ledger_for_new_side(new, ledger, tell)
-    new_practice, new_runs, _ = _diff_side(new, old_practice, stacks_dir, ledger_path, ledger, tell)
+    practice, runs, ledger = _diff_side(old, chosen, stacks_dir, ledger_path, None, tell)
+    return practice, runs, _ledger_for_new_side(new, ledger, tell)
+
+
+def _require_one_practice(old: Path, new: Path, old_practice: str, new_practice: str) -> None:
     if old_practice != new_practice:
         raise PreviewInputError(
             f"{old} is practice {old_practice!r} but {new} is {new_practice!r}: "
             "a diff compares two versions of one practice"
         )
-    return diff_runs(new_practice, str(old), str(new), old_runs, new_runs)
 
 
 def _ledger_for_new_side(new: Path, ledger: Ledger | None, tell: Tell | None) -> Ledger | None:

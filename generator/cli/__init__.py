@@ -34,6 +34,7 @@ Typical session:
   clinicgen generate riverside.yaml      write stacks/ and site handoff sheets
   clinicgen preview riverside.yaml       every resource, offline, and the checks' findings
   clinicgen diff old.yaml riverside.yaml what a change would create, replace or delete
+  clinicgen report riverside.yaml        the approval report: diagram, decisions, findings
 
 \b
 Exit status: 0 success, 1 failure (e.g. a compliance or deployability finding), 2 invalid input
@@ -83,6 +84,7 @@ def _register() -> None:
         init_cmd,
         plan_cmd,
         preview_cmd,
+        report_cmd,
         schema_cmd,
         validate_cmd,
     )
@@ -96,6 +98,7 @@ def _register() -> None:
         preview_cmd,
         diff_cmd,
         check_cmd,
+        report_cmd,
     ):
         cli.add_command(module.command)
 

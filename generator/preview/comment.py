@@ -43,10 +43,10 @@ ACTIONS = (CREATE, UPDATE, REPLACE, DELETE)
 def preview_comment(preview: PracticePreview, limit: int = COMMENT_LIMIT) -> str:
     """The preview: stacks and findings summarised, every stack's resources folded."""
     stacks = preview.stacks
-    verdict, checks = _check_summaries(preview.compliance, preview.deployability)
-    return _fitted(
+    verdict, checks = check_summaries(preview.compliance, preview.deployability)
+    return fitted_comment(
         "review/preview.md.jinja",
-        [_stack_resources(run) for run in preview.runs],
+        [stack_resources_table(run) for run in preview.runs],
         limit,
         practice=stacks.practice_id,
         cloud=stacks.cloud,
@@ -54,7 +54,7 @@ def preview_comment(preview: PracticePreview, limit: int = COMMENT_LIMIT) -> str
         source=stacks.source,
         summary=preview_summary(preview),
         verdict=verdict,
-        shown=(_stacks(preview.runs), *checks),
+        shown=(stacks_table(preview.runs), *checks),
         everything=f"clinicgen preview {stacks.source} --format json",
     )
 
@@ -67,10 +67,10 @@ def check_comment(
     limit: int = COMMENT_LIMIT,
 ) -> str:
     """The findings: failing checks and rules summarised, each finding folded."""
-    verdict, checks = _check_summaries(report, deployability)
-    return _fitted(
+    verdict, checks = check_summaries(report, deployability)
+    return fitted_comment(
         "review/check.md.jinja",
-        _finding_details(report, deployability),
+        finding_details(report, deployability),
         limit,
         practice=practice,
         source=source,
@@ -82,18 +82,18 @@ def check_comment(
 
 def diff_comment(diff: PracticeDiff, limit: int = COMMENT_LIMIT) -> str:
     """The diff: stacks and destructive changes summarised, each stack's changes folded."""
-    return _fitted(
+    return fitted_comment(
         "review/diff.md.jinja",
-        [_stack_changes(stack.name, stack.changes) for stack in diff.stacks if stack.changes],
+        [stack_changes_table(stack.name, stack.changes) for stack in diff.stacks if stack.changes],
         limit,
         diff=diff,
         summary=summary_line(diff),
-        shown=(_diff_stacks(diff), _destructive(diff)),
+        shown=(diff_stacks_table(diff), destructive_table(diff)),
         everything=f"clinicgen diff {diff.old} {diff.new} --format json",
     )
 
 
-def _fitted(template: str, folds: Sequence[Table], limit: int, **context: Any) -> str:
+def fitted_comment(template: str, folds: Sequence[Table], limit: int, **context: Any) -> str:
     """`template` with as many of `folds` as fit under `limit` characters, from the first:
     the ones left out are listed in the comment."""
     kept, omitted = list(folds), list[Table]()
@@ -107,7 +107,7 @@ def _fitted(template: str, folds: Sequence[Table], limit: int, **context: Any) -
 # -- preview ----------------------------------------------------------------------------------
 
 
-def _stacks(runs: Sequence[StackRun]) -> Table:
+def stacks_table(runs: Sequence[StackRun]) -> Table:
     rows = []
     for run in runs:
         resources, components = stack_counts(run)
@@ -116,7 +116,7 @@ def _stacks(runs: Sequence[StackRun]) -> Table:
     return Table("Stacks", ("stack", "resources", "components", "protected"), tuple(rows))
 
 
-def _stack_resources(run: StackRun) -> Table:
+def stack_resources_table(run: StackRun) -> Table:
     """Every resource of a stack with the component that owns it and its key inputs."""
     names = {r.urn: r.name for r in run.resources}
     rows = tuple(
@@ -140,7 +140,7 @@ def _stack_resources(run: StackRun) -> Table:
 # -- findings ---------------------------------------------------------------------------------
 
 
-def _check_summaries(
+def check_summaries(
     report: ComplianceReport, deployability: DeployabilityReport
 ) -> tuple[str, tuple[Table, ...]]:
     """The one-line verdict and one row per failing (or waived) check and per failing rule."""
@@ -172,7 +172,7 @@ def _check_summaries(
     )
 
 
-def _finding_details(report: ComplianceReport, deployability: DeployabilityReport) -> list[Table]:
+def finding_details(report: ComplianceReport, deployability: DeployabilityReport) -> list[Table]:
     """Every compliance finding and every deployability finding, each family one table."""
     folds = []
     if report.findings:
@@ -219,7 +219,7 @@ def _deployability_detail(deployability: DeployabilityReport) -> Table:
 # -- diff -------------------------------------------------------------------------------------
 
 
-def _diff_stacks(diff: PracticeDiff) -> Table:
+def diff_stacks_table(diff: PracticeDiff) -> Table:
     rows = tuple(
         (
             stack.name,
@@ -232,7 +232,7 @@ def _diff_stacks(diff: PracticeDiff) -> Table:
     return Table("Stacks", ("stack", "status", *ACTIONS, "resources"), rows)
 
 
-def _destructive(diff: PracticeDiff) -> Table:
+def destructive_table(diff: PracticeDiff) -> Table:
     rows = tuple(
         (
             "BLOCKED" if change.blocked else change.action,
@@ -249,7 +249,7 @@ def _destructive(diff: PracticeDiff) -> Table:
     return Table("Replaced or deleted", columns, rows)
 
 
-def _stack_changes(name: str, changes: Sequence[Any]) -> Table:
+def stack_changes_table(name: str, changes: Sequence[Any]) -> Table:
     rows = tuple(
         (
             change.action,

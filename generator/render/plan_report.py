@@ -131,6 +131,29 @@ def review_sections(plan: Plan) -> tuple[Section, ...]:
     )
 
 
+def approval_sections(plan: Plan) -> tuple[Section, Section, Section]:
+    """What the approval report (`clinicgen report`) takes from the plan: its key decisions
+    (the hub, VPN gateway, workloads, identity, backup and one row per rule, every row with
+    its rule ids), every decision's reason folded; the sites, each site's segments folded;
+    and the flows by kind, every site's flows folded."""
+    rules = _Rules(plan.decisions)
+    sites = Section(
+        (_site_overview(plan, rules),),
+        tuple(_site(plan, index, rules) for index in range(len(plan.sites))),
+    )
+    decisions = Section(
+        (
+            _hub(plan, rules),
+            _workloads(plan, rules),
+            _identity(plan, rules),
+            _backup(plan, rules),
+            _decision_overview(plan),
+        ),
+        _decisions(plan),
+    )
+    return decisions, sites, Section((_flow_overview(plan, rules),), (_flows(plan, rules),))
+
+
 def _practice(plan: Plan) -> Table:
     info = plan.practice
     rows = (

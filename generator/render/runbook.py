@@ -37,9 +37,6 @@ def runbook_path(plan: Plan, stacks: PurePosixPath) -> PurePosixPath:
 
 def render_runbook(plan: Plan, stacks: PurePosixPath) -> GeneratedFile:
     """The practice's runbook, at `<stacks>/runbook/<practice>.md`."""
-    cloud = load("deployment")[plan.cloud]
-    parts = plan_parts(plan)
-    modules = sorted({module for part in parts for module in cloud["uses"].get(part, ())})
     return GeneratedFile(
         runbook_path(plan, stacks),
         render(
@@ -56,15 +53,28 @@ def render_runbook(plan: Plan, stacks: PurePosixPath) -> GeneratedFile:
                 for site in plan.sites
             ],
             psk_output=VPN_PRE_SHARED_KEY_OUTPUT,
-            roles=cloud["deployer_roles"],
-            safeguards=[
-                safeguard
-                for safeguard in load("deployment")["access_safeguards"]
-                if not _built_by_stacks(safeguard, plan)
-            ],
-            **_cloud_steps(plan, cloud, parts, modules),
+            **prerequisites(plan),
         ),
     )
+
+
+def prerequisites(plan: Plan) -> dict[str, Any]:
+    """What must be in place before the first `pulumi up` (the runbook's steps, and the
+    approval report's summary): `roles` the deployer holds, the access `safeguards` the stacks
+    do not build, and per cloud the resource providers and features to register (Azure) or
+    the APIs to enable and who sets the org policies (Google Cloud)."""
+    cloud = load("deployment")[plan.cloud]
+    parts = plan_parts(plan)
+    modules = sorted({module for part in parts for module in cloud["uses"].get(part, ())})
+    return {
+        "roles": cloud["deployer_roles"],
+        "safeguards": [
+            safeguard
+            for safeguard in load("deployment")["access_safeguards"]
+            if not _built_by_stacks(safeguard, plan)
+        ],
+        **_cloud_steps(plan, cloud, parts, modules),
+    }
 
 
 def _built_by_stacks(safeguard: dict[str, Any], plan: Plan) -> bool:

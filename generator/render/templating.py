@@ -4,8 +4,9 @@ Templates live in the project's top-level `templates/` folder, mirror the output
 end in `.jinja`; an installed clinicgen carries that folder as `generator/templates`
 (pyproject.toml maps it there). Undefined names are errors (StrictUndefined), trailing
 newlines are kept, and profile values reach YAML only through the `yaml`, `yaml_key` and
-`yaml_block` filters and Markdown only through the `md` filter: they are data, never template
-source.
+`yaml_block` filters and Markdown only through the `md` filter; HTML templates escape every
+value (autoescaping) after the `text` filter has made it one visible line: they are data, never
+template source.
 """
 
 from __future__ import annotations
@@ -136,13 +137,21 @@ def _block_lines(value: dict[str, Any] | list[Any], indent: int) -> list[str]:
     return lines
 
 
+def visible_text(value: Any) -> str:
+    """`value` as one line of text a reader sees whole: whitespace folded to single spaces and
+    every hidden character (controls, bidi overrides, zero-width) named as `U+XXXX`. What every
+    report shows of profile text, before the escaping of the format it lands in (the `text`
+    filter; Markdown's `md` builds on it)."""
+    text = "".join(f"U+{ord(char):04X}" if _invisible(char) else char for char in str(value))
+    return " ".join(text.split())
+
+
 def markdown_cell(value: Any) -> str:
     """Text that stays one inert run of text in Markdown: on one line, inside its table cell,
     with no markup, links (GitHub's autolinks included), HTML or hidden characters of its own.
 
-    Every Markdown or HTML template renders profile text through this one filter (`md`)."""
-    text = "".join(f"U+{ord(char):04X}" if _invisible(char) else char for char in str(value))
-    text = _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    Every Markdown template renders profile text through this one filter (`md`)."""
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", visible_text(value))
     text = _AUTOLINK_TRIGGER.sub(lambda m: "\\:" if m.group(1) else m.group(2) + "\\.", text)
     return text.replace("@", "@" + AUTOLINK_BREAK)
 
@@ -164,12 +173,16 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
-        autoescape=False,
+        # HTML templates (`*.html.jinja`) escape every value they print (Jinja2's autoescaping):
+        # profile text in the approval report is text, never markup. The others render YAML
+        # and Markdown, escaped by their own filters.
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html.jinja",), default=False),
     )
     env.filters["yaml"] = yaml_value
     env.filters["yaml_key"] = yaml_key
     env.filters["yaml_block"] = yaml_block
     env.filters["md"] = markdown_cell
+    env.filters["text"] = visible_text
     return env
 
 
