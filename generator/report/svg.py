@@ -153,6 +153,7 @@ FLOW_X, FLOW_W = 330, 340
 HUB_X, HUB_W = 730, 250
 ROW = 40  # a segment or subnet box and the gap under it
 FLOW_ROW = 30
+WORKLOAD_LINES = 6
 
 
 def flows_figure(view: NetworkView) -> str:
@@ -182,11 +183,14 @@ def flows_figure(view: NetworkView) -> str:
             dashed=not kind.crosses_vpn,
         )
         vlans = ", ".join(str(vlan) for vlan in kind.vlans)
-        canvas.text(SEGMENT_X + PAD, y + 13, f"{kind.name} (VLAN {vlans})", bold=True)
         where = f"{counted(kind.sites, 'site')}, {counted(kind.devices, 'device')}"
         if not kind.crosses_vpn:
-            where += "; stays at the site"
-        canvas.text(SEGMENT_X + PAD, y + 26, where, colour="muted")
+            where += ", no VPN"
+        columns = (SEGMENT_W - 2 * PAD) // CHAR
+        canvas.text(
+            SEGMENT_X + PAD, y + 13, fitted(f"{kind.name} (VLAN {vlans})", columns)[0], bold=True
+        )
+        canvas.text(SEGMENT_X + PAD, y + 26, fitted(where, columns)[0], colour="muted")
 
     subnet_y = {}
     for index, subnet in enumerate(view.subnets):
@@ -200,7 +204,7 @@ def flows_figure(view: NetworkView) -> str:
         canvas.text(HUB_X, bottom + 12, "Workloads", bold=True)
         y = bottom + 28
         for name, size in view.workloads:
-            for number, line in enumerate(fitted(f"{name}: {size}", HUB_W // CHAR, 3)):
+            for number, line in enumerate(fitted(f"{name}: {size}", HUB_W // CHAR, WORKLOAD_LINES)):
                 canvas.text(HUB_X + (0 if number == 0 else 12), y, line)
                 y += LINE
         bottom = y

@@ -1,9 +1,10 @@
 // Mermaid's own parser (the npm package), as GitHub's renderer runs it before drawing: reads
-// the Mermaid diagram in the file named on the command line and prints what it parsed as
-// JSON ({"diagramType", "nodes": [{"id", "text"}], "subgraphs": [{"id", "title", "nodes"}],
-// "edges": [{"from", "to", "text"}]}) with entity codes (#60;, #quot;) resolved to the
-// characters a reader sees; a diagram that does not parse prints the parser's error on
-// stderr and exits 1. Used by tests/report/test_mermaid.py.
+// the Mermaid diagram in each file named on the command line and prints, one line each, what
+// it parsed as JSON ({"diagramType", "nodes": [{"id", "text"}], "subgraphs": [{"id",
+// "title", "nodes"}], "edges": [{"from", "to", "text"}]}) with entity codes (#60;, #quot;)
+// resolved to the characters a reader sees; at the first diagram that does not parse it
+// prints the file and the parser's error on stderr and exits 1. Used by
+// tests/report/test_mermaid.py.
 //
 // Mermaid's sanitiser (DOMPurify) needs a DOM, which node has not: jsdom provides one, as a
 // global window set before Mermaid (and so DOMPurify) is first imported.
@@ -29,19 +30,23 @@ function shown(text) {
     });
 }
 
-const text = readFileSync(process.argv[2], "utf8");
-try {
-  const { diagramType } = await mermaid.parse(text);
-  const { db } = await mermaid.mermaidAPI.getDiagramFromText(text);
-  console.log(
-    JSON.stringify({
-      diagramType,
-      nodes: [...db.getVertices().values()].map((v) => ({ id: v.id, text: shown(v.text) })),
-      subgraphs: db.getSubGraphs().map((s) => ({ id: s.id, title: shown(s.title), nodes: s.nodes })),
-      edges: db.getEdges().map((e) => ({ from: e.start, to: e.end, text: shown(e.text) })),
-    }),
-  );
-} catch (error) {
-  console.error(String(error.message ?? error));
-  process.exit(1);
+for (const path of process.argv.slice(2)) {
+  const text = readFileSync(path, "utf8");
+  try {
+    const { diagramType } = await mermaid.parse(text);
+    const { db } = await mermaid.mermaidAPI.getDiagramFromText(text);
+    console.log(
+      JSON.stringify({
+        diagramType,
+        nodes: [...db.getVertices().values()].map((v) => ({ id: v.id, text: shown(v.text) })),
+        subgraphs: db
+          .getSubGraphs()
+          .map((s) => ({ id: s.id, title: shown(s.title), nodes: s.nodes })),
+        edges: db.getEdges().map((e) => ({ from: e.start, to: e.end, text: shown(e.text) })),
+      }),
+    );
+  } catch (error) {
+    console.error(`${path}: ${String(error.message ?? error)}`);
+    process.exit(1);
+  }
 }
