@@ -120,6 +120,9 @@ def network_view(plan: Plan, workloads: tuple[tuple[str, str], ...]) -> NetworkV
             f"VPN gateway {plan.vpn.sku}: {counted(plan.vpn.tunnels, 'tunnel')} from "
             f"{counted(plan.vpn.sites, 'site')}"
         )
+    kinds = _segment_kinds(plan.sites)
+    segment_order = {kind.name: index for index, kind in enumerate(kinds)}
+    subnet_order = {subnet.name: index for index, subnet in enumerate(plan.core.subnets)}
     return NetworkView(
         cloud=plan.cloud,
         region=plan.practice.region,
@@ -128,8 +131,14 @@ def network_view(plan: Plan, workloads: tuple[tuple[str, str], ...]) -> NetworkV
         gateway=gateway,
         subnets=tuple(SubnetBox(s.name, s.cidr, s.purpose) for s in plan.core.subnets),
         workloads=workloads,
-        segment_kinds=_segment_kinds(plan.sites),
-        flows=_flow_kinds(plan.flows),
+        segment_kinds=kinds,
+        # Flows in the order of the segments and subnets they join, so fewer lines cross.
+        flows=tuple(
+            sorted(
+                _flow_kinds(plan.flows),
+                key=lambda f: (segment_order[f.segment], subnet_order[f.subnet], f.id),
+            )
+        ),
         sites=tuple(_card(site) for site in plan.sites),
     )
 
@@ -156,7 +165,7 @@ def _segment_kinds(sites: tuple[SitePlan, ...]) -> tuple[SegmentKind, ...]:
     for site in sites:
         for segment in site.segments:
             found[segment.name].append((segment.vlan, segment.devices, segment.crosses_vpn))
-    return tuple(
+    kinds = (
         SegmentKind(
             name=name,
             vlans=tuple(sorted({vlan for vlan, _, _ in items})),
@@ -166,6 +175,8 @@ def _segment_kinds(sites: tuple[SitePlan, ...]) -> tuple[SegmentKind, ...]:
         )
         for name, items in found.items()
     )
+    # In VLAN order, as an installer reads a switch.
+    return tuple(sorted(kinds, key=lambda kind: (kind.vlans, kind.name)))
 
 
 def _flow_kinds(flows: tuple[Flow, ...]) -> tuple[FlowKind, ...]:
