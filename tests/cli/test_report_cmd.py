@@ -34,9 +34,7 @@ def test_report_prints_markdown(run_cli) -> None:
     assert result.stdout.startswith("## clinicgen report: Harbor Behavioral Health (`harbor`)")
 
 
-def test_an_invalid_profile_is_exit_status_2_naming_file_and_field(
-    run_cli, tmp_path: Path
-) -> None:
+def test_an_invalid_profile_is_exit_status_2_naming_file_and_field(run_cli, tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text(
         HARBOR.read_text(encoding="utf-8").replace("staff: 40", "staff: -1", 1), encoding="utf-8"
