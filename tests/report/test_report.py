@@ -14,7 +14,7 @@ from generator.preview.comment import COMMENT_LIMIT
 from generator.render.templating import visible_text
 from generator.report.build import COST_UNAVAILABLE, ApprovalReport
 from generator.report.render import report_html, report_markdown
-from generator.report.svg import diagrams, fitted
+from generator.report.svg import CARD_W, CHAR, NAME_LINES, PAD, diagrams, fitted
 from tests.cli.test_diff_cmd import NEW_SITE
 from tests.paths import DATA
 from tests.report.conftest import HARBOR, HOSTILE, report_of
@@ -96,7 +96,7 @@ def test_a_hostile_site_name_stays_text_in_html_and_svg(hostile: ApprovalReport)
     assert figures
     texts = ["".join(ET.fromstring(figure).itertext()) for figure in figures]
     assert any(shown in text for text in texts)
-    cut = fitted(HOSTILE, 41, 2)
+    cut = fitted(HOSTILE, (CARD_W - 2 * PAD) // CHAR, NAME_LINES)
     assert all(line in texts[1] for line in cut)
     for figure in figures:
         assert not [e for e in ET.fromstring(figure).iter() if e.tag.endswith("script")]
@@ -174,3 +174,18 @@ def test_fifty_sites_fit_a_github_comment_and_keep_their_text_legible(tmp_path: 
         root = ET.fromstring(figure)
         assert root.get("width") == "1000"
         assert {e.get("font-size") for e in root.iter() if e.get("font-size")} == {"11"}
+
+
+@pytest.mark.parametrize(
+    ("text", "lines", "expected"),
+    [
+        ("Main Street Clinic", 2, ["Main Street", "Clinic"]),
+        # Cut to its lines with an ellipsis: the whole name is in the tooltip and the tables.
+        ("North Valley Pediatric and Family Care", 2, ["North Valley", "Pediatric and…"]),
+        ("a\nb\x1bc", 1, ["a bU+001Bc"]),
+    ],
+)
+def test_svg_text_is_fitted_to_its_lines_and_made_visible(
+    text: str, lines: int, expected: list[str]
+) -> None:
+    assert fitted(text, 14, lines) == expected
