@@ -10,7 +10,7 @@ import cmarkgfm
 import jinja2
 import pytest
 import yaml
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.render.templating import (
@@ -74,11 +74,15 @@ json_values = st.recursive(
     max_leaves=20,
 )
 
+# Pure functions: no deadline, so a loaded machine does not fail them on time alone.
+UNTIMED = settings(deadline=None)
+
 
 def _has_surrogate(text: str) -> bool:
     return any(0xD800 <= ord(char) <= 0xDFFF for char in text)
 
 
+@UNTIMED
 @given(json_values)
 def test_yaml_value_reads_back_equal(value: Any) -> None:
     text = yaml_value(value)
@@ -86,12 +90,14 @@ def test_yaml_value_reads_back_equal(value: Any) -> None:
     assert yaml.safe_load(text) == value
 
 
+@UNTIMED
 @given(hostile_text.filter(lambda text: not _has_surrogate(text)))
 def test_yaml_value_reads_back_equal_with_libyaml(text: str) -> None:
     # libyaml is what go-yaml (Pulumi's reader) was ported from: it must agree too.
     assert yaml.load(yaml_value(text), Loader=yaml.CSafeLoader) == text
 
 
+@UNTIMED
 @given(hostile_text)
 def test_yaml_value_shows_no_hidden_character(text: str) -> None:
     rendered = yaml_value(text)
@@ -127,11 +133,13 @@ def test_yaml_key_is_plain_only_for_simple_names(key: str, plain: bool) -> None:
     assert (yaml_key(key) == key) is plain
 
 
+@UNTIMED
 @given(hostile_text)
 def test_yaml_key_reads_back_as_the_same_string(key: str) -> None:
     assert yaml.safe_load(f"{yaml_key(key)}: 1") == {key: 1}
 
 
+@UNTIMED
 @given(st.dictionaries(hostile_text, json_values, min_size=1, max_size=5))
 def test_yaml_block_reads_back_equal(mapping: dict[str, Any]) -> None:
     text = "root:\n" + yaml_block(mapping, 2) + "\n"
@@ -160,6 +168,7 @@ def _cells(row: str) -> list[str]:
     return re.split(r"(?<!\\)\|", row)
 
 
+@UNTIMED
 @given(hostile_text)
 def test_markdown_cell_stays_one_inert_cell(text: str) -> None:
     cell = markdown_cell(text)
