@@ -3,6 +3,7 @@ format, determinism, the change against an approved version and GitHub's comment
 
 from __future__ import annotations
 
+import json
 import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
@@ -10,13 +11,16 @@ from pathlib import Path
 
 import pytest
 
+from generator.errors import PreviewInputError
+from generator.pipeline import generate_stacks, preview_profile
 from generator.preview.comment import COMMENT_LIMIT
+from generator.preview.report import preview_data
 from generator.render.templating import visible_text
 from generator.report.build import COST_UNAVAILABLE, ApprovalReport
 from generator.report.render import report_html, report_markdown
 from generator.report.svg import CARD_W, CHAR, NAME_LINES, PAD, diagrams, fitted
 from tests.cli.test_diff_cmd import NEW_SITE
-from tests.paths import DATA
+from tests.paths import DATA, ROOT
 from tests.report.conftest import HARBOR, HOSTILE, report_of
 
 SECTIONS = (
@@ -152,9 +156,6 @@ def test_against_an_approved_profile_the_report_shows_the_change_and_the_gate(
 
 
 def test_an_approved_version_of_another_practice_is_refused(tmp_path: Path) -> None:
-    from generator.errors import PreviewInputError
-    from tests.paths import ROOT
-
     with pytest.raises(PreviewInputError, match="a diff compares two versions of one practice"):
         report_of(HARBOR, tmp_path, approved=ROOT / "examples" / "maple-grove.yaml")
 
@@ -189,3 +190,16 @@ def test_svg_text_is_fitted_to_its_lines_and_made_visible(
     text: str, lines: int, expected: list[str]
 ) -> None:
     assert fitted(text, 14, lines) == expected
+
+
+def test_approved_may_be_a_stacks_directory_or_a_saved_preview(tmp_path: Path) -> None:
+    stacks = tmp_path / "stacks"
+    generate_stacks(HARBOR, stacks)
+    saved = tmp_path / "harbor-approved.json"
+    preview = preview_profile(HARBOR, stacks / "harbor.ledger.yaml")
+    saved.write_text(json.dumps(preview_data(preview)), encoding="utf-8")
+    for approved in (stacks, saved):
+        report = report_of(HARBOR, tmp_path, approved=approved)
+        assert report.changes is not None
+        assert report.changes.summary.startswith("Summary: 0 to create, 0 to update")
+        assert report.changes.gate.startswith("The destructive-change gate passes")
