@@ -3,8 +3,9 @@
 HTML: one file, Jinja2's autoescaping on every value, inline CSS, no script, nothing fetched,
 the diagram as inline SVG figures that print one to a page. Markdown: a pull-request comment
 under GitHub's 65,536-character limit, the detail folded, the diagram as a Mermaid block; when
-the whole would be longer, folded sections are left out from the last (the resource inventory)
-back, and the comment names them.
+the whole would be longer, folded sections are left out from the last back, and the comment
+names them: the resource inventory first, then each rule's decisions, each site's segments,
+every flow; the findings and the changes last.
 """
 
 from __future__ import annotations
@@ -28,12 +29,13 @@ def report_html(report: ApprovalReport) -> str:
 def report_markdown(report: ApprovalReport, limit: int = COMMENT_LIMIT) -> str:
     """The report as a pull-request comment of at most `limit` characters."""
     changes = report.changes.per_stack if report.changes is not None else ()
+    approved = f" --approved {report.changes.approved}" if report.changes is not None else ""
     folds = [
         *report.findings,
         *changes,
-        *report.decisions.folded,
         *report.flows.folded,
         *report.sites.folded,
+        *report.decisions.folded,
         *report.inventory_by_stack,
     ]
     return fitted_comment(
@@ -42,5 +44,5 @@ def report_markdown(report: ApprovalReport, limit: int = COMMENT_LIMIT) -> str:
         limit,
         report=report,
         mermaid=flowchart(report.network),
-        everything=f"clinicgen report {report.source} --format html",
+        everything=f"clinicgen report {report.source}{approved} --format html",
     )

@@ -166,6 +166,9 @@ def test_fifty_sites_fit_a_github_comment_and_keep_their_text_legible(tmp_path: 
     assert len(markdown) < COMMENT_LIMIT
     assert "Left out to stay under GitHub's 65,536-character comment limit" in markdown
     assert "| fiftysite-core | " in markdown  # the inventory's summary stays
+    assert f"For everything, run: clinicgen report {DATA / 'fifty-sites.yaml'} --format html" in (
+        markdown.replace("\\", "")
+    )
     # The diagram names some sites and counts the rest, whatever the number of sites.
     assert "and 42 more" in markdown.split("```mermaid", 1)[1].split("```", 1)[0]
     # The SVG pages the sites: five figures of at most twelve cards, text never scaled.
