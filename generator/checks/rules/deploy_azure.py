@@ -430,3 +430,18 @@ def flow_log_storage_region(
                 "storageId",
                 f"stores into {_name(account)} in {there}, not the flow log's region {here}",
             )
+
+
+@logic("CG-AZ-DEP-028")
+def vpn_gateway_inline_connections(
+    graph: Graph, context: CheckContext, params: Params
+) -> Iterator[Violation]:
+    for gateway in graph.of_type(*params["types"]):
+        listed = items(gateway.inputs.get("connections"))
+        if listed:
+            yield Violation(
+                gateway,
+                "connections",
+                f"lists {len(listed)} connection(s) inline: an update of the gateway deletes "
+                "every VpnConnection it does not list, so each site stack's own would go",
+            )
