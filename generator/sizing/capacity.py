@@ -103,7 +103,8 @@ def _azure_nsg_rules(flow_ids: Mapping[str, tuple[str, ...]]) -> list[Overrun | 
     limits = load("limits")["azure"]
     room = int(limits["nsg_rules_per_nsg"]) - int(limits["hub_rules_per_nsg"])
     matrix = flow_matrix()
-    per_nsg = Counter(_cloud_end(matrix[flow]) for flows in flow_ids.values() for flow in flows)
+    per_site = [Counter(_cloud_end(matrix[flow]) for flow in flows) for flows in flow_ids.values()]
+    per_nsg = sum(per_site, Counter[str]())
     return [
         _past(
             "CAP-NSG-01",
@@ -111,10 +112,17 @@ def _azure_nsg_rules(flow_ids: Mapping[str, tuple[str, ...]]) -> list[Overrun | 
             room,
             f"the sites' flows put {count} rules in the hub's '{subnet}' NSG, and Azure allows "
             f"{limits['nsg_rules_per_nsg']} rules per NSG, {limits['hub_rules_per_nsg']} of "
-            f"them kept for the hub's own (limits.yaml): {SPLIT}",
+            f"them kept for the hub's own (limits.yaml; each site's flows are its own rules, "
+            f"so that adding a site changes no other stack): {SPLIT}, at most "
+            f"{room // _busiest(per_site, subnet)} sites like these each",
         )
         for subnet, count in sorted(per_nsg.items())
     ]
+
+
+def _busiest(per_site: list[Counter[str]], subnet: str) -> int:
+    """The most rules one site puts in `subnet`'s NSG."""
+    return max(rules[subnet] for rules in per_site)
 
 
 def _gcp_bgp_peers(sessions: int, regions: int) -> Overrun | None:
