@@ -121,7 +121,10 @@ def build_plan(profile: Profile, ledger: Ledger | None = None) -> tuple[Plan, Le
     if cloud == "gcp" and vpn_sites:
         regions = log.take(vpn.router_regions(practice.region, practice.dr_region))
     _check_capacity(profile, flow_ids, tunnels, len(regions))
-    virtual_wan = vpn.needs_virtual_wan(cloud, sum(tunnels.values()))
+    # Once on a Virtual WAN hub a practice stays on it: going back below 101 sites would
+    # replace its hub connectivity a second time for nothing.
+    hub_held = ledger is not None and ledger.core.virtual_hub is not None and bool(vpn_sites)
+    virtual_wan = vpn.needs_virtual_wan(cloud, sum(tunnels.values())) or hub_held
     request = _address_request(
         profile, sitings, subnet_sizes, hub_prefix, flow_ids, tunnels, regions, virtual_wan
     )
@@ -159,7 +162,11 @@ def build_plan(profile: Profile, ledger: Ledger | None = None) -> tuple[Plan, Le
         assert placed.core.virtual_hub is not None
         gateway = log.take(
             vpn.virtual_wan_gateway(
-                len(vpn_sites), sum(tunnels.values()), aggregate, placed.core.virtual_hub
+                len(vpn_sites),
+                sum(tunnels.values()),
+                aggregate,
+                placed.core.virtual_hub,
+                kept=not vpn.needs_virtual_wan(cloud, sum(tunnels.values())),
             )
         )
     elif vpn_sites:

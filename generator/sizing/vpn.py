@@ -133,11 +133,13 @@ def needs_virtual_wan(cloud: str, tunnels: int) -> bool:
 
 
 def virtual_wan_gateway(
-    sites: int, tunnels: int, aggregate_mbps: int, hub_prefix: str
+    sites: int, tunnels: int, aggregate_mbps: int, hub_prefix: str, kept: bool = False
 ) -> Sized[VpnGateway]:
     """VPN-VWAN-01: beyond one VNet gateway's tunnels, a Standard Virtual WAN hub whose VPN
     gateway has the fewest scale units that carry the sites' aggregate bandwidth on one
     instance of each unit (an instance down loses none of it), at most the gateway's maximum.
+    `kept`: the practice is back within a VNet gateway's tunnels but its ledger holds the hub,
+    so it stays on it (going back would replace its hub connectivity again).
 
     Source: catalog/skus.yaml vpn_gateways.azure.virtual_wan (Microsoft Learn Virtual WAN
     limits: 1,000 VPN connections per hub, 20 Gbps per site-to-site VPN gateway; 'Virtual WAN
@@ -160,9 +162,12 @@ def virtual_wan_gateway(
             wan_type=str(wan["wan_type"]), address_prefix=hub_prefix, scale_units=units
         ),
     )
+    why = (
+        "the ledger holds a Virtual WAN hub: kept" if kept else "more than a VNet gateway's tunnels"
+    )
     reason = (
-        f"{counted(sites, 'site')}, {counted(tunnels, 'connection')}: more than a VNet gateway's "
-        f"tunnels -> {wan['wan_type']} Virtual WAN hub {hub_prefix} (at most "
+        f"{counted(sites, 'site')}, {counted(tunnels, 'connection')}: {why} -> "
+        f"{wan['wan_type']} Virtual WAN hub {hub_prefix} (at most "
         f"{gateway.max_tunnels} VPN connections); {aggregate_mbps} Mbps aggregate / {per_unit} "
         f"Mbps per scale unit with one instance of each down -> {counted(units, 'scale unit')} "
         f"({units} x {wan['instances_per_unit']} x {per_unit} Mbps){shared}; hub AS"
