@@ -65,7 +65,7 @@ def test_the_101st_site_moves_the_hub_to_virtual_wan_and_no_allocation_moves(
 
 def test_the_virtual_hub_is_kept_as_sites_come_and_go(wan: tuple[Plan, Ledger]) -> None:
     plan, ledger = wan
-    grown, grown_ledger = build_plan(_offices(110), ledger)
+    _grown, grown_ledger = build_plan(_offices(110), ledger)
     assert grown_ledger.core.virtual_hub == ledger.core.virtual_hub
     shrunk, _ = build_plan(_offices(60), grown_ledger)
     # Back within a VNet gateway's tunnels, but going back would replace the hub again.
