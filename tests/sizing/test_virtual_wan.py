@@ -14,6 +14,8 @@ from generator.ipam.ledger import ledger_text, parse_ledger
 from generator.plan.codec import to_data
 from generator.plan.model import Plan, split_into_stacks
 from generator.profile.model import Profile
+from generator.render.handoff import render_handoff
+from generator.render.plan_report import plan_report
 from generator.sizing import build_plan
 from tests.sizing.profiles import make_profile, make_site
 
@@ -86,3 +88,17 @@ def test_a_ledger_round_trips_its_virtual_hub_and_refuses_one_over_a_site(
     )
     with pytest.raises(LedgerError, match=r"overlaps"):
         parse_ledger(clash, "x.ledger.yaml")
+
+
+def test_the_plan_report_and_handoff_sheets_tell_of_the_virtual_wan_hub(
+    hundred: tuple[Plan, Ledger], wan: tuple[Plan, Ledger]
+) -> None:
+    plan, ledger = wan
+    report = plan_report(plan, "text", 200)
+    (row,) = [line for line in report.splitlines() if "virtual wan" in line]
+    assert f"Standard hub {ledger.core.virtual_hub}" in row and "VPN-VWAN-01" in row
+    two_tunnels = "set\nup one tunnel to each of its two public addresses"
+    assert two_tunnels in render_handoff(plan, plan.sites[0])
+    small = hundred[0]
+    assert "virtual wan" not in plan_report(small, "text", 200)
+    assert two_tunnels not in render_handoff(small, small.sites[0])
