@@ -27,13 +27,18 @@ STACK = "riverside-core"
 
 
 def resource(
-    type_token: str, name: str, inputs: dict[str, Any], *, protect: bool = False
+    type_token: str,
+    name: str,
+    inputs: dict[str, Any],
+    *,
+    protect: bool = False,
+    stack: str = STACK,
 ) -> RegisteredResource:
     return RegisteredResource(
-        urn=f"urn:pulumi:{STACK}::clinicgen::{type_token}::{name}",
+        urn=f"urn:pulumi:{stack}::clinicgen::{type_token}::{name}",
         type=type_token,
         name=name,
-        parent=f"urn:pulumi:{STACK}::clinicgen::pulumi:pulumi:Stack::clinicgen-{STACK}",
+        parent=f"urn:pulumi:{stack}::clinicgen::pulumi:pulumi:Stack::clinicgen-{stack}",
         custom=True,
         protect=protect,
         inputs=inputs,
@@ -180,15 +185,7 @@ NET = "azure-native:network"
 
 
 def _in(stack: str, type_token: str, name: str) -> RegisteredResource:
-    return RegisteredResource(
-        urn=f"urn:pulumi:{stack}::clinicgen::{type_token}::{name}",
-        type=type_token,
-        name=name,
-        parent=f"urn:pulumi:{stack}::clinicgen::pulumi:pulumi:Stack::clinicgen-{stack}",
-        custom=True,
-        protect=False,
-        inputs={"resourceGroupName": "rg"},
-    )
+    return resource(type_token, name, {"resourceGroupName": "rg"}, stack=stack)
 
 
 def _past_100_sites():
