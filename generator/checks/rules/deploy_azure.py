@@ -430,3 +430,56 @@ def flow_log_storage_region(
                 "storageId",
                 f"stores into {_name(account)} in {there}, not the flow log's region {here}",
             )
+
+
+@logic("CG-AZ-DEP-028")
+def vpn_gateway_inline_connections(
+    graph: Graph, context: CheckContext, params: Params
+) -> Iterator[Violation]:
+    for gateway in graph.of_type(*params["types"]):
+        listed = items(gateway.inputs.get("connections"))
+        if listed:
+            yield Violation(
+                gateway,
+                "connections",
+                f"lists {len(listed)} connection(s) inline: an update of the gateway deletes "
+                "every VpnConnection it does not list, so each site stack's own would go",
+            )
+
+
+@logic("CG-AZ-DEP-029")
+def hub_vnet_without_gateway(
+    graph: Graph, context: CheckContext, params: Params
+) -> Iterator[Violation]:
+    for joined in graph.of_type(*params["types"]):
+        vnet = str(get(joined.inputs, "remoteVirtualNetwork.id") or "").rstrip("/").lower()
+        if not vnet:
+            continue
+        for gateway in graph.of_type(azure.VNET_GATEWAY):
+            subnets = [
+                str(get(config, "subnet.id") or "").lower()
+                for config in items(gateway.inputs.get("ipConfigurations"))
+            ]
+            if any(subnet.startswith(f"{vnet}/subnets/") for subnet in subnets):
+                yield Violation(
+                    joined,
+                    "remoteVirtualNetwork.id",
+                    f"joins a virtual network that holds the VNet gateway {_name(gateway)}: "
+                    "Azure connects no virtual network with a gateway to a virtual hub",
+                )
+
+
+@logic("CG-AZ-DEP-030")
+def virtual_hub_prefix(graph: Graph, context: CheckContext, params: Params) -> Iterator[Violation]:
+    for hub in graph.of_type(*params["types"]):
+        prefix = hub.inputs.get("addressPrefix")
+        try:
+            length = ipaddress.ip_network(str(prefix)).prefixlen
+        except ValueError:
+            continue
+        if length > params["max_prefix_length"]:
+            yield Violation(
+                hub,
+                "addressPrefix",
+                f"is a /{length}; a virtual hub needs a /{params['max_prefix_length']} or larger",
+            )
