@@ -116,10 +116,14 @@ def network_view(plan: Plan, workloads: tuple[tuple[str, str], ...]) -> NetworkV
     """The plan's network as the report draws it; `workloads` are (workload, size) rows."""
     gateway = None
     if plan.vpn is not None:
-        gateway = (
-            f"VPN gateway {plan.vpn.sku}: {counted(plan.vpn.tunnels, 'tunnel')} from "
-            f"{counted(plan.vpn.sites, 'site')}"
-        )
+        tunnels = f"{counted(plan.vpn.tunnels, 'tunnel')} from {counted(plan.vpn.sites, 'site')}"
+        gateway = f"VPN gateway {plan.vpn.sku}: {tunnels}"
+        if plan.vpn.virtual_wan is not None:
+            hub = plan.vpn.virtual_wan
+            gateway = (
+                f"Virtual WAN hub {hub.address_prefix}, VPN gateway of "
+                f"{counted(hub.scale_units, 'scale unit')}: {tunnels}"
+            )
     kinds = _segment_kinds(plan.sites)
     segment_order = {kind.name: index for index, kind in enumerate(kinds)}
     subnet_order = {subnet.name: index for index, subnet in enumerate(plan.core.subnets)}
