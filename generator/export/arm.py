@@ -51,6 +51,7 @@ class ArmMapping:
     sub_resources: tuple[str, ...]
     secure: tuple[str, ...]
     source: str
+    renames: dict[str, str] = field(default_factory=dict)
 
     @property
     def scope_input(self) -> str | None:
@@ -82,6 +83,7 @@ def arm_mappings() -> dict[str, ArmMapping]:
             sub_resources=tuple(entry.get("sub_resources", ())),
             secure=tuple(entry.get("secure", ())),
             source=entry["source"],
+            renames=dict(entry.get("renames", {})),
         )
         for token, entry in catalog["resources"].items()
     }
@@ -101,6 +103,8 @@ class _Template:
     resources: list[dict[str, Any]] = field(default_factory=list)
     parameters: dict[str, dict[str, Any]] = field(default_factory=dict)
     ids: dict[str, str] = field(default_factory=dict)  # URN -> ARM id expression, this template
+    # The mock id of every resource of the practice -> its ARM id function.
+    known_ids: dict[str, str] = field(default_factory=dict)
 
     def document(self) -> dict[str, Any]:
         return {
@@ -116,6 +120,13 @@ def export_arm(
 ) -> None:
     """Add one template per stack and scope to `result`."""
     mappings = arm_mappings()
+    runs = list(runs)
+    known_ids = {
+        resource.id: _id_function(resource, mappings[resource.type])
+        for run in runs
+        for resource in run.resources
+        if resource.custom and resource.type in mappings and resource.id
+    }
     for run in runs:
         templates: dict[str, _Template] = {}
         placed: list[tuple[RegisteredResource, ArmMapping, str, dict[str, Any]]] = []
@@ -134,9 +145,9 @@ def export_arm(
                     )
                 )
                 continue
-            file_name, template = _template_for(resource, mapping, templates)
+            file_name, template = _template_for(resource, mapping, templates, known_ids)
             body = arm_resource(resource, mapping, template)
-            template.ids[resource.urn] = _id_expression(resource, mapping, file_name)
+            template.ids[resource.urn] = f"[{_id_function(resource, mapping)}]"
             placed.append((resource, mapping, file_name, body))
         for resource, _mapping, file_name, body in placed:
             template = templates[file_name]
@@ -170,14 +181,18 @@ def export_arm(
 
 
 def _template_for(
-    resource: RegisteredResource, mapping: ArmMapping, templates: dict[str, _Template]
+    resource: RegisteredResource,
+    mapping: ArmMapping,
+    templates: dict[str, _Template],
+    known_ids: dict[str, str],
 ) -> tuple[str, _Template]:
     """Which template of the stack the resource belongs to: its resource group's, or the
     subscription's."""
     group = _resource_group(resource, mapping)
     file_name = group or SUBSCRIPTION_FILE
     if file_name not in templates:
-        templates[file_name] = _Template(GROUP_SCHEMA if group else SUBSCRIPTION_SCHEMA)
+        schema = GROUP_SCHEMA if group else SUBSCRIPTION_SCHEMA
+        templates[file_name] = _Template(schema, known_ids=known_ids)
     return file_name, templates[file_name]
 
 
@@ -211,12 +226,14 @@ def arm_resource(
     }
     properties: dict[str, Any] = {}
     for key, value in inputs.items():
-        if key in mapping.top_level:
+        if key == "identity" and key in mapping.top_level:
+            body[key] = _identity(value)
+        elif key in mapping.top_level:
             body[key] = value
         elif mapping.properties_input and key == "properties":
             properties.update(_unwrap_secret(value))
         else:
-            properties[key] = value
+            properties[mapping.renames.get(key, key)] = value
     for path in mapping.sub_resources:
         _restore_sub_resources(properties, path.split("."))
     if properties:
@@ -228,6 +245,14 @@ def arm_resource(
     for path in mapping.secure:
         _to_parameter(body, path.split("."), parameter_stem, template, "securestring")
     return _finish_values(body, parameter_stem, template, [])  # type: ignore[no-any-return]
+
+
+def _identity(identity: Any) -> Any:
+    """User-assigned identities as ARM's object keyed by id (the SDK's is a list of ids)."""
+    if isinstance(identity, dict) and isinstance(identity.get("userAssignedIdentities"), list):
+        ids = identity["userAssignedIdentities"]
+        return {**identity, "userAssignedIdentities": {str(i): {} for i in ids}}
+    return identity
 
 
 def _restore_sub_resources(properties: dict[str, Any], path: list[str]) -> None:
@@ -306,7 +331,10 @@ def _finish_values(value: Any, stem: str, template: _Template, path: list[str]) 
         if value.get(SECRET_KEY) == SECRET_MARK:
             return _parameter(template, "_".join([stem, *path]), "securestring")
         return {
-            key: _finish_values(item, stem, template, [*path, key]) for key, item in value.items()
+            _finish_values(key, stem, template, path): _finish_values(
+                item, stem, template, [*path, key]
+            )
+            for key, item in value.items()
         }
     if isinstance(value, list):
         return [
@@ -319,20 +347,31 @@ def _finish_values(value: Any, stem: str, template: _Template, path: list[str]) 
         kind = "securestring" if value == "<secret>" else "string"
         return _parameter(template, "_".join([stem, *path]), kind)
     if isinstance(value, str) and value.startswith(_SUBSCRIPTION_PREFIX):
-        rest = value[len(_SUBSCRIPTION_PREFIX) :].replace("'", "''")
-        return f"[concat(subscription().id, '{rest}')]"
+        return f"[{template.known_ids.get(value) or _plain_id_function(value)}]"
     return value
 
 
-def _id_expression(resource: RegisteredResource, mapping: ArmMapping, file_name: str) -> str:
-    """How `dependsOn` names the resource inside its template."""
-    segments = ", ".join(f"'{part}'" for part in arm_name(resource, mapping).split("/"))
+def _quoted(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _id_function(resource: RegisteredResource, mapping: ArmMapping) -> str:
+    """The resource's ARM id as a template function (without the brackets), valid in any
+    template of the subscription: what `dependsOn` and every reference to it use."""
+    segments = ", ".join(_quoted(part) for part in arm_name(resource, mapping).split("/"))
+    kind = _quoted(mapping.type)
     if mapping.scope_input:
         target = str(resource.inputs.get(mapping.scope_input, ""))
-        rest = target[len(_SUBSCRIPTION_PREFIX) :].replace("'", "''")
-        return (
-            f"[extensionResourceId(concat(subscription().id, '{rest}'), '{mapping.type}', "
-            f"{segments})]"
-        )
-    function = "subscriptionResourceId" if file_name == SUBSCRIPTION_FILE else "resourceId"
-    return f"[{function}('{mapping.type}', {segments})]"
+        return f"extensionResourceId({_plain_id_function(target)}, {kind}, {segments})"
+    if mapping.scope == "subscription":
+        return f"subscriptionResourceId({kind}, {segments})"
+    group = _quoted(str(resource.inputs["resourceGroupName"]))
+    return f"resourceId({group}, {kind}, {segments})"
+
+
+def _plain_id_function(arm_id: str) -> str:
+    """An id no resource of the practice has (a built-in role definition, the subscription):
+    the same path under the deploying subscription."""
+    if arm_id.startswith(_SUBSCRIPTION_PREFIX):
+        return f"concat(subscription().id, {_quoted(arm_id[len(_SUBSCRIPTION_PREFIX) :])})"
+    return _quoted(arm_id)
