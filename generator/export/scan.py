@@ -128,8 +128,13 @@ def _finding(check: dict[str, object], out_dir: Path) -> ScanFinding:
         check=str(check.get("check_id")),
         resource=str(check.get("resource")),
         title=str(check.get("check_name")),
-        reason=str(check.get("suppress_comment") or ""),
+        reason=str(_check_result(check).get("suppress_comment") or ""),
     )
+
+
+def _check_result(check: dict[str, object]) -> dict[str, object]:
+    result = check.get("check_result")
+    return result if isinstance(result, dict) else {}
 
 
 def require_checkov_passes(scan: ScanResult) -> None:
