@@ -140,7 +140,9 @@ def subnets(graph: Graph) -> Iterator[SubnetView]:
 
 def _view(holder: Resource, path: str, subnet: Mapping[str, Any], name: str) -> SubnetView:
     prefixes = items(subnet.get("addressPrefix")) + items(subnet.get("addressPrefixes"))
-    nsg_id = str(get(subnet, "networkSecurityGroup.id") or "")
+    reference = get(subnet, "networkSecurityGroup.id")
+    # Kept as it is (not through str()): an id unknown until deployment resolves by URN.
+    nsg_id = reference if isinstance(reference, str) else ""
     return SubnetView(holder, path, name, tuple(str(p) for p in prefixes), nsg_id)
 
 

@@ -58,12 +58,26 @@ def depends_on_api(graph: Graph, context: CheckContext, params: Params) -> Itera
         enabling = [s for s in services if s.inputs.get("service") == api]
         if any(_ordered_after(graph, context, resource, service) for service in enabling):
             continue
+        if not enabling and _core_out_of_sight(graph, context, resource):
+            continue
         problem = (
             f"is created without waiting for the projects.Service that enables {api}"
             if enabling
             else f"needs {api}, and no projects.Service enables it"
         )
         yield Violation(resource, "", problem)
+
+
+def _core_out_of_sight(graph: Graph, context: CheckContext, resource: Resource) -> bool:
+    """Whether `resource` is in a site stack analysed without the core stack, which enables
+    the APIs and deploys first: Pulumi's policy engine shows a policy pack one stack at a time,
+    so there the core's services cannot be seen, and `clinicgen check` (every stack) decides."""
+    core = context.core_stack
+    return (
+        bool(core)
+        and stack_of(resource) != core
+        and not any(stack_of(other) == core for other in graph.resources)
+    )
 
 
 def _ordered_after(
