@@ -52,7 +52,8 @@ class Unknown(str):
         return True
 
     def __repr__(self) -> str:
-        return f"Unknown({self.owner!r}, {self.path!r})"
+        # How a finding's message shows it (`{name!r}`): the property, not the placeholder.
+        return f"<{self.path}: unknown until deployed>"
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (Unknown, (self.owner, self.path, self.sources))

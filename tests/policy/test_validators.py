@@ -149,3 +149,20 @@ def test_a_waiver_of_another_check_waives_nothing() -> None:
     verdict = judge(policy, resources, settings)
     assert len(verdict.failures) == len(fixture["insecure"]["flags"])
     assert verdict.notes == ()
+
+
+def test_a_site_stack_analysed_alone_needs_no_api_service_from_the_core_it_cannot_see() -> None:
+    """The policy engine shows a site stack without the core, which enables the APIs and
+    deploys first; `clinicgen check`, seeing both, still flags a core resource without one."""
+    fixture = load("CG-GCP-DEP-001")
+    entries = fixture["accepted"]["resources"]
+    site = [entry for entry in entries if entry.get("stack") == "fixture-site-a"]
+    assert site, "the fixture has a site stack resource"
+    policy = POLICIES["CG-GCP-DEP-001"]
+    settings = _settings(policy, fixture, "accepted")
+    alone = judge(policy, stack_resources(engine_resources(site, unknown=False)), settings)
+    assert alone == Verdict()
+    core_only = [entry for entry in fixture["rejected"]["resources"] if entry["name"] == "vpc"]
+    assert judge(
+        policy, stack_resources(engine_resources(core_only, unknown=False)), settings
+    ).failures
