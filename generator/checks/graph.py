@@ -193,6 +193,18 @@ def items(value: Any) -> list[Any]:
     return list(value) if isinstance(value, list | tuple) else [value]
 
 
+def strings(value: Any) -> Iterator[str]:
+    """Every string inside `value`, however deeply nested in mappings and lists."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from strings(item)
+
+
 def is_internet(prefix: object) -> bool:
     """Whether an address prefix or service tag admits the whole internet."""
     if not isinstance(prefix, str):

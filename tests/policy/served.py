@@ -15,6 +15,7 @@ import grpc
 from google.protobuf import json_format, struct_pb2
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
+from generator.checks.graph import strings
 from generator.preview.harness import RegisteredResource
 from tests.policy.engine import sentinel
 
@@ -45,20 +46,29 @@ def stack_request(resources: Iterable[RegisteredResource]) -> analyzer_pb2.Analy
     outputs the provider computes, its options and dependencies."""
     request = analyzer_pb2.AnalyzeStackRequest()
     for resource in resources:
-        properties = struct_pb2.Struct()
-        json_format.ParseDict(_json({**resource.outputs, **resource.inputs}), properties)
         request.resources.append(
-            analyzer_pb2.AnalyzerResource(
-                type=resource.type,
-                properties=properties,
-                urn=resource.urn,
-                name=resource.name,
-                options=analyzer_pb2.AnalyzerResourceOptions(protect=resource.protect),
-                parent=resource.parent,
-                dependencies=list(resource.dependencies),
-            )
+            _analyzer_resource(resource, {**resource.outputs, **resource.inputs}, {})
         )
     return request
+
+
+def _analyzer_resource(
+    resource: RegisteredResource,
+    properties: dict[str, Any],
+    property_dependencies: dict[str, analyzer_pb2.AnalyzerPropertyDependencies],
+) -> analyzer_pb2.AnalyzerResource:
+    struct = struct_pb2.Struct()
+    json_format.ParseDict(_json(properties), struct)
+    return analyzer_pb2.AnalyzerResource(
+        type=resource.type,
+        properties=struct,
+        urn=resource.urn,
+        name=resource.name,
+        options=analyzer_pb2.AnalyzerResourceOptions(protect=resource.protect),
+        parent=resource.parent,
+        dependencies=list(resource.dependencies),
+        propertyDependencies=property_dependencies,
+    )
 
 
 def _json(value: Any) -> Any:
@@ -87,7 +97,7 @@ def first_preview_request(
     by_urn = {resource.urn: resource for resource in recorded}
     for resource in recorded:
         produced = {
-            urn: set(_strings(by_urn[urn].outputs)) - set(_strings(by_urn[urn].inputs))
+            urn: set(strings(by_urn[urn].outputs)) - set(strings(by_urn[urn].inputs))
             for urn in resource.dependencies
             if urn in by_urn
         }
@@ -102,32 +112,8 @@ def first_preview_request(
                 )
         for key, value in resource.outputs.items():
             properties.setdefault(key, sentinel(value))
-        struct = struct_pb2.Struct()
-        json_format.ParseDict(_json(properties), struct)
-        request.resources.append(
-            analyzer_pb2.AnalyzerResource(
-                type=resource.type,
-                properties=struct,
-                urn=resource.urn,
-                name=resource.name,
-                options=analyzer_pb2.AnalyzerResourceOptions(protect=resource.protect),
-                parent=resource.parent,
-                dependencies=list(resource.dependencies),
-                propertyDependencies=property_dependencies,
-            )
-        )
+        request.resources.append(_analyzer_resource(resource, properties, property_dependencies))
     return request
-
-
-def _strings(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _strings(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _strings(item)
 
 
 def _unknown_where_produced(value: Any, produced: dict[str, set[str]], sources: set[str]) -> Any:
