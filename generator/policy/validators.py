@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Protocol
 
 from generator.checks.catalog import checks_for, violations
@@ -73,7 +74,7 @@ def pack_policies(cloud: str) -> tuple[PackPolicy, ...]:
             severity=info.severity,
             fix=info.fix,
             source=info.source,
-            logic=lambda graph, context, info=info: violations(info, graph, context),
+            logic=partial(violations, info),
             waivable=True,
         )
         for info in checks_for(cloud)
@@ -86,7 +87,7 @@ def pack_policies(cloud: str) -> tuple[PackPolicy, ...]:
             severity=None,
             fix=info.fix,
             source=info.source,
-            logic=lambda graph, context, info=info: rule_violations(info, graph, context),
+            logic=partial(rule_violations, info),
             waivable=False,
         )
         for info in rules_for(cloud)
