@@ -48,20 +48,25 @@ def engine_resources(entries: list[dict[str, Any]], *, unknown: bool) -> list[Po
             props=unknown_checking_proxy(props),
             urn=resource.urn,
             name=resource.name,
-            opts=PolicyResourceOptions(
-                protect=resource.protect,
-                ignore_changes=[],
-                delete_before_replace=None,
-                aliases=[],
-                custom_timeouts=PolicyCustomTimeouts(0, 0, 0),
-                additional_secret_outputs=[],
-            ),
+            opts=options(protect=resource.protect),
             provider=None,
             parent=None,
             dependencies=explicit + [d for ds in property_dependencies.values() for d in ds],
             property_dependencies=property_dependencies,
         )
     return list(built.values())
+
+
+def options(*, protect: bool) -> PolicyResourceOptions:
+    """A resource's options as the engine hands them over: only `protect` set."""
+    return PolicyResourceOptions(
+        protect=protect,
+        ignore_changes=[],
+        delete_before_replace=None,
+        aliases=[],
+        custom_timeouts=PolicyCustomTimeouts(0, 0, 0),
+        additional_secret_outputs=[],
+    )
 
 
 def _referenced(value: Any) -> set[str]:

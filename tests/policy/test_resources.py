@@ -4,11 +4,12 @@ dependencies as URNs, providers and the stack left out."""
 
 from __future__ import annotations
 
-from pulumi_policy import PolicyCustomTimeouts, PolicyResource, PolicyResourceOptions
+from pulumi_policy import PolicyResource
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, unknown_checking_proxy
 
 from generator.checks.unknown import Unknown
 from generator.policy.resources import stack_resources
+from tests.policy.engine import options
 
 
 def _engine(
@@ -19,14 +20,7 @@ def _engine(
         props=unknown_checking_proxy(props),
         urn=f"urn:pulumi:core::p::{kind}::{name}",
         name=name,
-        opts=PolicyResourceOptions(
-            protect=True,
-            ignore_changes=[],
-            delete_before_replace=None,
-            aliases=[],
-            custom_timeouts=PolicyCustomTimeouts(0, 0, 0),
-            additional_secret_outputs=[],
-        ),
+        opts=options(protect=True),
         provider=None,
         parent=None,
         dependencies=[d for ds in dependencies.values() for d in ds],
