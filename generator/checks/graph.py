@@ -63,6 +63,11 @@ class Graph:
                 return resource
         return None
 
+    def computed_from(self, value: object, resource: Resource) -> bool | None:
+        """Whether a value unknown until deployment was computed from `resource` (as
+        `refers_to` decides it); None for a known value, which the caller compares itself."""
+        return refers_to(value, resource) if isinstance(value, Unknown) else None
+
     def depends_on(self, resource: Resource, other: Resource) -> bool:
         """Whether the engine creates `other` before `resource`: `resource` depends on it,
         directly or through resources it depends on."""
