@@ -85,6 +85,7 @@ def _register() -> None:
         init_cmd,
         plan_cmd,
         preview_cmd,
+        prices_cmd,
         schema_cmd,
         validate_cmd,
     )
@@ -99,6 +100,7 @@ def _register() -> None:
         diff_cmd,
         check_cmd,
         cost_cmd,
+        prices_cmd,
     ):
         cli.add_command(module.command)
 

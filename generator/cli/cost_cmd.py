@@ -64,5 +64,6 @@ def command(
         profile, stacks_dir=stacks_dir, ledger_path=ledger_path, tell=ledger_note
     ).plan
     click.echo(
-        cost_report(estimate_cost(plan, prices_path), output_format, output_width()), nl=False
+        cost_report(estimate_cost(plan, prices=prices_path), output_format, output_width()),
+        nl=False,
     )

@@ -48,7 +48,7 @@ class Quantity:
     assumption: str
 
 
-def estimate_cost(plan: Plan, prices: Path | PriceCatalog | None = None) -> CostEstimate:
+def estimate_cost(plan: Plan, *, prices: Path | PriceCatalog | None = None) -> CostEstimate:
     """The monthly cost range of everything `plan` deploys, line by line. `prices` is a price
     catalog file (default: the one shipped for the plan's cloud) or a catalog already read."""
     price_list = (

@@ -120,9 +120,9 @@ def test_a_line_is_priced_from_its_region_only() -> None:
             "practice": type(plan.practice)(**{**plan.practice.__dict__, "region": "westus2"}),
         }
     )
-    assert estimate_cost(plan, elsewhere).low > 0
-    assert estimate_cost(moved, elsewhere).low == 0
-    assert estimate_cost(moved, elsewhere).prices == ()
+    assert estimate_cost(plan, prices=elsewhere).low > 0
+    assert estimate_cost(moved, prices=elsewhere).low == 0
+    assert estimate_cost(moved, prices=elsewhere).prices == ()
 
 
 def test_a_documented_regional_factor_prices_an_unlisted_region() -> None:
@@ -136,8 +136,10 @@ def test_a_documented_regional_factor_prices_an_unlisted_region() -> None:
     raw = dict(load_price_catalog("azure").raw)
     raw["regional_factors"] = {"westus2": {"factor": "2", "base": "eastus", "source": "test"}}
     catalog = parse_price_catalog(raw, "test", "azure")
-    assert estimate_cost(moved, catalog).low == 2 * estimate_cost(plan, catalog).low
-    assert all("x 2 for westus2 (test)" in p.source for p in estimate_cost(moved, catalog).prices)
+    assert estimate_cost(moved, prices=catalog).low == 2 * estimate_cost(plan, prices=catalog).low
+    assert all(
+        "x 2 for westus2 (test)" in p.source for p in estimate_cost(moved, prices=catalog).prices
+    )
 
 
 def test_the_same_plan_gives_the_same_estimate_byte_for_byte() -> None:
