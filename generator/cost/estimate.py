@@ -249,19 +249,18 @@ def _core(plan: Plan) -> Iterator[Quantity]:
             "NET-FW-01",
             always_on,
         )
-    if plan.core.bastion:
-        item = "Azure Bastion Standard" if azure else "IAP TCP forwarding bastion"
-        if azure:
-            yield line(
-                "network",
-                "bastion",
-                item,
-                hours,
-                "hour",
-                "bastion/Standard",
-                "NET-BAS-01",
-                always_on,
-            )
+    if azure and plan.core.bastion:
+        sku = plan.platform.section("bastion")["sku"]
+        yield line(
+            "network",
+            "bastion",
+            f"Azure Bastion {sku}",
+            hours,
+            "hour",
+            f"bastion/{sku}",
+            "NET-BAS-01",
+            always_on,
+        )
     if not azure:
         yield line(
             "network",
@@ -270,8 +269,8 @@ def _core(plan: Plan) -> Iterator[Quantity]:
             hours,
             "hour",
             "cloud-nat/gateway",
-            "NET-BAS-01" if plan.core.bastion else None,
-            always_on,
+            None,
+            f"the hub router's Cloud NAT, on every Google Cloud practice; {always_on}",
         )
     workloads = plan.workloads
     if workloads.ehr is not None:
@@ -429,7 +428,7 @@ def _site(plan: Plan, site_id: str) -> Iterator[Quantity]:
         hours * tunnels,
         "hour",
         "vpn-tunnel/ha" if plan.cloud == "gcp" else "vpn-connection/s2s",
-        "VPN-SKU-01",
+        "VPN-TUN-01" if plan.cloud == "gcp" else None,
         f"{tunnels} tunnel(s) always on: {hours} hours a month each",
     )
     low, high = _traffic_gb(site.vpn.bandwidth_mbps)

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 ZERO = Decimal(0)
+# The per-site key of the core stack's lines: not a slug, so never a site's id.
+CORE_KEY = "(core)"
 
 
 @dataclass(frozen=True)
@@ -105,8 +107,9 @@ class CostEstimate:
         return _subtotals(self.lines, lambda line: line.stack)
 
     def per_site(self) -> tuple[Subtotal, ...]:
-        """Subtotals per site; the core stack's lines are under the key `core`."""
-        return _subtotals(self.lines, lambda line: line.site or "core")
+        """Subtotals per site; the core stack's lines are under `CORE_KEY`, which no site id
+        can be (site ids are slugs)."""
+        return _subtotals(self.lines, lambda line: line.site or CORE_KEY)
 
     def per_service(self) -> tuple[Subtotal, ...]:
         return _subtotals(self.lines, lambda line: line.service)

@@ -42,11 +42,18 @@ def money_range(low: Decimal | None, high: Decimal | None) -> str:
     return money(low) if low == high else f"{money(low)} - {money(high)}"
 
 
+def total_text(estimate: CostEstimate) -> str:
+    """The monthly range, or `unpriced` when no line has a cited price (not $0.00)."""
+    if len(estimate.unpriced) == len(estimate.lines):
+        return "unpriced"
+    return money_range(estimate.low, estimate.high)
+
+
 def summary_line(estimate: CostEstimate) -> str:
     """One sentence: the monthly range and how much of the estimate carries no price."""
     unpriced = len(estimate.unpriced)
     return (
-        f"{money_range(estimate.low, estimate.high)} a month ({estimate.currency}, list prices); "
+        f"{total_text(estimate)} a month ({estimate.currency}, list prices); "
         f"{unpriced} of {len(estimate.lines)} lines ({estimate.unpriced_share:.0%}) unpriced, "
         "so not in the total"
     )
@@ -61,7 +68,7 @@ def cost_tables(estimate: CostEstimate) -> tuple[Table, ...]:
             ("total", "lines", "unpriced"),
             (
                 (
-                    money_range(estimate.low, estimate.high),
+                    total_text(estimate),
                     str(len(estimate.lines)),
                     f"{len(estimate.unpriced)} ({estimate.unpriced_share:.0%})",
                 ),

@@ -223,3 +223,11 @@ def test_amounts_are_cents() -> None:
     for line in estimate_cost(plan).lines:
         for amount in (line.low, line.high):
             assert amount is None or amount == amount.quantize(Decimal("0.01"))
+
+
+def test_an_estimate_with_no_cited_price_says_unpriced_not_zero(run_cli, tmp_path: Path) -> None:
+    path = next(p for p in EXAMPLES if p.name == "maple-grove.yaml")
+    result = run_cli("cost", path, "--stacks-dir", tmp_path)
+    assert result.exit_code == 0
+    assert "$0.00" not in result.stdout
+    assert "unpriced" in result.stdout.splitlines()[3]
