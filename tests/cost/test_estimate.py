@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -114,12 +115,7 @@ def test_a_line_is_priced_from_its_region_only() -> None:
     plan = build_plan(make_profile(make_site("main", bandwidth=200)))[0]
     catalog = load_price_catalog("azure")
     elsewhere = parse_price_catalog({**catalog.raw, "regions": []}, "test", "azure")
-    moved = Plan(
-        **{
-            **plan.__dict__,
-            "practice": type(plan.practice)(**{**plan.practice.__dict__, "region": "westus2"}),
-        }
-    )
+    moved = replace(plan, practice=replace(plan.practice, region="westus2"))
     assert estimate_cost(plan, prices=elsewhere).low > 0
     assert estimate_cost(moved, prices=elsewhere).low == 0
     assert estimate_cost(moved, prices=elsewhere).prices == ()
@@ -127,12 +123,7 @@ def test_a_line_is_priced_from_its_region_only() -> None:
 
 def test_a_documented_regional_factor_prices_an_unlisted_region() -> None:
     plan = build_plan(make_profile(make_site("main", bandwidth=200)))[0]
-    moved = Plan(
-        **{
-            **plan.__dict__,
-            "practice": type(plan.practice)(**{**plan.practice.__dict__, "region": "westus2"}),
-        }
-    )
+    moved = replace(plan, practice=replace(plan.practice, region="westus2"))
     raw = dict(load_price_catalog("azure").raw)
     raw["regional_factors"] = {"westus2": {"factor": "2", "base": "eastus", "source": "test"}}
     catalog = parse_price_catalog(raw, "test", "azure")
@@ -231,3 +222,12 @@ def test_an_estimate_with_no_cited_price_says_unpriced_not_zero(run_cli, tmp_pat
     assert result.exit_code == 0
     assert "$0.00" not in result.stdout
     assert "unpriced" in result.stdout.splitlines()[3]
+
+
+def test_subtotals_add_up_to_the_total(example_estimates: list[CostEstimate]) -> None:
+    for estimate in example_estimates:
+        for subtotals in (estimate.per_stack(), estimate.per_site(), estimate.per_service()):
+            assert sum(s.low for s in subtotals) == estimate.low
+            assert sum(s.high for s in subtotals) == estimate.high
+            assert sum(s.lines for s in subtotals) == len(estimate.lines)
+        assert {s.key for s in estimate.per_stack()} == {line.stack for line in estimate.lines}
