@@ -25,6 +25,7 @@ from generator.cost.model import (
 )
 from generator.cost.prices import PriceCatalog, load_price_catalog
 from generator.plan.model import Plan, core_stack_name, site_stack_name
+from generator.wording import counted
 
 CENT = Decimal("0.01")
 # Mbit/s sustained for a month -> GB: x 730 h x 3600 s / 8 bits / 1000 MB.
@@ -283,7 +284,7 @@ def _core(plan: Plan) -> Iterator[Quantity]:
             "hour",
             f"vm/{ehr.machine_type}",
             "WL-EHR-01",
-            f"{ehr.vm_count} application servers, {always_on}",
+            f"{counted(ehr.vm_count, 'application server')}, {always_on}",
         )
         yield line(
             "storage",
@@ -305,7 +306,8 @@ def _core(plan: Plan) -> Iterator[Quantity]:
             "hour",
             f"telehealth/{tele.sku}",
             "WL-TEL-01",
-            f"{tele.min_instances} instances always on (low) to {tele.max_instances} (high)",
+            f"{counted(tele.min_instances, 'instance')} always on (low) to "
+            f"{tele.max_instances} (high)",
             hours * tele.max_instances,
         )
         video = settings["telehealth_hours"]
@@ -358,7 +360,7 @@ def _core(plan: Plan) -> Iterator[Quantity]:
                 "unit-month",
                 f"iot-hub/{ingest.tier}",
                 "WL-ING-01",
-                f"{ingest.messages_per_day} messages a day fit {ingest.units} unit",
+                f"{ingest.messages_per_day} messages a day fit {counted(ingest.units, 'unit')}",
             )
         else:
             monthly = Decimal(ingest.messages_per_day) * 30
@@ -401,7 +403,7 @@ def _core(plan: Plan) -> Iterator[Quantity]:
         yield line(
             "backup",
             "vm-backup",
-            f"backup of {workloads.ehr.vm_count} servers",
+            f"backup of {counted(workloads.ehr.vm_count, 'server')}",
             Decimal(workloads.ehr.vm_count),
             "instance-month",
             "backup/instance",
@@ -429,7 +431,7 @@ def _site(plan: Plan, site_id: str) -> Iterator[Quantity]:
         "hour",
         "vpn-tunnel/ha" if plan.cloud == "gcp" else "vpn-connection/s2s",
         "VPN-TUN-01" if plan.cloud == "gcp" else None,
-        f"{tunnels} tunnel(s) always on: {hours} hours a month each",
+        f"{counted(tunnels, 'tunnel')} always on: {hours} hours a month each",
     )
     low, high = _traffic_gb(site.vpn.bandwidth_mbps)
     traffic = f"{site.vpn.bandwidth_mbps} Mbps link (site-traffic)"
