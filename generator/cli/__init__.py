@@ -35,6 +35,7 @@ Typical session:
   clinicgen preview riverside.yaml       every resource, offline, and the checks' findings
   clinicgen diff old.yaml riverside.yaml what a change would create, replace or delete
   clinicgen cost riverside.yaml          the monthly cost range, line by line, with its sources
+  clinicgen export riverside.yaml --out x  ARM templates or Terraform plan JSON for scanners
 
 \b
 Exit status: 0 success, 1 failure (e.g. a compliance or deployability finding), 2 invalid input
@@ -81,6 +82,7 @@ def _register() -> None:
         check_cmd,
         cost_cmd,
         diff_cmd,
+        export_cmd,
         generate_cmd,
         init_cmd,
         plan_cmd,
@@ -101,6 +103,7 @@ def _register() -> None:
         check_cmd,
         cost_cmd,
         prices_cmd,
+        export_cmd,
     ):
         cli.add_command(module.command)
 
