@@ -377,8 +377,10 @@ def diff_sources(
     """
     from generator.preview.diff import diff_runs
 
-    old_practice, old_runs, ledger = _old_side(old, new, stacks_dir, ledger_path, tell)
-    new_practice, new_runs, _ = _diff_side(new, old_practice, stacks_dir, ledger_path, ledger, tell)
+    old_practice, old_runs, ledger, _ = _old_side(old, new, stacks_dir, ledger_path, tell)
+    new_practice, new_runs, _, _ = _diff_side(
+        new, old_practice, stacks_dir, ledger_path, ledger, tell
+    )
     _require_one_practice(old, new, old_practice, new_practice)
     return diff_runs(new_practice, str(old), str(new), old_runs, new_runs)
 
@@ -386,11 +388,13 @@ def diff_sources(
 @dataclass(frozen=True)
 class ApprovalInputs:
     """What the approval report is made of: the profile's plan, its preview (every stack run
-    under mocks and checked) and, against the approved version, the diff."""
+    under mocks and checked) and, against the approved version, the diff and the approved
+    stacks (None for a saved preview, which records resources, not a plan)."""
 
     planned: PlannedProfile
     preview: PracticePreview
     diff: PracticeDiff | None
+    approved: PracticeStacks | None = None
 
 
 def approval_inputs(
@@ -409,10 +413,10 @@ def approval_inputs(
     from generator.preview.sources import preview_stacks, stacks_from_plan
 
     old_runs: tuple[StackRun, ...] = ()
-    ledger = None
+    ledger = old_stacks = None
     if approved is not None:
         # Another practice's approval is refused before its ledger plans this one.
-        old_practice, old_runs, ledger = _old_side(
+        old_practice, old_runs, ledger, old_stacks = _old_side(
             approved, profile_path, stacks_dir, ledger_path, tell
         )
         _require_one_practice(
@@ -429,17 +433,17 @@ def approval_inputs(
     diff = diff_runs(
         planned.plan.practice.id, str(approved), str(profile_path), old_runs, preview.runs
     )
-    return ApprovalInputs(planned, preview, diff)
+    return ApprovalInputs(planned, preview, diff, old_stacks)
 
 
 def _old_side(
     old: Path, new: Path, stacks_dir: Path, ledger_path: Path | None, tell: Tell | None
-) -> tuple[str, tuple[StackRun, ...], Ledger | None]:
-    """OLD's practice and runs, and the ledger NEW is to be planned with."""
+) -> tuple[str, tuple[StackRun, ...], Ledger | None, PracticeStacks | None]:
+    """OLD's practice, runs and stacks, and the ledger NEW is to be planned with."""
     # A stacks directory may hold several practices: the other side names the one to compare.
     chosen = _practice_named_by(new) if old.is_dir() else None
-    practice, runs, ledger = _diff_side(old, chosen, stacks_dir, ledger_path, None, tell)
-    return practice, runs, _ledger_for_new_side(new, ledger, tell)
+    practice, runs, ledger, stacks = _diff_side(old, chosen, stacks_dir, ledger_path, None, tell)
+    return practice, runs, _ledger_for_new_side(new, ledger, tell), stacks
 
 
 def _require_one_practice(old: Path, new: Path, old_practice: str, new_practice: str) -> None:
@@ -499,21 +503,24 @@ def _diff_side(
     ledger_path: Path | None,
     ledger: Ledger | None,
     tell: Tell | None,
-) -> tuple[str, tuple[StackRun, ...], Ledger | None]:
+) -> tuple[str, tuple[StackRun, ...], Ledger | None, PracticeStacks | None]:
+    """A side's practice, runs, the ledger after it and its stacks (None for a saved
+    preview)."""
     from generator.preview.sources import read_preview_json, run_stacks, stacks_from_files
 
     if path.is_dir():
         # A directory of stack files is a stacks directory: its ledger is found beside them.
         recorded = stacks_from_files(path, practice)
         ledger = read_ledger(find_ledger(recorded.practice_id, path, ledger_path), tell)
-        return recorded.practice_id, run_stacks(_live(recorded, ledger, tell)), ledger
+        live = _live(recorded, ledger, tell)
+        return recorded.practice_id, run_stacks(live), ledger, live
     if path.suffix == ".json":
         saved, runs = read_preview_json(path)
-        return saved, runs, ledger
+        return saved, runs, ledger, None
     stacks, placed = practice_stacks(
         path, stacks_dir=stacks_dir, ledger_path=ledger_path, ledger=ledger, tell=tell
     )
-    return stacks.practice_id, run_stacks(stacks), placed
+    return stacks.practice_id, run_stacks(stacks), placed, stacks
 
 
 # -- what generate reports: the files, the stacks to deploy next, the stale ones -------------------

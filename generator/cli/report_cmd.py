@@ -50,8 +50,9 @@ def command(
     regions, sites, stacks, resources, compliance and deployability status, and what needs a
     decision: failures, waivers, destructive changes, the runbook's prerequisites); 2 the
     network diagram (each site's segments and tunnel, the hub's subnets and workloads, the
-    allowed flows; everything else denied) and the flow matrix; 3 the cost; 4 the plan's key
-    decisions with their rule ids and reasons; 5 the compliance and deployability findings,
+    allowed flows; everything else denied) and the flow matrix; 3 the monthly cost, and its
+    change against --approved line by line; 4 the plan's key decisions with their rule ids
+    and reasons; 5 the compliance and deployability findings,
     waivers with their reasons and the HIPAA control of every check; 6 against --approved,
     what is created, updated, replaced or deleted, protected resources and the
     destructive-change gate (as `clinicgen diff` reads OLD); 7 the resource inventory.

@@ -21,8 +21,10 @@ from generator.checks.deployability import DeployabilityReport, evaluate_deploya
 from generator.errors import PreviewError, PreviewInputError
 from generator.plan.codec import from_data
 from generator.plan.model import (
+    PLAN_SCHEMA_VERSION,
     CoreStackPlan,
     Plan,
+    PlatformFacts,
     SiteStackPlan,
     core_stack_name,
     site_stack_name,
@@ -51,6 +53,34 @@ class PracticeStacks:
     @property
     def context(self) -> CheckContext:
         return CheckContext.from_core_plan(self.core)
+
+    def plan(self) -> Plan:
+        """The plan these stacks were cut from (`split_into_stacks` the other way round), as
+        far as stack files record it: no decisions, and the platform facts of every stack in
+        one. What reads a whole plan (the cost estimate) reads an approved version's here."""
+        sections = {**self.core.platform.sections}
+        for site in self.sites:
+            sections.update(site.platform.sections)
+        platform = self.core.platform
+        return Plan(
+            schema=PLAN_SCHEMA_VERSION,
+            practice=self.core.practice,
+            cloud=self.cloud,
+            sites=tuple(site.site for site in self.sites),
+            core=self.core.core,
+            vpn=self.core.vpn,
+            # Every profile has a site (schema: minlength 1) and every site the one policy.
+            ipsec=self.sites[0].ipsec,
+            flows=tuple(flow for site in self.sites for flow in site.flows),
+            workloads=self.core.workloads,
+            identity=self.core.identity,
+            backup=self.core.backup,
+            monitoring=self.core.monitoring,
+            placement=self.core.placement,
+            gcp=self.core.gcp,
+            platform=PlatformFacts(platform.catalog, platform.version, sections),
+            decisions=(),
+        )
 
 
 @dataclass(frozen=True)

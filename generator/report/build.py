@@ -11,10 +11,11 @@ the deployment runbook gives the prerequisites (`generator.render.runbook`).
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from generator.checks.model import FAIL
+from generator.cost import CostChange, compare, estimate_cost
 from generator.errors import DestructiveChangeError
 from generator.plan.model import Plan, PracticeInfo
 from generator.preview.comment import (
@@ -28,6 +29,8 @@ from generator.preview.comment import (
 )
 from generator.preview.diff import require_safe, summary_line
 from generator.preview.report import preview_summary
+from generator.render.cost_report import cost_tables, money_range, total_text
+from generator.render.cost_report import summary_line as cost_line
 from generator.render.plan_report import Section, approval_sections
 from generator.render.runbook import prerequisites
 from generator.render.tables import Table
@@ -39,8 +42,20 @@ if TYPE_CHECKING:
     from generator.pipeline import ApprovalInputs
     from generator.preview.diff import PracticeDiff
 
-# What the report says where the cost belongs while this build has no cost model.
-COST_UNAVAILABLE = "not available in this build"
+
+@dataclass(frozen=True)
+class Cost:
+    """Section 3: the monthly estimate (totals, per stack, site and service line, every line,
+    the assumptions and the prices' sources) and, against the approved version, its change
+    line by line (None without one; `unavailable` says why when the approved version is a
+    saved preview, which records no plan to price)."""
+
+    summary: str
+    tables: tuple[Table, ...]
+    lines: tuple[Table, ...]  # every line, the assumptions, the prices: the detail
+    change: Table | None = None
+    change_summary: str = ""
+    unavailable: str = ""
 
 
 @dataclass(frozen=True)
@@ -72,7 +87,7 @@ class ApprovalReport:
     changes: Changes | None
     inventory: Table
     inventory_by_stack: tuple[Table, ...]
-    cost: str
+    cost: Cost
 
 
 def approval_report(inputs: ApprovalInputs) -> ApprovalReport:
@@ -82,10 +97,11 @@ def approval_report(inputs: ApprovalInputs) -> ApprovalReport:
     (workloads,) = [table for table in decisions.tables if table.title == "Workloads"]
     verdict, failing = check_summaries(preview.compliance, preview.deployability)
     changes = _changes(inputs.diff) if inputs.diff is not None else None
+    cost = _cost(plan, inputs)
     return ApprovalReport(
         practice=plan.practice,
         source=preview.stacks.source,
-        summary=_summary(plan, inputs, changes),
+        summary=_summary(plan, inputs, changes, cost),
         needs_decision=_needs_decision(plan, preview.compliance, inputs.diff),
         network=network_view(
             plan, tuple((row[0], row[1]) for row in workloads.rows if row[1] not in ("none", "no"))
@@ -99,12 +115,12 @@ def approval_report(inputs: ApprovalInputs) -> ApprovalReport:
         changes=changes,
         inventory=stacks_table(preview.runs),
         inventory_by_stack=tuple(stack_resources_table(run) for run in preview.runs),
-        cost=COST_UNAVAILABLE,
+        cost=cost,
     )
 
 
 def _summary(
-    plan: Plan, inputs: ApprovalInputs, changes: Changes | None
+    plan: Plan, inputs: ApprovalInputs, changes: Changes | None, cost: Cost
 ) -> tuple[tuple[str, str], ...]:
     info = plan.practice
     compliance, deployability = inputs.preview.compliance, inputs.preview.deployability
@@ -114,7 +130,7 @@ def _summary(
         ("cloud and regions", f"{plan.cloud}: {regions}"),
         ("sites", str(len(plan.sites))),
         ("stacks and resources", preview_summary(inputs.preview)),
-        ("monthly cost", COST_UNAVAILABLE),
+        ("monthly cost", cost.summary),
         (
             "compliance",
             f"{counted(len(compliance.checks), 'check')}: "
@@ -127,6 +143,7 @@ def _summary(
     ]
     if changes is not None:
         rows.append(("against the approved version", f"{changes.summary} {changes.gate}"))
+        rows.append(("monthly cost change", cost.change_summary or cost.unavailable))
     return tuple(rows)
 
 
@@ -245,3 +262,45 @@ def _protected(diff: PracticeDiff) -> Table:
         ("stack", "action", "type", "name", "blocked"),
         rows,
     )
+
+
+def _cost(plan: Plan, inputs: ApprovalInputs) -> Cost:
+    estimate = estimate_cost(plan)
+    tables = cost_tables(estimate)
+    cost = Cost(summary=cost_line(estimate), tables=tables[:4], lines=tables[4:])
+    if inputs.diff is None:
+        return cost
+    if inputs.approved is None:
+        return replace(
+            cost,
+            unavailable="not compared: a saved preview records resources, not the plan a "
+            "cost is estimated from; give the approved profile or stacks directory",
+        )
+    approved = estimate_cost(inputs.approved.plan())
+    changes = compare(approved, estimate)
+    return replace(
+        cost,
+        change=_cost_changes(changes),
+        change_summary=(
+            f"{total_text(approved)} -> {total_text(estimate)} a month "
+            f"({counted(len(changes), 'line')} changed)"
+        ),
+    )
+
+
+def _cost_changes(changes: tuple[CostChange, ...]) -> Table:
+    rows = tuple(
+        (
+            change.kind,
+            change.stack,
+            change.service,
+            change.item,
+            change.rule_id or "-",
+            money_range(change.old.low, change.old.high) if change.old else "-",
+            money_range(change.new.low, change.new.high) if change.new else "-",
+            money_range(change.delta_low, change.delta_high),
+        )
+        for change in changes
+    )
+    columns = ("change", "stack", "service", "item", "rule", "approved", "now", "difference")
+    return Table("Monthly cost change, line by line", columns, rows)

@@ -5,7 +5,7 @@ the diagram as inline SVG figures that print one to a page. Markdown: a pull-req
 under GitHub's 65,536-character limit, the detail folded, the diagram as a Mermaid block; when
 the whole would be longer, folded sections are left out from the last back, and the comment
 names them: the resource inventory first, then each rule's decisions, each site's segments,
-every flow; the findings and the changes last.
+every flow, the cost's lines; the findings and the changes last.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ def report_markdown(report: ApprovalReport, limit: int = COMMENT_LIMIT) -> str:
     folds = [
         *report.findings,
         *changes,
+        *report.cost.lines,
         *report.flows.folded,
         *report.sites.folded,
         *report.decisions.folded,

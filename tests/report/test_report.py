@@ -16,12 +16,14 @@ from generator.pipeline import generate_stacks, preview_profile
 from generator.preview.comment import COMMENT_LIMIT
 from generator.preview.report import preview_data
 from generator.render.templating import visible_text
-from generator.report.build import COST_UNAVAILABLE, ApprovalReport
+from generator.report.build import ApprovalReport
 from generator.report.render import report_html, report_markdown
 from generator.report.svg import CARD_W, CHAR, NAME_LINES, PAD, diagrams, fitted
 from tests.cli.test_diff_cmd import NEW_SITE
 from tests.paths import DATA, ROOT
 from tests.report.conftest import HARBOR, HOSTILE, report_of
+
+LAKESIDE = ROOT / "examples" / "lakeside-health.yaml"
 
 SECTIONS = (
     "1. Summary",
@@ -81,10 +83,38 @@ def test_markdown_has_every_section_and_a_mermaid_block(harbor: ApprovalReport) 
     assert markdown.count("<details>") == markdown.count("</details>") > 0
 
 
-def test_cost_says_it_is_not_available_in_this_build(harbor: ApprovalReport) -> None:
-    assert ("monthly cost", COST_UNAVAILABLE) in harbor.summary
-    assert f"Cost: {COST_UNAVAILABLE}" in report_markdown(harbor)
-    assert f"Cost: {COST_UNAVAILABLE}" in "".join(_page(report_html(harbor)).text)
+def _with_new_site(profile: Path, directory: Path) -> Path:
+    """`profile` with one more site (Eastside Counseling) before its telehealth section."""
+    more = directory / f"{profile.stem}-more.yaml"
+    text = profile.read_text(encoding="utf-8")
+    more.write_text(text.replace("\ntelehealth:", f"\n{NEW_SITE}telehealth:", 1), encoding="utf-8")
+    return more
+
+
+def test_cost_shows_the_estimate_and_what_is_unpriced(harbor: ApprovalReport) -> None:
+    # Google Cloud's prices are not in the catalog: every line is shown unpriced, never $0.
+    assert ("monthly cost", harbor.cost.summary) in harbor.summary
+    assert harbor.cost.summary.startswith("unpriced a month (USD, list prices); 10 of 10 lines")
+    markdown = report_markdown(harbor)
+    assert "#### Per stack" in markdown and "#### Per service line" in markdown
+    assert "<details><summary>Lines</summary>" in markdown
+    assert "Prices used" in "".join(_page(report_html(harbor)).text)
+
+
+def test_against_an_approved_profile_the_cost_change_is_the_new_sites_lines(
+    tmp_path: Path,
+) -> None:
+    more = _with_new_site(LAKESIDE, tmp_path)
+    grown = report_of(more, tmp_path, approved=LAKESIDE)
+    assert grown.cost.summary.startswith("$")
+    assert grown.cost.change is not None
+    rows = grown.cost.change.rows
+    assert rows and {row[0] for row in rows} <= {"added", "changed"}
+    # The new site's own lines are added; a core line changes only with the rule that moved it.
+    assert {row[1] for row in rows if row[0] == "added"} == {"lakeside-site-eastside"}
+    assert all(row[4] != "-" for row in rows if row[0] == "changed")
+    assert any(item == "monthly cost change" for item, _ in grown.summary)
+    assert "#### Against the approved version" in report_markdown(grown)
 
 
 def test_a_hostile_site_name_stays_text_in_html_and_svg(hostile: ApprovalReport) -> None:
@@ -136,11 +166,7 @@ def test_without_approved_the_changes_section_says_nothing_to_compare(
 def test_against_an_approved_profile_the_report_shows_the_change_and_the_gate(
     tmp_path: Path,
 ) -> None:
-    more = tmp_path / "harbor-more.yaml"
-    more.write_text(
-        HARBOR.read_text(encoding="utf-8").replace("\ntelehealth:", f"\n{NEW_SITE}telehealth:"),
-        encoding="utf-8",
-    )
+    more = _with_new_site(HARBOR, tmp_path)
     grown = report_of(more, tmp_path, approved=HARBOR)
     assert grown.changes is not None
     assert grown.changes.gate.startswith("The destructive-change gate passes")
