@@ -14,6 +14,7 @@ from generator.checks.graph import Graph, get, items, port_in
 from generator.checks.model import CheckContext, Resource, Violation
 from generator.checks.registry import Params, Registry
 from generator.checks.rules import azure
+from generator.checks.unknown import Unknown
 
 logic = Registry()
 
@@ -63,7 +64,7 @@ def gateway_subnet_name(graph: Graph, context: CheckContext, params: Params) -> 
     required = params["subnet"]
     for gateway in graph.of_type(*params["types"]):
         for index, config in enumerate(items(gateway.inputs.get("ipConfigurations"))):
-            name = azure.subnet_name(get(config, "subnet.id"))
+            name = azure.referenced_subnet_name(graph, get(config, "subnet.id"))
             if name and name.lower() != required.lower():
                 yield Violation(
                     gateway,
@@ -285,15 +286,36 @@ def _principal(graph: Graph, identity_id: object) -> str:
     return str(identity.outputs.get("principalId") or "") if identity else ""
 
 
-def _grants(graph: Graph, principal: str, scope: str, roles: set[str]) -> list[Resource]:
-    """Role assignments of one of `roles` to `principal` at `scope` or above it."""
+def _grants(graph: Graph, identity: Resource, storage: object, roles: set[str]) -> list[Resource]:
+    """Role assignments of one of `roles` to `identity` at the storage account `storage`
+    refers to, or above it."""
+    account = graph.find(storage, azure.STORAGE)
     return [
         grant
         for grant in graph.of_type(azure.ROLE_ASSIGNMENT)
-        if str(grant.inputs.get("principalId", "")).lower() == principal.lower()
+        if _granted_to(graph, grant, identity)
         and azure.last_segment(grant.inputs.get("roleDefinitionId")) in roles
-        and scope.lower().startswith(str(grant.inputs.get("scope", "")).lower().rstrip("/"))
+        and _covers(graph, grant.inputs.get("scope", ""), storage, account)
     ]
+
+
+def _granted_to(graph: Graph, grant: Resource, identity: Resource) -> bool:
+    principal = grant.inputs.get("principalId", "")
+    computed = graph.computed_from(principal, identity)
+    if computed is not None:
+        return computed
+    own = identity.outputs.get("principalId")
+    if isinstance(own, Unknown):
+        return False  # a principal known now is never the one the identity is yet to get
+    return bool(own) and str(principal).lower() == str(own).lower()
+
+
+def _covers(graph: Graph, scope: object, storage: object, account: Resource | None) -> bool:
+    """Whether a grant's `scope` is the storage account or above it."""
+    computed = graph.computed_from(scope, account) if account is not None else None
+    if computed is not None:
+        return computed
+    return str(storage).lower().startswith(str(scope).lower().rstrip("/"))
 
 
 @logic("CG-AZ-DEP-017")
@@ -302,12 +324,12 @@ def flow_log_identity_role(
 ) -> Iterator[Violation]:
     roles = {guid.lower() for guid in params["writer_roles"]}
     for flow_log in graph.of_type(azure.FLOW_LOG):
-        storage = str(flow_log.inputs.get("storageId", ""))
+        storage = flow_log.inputs.get("storageId")
         for identity_id in items(get(flow_log.inputs, "identity.userAssignedIdentities")):
-            principal = _principal(graph, identity_id)
-            if not principal or not storage:
+            identity = graph.find(identity_id, azure.MANAGED_IDENTITY)
+            if identity is None or not storage:
                 continue  # an identity outside this practice: its grants are not ours to see
-            grants = _grants(graph, principal, storage, roles)
+            grants = _grants(graph, identity, storage, roles)
             if not grants:
                 problem = "holds no role that writes blobs to the flow log's storage account"
             elif not any(graph.depends_on(flow_log, grant) for grant in grants):
