@@ -233,7 +233,12 @@ def arm_resource(
         elif mapping.properties_input and key == "properties":
             properties.update(_unwrap_secret(value))
         else:
-            properties[mapping.renames.get(key, key)] = value
+            arm_key = mapping.renames.get(key, key)
+            # A list the engine marks secret as a whole (a VPN connection's links, for the key
+            # inside one) keeps its structure only where the catalog's `secure` paths name
+            # every secret in it; otherwise the whole value stays one secure parameter.
+            located = any(path.startswith(f"properties.{arm_key}.") for path in mapping.secure)
+            properties[arm_key] = _unwrap_secret(value) if located else value
     for path in mapping.sub_resources:
         _restore_sub_resources(properties, path.split("."))
     if properties:

@@ -226,6 +226,32 @@ def test_key_vault_secret_keeps_its_attributes_and_never_its_value() -> None:
     assert template["parameters"]["psk_value"]["type"] == "securestring"
 
 
+def test_virtual_wan_connection_links_are_sub_resources_and_never_carry_the_key() -> None:
+    token = "azure-native:network:VpnConnection"
+    path = {"resourceGroupName": GROUP, "gatewayName": "vhgw-test", "connectionName": "cn-main"}
+    site = f"{SUBSCRIPTION}/resourceGroups/{GROUP}/providers/Microsoft.Network/vpnSites/vst-main"
+    link = {
+        "name": "primary",
+        "vpnSiteLink": {"id": f"{site}/vpnSiteLinks/primary"},
+        "vpnConnectionProtocolType": "IKEv2",
+        "sharedKey": "hunter2",
+    }
+    result = ExportResult("arm")
+    inputs = {**path, "remoteVpnSite": {"id": site}, "vpnLinkConnections": secret([link])}
+    export_arm([stack(resource(token, "connection", inputs))], (), result)
+    text = result.files[PurePosixPath(f"test-core/{GROUP}.json")]
+    assert "hunter2" not in text
+    template = json.loads(text)
+    (body,) = template["resources"]
+    assert body["type"] == "Microsoft.Network/vpnGateways/vpnConnections"
+    assert body["name"] == "vhgw-test/cn-main"
+    (restored,) = body["properties"]["vpnLinkConnections"]
+    assert restored["name"] == "primary"
+    assert restored["properties"]["vpnConnectionProtocolType"] == "IKEv2"
+    key = restored["properties"]["sharedKey"]
+    assert key.startswith("[parameters('") and "securestring" in json.dumps(template["parameters"])
+
+
 def test_web_app_identity_is_a_map_of_ids_and_site_config_stays_in_properties() -> None:
     identity = f"{SUBSCRIPTION}/resourceGroups/{GROUP}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-app"
     body = _round_trip(
