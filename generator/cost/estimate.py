@@ -226,7 +226,30 @@ def _core(plan: Plan) -> Iterator[Quantity]:
         )
 
     always_on = f"always on: {hours} hours a month"
-    if plan.vpn is not None and azure:
+    hub = plan.vpn.virtual_wan if plan.vpn is not None else None
+    if hub is not None:
+        # Virtual WAN bills the hub and each scale unit of its VPN gateway by the hour.
+        yield line(
+            "vpn",
+            "virtual-hub",
+            f"{hub.wan_type} Virtual WAN hub",
+            hours,
+            "hour",
+            f"virtual-wan/hub-{hub.wan_type.lower()}",
+            "VPN-VWAN-01",
+            always_on,
+        )
+        yield line(
+            "vpn",
+            "vpn-gateway",
+            f"hub VPN gateway, {counted(hub.scale_units, 'scale unit')}",
+            hours * hub.scale_units,
+            "scale-unit-hour",
+            "virtual-wan/s2s-scale-unit",
+            "VPN-VWAN-01",
+            f"{counted(hub.scale_units, 'scale unit')} always on: {hours} hours a month each",
+        )
+    elif plan.vpn is not None and azure:
         yield line(
             "vpn",
             "vpn-gateway",
@@ -420,6 +443,9 @@ def _site(plan: Plan, site_id: str) -> Iterator[Quantity]:
     hours = hours_per_month()
     tunnels = len(site.vpn.bgp_sessions) if plan.cloud == "gcp" else 1
     tunnel_item = "HA VPN tunnel" if plan.cloud == "gcp" else "site-to-site VPN connection"
+    price_id = "vpn-tunnel/ha" if plan.cloud == "gcp" else "vpn-connection/s2s"
+    if site.vpn.virtual_wan:
+        tunnel_item, price_id = "Virtual WAN VPN connection", "virtual-wan/s2s-connection"
     yield Quantity(
         stack,
         site.id,
@@ -429,7 +455,7 @@ def _site(plan: Plan, site_id: str) -> Iterator[Quantity]:
         hours * tunnels,
         hours * tunnels,
         "hour",
-        "vpn-tunnel/ha" if plan.cloud == "gcp" else "vpn-connection/s2s",
+        price_id,
         "VPN-TUN-01" if plan.cloud == "gcp" else None,
         f"{counted(tunnels, 'tunnel')} always on: {hours} hours a month each",
     )
