@@ -178,6 +178,7 @@ READS_COMPUTED_NAMES = {
     ("CG-AZ-DEP-019", "rejected"),
     ("CG-AZ-DEP-021", "rejected"),
     ("CG-AZ-DEP-022", "rejected"),
+    ("CG-AZ-DEP-029", "rejected"),
 }
 
 
