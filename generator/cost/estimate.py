@@ -226,28 +226,29 @@ def _core(plan: Plan) -> Iterator[Quantity]:
         )
 
     always_on = f"always on: {hours} hours a month"
-    hub = plan.vpn.virtual_wan if plan.vpn is not None else None
-    if hub is not None:
-        # Virtual WAN bills the hub and each scale unit of its VPN gateway by the hour.
+    if plan.vpn is not None and azure and plan.vpn.virtual_wan is not None:
+        hub = plan.vpn.virtual_wan
         yield line(
             "vpn",
             "virtual-hub",
-            f"{hub.wan_type} Virtual WAN hub",
+            f"Virtual WAN {hub.wan_type} virtual hub",
             hours,
             "hour",
-            f"virtual-wan/hub-{hub.wan_type.lower()}",
+            f"virtual-wan/hub-{hub.wan_type}",
             "VPN-VWAN-01",
             always_on,
         )
+        # The same line id as a VNet gateway's: a practice that moves to a Virtual WAN sees
+        # its gateway line change, not one line vanish and another appear.
         yield line(
             "vpn",
             "vpn-gateway",
-            f"hub VPN gateway, {counted(hub.scale_units, 'scale unit')}",
+            counted(hub.scale_units, "S2S VPN scale unit"),
             hours * hub.scale_units,
-            "scale-unit-hour",
+            "hour",
             "virtual-wan/s2s-scale-unit",
             "VPN-VWAN-01",
-            f"{counted(hub.scale_units, 'scale unit')} always on: {hours} hours a month each",
+            f"the hub's VPN gateway, {always_on} per scale unit",
         )
     elif plan.vpn is not None and azure:
         yield line(
@@ -445,7 +446,7 @@ def _site(plan: Plan, site_id: str) -> Iterator[Quantity]:
     tunnel_item = "HA VPN tunnel" if plan.cloud == "gcp" else "site-to-site VPN connection"
     price_id = "vpn-tunnel/ha" if plan.cloud == "gcp" else "vpn-connection/s2s"
     if site.vpn.virtual_wan:
-        tunnel_item, price_id = "Virtual WAN VPN connection", "virtual-wan/s2s-connection"
+        tunnel_item, price_id = "Virtual WAN S2S connection unit", "virtual-wan/s2s-connection"
     yield Quantity(
         stack,
         site.id,
