@@ -9,7 +9,6 @@ from pathlib import PurePosixPath
 
 import pytest
 
-from generator.cost import estimate_cost
 from generator.errors import LedgerError
 from generator.ipam import Ledger
 from generator.ipam.ledger import ledger_text, parse_ledger
@@ -114,17 +113,3 @@ def test_the_runbook_says_what_the_core_builds_for_the_hub(
     text = render_runbook(plan, PurePosixPath("stacks")).body
     assert f"its hub on\n`{ledger.core.virtual_hub}`" in text
     assert "Virtual WAN" not in render_runbook(hundred[0], PurePosixPath("stacks")).body
-
-
-def test_the_cost_estimate_counts_the_hub_and_its_scale_units(wan: tuple[Plan, Ledger]) -> None:
-    plan, _ledger = wan
-    assert plan.vpn is not None and plan.vpn.virtual_wan is not None
-    units = plan.vpn.virtual_wan.scale_units
-    lines = {(line.stack, line.line_id): line for line in estimate_cost(plan).lines}
-    hub = lines[("testpractice-core", "virtual-hub")]
-    gateway = lines[("testpractice-core", "vpn-gateway")]
-    assert hub.rule_id == gateway.rule_id == "VPN-VWAN-01"
-    assert gateway.item == f"hub VPN gateway, {units} scale units"
-    assert gateway.quantity == hub.quantity * units and gateway.unit == "scale-unit-hour"
-    connection = lines[("testpractice-site-s000", "vpn-tunnels")]
-    assert connection.item == "1 x Virtual WAN VPN connection"
