@@ -256,7 +256,9 @@ def _generate_holding_ledger(
         if source is None:
             source = recorded_source(section_of(REQUIREMENTS, _read_text(root / REQUIREMENTS)))
         files = (
-            render_project_files(plan, stacks, source) + _profile_copy(profile_path, root) + files
+            render_project_files(plan, stacks, source, planned.profile.waivers)
+            + _profile_copy(profile_path, root)
+            + files
         )
     ledger = GeneratedFile(
         PurePosixPath(planned.ledger_path.name), ledger_text(planned.ledger), stamped=False
