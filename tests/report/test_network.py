@@ -3,7 +3,11 @@ preview."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from generator.cost import estimate_cost
 from generator.plan.model import Plan
+from generator.preview.sources import stacks_from_plan
 from generator.report.network import SITES_PER_FIGURE, network_view
 from generator.report.svg import diagrams
 from generator.sizing import build_plan
@@ -37,3 +41,12 @@ def test_the_flow_matrix_has_a_cell_per_allowed_pair_and_nothing_else() -> None:
         and all(part[:3] in ("-> ", "<- ") for part in cell.split("; "))
         for cell in cells.values()
     )
+
+
+def test_stacks_rebuild_the_plan_they_were_cut_from_and_price_the_same() -> None:
+    plan = _offices(3)
+    rebuilt = stacks_from_plan(plan, (), "offices").plan()
+    # Stack files record no decisions, and each stack only its own platform sections.
+    assert rebuilt.decisions == ()
+    assert replace(rebuilt, decisions=plan.decisions, platform=plan.platform) == plan
+    assert estimate_cost(rebuilt) == estimate_cost(plan)
