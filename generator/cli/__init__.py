@@ -34,6 +34,7 @@ Typical session:
   clinicgen generate riverside.yaml      write stacks/ and site handoff sheets
   clinicgen preview riverside.yaml       every resource, offline, and the checks' findings
   clinicgen diff old.yaml riverside.yaml what a change would create, replace or delete
+  clinicgen fleet validate northstar     many clients under one MSP standard (fleet --help)
 
 \b
 Exit status: 0 success, 1 failure (e.g. a compliance or deployability finding), 2 invalid input
@@ -79,6 +80,7 @@ def _register() -> None:
     from generator.cli import (
         check_cmd,
         diff_cmd,
+        fleet,
         generate_cmd,
         init_cmd,
         plan_cmd,
@@ -96,6 +98,7 @@ def _register() -> None:
         preview_cmd,
         diff_cmd,
         check_cmd,
+        fleet,
     ):
         cli.add_command(module.command)
 

@@ -1,0 +1,30 @@
+"""`clinicgen fleet`: one managed service provider's standard and every client at once.
+
+A fleet folder holds `fleet.yaml` (the standard: defaults and minimums, generator.fleet) and
+one practice profile per client in `clients/`. Each subcommand lives in its own module here.
+"""
+
+from __future__ import annotations
+
+import click
+
+from generator.cli.fleet import generate_cmd, init_cmd, plan_cmd, validate_cmd
+
+
+@click.group("fleet", short_help="Validate, plan, generate and check many clients at once.")
+def command() -> None:
+    """Work on a fleet folder: fleet.yaml (the MSP's standard: defaults a client may omit,
+    minimums a client may tighten but never loosen) and one practice profile per client in
+    clients/*.yaml. Every subcommand reports every client and every problem, then a summary.
+
+    \b
+    Typical session:
+      clinicgen fleet init northstar           write a commented starter standard
+      clinicgen fleet validate northstar       each client over the standard, and clashes
+      clinicgen fleet plan northstar           one row per client: stacks, firewall, VPN, retention
+      clinicgen fleet generate northstar       each client's Pulumi project in projects/<practice>/
+    """
+
+
+for module in (init_cmd, validate_cmd, plan_cmd, generate_cmd):
+    command.add_command(module.command)

@@ -1,0 +1,111 @@
+"""What the fleet commands print: one line per client, a summary, and the plan table."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from generator.fleet.run import ClientOutcome, FleetResult
+from generator.render.tables import Table, plain_text
+from generator.wording import counted
+
+
+def _facts_text(outcome: ClientOutcome) -> str:
+    facts = outcome.facts
+    assert facts is not None
+    return (
+        f"{facts.practice_id}, {facts.cloud}, {counted(len(facts.sites), 'site')}, "
+        f"{counted(len(facts.stacks), 'stack')}"
+    )
+
+
+def _accepted(result: FleetResult) -> Iterator[tuple[ClientOutcome, str | None]]:
+    """Each client, with the line that says it was refused (its problems are on stderr), or
+    None when it was not."""
+    for outcome in result.clients:
+        refused = sum(1 for problem in result.problems if problem.file == outcome.file)
+        if refused or outcome.facts is None:
+            yield outcome, f"{outcome.file}: refused ({counted(refused, 'problem')}, on stderr)"
+        else:
+            yield outcome, None
+
+
+def validated_lines(result: FleetResult) -> Iterator[str]:
+    """`FILE: ok (...)` per valid client, with where it is stricter than the standard."""
+    for outcome, refusal in _accepted(result):
+        if refusal is not None:
+            yield refusal
+            continue
+        yield f"{outcome.file}: ok ({_facts_text(outcome)})"
+        for deviation in outcome.deviations:
+            yield (
+                f"  tighter than the standard: {deviation.path} {deviation.client} "
+                f"(standard: {deviation.standard})"
+            )
+
+
+def generated_lines(result: FleetResult) -> Iterator[str]:
+    """Per client: where its project went and how many files changed."""
+    for outcome, refusal in _accepted(result):
+        if refusal is not None:
+            yield refusal
+        elif outcome.project is None:
+            yield f"{outcome.file}: not generated (the fleet has problems)"
+        else:
+            changed = outcome.changed
+            state = "unchanged" if not changed else f"{counted(changed, 'file')} written"
+            yield f"{outcome.file}: {outcome.project}: {state} ({_facts_text(outcome)})"
+
+
+def summary_line(result: FleetResult, done: str) -> str:
+    """One line for the whole fleet: clients done, clients refused, problems."""
+    refused = {problem.file for problem in result.problems}
+    good = [o for o in result.clients if o.file not in refused and o.facts is not None]
+    stacks = sum(len(o.facts.stacks) for o in good if o.facts is not None)
+    line = (
+        f"fleet {result.standard.name!r}: {counted(len(result.clients), 'client')}, "
+        f"{len(good)} {done} ({counted(stacks, 'stack')})"
+    )
+    if done == "generated":
+        unchanged = sum(1 for o in good if o.written and not o.changed)
+        line += f", {unchanged} unchanged"
+    if result.problems:
+        line += (
+            f", {len(result.clients) - len(good)} refused: "
+            f"{counted(len(result.problems), 'problem')}"
+        )
+    return line
+
+
+PLAN_COLUMNS = ("client", "cloud", "sites", "stacks", "hub", "firewall", "vpn", "retention", "rpo")
+
+
+def _plan_rows(result: FleetResult) -> list[dict[str, str | int]]:
+    rows: list[dict[str, str | int]] = []
+    for outcome in result.clients:
+        if outcome.facts is None or outcome.plan is None:
+            continue
+        rows.append(
+            {
+                "client": outcome.facts.practice_id,
+                "file": outcome.file,
+                "cloud": outcome.facts.cloud,
+                "sites": len(outcome.facts.sites),
+                "stacks": len(outcome.facts.stacks),
+                **outcome.plan,
+            }
+        )
+    return rows
+
+
+def plan_report(result: FleetResult, output_format: str, width: int) -> str:
+    """Every client's headline plan values: a table for people, or JSON."""
+    rows = _plan_rows(result)
+    if output_format == "json":
+        return json.dumps({"fleet": result.standard.name, "clients": rows}, indent=2) + "\n"
+    table = Table(
+        f"Fleet plan: {result.standard.name}",
+        PLAN_COLUMNS,
+        tuple(tuple(str(row[column]) for column in PLAN_COLUMNS) for row in rows),
+    )
+    return plain_text((table,), width)
