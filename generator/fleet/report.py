@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
+from generator.fleet.check import FleetCheck
 from generator.fleet.run import ClientOutcome, FleetResult
 from generator.render.tables import Table, plain_text
 from generator.wording import counted
@@ -109,3 +110,32 @@ def plan_report(result: FleetResult, output_format: str, width: int) -> str:
         tuple(tuple(str(row[column]) for column in PLAN_COLUMNS) for row in rows),
     )
     return plain_text((table,), width)
+
+
+def check_lines(result: FleetCheck) -> Iterator[str]:
+    """Per client its stacks, resources and findings; then the cache's counts and a summary."""
+    for client in result.clients:
+        if client.problems:
+            problems = counted(len(client.problems), "problem")
+            yield f"{client.file}: not checked ({problems}, on stderr)"
+            continue
+        found = (
+            f"{counted(len(client.failures), 'compliance failure')}"
+            f" ({client.waived} waived), "
+            f"{counted(len(client.deployability), 'deployability finding')}"
+        )
+        yield (
+            f"{client.file}: {client.practice_id}: {counted(len(client.stacks), 'stack')}, "
+            f"{counted(client.resources, 'resource')}: {found}"
+        )
+    where = f" ({result.cache_dir})" if result.cache_dir is not None else " (--no-cache)"
+    total = result.hits + result.misses
+    yield (
+        f"cache: {counted(total, 'stack')}: {result.hits} from the cache (hits), "
+        f"{result.misses} run (misses){where}"
+    )
+    failing = sum(1 for c in result.clients if c.failures or c.deployability or c.problems)
+    yield (
+        f"fleet {result.standard.name!r}: {counted(len(result.clients), 'client')} checked, "
+        f"{len(result.clients) - failing} passing, {failing} failing"
+    )

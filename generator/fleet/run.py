@@ -116,7 +116,8 @@ def in_parallel(
         return [future.result() for future in futures]
 
 
-def _problems_of(err: ClinicgenError, label: str) -> tuple[Problem, ...]:
+def problems_of(err: ClinicgenError, label: str) -> tuple[Problem, ...]:
+    """`err` as the problems of the client file `label`."""
     if isinstance(err, ProfileError):
         return tuple(err.problems)
     return tuple(Problem(label, "", line) for line in err.lines())
@@ -136,7 +137,8 @@ def _facts(profile: Profile) -> ClientFacts:
     )
 
 
-def _load(path: Path, standard: FleetStandard) -> tuple[Profile, str]:
+def load_client(path: Path, standard: FleetStandard) -> tuple[Profile, str]:
+    """The client's effective profile (merged over the standard) and its YAML text."""
     document, text = read_client(path, standard)
     return profile_from_document(document, str(path)), text
 
@@ -164,14 +166,14 @@ def _validate_client(
 
     label = str(path)
     try:
-        profile, _ = _load(path, standard)
+        profile, _ = load_client(path, standard)
         ledger = None
         if with_ledgers:
             stacks = project_dir(fleet_dir, profile.practice.id) / STACKS_DIR
             ledger = load_ledger_if_present(default_ledger_path(stacks, profile.practice.id))
         plan, _ledger = build_plan(profile, ledger)
     except ClinicgenError as err:
-        return ClientOutcome(label, None, _problems_of(err, label))
+        return ClientOutcome(label, None, problems_of(err, label))
     return ClientOutcome(
         label,
         _facts(profile),
@@ -184,9 +186,9 @@ def _validate_client(
 def _read_client(path: Path, standard: FleetStandard) -> ClientOutcome:
     label = str(path)
     try:
-        profile, _ = _load(path, standard)
+        profile, _ = load_client(path, standard)
     except ClinicgenError as err:
-        return ClientOutcome(label, None, _problems_of(err, label))
+        return ClientOutcome(label, None, problems_of(err, label))
     return ClientOutcome(label, _facts(profile))
 
 
@@ -208,7 +210,7 @@ def _generate_client(
 
     label = str(path)
     try:
-        profile, text = _load(path, standard)
+        profile, text = load_client(path, standard)
         deviations: list[Deviation] = []
 
         def vet(planned: Profile, plan: Plan) -> None:
@@ -218,7 +220,7 @@ def _generate_client(
         project = project_dir(fleet_dir, profile.practice.id)
         result = generate_project(path, project, force=force, profile_text=text, vet=vet)
     except ClinicgenError as err:
-        return ClientOutcome(label, None, _problems_of(err, label))
+        return ClientOutcome(label, None, problems_of(err, label))
     return ClientOutcome(
         label, _facts(profile), (), tuple(deviations), tuple(result.files), project
     )
