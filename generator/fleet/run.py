@@ -123,7 +123,8 @@ def problems_of(err: ClinicgenError, label: str) -> tuple[Problem, ...]:
     return tuple(Problem(label, "", line) for line in err.lines())
 
 
-def _facts(profile: Profile) -> ClientFacts:
+def client_facts(profile: Profile) -> ClientFacts:
+    """What the cross-client rules and the summaries need of a valid client profile."""
     return ClientFacts(
         practice_id=profile.practice.id,
         cloud=profile.practice.cloud,
@@ -176,7 +177,7 @@ def _validate_client(
         return ClientOutcome(label, None, problems_of(err, label))
     return ClientOutcome(
         label,
-        _facts(profile),
+        client_facts(profile),
         tuple(loosened(profile, plan, standard)),
         tightened(profile, plan, standard),
         plan=plan_headline(plan),
@@ -189,7 +190,7 @@ def _read_client(path: Path, standard: FleetStandard) -> ClientOutcome:
         profile, _ = load_client(path, standard)
     except ClinicgenError as err:
         return ClientOutcome(label, None, problems_of(err, label))
-    return ClientOutcome(label, _facts(profile))
+    return ClientOutcome(label, client_facts(profile))
 
 
 def project_dir(fleet_dir: Path, practice_id: str) -> Path:
@@ -222,7 +223,7 @@ def _generate_client(
     except ClinicgenError as err:
         return ClientOutcome(label, None, problems_of(err, label))
     return ClientOutcome(
-        label, _facts(profile), (), tuple(deviations), tuple(result.files), project
+        label, client_facts(profile), (), tuple(deviations), tuple(result.files), project
     )
 
 

@@ -8,7 +8,14 @@ from __future__ import annotations
 
 import click
 
-from generator.cli.fleet import check_cmd, generate_cmd, init_cmd, plan_cmd, validate_cmd
+from generator.cli.fleet import (
+    changed_cmd,
+    check_cmd,
+    generate_cmd,
+    init_cmd,
+    plan_cmd,
+    validate_cmd,
+)
 
 
 @click.group("fleet", short_help="Validate, plan, generate and check many clients at once.")
@@ -24,8 +31,9 @@ def command() -> None:
       clinicgen fleet plan northstar           one row per client: stacks, firewall, VPN, retention
       clinicgen fleet generate northstar       each client's Pulumi project in projects/<practice>/
       clinicgen fleet check northstar          every stack under mocks, cached per stack
+      clinicgen fleet changed northstar --since origin/main   what a change affects, as JSON
     """
 
 
-for module in (init_cmd, validate_cmd, plan_cmd, generate_cmd, check_cmd):
+for module in (init_cmd, validate_cmd, plan_cmd, generate_cmd, check_cmd, changed_cmd):
     command.add_command(module.command)
