@@ -157,6 +157,14 @@ def fleet_clients(fleet_dir: Path, standard: FleetStandard) -> list[Client]:
     return clients
 
 
+def ci_matrix(include: list[dict[str, Any]], ci: str) -> dict[str, Any]:
+    """The matrix entries as `ci` takes a matrix: GitHub's `{"include": [...]}`, or Azure
+    Pipelines' map of job names (letters, digits, underscores) to variables."""
+    if ci == "github":
+        return {"include": include}
+    return {item["stack"].replace("-", "_"): item for item in include}
+
+
 def changed_data(fleet_dir: Path, since: str) -> dict[str, Any]:
     """`fleet changed` as JSON-ready data: per client its affected stacks, a flat matrix for
     CI (one entry per stack, canary clients in wave 0, the rest in wave 1, cores before

@@ -68,13 +68,17 @@ def _git(root: Path, *args: str) -> None:
     )
 
 
-def test_changed_since_a_ref_gives_the_matrix(fleet: Path, run_cli) -> None:
-    for name in ("maple-grove.yaml",):
-        (fleet / "clients" / name).unlink()
+def _committed(fleet: Path) -> None:
+    """The fleet generated and committed to a new repository of its own."""
     assert not generate_fleet(fleet).problems
     _git(fleet, "init", "-q")
     _git(fleet, "add", "-A")
     _git(fleet, "commit", "-qm", "fleet")
+
+
+def test_changed_since_a_ref_gives_the_matrix(fleet: Path, run_cli) -> None:
+    (fleet / "clients" / "maple-grove.yaml").unlink()
+    _committed(fleet)
 
     def add_site(document: dict) -> None:
         site = dict(document["sites"][0], id="east", name="Cedar East")
@@ -83,7 +87,7 @@ def test_changed_since_a_ref_gives_the_matrix(fleet: Path, run_cli) -> None:
 
     edit_yaml(fleet / "clients" / "cedar-ortho.yaml", add_site)
     assert not generate_fleet(fleet).problems
-    result = run_cli("fleet", "changed", fleet, "--since", "HEAD", "--matrix")
+    result = run_cli("fleet", "changed", fleet, "--since", "HEAD", "--matrix", "github")
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout) == {
         "include": [
@@ -108,3 +112,37 @@ def test_changed_since_a_ref_gives_the_matrix(fleet: Path, run_cli) -> None:
     unknown = run_cli("fleet", "changed", fleet, "--since", "no-such-ref")
     assert unknown.exit_code == 2
     assert unknown.stderr.startswith("git merge-base no-such-ref HEAD: fatal:")
+
+
+def test_matrix_filters_by_wave_and_kind_for_each_ci(fleet: Path, run_cli) -> None:
+    _committed(fleet)
+    edit_yaml(fleet / "fleet.yaml", lambda d: d["minimums"].update(retention_years=7))
+
+    # fleet.yaml changed, nothing regenerated: every stack of every client.
+    def changed(*args: str):
+        return run_cli("fleet", "changed", fleet, "--since", "HEAD", *args)
+
+    canary = changed("--matrix", "azure-devops", "--wave", "0", "--kind", "site")
+    assert json.loads(canary.stdout) == {
+        "cedar_ortho_site_clinic": {
+            "client": "cedar-ortho",
+            "stack": "cedar-ortho-site-clinic",
+            "project": "projects/cedar-ortho",
+            "cloud": "gcp",
+            "wave": 0,
+            "kind": "site",
+        },
+        "maple_grove_site_main": {
+            "client": "maple-grove",
+            "stack": "maple-grove-site-main",
+            "project": "projects/maple-grove",
+            "cloud": "azure",
+            "wave": 0,
+            "kind": "site",
+        },
+    }
+    cores = changed("--matrix", "github", "--wave", "1", "--kind", "core")
+    assert [item["stack"] for item in json.loads(cores.stdout)["include"]] == ["riverside-core"]
+    alone = changed("--wave", "1")
+    assert alone.exit_code == 2
+    assert "--wave and --kind go with --matrix" in alone.stderr

@@ -13,6 +13,7 @@ from generator.cli.fleet import (
     check_cmd,
     generate_cmd,
     init_cmd,
+    pipeline_cmd,
     plan_cmd,
     validate_cmd,
 )
@@ -32,8 +33,17 @@ def command() -> None:
       clinicgen fleet generate northstar       each client's Pulumi project in projects/<practice>/
       clinicgen fleet check northstar          every stack under mocks, cached per stack
       clinicgen fleet changed northstar --since origin/main   what a change affects, as JSON
+      clinicgen fleet pipeline northstar --ci github          CI that previews and deploys in waves
     """
 
 
-for module in (init_cmd, validate_cmd, plan_cmd, generate_cmd, check_cmd, changed_cmd):
+for module in (
+    init_cmd,
+    validate_cmd,
+    plan_cmd,
+    generate_cmd,
+    check_cmd,
+    changed_cmd,
+    pipeline_cmd,
+):
     command.add_command(module.command)

@@ -21,10 +21,23 @@ from generator.cli.fleet.options import FLEET_ARGUMENT
 )
 @click.option(
     "--matrix",
-    is_flag=True,
-    help='Print only the matrix, {"include": [...]}, on one line (for a CI output).',
+    type=click.Choice(["github", "azure-devops"]),
+    help="Print only the matrix, on one line, as the CI system takes it (a job output): "
+    "GitHub's {\"include\": [...]} or Azure Pipelines' map of job names to variables.",
 )
-def command(fleet_dir: Path, since: str, matrix: bool) -> None:
+@click.option(
+    "--wave",
+    type=click.IntRange(0, 1),
+    help="With --matrix: only wave 0 (the standard's canary clients) or wave 1 (the rest).",
+)
+@click.option(
+    "--kind",
+    type=click.Choice(["core", "site"]),
+    help="With --matrix: only core stacks or only site stacks.",
+)
+def command(
+    fleet_dir: Path, since: str, matrix: str | None, wave: int | None, kind: str | None
+) -> None:
     """Print, as JSON, the clients and stacks that what changed in DIR since GIT_REF affects:
     a changed stack file is its stack; a changed client profile, or anything else in a
     client's project, is every stack of that client; a changed fleet.yaml is every stack.
@@ -38,12 +51,19 @@ def command(fleet_dir: Path, since: str, matrix: bool) -> None:
     \b
     Examples:
       clinicgen fleet changed northstar --since origin/main
-      clinicgen fleet changed northstar --since origin/main --matrix
+      clinicgen fleet changed northstar --since origin/main --matrix github --wave 0 --kind core
     """
-    from generator.fleet.changed import changed_data
+    from generator.fleet.changed import changed_data, ci_matrix
 
+    if (wave is not None or kind is not None) and matrix is None:
+        raise click.UsageError("--wave and --kind go with --matrix")
     data = changed_data(fleet_dir, since)
-    if matrix:
-        click.echo(json.dumps(data["matrix"], separators=(",", ":")))
+    if matrix is not None:
+        include = [
+            item
+            for item in data["matrix"]["include"]
+            if wave in (None, item["wave"]) and kind in (None, item["kind"])
+        ]
+        click.echo(json.dumps(ci_matrix(include, matrix), separators=(",", ":")))
     else:
         click.echo(json.dumps(data, indent=2))
