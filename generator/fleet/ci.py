@@ -187,8 +187,7 @@ def github_workflow(standard: FleetStandard, fleet: str) -> dict[str, Any]:
                     "name": "Post the fleet's check report",
                     "env": {"GH_TOKEN": "${{ github.token }}"},
                     "run": (
-                        f"{{ echo '## clinicgen fleet check'; echo '```'; clinicgen fleet check"
-                        f" {fleet} 2>&1 || true; echo '```'; }} > report.md\n"
+                        f"clinicgen fleet report {fleet} --format markdown > report.md\n"
                         'gh pr comment "${{ github.event.pull_request.number }}" '
                         "--body-file report.md --edit-last --create-if-none\n"
                     ),

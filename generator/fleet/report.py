@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 
 from generator.fleet.check import FleetCheck
 from generator.fleet.run import ClientOutcome, FleetResult
 from generator.render.tables import Table, plain_text
+from generator.render.templating import render
 from generator.wording import counted
 
 
@@ -139,3 +144,115 @@ def check_lines(result: FleetCheck) -> Iterator[str]:
         f"fleet {result.standard.name!r}: {counted(len(result.clients), 'client')} checked, "
         f"{len(result.clients) - failing} passing, {failing} failing"
     )
+
+
+# -- the fleet summary: `clinicgen fleet report` ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FleetSummary:
+    """Per client what it is, what its stacks hold and find, and where it departs from the
+    standard: validate's and check's results for one fleet."""
+
+    validated: FleetResult
+    checked: FleetCheck
+    generated: dict[str, str]  # client file -> when its stack files were last written (UTC)
+
+
+def last_generated(project: Path) -> str:
+    """When the newest stack file of `project` was written, in UTC to the minute; `never`."""
+    stamps = [path.stat().st_mtime for path in (project / "stacks").glob("Pulumi.*.yaml")]
+    if not stamps:
+        return "never"
+    return datetime.fromtimestamp(max(stamps), UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def summary_data(summary: FleetSummary) -> dict[str, Any]:
+    """The summary as JSON-ready data, one entry per client in client-file order."""
+    checks = {client.file: client for client in summary.checked.clients}
+    clients = []
+    for outcome in summary.validated.clients:
+        check = checks.get(outcome.file)
+        facts = outcome.facts
+        clients.append(
+            {
+                "file": outcome.file,
+                "client": facts.practice_id if facts else None,
+                "cloud": facts.cloud if facts else None,
+                "sites": len(facts.sites) if facts else None,
+                "stacks": len(facts.stacks) if facts else None,
+                "resources": check.resources if check and not check.problems else None,
+                "complianceFailures": list(check.failures) if check else [],
+                "waived": check.waived if check else 0,
+                "deployability": list(check.deployability) if check else [],
+                "deviations": [asdict(deviation) for deviation in outcome.deviations],
+                "problems": [str(p) for p in summary.validated.problems if p.file == outcome.file]
+                + [str(p) for p in (check.problems if check else ())],
+                "lastGenerated": summary.generated.get(outcome.file, "never"),
+            }
+        )
+    return {"fleet": summary.validated.standard.name, "clients": clients}
+
+
+def summary_tables(summary: FleetSummary) -> tuple[Table, ...]:
+    """The summary for people: one row per client, then the deviations and the findings."""
+    data = summary_data(summary)
+    rows, deviations, findings = [], [], []
+    for item in data["clients"]:
+        client = item["client"] or item["file"]
+        state = "invalid" if item["problems"] else str(item["resources"])
+        rows.append(
+            (
+                client,
+                item["cloud"] or "-",
+                str(item["sites"] or "-"),
+                str(item["stacks"] or "-"),
+                state,
+                f"{len(item['complianceFailures'])} ({item['waived']} waived)",
+                str(len(item["deployability"])),
+                str(len(item["deviations"])),
+                item["lastGenerated"],
+            )
+        )
+        deviations += [(client, d["path"], d["client"], d["standard"]) for d in item["deviations"]]
+        findings += [
+            (client, f["check"], f["severity"], f["resource"]) for f in item["complianceFailures"]
+        ]
+        findings += [
+            (client, f["rule"], "deployability", f["resource"]) for f in item["deployability"]
+        ]
+    return (
+        Table(
+            f"Fleet: {data['fleet']}",
+            (
+                "client",
+                "cloud",
+                "sites",
+                "stacks",
+                "resources",
+                "compliance failures",
+                "deployability",
+                "deviations",
+                "last generated",
+            ),
+            tuple(rows),
+        ),
+        Table(
+            "Stricter than the standard",
+            ("client", "field", "client", "standard"),
+            tuple(deviations),
+        ),
+        Table("Findings", ("client", "check or rule", "severity", "resource"), tuple(findings)),
+    )
+
+
+def render_summary(summary: FleetSummary, output_format: str, width: int) -> str:
+    """The fleet summary as text, JSON or Markdown (a pull-request comment)."""
+    if output_format == "json":
+        return json.dumps(summary_data(summary), indent=2) + "\n"
+    tables = summary_tables(summary)
+    if output_format == "markdown":
+        return render(
+            "fleet/report.md.jinja", report_tables=tables, cache=check_lines(summary.checked)
+        )
+    return plain_text(tables, width)

@@ -15,6 +15,7 @@ from generator.cli.fleet import (
     init_cmd,
     pipeline_cmd,
     plan_cmd,
+    report_cmd,
     validate_cmd,
 )
 
@@ -34,6 +35,7 @@ def command() -> None:
       clinicgen fleet check northstar          every stack under mocks, cached per stack
       clinicgen fleet changed northstar --since origin/main   what a change affects, as JSON
       clinicgen fleet pipeline northstar --ci github          CI that previews and deploys in waves
+      clinicgen fleet report northstar         one row per client: resources, findings, deviations
     """
 
 
@@ -45,5 +47,6 @@ for module in (
     check_cmd,
     changed_cmd,
     pipeline_cmd,
+    report_cmd,
 ):
     command.add_command(module.command)
