@@ -10,6 +10,7 @@ import difflib
 import ipaddress
 import re
 from collections.abc import Iterable, Iterator
+from functools import cache
 from typing import Any
 
 import cerberus
@@ -123,12 +124,20 @@ def cidr_problem(value: str) -> str | None:
     return None
 
 
+@cache
+def _profile_validator() -> ProfileValidator:
+    """One validator per process: Cerberus checks and hashes a schema each time a validator
+    is made, which cost more than validating a profile (measured with
+    benchmarks/fleet_bench.py); `validate` starts afresh on every document."""
+    return ProfileValidator(profile_schema())
+
+
 def validate_document(document: dict[str, Any], label: str) -> tuple[dict[str, Any], list[Problem]]:
     """The normalised document (defaults filled) and every problem found in it."""
     key_problems = list(_unwritable_text(document, label))
     if key_problems:
         return document, key_problems
-    validator = ProfileValidator(profile_schema())
+    validator = _profile_validator()
     valid = validator.validate(document)
     problems = list(schema_problems(validator._errors, label, profile_schema()))
     normalised: dict[str, Any] = validator.document if valid else document
