@@ -139,3 +139,17 @@ class DestructiveChangeError(ClinicgenError):
     protected resource (refused even with --allow-destructive)."""
 
     exit_code = 3
+
+
+class PriceCatalogError(ClinicgenError):
+    """Raised when a price catalog (`generator/catalog/prices/<cloud>.yaml` or `--prices FILE`)
+    cannot be read or an entry lacks its price, source or capture date; names file and field."""
+
+    exit_code = 2
+
+
+class PriceUpdateError(ClinicgenError):
+    """Raised by `clinicgen prices update` when the Azure Retail Prices API cannot be reached
+    or answers with something other than its documented response; the catalog is unchanged."""
+
+    exit_code = 1

@@ -278,7 +278,7 @@ def _generate_holding_ledger(
         if source is None:
             source = recorded_source(section_of(REQUIREMENTS, _read_text(root / REQUIREMENTS)))
         files = (
-            render_project_files(plan, stacks, source)
+            render_project_files(plan, stacks, source, planned.profile.waivers)
             + _profile_copy(profile_path, root, profile_text)
             + files
         )

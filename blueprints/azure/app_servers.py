@@ -124,6 +124,7 @@ class AppServers(pulumi.ComponentResource):
             sku=compute.DiskSkuArgs(name=disk_sku),
             disk_size_gb=args.ehr.data_disk_gb,
             creation_data=compute.CreationDataArgs(create_option="Empty"),
+            encryption=compute.EncryptionArgs(type=platform["disk_encryption"]),
             # No SAS export of patient data: the disk is read only through its VM.
             network_access_policy="DenyAll",
             public_network_access="Disabled",

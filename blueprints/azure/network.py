@@ -1,4 +1,5 @@
-"""Core network: the hub VNet, its subnets and NSGs, private DNS, VPN gateway, firewall, Bastion."""
+"""Core network: the hub VNet, its subnets and NSGs, private DNS, VPN gateway (or the Virtual
+WAN hub the VNet joins), firewall, Bastion."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from blueprints.azure.context import AzureContext
 from blueprints.azure.diagnostics import send_to_workspace
 from blueprints.azure.security_rules import RuleSpec, add_rule
 from generator.plan.model import CoreNetwork as CoreNetworkPlan
-from generator.plan.model import VpnGateway
+from generator.plan.model import VirtualWanHub, VpnGateway
 
 # Azure Firewall's frontend takes the first usable address of AzureFirewallSubnet (Azure keeps
 # .0-.3 of every subnet), so the route to it is known from the plan before the firewall exists.
@@ -28,6 +29,9 @@ class VpnGatewayOutputs:
     id: pulumi.Output[str]
     addresses: pulumi.Output[list[str]]  # its public addresses, for the site's VPN device
     bgp_address: pulumi.Output[str]  # its BGP peering address, for BGP sites' routers
+    # Virtual WAN: the WAN each site's VPN site belongs to, the hub its connection routes in
+    virtual_wan_id: pulumi.Output[str] | None = None
+    virtual_hub_id: pulumi.Output[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -88,7 +92,8 @@ class CoreNetwork(pulumi.ComponentResource):
         self._hub_rules()
         self._gateway_rules()
         self.zone_ids = self._private_dns(vnet)
-        self.vpn_gateway = self._vpn_gateway()
+        wan = args.vpn.virtual_wan if args.vpn else None
+        self.vpn_gateway = self._virtual_wan(vnet, wan) if wan else self._vpn_gateway()
         if self._has_firewall():
             self._firewall()
         if plan.bastion:
@@ -445,6 +450,82 @@ class CoreNetwork(pulumi.ComponentResource):
             ),
         )
 
+    def _virtual_wan(self, vnet: network.VirtualNetwork, wan: VirtualWanHub) -> VpnGatewayOutputs:
+        """A Standard Virtual WAN, its hub on the plan's prefix, the hub's site-to-site VPN
+        gateway of the plan's scale units, and the hub VNet joined to the hub. The gateway
+        never lists `connections`: every site's VpnConnection is its own resource in the
+        site's stack, and an update of the gateway that listed some would delete the others
+        (azure-native VpnGateway docs; CG-AZ-DEP rule on inline connections). The VNet keeps
+        its NSGs, firewall and egress route table: branch traffic reaches the workloads
+        through the same NSG rules as behind a VNet gateway, and the hub's default route table
+        carries the sites' routes to the VNet (more specific than the egress default route)."""
+        name, args, pid = self._name, self._args, self._args.context.practice_id
+        assert args.vpn is not None
+        location, group = args.context.location, self.resource_group_name
+        virtual_wan = network.VirtualWan(
+            f"{name}-virtual-wan",
+            virtual_wan_name=naming.scoped(naming.NETWORK, "vwan", pid),
+            resource_group_name=group,
+            location=location,
+            type=wan.wan_type,
+            # Sites reach the cloud, never each other: the flow matrix has no site-to-site flow.
+            allow_branch_to_branch_traffic=False,
+            disable_vpn_encryption=False,
+            tags=args.context.tags,
+            opts=self._child_opts,
+        )
+        hub = network.VirtualHub(
+            f"{name}-virtual-hub",
+            virtual_hub_name=naming.scoped(naming.NETWORK, "vhub", pid),
+            resource_group_name=group,
+            location=location,
+            address_prefix=wan.address_prefix,
+            virtual_wan=network.SubResourceArgs(id=virtual_wan.id),
+            sku=wan.wan_type,
+            tags=args.context.tags,
+            opts=self._child_opts,
+        )
+        gateway = network.VpnGateway(
+            f"{name}-hub-vpn-gateway",
+            gateway_name=naming.scoped(naming.NETWORK, "vhgw", pid),
+            resource_group_name=group,
+            location=location,
+            virtual_hub=network.SubResourceArgs(id=hub.id),
+            vpn_gateway_scale_unit=wan.scale_units,
+            bgp_settings=network.BgpSettingsArgs(asn=args.vpn.cloud_asn),
+            tags=args.context.tags,
+            opts=self._child_opts,
+        )
+        network.HubVirtualNetworkConnection(
+            f"{name}-hub-vnet-connection",
+            connection_name=naming.scoped(naming.NETWORK, "hubcn", pid, "hub"),
+            virtual_hub_name=hub.name,
+            resource_group_name=group,
+            remote_virtual_network=network.SubResourceArgs(id=vnet.id),
+            # Internet egress stays on the VNet's own path (its firewall, when it has one).
+            enable_internet_security=False,
+            routing_configuration=default_hub_routing(hub.id),
+            opts=self._child_opts,
+        )
+        send_to_workspace(
+            args.context,
+            f"{name}-hub-vpn-gateway-diagnostics",
+            "vpn-gateway",
+            gateway.id,
+            self._child_opts,
+        )
+        return VpnGatewayOutputs(
+            id=gateway.id,
+            addresses=gateway.ip_configurations.apply(
+                lambda configs: [c.public_ip_address for c in configs or [] if c.public_ip_address]
+            ),
+            bgp_address=gateway.bgp_settings.apply(
+                lambda bgp: (bgp.bgp_peering_address or "") if bgp else ""
+            ),
+            virtual_wan_id=virtual_wan.id,
+            virtual_hub_id=hub.id,
+        )
+
     def _firewall(self) -> None:
         name, args = self._name, self._args
         platform = args.context.facts("firewall")
@@ -566,3 +647,16 @@ class CoreNetwork(pulumi.ComponentResource):
             bastion.id,
             self._child_opts,
         )
+
+
+def default_hub_routing(hub_id: pulumi.Input[str]) -> network.RoutingConfigurationArgs:
+    """A Virtual WAN connection associated with, and propagating to, the hub's default route
+    table: the hub VNet learns every site's routes and every site the VNet's (Microsoft Learn
+    'About virtual hub routing': defaultRouteTable, label 'default')."""
+    default_table = pulumi.Output.concat(hub_id, "/hubRouteTables/defaultRouteTable")
+    return network.RoutingConfigurationArgs(
+        associated_route_table=network.SubResourceArgs(id=default_table),
+        propagated_route_tables=network.PropagatedRouteTableArgs(
+            ids=[network.SubResourceArgs(id=default_table)], labels=["default"]
+        ),
+    )

@@ -18,5 +18,8 @@ VPN_GATEWAY_BGP_ADDRESS = VPN_GATEWAY_BGP_ADDRESS_OUTPUT
 KEY_VAULT_RESOURCE_GROUP = "keyVaultResourceGroup"
 NETWORK_RESOURCE_GROUP = "networkResourceGroup"
 VPN_GATEWAY_ID = "vpnGatewayId"
+# Virtual WAN practices: the WAN every site's VPN site belongs to, and its hub
+VIRTUAL_WAN_ID = "virtualWanId"
+VIRTUAL_HUB_ID = "virtualHubId"
 # subnet key (plan name) -> the name of the NSG on that subnet
 NSG_NAMES = "nsgNames"

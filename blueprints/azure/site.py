@@ -13,6 +13,7 @@ from pulumi_azure_native import keyvault, network
 
 from blueprints.azure import naming
 from blueprints.azure.context import AzureContext
+from blueprints.azure.network import default_hub_routing
 from blueprints.azure.security_rules import RuleSpec, add_rule
 from generator.plan.model import Flow, IpsecPolicy, SitePlan, SiteVpn
 from generator.render.stack_config import VPN_PRE_SHARED_KEY_OUTPUT, vpn_psk_secret_name
@@ -30,6 +31,9 @@ class SiteConnectivityArgs:
     nsg_names: pulumi.Output[Mapping[str, str]]
     key_vault_name: pulumi.Input[str]
     key_vault_resource_group: pulumi.Input[str]
+    # Virtual WAN practices: the WAN the site's VPN site joins, the hub its connection is on
+    virtual_wan_id: pulumi.Input[str] | None = None
+    virtual_hub_id: pulumi.Input[str] | None = None
 
 
 def flow_rule(site_id: str, flow: Flow) -> tuple[str, RuleSpec]:
@@ -71,7 +75,8 @@ class SiteConnectivity(pulumi.ComponentResource):
         if site.vpn is not None:
             if args.vpn_gateway_id is None:
                 raise ValueError(f"site {site.id} has a VPN peer but the core has no VPN gateway")
-            connection_id = self._vpn(name, args, site.vpn, args.vpn_gateway_id, child_opts)
+            vpn = self._virtual_wan_vpn if site.vpn.virtual_wan else self._vpn
+            connection_id = vpn(name, args, site.vpn, args.vpn_gateway_id, child_opts)
         for flow in args.flows:
             subnet, spec = flow_rule(site.id, flow)
             add_rule(
@@ -112,22 +117,7 @@ class SiteConnectivity(pulumi.ComponentResource):
             tags=args.context.tags,
             opts=child_opts,
         )
-        # Made in the program and kept in state as a secret: never in config or a stack file.
-        psk = random.RandomPassword(
-            f"{name}-psk", length=platform["psk_length"], special=False, opts=child_opts
-        )
-        # Secret in this program whatever the engine does with the provider's secret outputs.
-        shared_key: pulumi.Output[str] = pulumi.Output.secret(psk.result)
-        pulumi.export(VPN_PRE_SHARED_KEY_OUTPUT, shared_key)
-        keyvault.Secret(
-            f"{name}-psk-secret",
-            # The handoff sheet tells the installer this exact name.
-            secret_name=naming.KEY_VAULT_SECRET.check(vpn_psk_secret_name(site.id)),
-            vault_name=args.key_vault_name,
-            resource_group_name=args.key_vault_resource_group,
-            properties=keyvault.SecretPropertiesArgs(value=shared_key, content_type="text/plain"),
-            opts=child_opts,
-        )
+        shared_key = _pre_shared_key(name, args, platform["psk_length"], child_opts)
         connection = network.VirtualNetworkGatewayConnection(
             f"{name}-connection",
             virtual_network_gateway_connection_name=naming.scoped(
@@ -150,6 +140,107 @@ class SiteConnectivity(pulumi.ComponentResource):
             ),
         )
         return connection.id
+
+    @staticmethod
+    def _virtual_wan_vpn(
+        name: str,
+        args: SiteConnectivityArgs,
+        vpn: SiteVpn,
+        gateway_id: pulumi.Input[str],
+        child_opts: pulumi.ResourceOptions,
+    ) -> pulumi.Output[str]:
+        """The site on the practice's Virtual WAN hub: a VPN site with one link (the site's
+        peer address, its link speed, its BGP ASN and peering address from the ledger) and a
+        standalone VpnConnection on the hub's VPN gateway with the plan's IPsec policy, both in
+        this stack, so adding a site never touches the gateway (whose update would drop every
+        connection it does not list)."""
+        if args.virtual_wan_id is None or args.virtual_hub_id is None:
+            raise ValueError(
+                f"site {args.site.id} joins a Virtual WAN the core stack does not export"
+            )
+        site, platform, ipsec = args.site, args.context.facts("vpn_connection"), args.ipsec
+        bgp = vpn.routing == "bgp"
+        link = "primary"
+        vpn_site = network.VpnSite(
+            f"{name}-vpn-site",
+            vpn_site_name=naming.scoped(naming.NETWORK, "vst", args.context.practice_id, site.id),
+            resource_group_name=args.network_resource_group,
+            location=args.context.location,
+            virtual_wan=network.SubResourceArgs(id=args.virtual_wan_id),
+            # Static: what crosses the tunnel (no guest); BGP: the router advertises it.
+            address_space=None
+            if bgp
+            else network.AddressSpaceArgs(address_prefixes=list(vpn.local_prefixes)),
+            vpn_site_links=[
+                network.VpnSiteLinkArgs(
+                    name=link,
+                    ip_address=vpn.peer_ip,
+                    link_properties=network.VpnLinkProviderPropertiesArgs(
+                        link_speed_in_mbps=vpn.bandwidth_mbps
+                    ),
+                    bgp_properties=network.VpnLinkBgpSettingsArgs(
+                        asn=vpn.site_asn, bgp_peering_address=vpn.bgp_peer_address
+                    )
+                    if bgp
+                    else None,
+                )
+            ],
+            tags=args.context.tags,
+            opts=child_opts,
+        )
+        shared_key = _pre_shared_key(name, args, platform["psk_length"], child_opts)
+        gateway_name = pulumi.Output.from_input(gateway_id).apply(
+            lambda arm_id: arm_id.split("/")[-1]
+        )
+        connection = network.VpnConnection(
+            f"{name}-connection",
+            connection_name=naming.scoped(naming.NETWORK, "cn", args.context.practice_id, site.id),
+            gateway_name=gateway_name,
+            resource_group_name=args.network_resource_group,
+            remote_vpn_site=network.SubResourceArgs(id=vpn_site.id),
+            vpn_link_connections=[
+                network.VpnSiteLinkConnectionArgs(
+                    name=link,
+                    vpn_site_link=network.SubResourceArgs(
+                        id=pulumi.Output.concat(vpn_site.id, "/vpnSiteLinks/", link)
+                    ),
+                    connection_bandwidth=vpn.bandwidth_mbps,
+                    vpn_connection_protocol_type=ipsec.ike_version,
+                    shared_key=shared_key,
+                    ipsec_policies=[azure_ipsec_policy(args.context, ipsec)],
+                    use_policy_based_traffic_selectors=False,
+                    enable_bgp=bgp,
+                    dpd_timeout_seconds=platform["dpd_timeout_seconds"],
+                )
+            ],
+            routing_configuration=default_hub_routing(args.virtual_hub_id),
+            opts=pulumi.ResourceOptions.merge(
+                child_opts,
+                pulumi.ResourceOptions(additional_secret_outputs=["vpnLinkConnections"]),
+            ),
+        )
+        return connection.id
+
+
+def _pre_shared_key(
+    name: str, args: SiteConnectivityArgs, length: int, child_opts: pulumi.ResourceOptions
+) -> pulumi.Output[str]:
+    """A generated pre-shared key, exported as a secret and kept in Key Vault under the name
+    the handoff sheet gives the installer."""
+    # Made in the program and kept in state as a secret: never in config or a stack file.
+    psk = random.RandomPassword(f"{name}-psk", length=length, special=False, opts=child_opts)
+    # Secret in this program whatever the engine does with the provider's secret outputs.
+    shared_key: pulumi.Output[str] = pulumi.Output.secret(psk.result)
+    pulumi.export(VPN_PRE_SHARED_KEY_OUTPUT, shared_key)
+    keyvault.Secret(
+        f"{name}-psk-secret",
+        secret_name=naming.KEY_VAULT_SECRET.check(vpn_psk_secret_name(args.site.id)),
+        vault_name=args.key_vault_name,
+        resource_group_name=args.key_vault_resource_group,
+        properties=keyvault.SecretPropertiesArgs(value=shared_key, content_type="text/plain"),
+        opts=child_opts,
+    )
+    return shared_key
 
 
 def _declared_prefixes(vpn: SiteVpn) -> list[str]:

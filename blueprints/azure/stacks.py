@@ -277,6 +277,9 @@ def _export_core(network: CoreNetwork, identity: Identity) -> None:
         pulumi.export(outputs.VPN_GATEWAY_ID, network.vpn_gateway.id)
         pulumi.export(outputs.VPN_GATEWAY_ADDRESSES, network.vpn_gateway.addresses)
         pulumi.export(outputs.VPN_GATEWAY_BGP_ADDRESS, network.vpn_gateway.bgp_address)
+        if network.vpn_gateway.virtual_wan_id is not None:
+            pulumi.export(outputs.VIRTUAL_WAN_ID, network.vpn_gateway.virtual_wan_id)
+            pulumi.export(outputs.VIRTUAL_HUB_ID, network.vpn_gateway.virtual_hub_id)
 
 
 def deploy_site(plan: SiteStackPlan) -> None:
@@ -293,6 +296,12 @@ def deploy_site(plan: SiteStackPlan) -> None:
             network_resource_group=core.require_output(outputs.NETWORK_RESOURCE_GROUP),
             vpn_gateway_id=core.require_output(outputs.VPN_GATEWAY_ID)
             if site.vpn is not None
+            else None,
+            virtual_wan_id=core.require_output(outputs.VIRTUAL_WAN_ID)
+            if site.vpn is not None and site.vpn.virtual_wan
+            else None,
+            virtual_hub_id=core.require_output(outputs.VIRTUAL_HUB_ID)
+            if site.vpn is not None and site.vpn.virtual_wan
             else None,
             nsg_names=core.require_output(outputs.NSG_NAMES),
             key_vault_name=core.require_output(outputs.KEY_VAULT_NAME),

@@ -14,6 +14,7 @@ from blueprints.gcp import naming
 from blueprints.gcp.backup import ZonalDisk
 from blueprints.gcp.context import GcpContext
 from blueprints.gcp.hardening import hardened_instance
+from blueprints.gcp.identity import EncryptionKey
 from generator.plan.model import CloudRouter, VpnGateway
 from generator.plan.model import CoreNetwork as CoreNetworkPlan
 
@@ -25,6 +26,8 @@ class CoreNetworkArgs:
     vpn: VpnGateway | None
     flow_logs: bool
     zones: tuple[str, ...]  # ArchivePlacement.zones: the bastion takes the first
+    # The customer-managed key of the practice's disks, the bastion's boot disk among them.
+    disk_key: EncryptionKey | None = None
 
 
 @dataclass(frozen=True)
@@ -177,8 +180,11 @@ class CoreNetwork(pulumi.ComponentResource):
                 machine_type=context.facts("instances")["bastion_machine_type"],
                 subnetwork=subnets["bastion"].id,
                 service_account_email=identity.email,
-                disk_key=None,
-                opts=child_opts,
+                disk_key=args.disk_key.id if args.disk_key else None,
+                opts=ResourceOptions.merge(
+                    child_opts,
+                    ResourceOptions(depends_on=list(args.disk_key.grants if args.disk_key else ())),
+                ),
             )
             # A boot disk created with its instance takes the instance's name.
             self.disks["bastion-boot"] = ZonalDisk(bastion.name, zone)

@@ -46,12 +46,19 @@ def deploy_core(plan: CoreStackPlan) -> None:
     pid, work, placement = context.practice_id, plan.workloads, _placement(plan)
 
     Monitoring(f"{pid}-monitoring", MonitoringArgs(context, plan.monitoring))
-    network = CoreNetwork(
-        f"{pid}-network",
-        CoreNetworkArgs(context, plan.core, plan.vpn, plan.monitoring.flow_logs, placement.zones),
-    )
     identity = Identity(
         f"{pid}-identity", IdentityArgs(context, plan.identity, _key_specs(plan, placement))
+    )
+    network = CoreNetwork(
+        f"{pid}-network",
+        CoreNetworkArgs(
+            context,
+            plan.core,
+            plan.vpn,
+            plan.monitoring.flow_logs,
+            placement.zones,
+            identity.keys.get("disks"),
+        ),
     )
     archive_store = _archive_store(plan, placement, identity)
     health = None
@@ -215,7 +222,8 @@ def _key_specs(plan: CoreStackPlan, placement: ArchivePlacement) -> tuple[KeySpe
         keys.append(KeySpec("archive-copy", copy_region, archive_agents))
     if workloads.health_data:
         keys.append(KeySpec("health-data", region, ("healthcare",)))
-    if workloads.ehr:
+    # The application servers' disks and the bastion's boot disk (Checkov CKV_GCP_38).
+    if workloads.ehr or plan.core.bastion:
         keys.append(KeySpec("disks", region, ("compute",)))
     if workloads.ingest:
         keys.append(KeySpec("ingest", region, ("pubsub",)))

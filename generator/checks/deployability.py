@@ -109,4 +109,5 @@ def _rule_info(rule_id: str, entry: Mapping[str, Any]) -> RuleInfo:
         fix=entry["fix"],
         source=entry["source"],
         params=entry.get("params") or {},
+        reads_cloud=entry.get("reads_cloud"),
     )

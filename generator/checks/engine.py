@@ -73,20 +73,22 @@ def _apply_waivers(
     used: set[Waiver] = set()
     result = []
     for finding in findings:
-        waiver = next((w for w in waivers if _waives(w, finding)), None)
+        waiver = waiver_for(waivers, finding.check, finding.resource, finding.urn)
         if waiver is not None:
             used.add(waiver)
             finding = replace(finding, status=WAIVED, waiver_reason=waiver.reason)
         result.append(finding)
-    return result, tuple(w for w in waivers if w not in used)
+    # A scanner's check (Checkov) is waived in what `clinicgen export` writes, not here.
+    return result, tuple(w for w in waivers if w not in used and w.check.startswith("CG-"))
 
 
-def _waives(waiver: Waiver, finding: Finding) -> bool:
-    return waiver.check == finding.check and waiver.resource in (
-        None,
-        finding.resource,
-        finding.urn,
-    )
+def waiver_for(waivers: Sequence[Waiver], check_id: str, resource: str, urn: str) -> Waiver | None:
+    """The first of `waivers` that waives check `check_id` on the resource named `resource`
+    (its logical name) with `urn`: a waiver names the check, and the resource or none."""
+    for waiver in waivers:
+        if waiver.check == check_id and waiver.resource in (None, resource, urn):
+            return waiver
+    return None
 
 
 def require_no_failures(

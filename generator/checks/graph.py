@@ -2,7 +2,9 @@
 the order the engine creates them in, and what the program read from the cloud.
 
 Resources refer to each other by the ids the provider returns (an ARM resource id, a GCP self
-link or short id, sometimes a bare name); `Graph.find` resolves any of those forms.
+link or short id, sometimes a bare name); `Graph.find` resolves any of those forms, and a
+reference that is unknown until deployment (`generator.checks.unknown.Unknown`, in a real
+preview) through the URNs of the resources its property was computed from.
 `Graph.depends_on` follows the recorded dependencies, which the engine honours when it creates
 resources: whatever a resource depends on, directly or through others, exists before it.
 """
@@ -16,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.checks.model import Read, Resource
+from generator.checks.unknown import Unknown
 
 # Pulumi's wire format marks a secret value as {SECRET_KEY: SECRET_MARK, "value": ...}
 # (pulumi.runtime.rpc); an input that holds a secret arrives wrapped in it.
@@ -44,11 +47,26 @@ class Graph:
         return [r for r in self.resources if r.type in types]
 
     def find(self, reference: object, *types: str) -> Resource | None:
-        """The resource of one of `types` that `reference` (an id, self link or name) points to."""
+        """The resource of one of `types` that `reference` (an id, self link or name) points to.
+
+        An unknown reference points to the one resource of those types its value was computed
+        from; with none or several, it is a use of the unknown (the verdict is undecided)."""
+        if isinstance(reference, Unknown):
+            sources = [self._by_urn[urn] for urn in reference.sources if urn in self._by_urn]
+            candidates = [source for source in sources if source.type in types]
+            if len(candidates) == 1:
+                return candidates[0]
+            reference.used()
+            return None
         for resource in self.of_type(*types):
             if refers_to(reference, resource):
                 return resource
         return None
+
+    def computed_from(self, value: object, resource: Resource) -> bool | None:
+        """Whether a value unknown until deployment was computed from `resource` (as
+        `refers_to` decides it); None for a known value, which the caller compares itself."""
+        return refers_to(value, resource) if isinstance(value, Unknown) else None
 
     def depends_on(self, resource: Resource, other: Resource) -> bool:
         """Whether the engine creates `other` before `resource`: `resource` depends on it,
@@ -73,10 +91,11 @@ def stack_of(resource: Resource) -> str:
 
 
 @dataclass(frozen=True)
-class _Unsealed:
-    """A resource whose inputs hold secrets, with the secret wrappers taken off so checks read
-    the settings inside (a VM's `osProfile` is wrapped whole when its admin password is secret).
-    """
+class PlainResource:
+    """A resource as checks read it, built from another shape: one whose inputs held secrets,
+    with the secret wrappers taken off so checks read the settings inside (a VM's `osProfile`
+    is wrapped whole when its admin password is secret), or one of a stack Pulumi's policy
+    engine hands over (`generator.policy.resources`)."""
 
     urn: str
     type: str
@@ -91,7 +110,7 @@ class _Unsealed:
 def _unsealed(resource: Resource) -> Resource:
     if not is_sealed(resource.inputs):
         return resource
-    return _Unsealed(
+    return PlainResource(
         urn=resource.urn,
         type=resource.type,
         name=resource.name,
@@ -125,8 +144,16 @@ def refers_to(reference: object, resource: Resource) -> bool:
     """Whether `reference` names `resource`: its id, self link, short id or physical name.
 
     ARM ids compare case-insensitively (Azure treats them so); a GCP short id
-    (`projects/p/global/networks/n`) matches the self link that ends with it.
+    (`projects/p/global/networks/n`) matches the self link that ends with it. An unknown
+    reference names a resource its value was computed from; when it was computed from several,
+    which one it names is undecided (a use of the unknown), and it is taken to name each.
     """
+    if isinstance(reference, Unknown):
+        if resource.urn not in reference.sources:
+            return False
+        if len(reference.sources) > 1:
+            reference.used()
+        return True
     if not isinstance(reference, str) or not reference:
         return False
     wanted = reference.rstrip("/").lower()
@@ -138,18 +165,22 @@ def refers_to(reference: object, resource: Resource) -> bool:
 
 def _identities(resource: Resource) -> Iterator[str]:
     outputs = resource.outputs
+    # An identity unknown until deployment matches no known reference.
     for value in (resource.id, outputs.get("id"), outputs.get("selfLink")):
-        if isinstance(value, str) and value:
+        if isinstance(value, str) and value and not isinstance(value, Unknown):
             yield value.rstrip("/").lower()
     name = outputs.get("name")
     # A bare name only identifies a resource when it holds no path of its own.
-    if isinstance(name, str) and name and "/" not in name:
+    if isinstance(name, str) and name and not isinstance(name, Unknown) and "/" not in name:
         yield name.lower()
 
 
 def get(data: Any, path: str) -> Any:
-    """The value at dotted `path` in nested mappings, or None when any step is missing."""
+    """The value at dotted `path` in nested mappings, or None when any step is missing. Inside
+    a value unknown until deployment, every member is that unknown value."""
     for key in path.split("."):
+        if isinstance(data, Unknown):
+            return data
         if not isinstance(data, dict):
             return None
         data = data.get(key)
@@ -157,10 +188,26 @@ def get(data: Any, path: str) -> Any:
 
 
 def items(value: Any) -> list[Any]:
-    """`value` as a list: None is empty, a scalar is a one-item list."""
+    """`value` as a list: None is empty, a scalar is a one-item list. A list unknown until
+    deployment is read as empty, a use of the unknown (the verdict is undecided)."""
     if value is None:
         return []
+    if isinstance(value, Unknown):
+        value.used()
+        return []
     return list(value) if isinstance(value, list | tuple) else [value]
+
+
+def strings(value: Any) -> Iterator[str]:
+    """Every string inside `value`, however deeply nested in mappings and lists."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from strings(item)
 
 
 def is_internet(prefix: object) -> bool:

@@ -98,6 +98,8 @@ class RuleInfo:
     fix: str
     source: str  # a documentation URL or an API spec path
     params: Mapping[str, Any] | None = None
+    # Why the rule needs what the program read from the cloud, which a policy pack never sees.
+    reads_cloud: str | None = None
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,8 @@ Typical session:
   clinicgen generate riverside.yaml      write stacks/ and site handoff sheets
   clinicgen preview riverside.yaml       every resource, offline, and the checks' findings
   clinicgen diff old.yaml riverside.yaml what a change would create, replace or delete
+  clinicgen cost riverside.yaml          the monthly cost range, line by line, with its sources
+  clinicgen export riverside.yaml --out x  ARM templates or Terraform plan JSON for scanners
   clinicgen fleet validate northstar     many clients under one MSP standard (fleet --help)
 
 \b
@@ -79,12 +81,15 @@ def cli(ctx: click.Context) -> None:
 def _register() -> None:
     from generator.cli import (
         check_cmd,
+        cost_cmd,
         diff_cmd,
+        export_cmd,
         fleet,
         generate_cmd,
         init_cmd,
         plan_cmd,
         preview_cmd,
+        prices_cmd,
         schema_cmd,
         validate_cmd,
     )
@@ -98,6 +103,9 @@ def _register() -> None:
         preview_cmd,
         diff_cmd,
         check_cmd,
+        cost_cmd,
+        prices_cmd,
+        export_cmd,
         fleet,
     ):
         cli.add_command(module.command)

@@ -45,13 +45,16 @@ def _source(_ctx: click.Context, _param: click.Parameter, value: str | None) -> 
     type=click.Path(file_okay=False, path_type=Path),
     help="Write a self-contained Pulumi project here instead: Pulumi.yaml (named after the "
     "practice), the program entry, clinicgen's sections of requirements.txt and README.md "
-    "(the rest of each is yours), a copy of PROFILE, and stacks/ as its stacks directory.",
+    "(the rest of each is yours), a copy of PROFILE, stacks/ as its stacks directory, and "
+    "policy/, a Pulumi policy pack running clinicgen's checks (pulumi preview --policy-pack "
+    "policy).",
 )
 @click.option(
     "--clinicgen-source",
     metavar="SOURCE",
     callback=_source,
-    help="With --project-dir: where the project's requirements.txt installs clinicgen from: "
+    help="With --project-dir: where the project's requirements.txt (and policy/'s) installs "
+    "clinicgen from: "
     "`index` (this version from the package index), a pip VCS URL (git+https://...@tag) or "
     "the path of a clinicgen checkout or wheel. Kept in the project for later runs "
     "[default: what the project has, else index].",

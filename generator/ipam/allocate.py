@@ -26,6 +26,7 @@ from generator.ipam.addresses import (
     size_of,
 )
 from generator.ipam.ledger import (
+    NO_BAND,
     CoreAllocation,
     FlowPriority,
     Ledger,
@@ -33,6 +34,7 @@ from generator.ipam.ledger import (
     SiteAllocation,
     SubnetAllocation,
     priority_range,
+    rule_group,
 )
 from generator.plan.model import Decision
 
@@ -76,6 +78,8 @@ class AddressRequest:
     # `peers_per_router`; none on Azure, whose VPN gateway peers with every site itself
     router_slots: int = 0
     peers_per_router: int = 0
+    # Azure Virtual WAN: the virtual hub's own /prefix from the pool (0: no virtual hub)
+    virtual_hub_prefix: int = 0
 
 
 @dataclass(frozen=True)
@@ -117,9 +121,12 @@ def _allocate(request: AddressRequest, ledger: Ledger | None) -> Allocation:
     taken = [net for _label, net in excluded]
     if ledger is not None:
         taken += [network(site.block) for site in ledger.sites]
+        if ledger.core.virtual_hub:
+            taken.append(network(ledger.core.virtual_hub))
     core = _core(request, ledger, pool, taken, decisions)
     taken.append(network(core.block))
     sites = _sites(request, ledger, pool, taken, decisions)
+    core = replace(core, virtual_hub=_virtual_hub(request, ledger, pool, taken, decisions))
     result = Ledger(
         practice=request.practice, cloud=request.cloud, pool=str(pool), core=core, sites=sites
     )
@@ -145,6 +152,8 @@ def _check_ledger(
         )
     held = [("core.block", network(ledger.core.block))]
     held += [(f"sites.{site.id}.block", network(site.block)) for site in ledger.sites]
+    if ledger.core.virtual_hub:
+        held.append(("core.virtual_hub", network(ledger.core.virtual_hub)))
     for label, net in held:
         if not net.subnet_of(pool):
             raise PlanError(
@@ -208,6 +217,39 @@ def _core(
                 Decision(how.rule, f"core.subnets.{name}.cidr", str(net), how.reason(name, block))
             )
     return CoreAllocation(block=str(block), subnets=tuple(subnets))
+
+
+def _virtual_hub(
+    request: AddressRequest,
+    ledger: Ledger | None,
+    pool: IPv4Network,
+    taken: list[IPv4Network],
+    decisions: list[Decision],
+) -> str | None:
+    """The Virtual WAN hub's address prefix: kept once given (held even when the practice no
+    longer needs a virtual hub), else the first free one in the pool after every site block,
+    so that no site allocated before it moves."""
+    held = ledger.core.virtual_hub if ledger is not None else None
+    if held is not None:
+        if request.virtual_hub_prefix:
+            decisions.append(
+                Decision(KEPT, "core.virtual_hub", held, f"virtual hub {held} kept (ledger)")
+            )
+        return held
+    if not request.virtual_hub_prefix:
+        return None
+    hub = _pool_fit(pool, taken, request.virtual_hub_prefix, "the Virtual WAN hub")
+    taken.append(hub)
+    decisions.append(
+        Decision(
+            PLACED,
+            "core.virtual_hub",
+            str(hub),
+            f"Virtual WAN hub: first free /{hub.prefixlen} in pool {pool} -> {hub}, outside the "
+            "hub VNet, which joins it through a hub virtual network connection",
+        )
+    )
+    return str(hub)
 
 
 def _sites(
@@ -326,11 +368,15 @@ class _SitePlace:
         return block
 
     def free_band(self, site_id: str) -> int:
+        """The first band no site holds; on Azure, once every band is held, NO_BAND: the
+        site's flows then take priorities one by one, unique in their NSG and direction."""
         first, last, band = priority_range(self.cloud)
         used = {site.priority_base for site in self.holders}
         for base in range(first, last - band + 2, band):
             if base not in used:
                 return base
+        if self.cloud == "azure":
+            return NO_BAND
         raise PlanError(
             f"no free firewall rule priority band for site '{site_id}': every band of {band} "
             f"between {first} and {last} is held by a site in the ledger; delete retired sites "
@@ -340,28 +386,53 @@ class _SitePlace:
     def flow_priorities(
         self, want: SiteRequest, previous: SiteAllocation | None, base: int
     ) -> tuple[FlowPriority, ...]:
-        band = priority_range(self.cloud)[2]
+        first, last, band = priority_range(self.cloud)
+        low, high = (first, last + 1) if base == NO_BAND else (base, base + band)
         pinned = {f.flow: f.priority for f in previous.flows} if previous else {}
+        others: set[tuple[str, str, int]] = set()
+        if any(flow not in pinned for flow in want.flows):
+            others = {
+                (*rule_group(self.cloud, f.flow), f.priority)
+                for site in self.holders
+                if site.id != want.id
+                for f in site.flows
+            }
         for flow in want.flows:
             if flow in pinned:
                 continue
-            free = [p for p in range(base, base + band) if p not in pinned.values()]
-            if not free:
+            group = rule_group(self.cloud, flow)
+            own = {(*rule_group(self.cloud, f), p) for f, p in pinned.items()}
+            free = next(
+                (
+                    p
+                    for p in range(low, high)
+                    if (*group, p) not in others
+                    and (*group, p) not in own
+                    and (base == NO_BAND or p not in pinned.values())
+                ),
+                None,
+            )
+            if free is None:
                 raise PlanError(
-                    f"site '{want.id}' has no free rule priority for flow '{flow}' in its band "
-                    f"{base}-{base + band - 1}: delete flows the site no longer uses from "
+                    f"site '{want.id}' has no free rule priority for flow '{flow}' in "
+                    f"{low}-{high - 1}: delete flows the site no longer uses from "
                     f"sites.{want.id}.flows in the ledger"
                 )
-            pinned[flow] = free[0]
+            pinned[flow] = free
         origin = "ledger" if previous else "first free band"
         listed = ", ".join(f"{flow} {pinned[flow]}" for flow in want.flows)
+        held = (
+            f"every band was held: each flow of site '{want.id}' takes the first priority free "
+            f"in its NSG and direction, {first}-{last}"
+            if base == NO_BAND
+            else f"rule priorities {base}-{base + band - 1} belong to site '{want.id}' ({origin})"
+        )
         self.decisions.append(
             Decision(
                 PRIORITY_RULE,
                 f"sites.{want.id}.priority_base",
                 str(base),
-                f"rule priorities {base}-{base + band - 1} belong to site '{want.id}' ({origin}), "
-                f"each flow's kept for good: {listed or 'no flows'}",
+                f"{held}, each flow's kept for good: {listed or 'no flows'}",
             )
         )
         return tuple(FlowPriority(flow=flow, priority=prio) for flow, prio in pinned.items())

@@ -84,10 +84,12 @@ class SiteAllocation:
 
 @dataclass(frozen=True)
 class CoreAllocation:
-    """The hub block and its subnets."""
+    """The hub block and its subnets; on Azure beyond one VNet gateway, the Virtual WAN hub's
+    own address prefix, outside the block (the hub VNet joins the virtual hub)."""
 
     block: str
     subnets: tuple[SubnetAllocation, ...] = ()
+    virtual_hub: str | None = None
 
 
 @dataclass(frozen=True)
@@ -156,6 +158,7 @@ def ledger_text(ledger: Ledger) -> str:
         "pool": ledger.pool,
         "core": {
             "block": ledger.core.block,
+            **({"virtual_hub": ledger.core.virtual_hub} if ledger.core.virtual_hub else {}),
             "subnets": {s.name: {"cidr": s.cidr, "active": s.active} for s in ledger.core.subnets},
         },
         "sites": {site.id: _site_data(site) for site in ledger.sites},
@@ -212,6 +215,9 @@ class _Reader:
                     )
                     for name, entry in self.entries(core, "subnets", "core.subnets")
                 ),
+                virtual_hub=self.cidr(core, "virtual_hub", "core.virtual_hub")
+                if core.get("virtual_hub") is not None
+                else None,
             ),
             sites=tuple(
                 self.site(str(site_id), entry)
@@ -336,6 +342,8 @@ def _overlaps(ledger: Ledger) -> list[str]:
     """Ranges in a ledger that contradict each other: a hand edit gone wrong."""
     problems: list[str] = []
     tops: list[tuple[str, IPv4Network]] = [("core.block", network(ledger.core.block))]
+    if ledger.core.virtual_hub:
+        tops.append(("core.virtual_hub", network(ledger.core.virtual_hub)))
     tops += [(f"sites.{s.id}.block", network(s.block)) for s in ledger.sites]
     pool = network(ledger.pool)
     for label, net in tops:
@@ -358,6 +366,22 @@ def priority_range(cloud: str) -> tuple[int, int, int]:
     return int(limits["first"]), int(limits["last"][cloud]), int(limits["band"])
 
 
+# A site's priority_base when every band was taken before it (Azure): its flows' priorities
+# are then each the first free one of their NSG and direction (flows.yaml priorities).
+NO_BAND = 0
+
+
+def rule_group(cloud: str, flow: str) -> tuple[str, str]:
+    """Where a flow's priority must be unique: on Azure the NSG (the hub subnet at the flow's
+    cloud end) and the direction, as Azure requires (NSG docs, 'Security rules': priority
+    unique per NSG and direction); on Google Cloud the whole VPC ("" for both)."""
+    entry = load("flows")["flows"].get(flow)
+    if cloud != "azure" or entry is None:
+        return ("", "")
+    inbound = entry["direction"] == "site-to-cloud"
+    return (str(entry["to"] if inbound else entry["from"]), "in" if inbound else "out")
+
+
 def _allocation_problems(ledger: Ledger) -> list[str]:
     """Numbers in a ledger that are out of range or handed out twice, each against the limit
     its catalog gives: planning from them would deploy rules the cloud rejects (two NSG rules
@@ -367,7 +391,7 @@ def _allocation_problems(ledger: Ledger) -> list[str]:
     first, last, band = priority_range(ledger.cloud)
     asns = load("vpn")["asn"]
     bands: dict[int, str] = {}
-    flow_owner: dict[int, str] = {}
+    flow_owner: dict[tuple[str, str, int], str] = {}
     asn_owner: dict[int, str] = {}
     for site in ledger.sites:
         where = f"sites.{site.id}"
@@ -381,20 +405,24 @@ def _allocation_problems(ledger: Ledger) -> list[str]:
                 )
             problems += _taken(vlan_owner, segment.vlan, path, f"VLAN {segment.vlan}")
         base = site.priority_base
-        if not (first <= base <= last - band + 1 and (base - first) % band == 0):
+        bandless = base == NO_BAND and ledger.cloud == "azure"
+        if not bandless and not (first <= base <= last - band + 1 and (base - first) % band == 0):
             problems.append(
                 f"{where}.priority_base: {base} does not start a band of {band} rule "
                 f"priorities in {first}-{last}"
             )
-        problems += _taken(bands, base, f"{where}.priority_base", f"priority band {base}")
+        if not bandless:
+            problems += _taken(bands, base, f"{where}.priority_base", f"priority band {base}")
+        low, high = (first, last + 1) if bandless else (base, base + band)
         for flow in site.flows:
             path = f"{where}.flows.{flow.flow}"
-            if not base <= flow.priority < base + band:
+            if not low <= flow.priority < high:
+                owner = "rule priorities" if bandless else "the site's band"
                 problems.append(
-                    f"{path}: priority {flow.priority} lies outside the site's band "
-                    f"{base}-{base + band - 1}"
+                    f"{path}: priority {flow.priority} lies outside {owner} {low}-{high - 1}"
                 )
-            problems += _taken(flow_owner, flow.priority, path, f"priority {flow.priority}")
+            key = (*rule_group(ledger.cloud, flow.flow), flow.priority)
+            problems += _taken(flow_owner, key, path, f"priority {flow.priority}")
         if site.asn is not None:
             ranges = [(int(first), int(last)) for first, last in asns["site_ranges"]]
             if not any(first <= site.asn <= last for first, last in ranges):
@@ -423,7 +451,7 @@ def _bgp_problems(ledger: Ledger) -> list[str]:
     return problems + _pairwise(sessions)
 
 
-def _taken(owners: dict[int, str], value: int, path: str, what: str) -> list[str]:
+def _taken(owners: dict[Any, str], value: Any, path: str, what: str) -> list[str]:
     """`value` recorded for `path`, or the problem that another entry holds it already."""
     if value in owners:
         return [f"{path}: {what} is also held by {owners[value]}"]

@@ -1,8 +1,10 @@
 """Lossless conversion between plan dataclasses and JSON-ready data.
 
 Tuples become lists and back, optional members become null, and a field whose metadata names
-a `json` key (a flow's `from`/`to`) uses that key. `from_data(Plan, to_data(plan)) == plan`
-for every plan: the property tests hold it to that.
+a `json` key (a flow's `from`/`to`) uses that key. A field marked `OMIT_DEFAULT` is left out
+while it holds its default: a member added for a new kind of practice (a Virtual WAN hub)
+leaves every stack file of the practices before it byte for byte as it was.
+`from_data(Plan, to_data(plan)) == plan` for every plan: the property tests hold it to that.
 """
 
 from __future__ import annotations
@@ -16,11 +18,18 @@ from typing import Any, TypeVar, get_args, get_origin
 
 T = TypeVar("T")
 
+# Field metadata: leave the field out of the data while it holds its default.
+OMIT_DEFAULT = {"omit_default": True}
+
 
 def to_data(value: Any) -> Any:
     """A dataclass tree as plain dicts, lists, strings, numbers, booleans and None."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {_json_key(f): to_data(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {
+            _json_key(f): to_data(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if not (f.metadata.get("omit_default") and getattr(value, f.name) == f.default)
+        }
     if isinstance(value, tuple | list):
         return [to_data(item) for item in value]
     if isinstance(value, dict):

@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from generator.plan.codec import OMIT_DEFAULT
+
 PLAN_SCHEMA_VERSION = 1
 
 
@@ -97,6 +99,10 @@ class SiteVpn:
     bgp_peer_address: str | None
     # GCP: the Cloud Router (and so the region's HA VPN gateway) the site's tunnels are on
     router: CloudRouter | None = None
+    # Azure: the site connects to the practice's Virtual WAN hub (a VPN site and a connection
+    # on the hub's VPN gateway) rather than to a VNet gateway (local network gateway and
+    # connection)
+    virtual_wan: bool = field(default=False, metadata=OMIT_DEFAULT)
 
 
 @dataclass(frozen=True)
@@ -143,6 +149,16 @@ class CoreNetwork:
 
 
 @dataclass(frozen=True)
+class VirtualWanHub:
+    """Azure beyond one VNet gateway's tunnels: a Standard Virtual WAN, its virtual hub on its
+    own address prefix (ledger), and the hub's site-to-site VPN gateway of `scale_units`."""
+
+    wan_type: str  # Standard
+    address_prefix: str
+    scale_units: int
+
+
+@dataclass(frozen=True)
 class VpnGateway:
     """The cloud VPN gateway, sized from tunnel count and aggregate site bandwidth."""
 
@@ -155,6 +171,8 @@ class VpnGateway:
     cloud_asn: int
     # GCP: every Cloud Router the sites' BGP peers are on, by slot
     routers: tuple[CloudRouter, ...] = ()
+    # Azure with more sites than a VNet gateway takes: the Virtual WAN hub (sku VirtualWAN)
+    virtual_wan: VirtualWanHub | None = field(default=None, metadata=OMIT_DEFAULT)
 
 
 @dataclass(frozen=True)

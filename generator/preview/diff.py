@@ -94,6 +94,11 @@ class PracticeDiff:
     def blocked(self) -> list[ResourceChange]:
         return [change for change in self.destructive if change.blocked]
 
+    @property
+    def migration(self) -> tuple[str, ...]:
+        """How to carry out a change Pulumi cannot make stack by stack; empty for most."""
+        return hub_migration(self)
+
 
 Graph = Mapping[str, Sequence[Resource]]
 # Stack name -> the stack file's config, structured, by full key.
@@ -252,8 +257,76 @@ def replaces_on_change(type_token: str, path: str) -> bool:
     )
 
 
+VNET_GATEWAY = "azure-native:network:VirtualNetworkGateway"
+VIRTUAL_HUB = "azure-native:network:VirtualHub"
+PUBLIC_IP = "azure-native:network:PublicIPAddress"
+SITE_TUNNEL = (
+    "azure-native:network:VirtualNetworkGatewayConnection",
+    "azure-native:network:LocalNetworkGateway",
+)
+
+
+def hub_migration(diff: PracticeDiff) -> tuple[str, ...]:
+    """The steps that move a deployed Azure practice from its VNet gateway to a Virtual WAN hub
+    (past 100 VPN sites, VPN-VWAN-01), or () when the diff does not. Pulumi cannot do it one
+    stack at a time: Azure joins no VNet that holds a VNet gateway to a virtual hub (so the
+    core's update fails while the gateway is there), and refuses to delete a gateway that
+    still has connections (which live in the site stacks). Source: Microsoft Learn, 'Connect
+    a virtual network to a Virtual WAN hub' (the remote virtual network can't have a gateway)."""
+    gateways = [
+        (stack, change)
+        for stack in diff.stacks
+        for change in stack.changes
+        if change.action == DELETE and change.type == VNET_GATEWAY
+    ]
+    if not gateways or not any(c.type == VIRTUAL_HUB for c in diff.changes(CREATE)):
+        return ()
+    core = gateways[0][0]
+    # The gateway (with --target-dependents, its diagnostic setting) and its public address.
+    core_targets = [
+        change.urn
+        for change in core.changes
+        if change.action == DELETE and change.type in (VNET_GATEWAY, PUBLIC_IP)
+    ]
+    sites = [
+        stack.name
+        for stack in diff.stacks
+        if any(c.action == DELETE and c.type in SITE_TUNNEL for c in stack.changes)
+    ]
+    listed = ", ".join(sites)
+    return (
+        "The hub moves from a VNet gateway to a Virtual WAN hub, which replaces every site's "
+        "tunnel. Azure joins no VNet holding a VNet gateway to a virtual hub and deletes no "
+        "gateway that still has connections, so no single `pulumi up` can do it: agree a "
+        "maintenance window; each site's tunnel is down from step 3 until its step 5.",
+        "Deploy nothing from the new stack files yet; keep the deployed ones at hand.",
+        f"Remove each site's tunnel alone, in {counted(len(sites), 'site stack')} ({listed}): "
+        "`pulumi destroy --stack STACK --target URN --target URN` with the URNs of that "
+        "stack's VirtualNetworkGatewayConnection and LocalNetworkGateway (`clinicgen diff "
+        f"{diff.old} {diff.new} --format json`, its changes with action delete). Its NSG rules "
+        "and its pre-shared key (state and Key Vault) stay.",
+        f"Remove the VNet gateway: `pulumi destroy --stack {core.name} --target-dependents "
+        + " ".join(f"--target '{urn}'" for urn in core_targets)
+        + "`.",
+        f"Generate the new stack files and deploy the core: `pulumi up --stack {core.name}` "
+        "(the Virtual WAN, its hub, the hub's VPN gateway and the hub VNet connection), then "
+        "each site stack: `pulumi up --stack STACK` (its VPN site and connection).",
+        "Point each site's VPN device at both of the hub gateway's public addresses (core "
+        "output vpnGatewayAddresses, on the regenerated handoff sheets) with the same "
+        "pre-shared key; a BGP site peers with the hub gateway's BGP addresses "
+        "(vpnGatewayBgpAddress).",
+    )
+
+
 def require_safe(diff: PracticeDiff, allow_destructive: bool) -> None:
     """Raise DestructiveChangeError when the diff must not pass the gate."""
+    if diff.migration and not allow_destructive:
+        raise DestructiveChangeError(
+            f"{counted(len(diff.destructive), 'existing resource')} would be replaced or "
+            "deleted: the hub moves from a VNet gateway to a Virtual WAN hub, which takes the "
+            "migration steps above, not one deployment per stack; rerun with "
+            "--allow-destructive once they are planned (exit status 3)"
+        )
     if diff.blocked:
         raise DestructiveChangeError(
             f"{counted(len(diff.blocked), 'protected resource')} would be deleted or replaced; "
@@ -278,6 +351,7 @@ def diff_data(diff: PracticeDiff) -> dict[str, Any]:
         "old": diff.old,
         "new": diff.new,
         "summary": _summary(diff),
+        "migration": list(diff.migration),
         "stacks": [
             {
                 "name": stack.name,
@@ -337,6 +411,10 @@ def render_diff(diff: PracticeDiff, width: int = PIPE_WIDTH) -> str:
             if stack.status == "config-changed"
             for line in labelled(f"       {c.key}: {c.path}: ", old_to_new(c.old, c.new), width)
         ]
+    if diff.migration:
+        lines += ["", *wrap("Migration (VNet gateway -> Virtual WAN hub):", width)]
+        for number, step in enumerate(diff.migration, 1):
+            lines += wrap(step, width, f"  {number}. ", "     ")
     lines += ["", *wrap(summary_line(diff), width)]
     return "\n".join(lines) + "\n"
 

@@ -102,6 +102,14 @@ def _azure_state(type_token: str, name: str, inputs: dict[str, Any]) -> tuple[st
         }
     if kind == "PublicIPAddress":
         state |= {"ipAddress": "20.0.0.1"}
+    if kind == "VpnGateway":
+        # A Virtual WAN hub's VPN gateway answers with its two instances' addresses.
+        state |= {
+            "ipConfigurations": [
+                {"id": f"Instance{n}", "publicIpAddress": f"20.0.1.{n + 1}"} for n in (0, 1)
+            ],
+            "bgpSettings": {**inputs.get("bgpSettings", {}), "bgpPeeringAddress": "10.0.0.12"},
+        }
     if module == "operationalinsights" and kind == "Workspace":
         state |= {"customerId": _guid(physical, 5)}
     if kind == "Vault" and "properties" in inputs:
@@ -155,6 +163,10 @@ def _azure_name_keys(kind: str) -> tuple[str, ...]:
         "vmName",
         "policyName",
         "publicIpAddressName",
+        # Virtual WAN kinds: the WAN, its hub's VPN gateway and connections
+        "virtualWANName",
+        "gatewayName",
+        "connectionName",
     )
 
 

@@ -23,6 +23,8 @@ SLUG_HINT = (
 )
 # The form of a check id; which ids exist is the checks catalog's to say.
 CHECK_ID_PATTERN = r"CG-[A-Z0-9-]+\Z"
+# A scanner's check (Checkov), waived in what `clinicgen export` writes for it.
+SCANNER_CHECK_PATTERN = r"CKV2?_[A-Z0-9]+_[0-9]+\Z"
 MAX_TEXT = 16_384
 MAX_COUNT = 100_000
 # A container image reference with a registry host, a path, and a tag or a digest: the two
@@ -451,18 +453,23 @@ def profile_schema() -> dict[str, Any]:
                     "check": {
                         "type": "string",
                         "required": True,
-                        "regex": CHECK_ID_PATTERN,
+                        "regex": f"(?:{CHECK_ID_PATTERN}|{SCANNER_CHECK_PATTERN})",
                         "check_with": "check_id",
                         "meta": {
-                            "hint": "a check id like CG-AZ-NET-001",
-                            "description": "The compliance check id (see clinicgen check).",
+                            "hint": "a check id like CG-AZ-NET-001 or CKV_AZURE_35",
+                            "description": "The compliance check id (see clinicgen check), or "
+                            "a Checkov check id, waived in what clinicgen export writes for "
+                            "the resource named.",
                         },
                     },
                     "resource": {
                         "type": "string",
                         "nullable": True,
                         "empty": False,
-                        "meta": {"description": "Limit the waiver to one resource name."},
+                        "meta": {
+                            "description": "Limit the waiver to one resource name (required "
+                            "for a Checkov check)."
+                        },
                     },
                     "reason": _text("Why the practice accepts this finding.", minlength=10)
                     | {"required": True},

@@ -18,7 +18,7 @@ from cerberus import errors as cerberus_errors
 
 from generator.catalog import load
 from generator.errors import Problem
-from generator.profile.schema import CHECK_ID_PATTERN, profile_schema
+from generator.profile.schema import CHECK_ID_PATTERN, SCANNER_CHECK_PATTERN, profile_schema
 from generator.profile.tags import tag_problems
 
 # The group id `clinicgen init` writes for Azure: a GUID in form, no group in fact.
@@ -82,6 +82,15 @@ class ProfileValidator(cerberus.Validator):  # type: ignore[misc]
     def _check_with_check_id(self, field: str, value: Any) -> None:
         # Ids of the wrong form are the regex rule's to report. A well-formed id that names no
         # check would waive nothing, silently, so it is as invalid as a misspelt key.
+        if isinstance(value, str) and re.match(SCANNER_CHECK_PATTERN, value):
+            # A scanner's check is waived for named resources, never for everything.
+            if not self.document.get("resource"):
+                self._error(
+                    field,
+                    "is a Checkov check: name the resource it is waived for (`resource:`); "
+                    "a scanner waiver never covers a whole check",
+                )
+            return
         if not isinstance(value, str) or not re.match(CHECK_ID_PATTERN, value):
             return
         if value in load("deployability")["rules"]:

@@ -250,7 +250,14 @@ def _hub(plan: Plan, rules: _Rules) -> Table:
             f"{gw.sku}: {counted(gw.sites, 'site')}, {gw.tunnels}/{gw.max_tunnels} tunnels, "
             f"{gw.aggregate_mbps}/{gw.max_mbps} Mbps, AS{gw.cloud_asn}"
         )
-        rows.append(_Row(("vpn gateway", value), ("vpn.sku",)))
+        rows.append(_Row(("vpn gateway", value), ("vpn.sku", "vpn.virtual_wan")))
+        if gw.virtual_wan is not None:
+            hub = gw.virtual_wan
+            value = (
+                f"{hub.wan_type} hub {hub.address_prefix}, "
+                f"{counted(hub.scale_units, 'VPN gateway scale unit')}"
+            )
+            rows.append(_Row(("virtual wan", value), ("vpn.virtual_wan",)))
     ipsec = plan.ipsec
     value = (
         f"{ipsec.ike_version} {ipsec.ike_encryption}/{ipsec.ike_integrity} {ipsec.dh_group}, "

@@ -126,10 +126,14 @@ def build_plan(profile: Profile, ledger: Ledger | None = None) -> tuple[Plan, Le
     if cloud == "gcp" and vpn_sites:
         regions = log.take(vpn.router_regions(practice.region, practice.dr_region))
     _check_capacity(profile, flow_ids, tunnels, len(regions))
-    allocation = allocate(
-        _address_request(profile, sitings, subnet_sizes, hub_prefix, flow_ids, tunnels, regions),
-        ledger,
+    # Once on a Virtual WAN hub a practice stays on it: going back below 101 sites would
+    # replace its hub connectivity a second time for nothing.
+    hub_held = ledger is not None and ledger.core.virtual_hub is not None and bool(vpn_sites)
+    virtual_wan = vpn.needs_virtual_wan(cloud, sum(tunnels.values())) or hub_held
+    request = _address_request(
+        profile, sitings, subnet_sizes, hub_prefix, flow_ids, tunnels, regions, virtual_wan
     )
+    allocation = allocate(request, ledger)
     log.items.extend(allocation.decisions)
     placed = allocation.ledger
     routers: tuple[CloudRouter, ...] = ()
@@ -146,7 +150,7 @@ def build_plan(profile: Profile, ledger: Ledger | None = None) -> tuple[Plan, Le
         allocated = placed.site(sizing.site.id)
         assert allocated is not None
         site_plan = _site_plan(
-            cloud, sizing, allocated, tunnels.get(sizing.site.id, 0), routers, log
+            cloud, sizing, allocated, tunnels.get(sizing.site.id, 0), routers, virtual_wan, log
         )
         site_plans.append(site_plan)
         all_flows.extend(
@@ -159,7 +163,18 @@ def build_plan(profile: Profile, ledger: Ledger | None = None) -> tuple[Plan, Le
             )
         )
     gateway: VpnGateway | None = None
-    if vpn_sites:
+    if virtual_wan:
+        assert placed.core.virtual_hub is not None
+        gateway = log.take(
+            vpn.virtual_wan_gateway(
+                len(vpn_sites),
+                sum(tunnels.values()),
+                aggregate,
+                placed.core.virtual_hub,
+                kept=not vpn.needs_virtual_wan(cloud, sum(tunnels.values())),
+            )
+        )
+    elif vpn_sites:
         gateway = log.take(vpn.gateway_sku(cloud, len(vpn_sites), sum(tunnels.values()), aggregate))
         gateway = dataclasses.replace(gateway, routers=routers)
     ipsec = log.take(vpn.ipsec_policy())
@@ -334,6 +349,7 @@ def _address_request(
     flow_ids: dict[str, tuple[str, ...]],
     tunnels: dict[str, int],
     router_regions: tuple[str, ...],
+    virtual_wan: bool,
 ) -> AddressRequest:
     practice = profile.practice
     limits = load("limits")["gcp"]
@@ -365,6 +381,9 @@ def _address_request(
         ),
         router_slots=int(limits["cloud_routers_per_region"]) * len(router_regions),
         peers_per_router=int(limits["bgp_peers_per_router"]),
+        virtual_hub_prefix=int(load("skus")["vpn_gateways"]["azure"]["virtual_wan"]["hub_prefix"])
+        if virtual_wan
+        else 0,
     )
 
 
@@ -467,6 +486,7 @@ def _site_plan(
     allocated: SiteAllocation,
     tunnels: int,
     routers: tuple[CloudRouter, ...],
+    virtual_wan: bool,
     log: _Decisions,
 ) -> SitePlan:
     site = sizing.site
@@ -529,6 +549,7 @@ def _site_plan(
             bgp_sessions=sessions,
             bgp_peer_address=peer_address,
             router=next((r for r in routers if r.slot == allocated.router), None),
+            virtual_wan=virtual_wan,
         )
     return SitePlan(
         id=site.id,

@@ -3,8 +3,8 @@
 A profile that passes these on a first run plans, generates and deploys within the clouds'
 documented limits; one that does not fails here, in `clinicgen validate`, with the cloud's
 number and a fix that works on a first run, never at allocation time with advice about the
-ledger. Each limit and its source: catalog/limits.yaml, skus.yaml vpn_gateways (tunnels per
-Azure VPN gateway), vpn.yaml asn (site ASNs), flows.yaml priorities (rule priority bands).
+ledger. Each limit and its source: catalog/limits.yaml, skus.yaml vpn_gateways (connections
+per Azure Virtual WAN hub), vpn.yaml asn (site ASNs), flows.yaml priorities (rule priority bands).
 """
 
 from __future__ import annotations
@@ -43,7 +43,9 @@ def overruns(
     """Every ceiling `cloud` sets that this practice goes past: `sites` sites in all,
     `flow_ids` the flows allowed at each site, `tunnels` each VPN site's tunnel count,
     `router_regions` the regions whose Cloud Routers may carry them (VPN-RTR-01)."""
-    found = [_priority_bands(cloud, sites), _site_asns(len(tunnels))]
+    found = [_site_asns(len(tunnels))]
+    if cloud == "gcp":
+        found.append(_priority_bands(cloud, sites))
     if cloud == "azure":
         found.append(_azure_vpn_sites(len(tunnels)))
         found += _azure_nsg_rules(flow_ids)
@@ -53,7 +55,10 @@ def overruns(
 
 
 def _priority_bands(cloud: str, sites: int) -> Overrun | None:
-    """CAP-PRI-01: every site owns a band of rule priorities (flows.yaml priorities)."""
+    """CAP-PRI-01 (Google Cloud): every site owns a band of rule priorities (flows.yaml
+    priorities). Azure has none to check: once its bands are held, a site's flows take
+    priorities one by one, unique per NSG and direction (3,000 each), and an NSG holds 1,000
+    rules in both directions together, so CAP-NSG-01 is always the ceiling reached first."""
     first, last, band = priority_range(cloud)
     bands = (last - first + 1) // band
     return _past(
@@ -79,18 +84,17 @@ def _site_asns(vpn_sites: int) -> Overrun | None:
 
 
 def _azure_vpn_sites(vpn_sites: int) -> Overrun | None:
-    """CAP-VPN-01: one S2S tunnel per site on the hub's VPN gateway (skus.yaml)."""
-    table = load("skus")["vpn_gateways"]["azure"]
-    biggest = max(table["skus"], key=lambda sku: int(sku["max_tunnels"]))
-    room = int(biggest["max_tunnels"]) // int(table["tunnels_per_site"])
+    """CAP-VPN-01: one VPN connection per site on the Virtual WAN hub a practice gets beyond
+    one VNet gateway's 100 tunnels (skus.yaml vpn_gateways.azure.virtual_wan)."""
+    wan = load("skus")["vpn_gateways"]["azure"]["virtual_wan"]
+    room = int(wan["connections_per_hub"])
     return _past(
         "CAP-VPN-01",
         vpn_sites,
         room,
-        f"{vpn_sites} sites have a connectivity.vpn_peer_ip, and an Azure VPN gateway carries "
-        f"at most {biggest['max_tunnels']} site-to-site tunnels ({biggest['sku']}, Microsoft "
-        "Learn 'About gateway SKUs'); beyond that Azure needs Virtual WAN, which clinicgen does "
-        f"not build yet: {SPLIT}, at most {room} VPN sites each",
+        f"{vpn_sites} sites have a connectivity.vpn_peer_ip, and an Azure Virtual WAN hub takes "
+        f"at most {room} VPN (branch) connections (Microsoft Learn, Virtual WAN limits): "
+        f"{SPLIT}, at most {room} VPN sites each",
     )
 
 
@@ -99,7 +103,8 @@ def _azure_nsg_rules(flow_ids: Mapping[str, tuple[str, ...]]) -> list[Overrun | 
     limits = load("limits")["azure"]
     room = int(limits["nsg_rules_per_nsg"]) - int(limits["hub_rules_per_nsg"])
     matrix = flow_matrix()
-    per_nsg = Counter(_cloud_end(matrix[flow]) for flows in flow_ids.values() for flow in flows)
+    per_site = [Counter(_cloud_end(matrix[flow]) for flow in flows) for flows in flow_ids.values()]
+    per_nsg = sum(per_site, Counter[str]())
     return [
         _past(
             "CAP-NSG-01",
@@ -107,10 +112,17 @@ def _azure_nsg_rules(flow_ids: Mapping[str, tuple[str, ...]]) -> list[Overrun | 
             room,
             f"the sites' flows put {count} rules in the hub's '{subnet}' NSG, and Azure allows "
             f"{limits['nsg_rules_per_nsg']} rules per NSG, {limits['hub_rules_per_nsg']} of "
-            f"them kept for the hub's own (limits.yaml): {SPLIT}",
+            f"them kept for the hub's own (limits.yaml; each site's flows are its own rules, "
+            f"so that adding a site changes no other stack): {SPLIT}, at most "
+            f"{room // _busiest(per_site, subnet)} sites like these each",
         )
         for subnet, count in sorted(per_nsg.items())
     ]
+
+
+def _busiest(per_site: list[Counter[str]], subnet: str) -> int:
+    """The most rules one site puts in `subnet`'s NSG."""
+    return max(rules[subnet] for rules in per_site)
 
 
 def _gcp_bgp_peers(sessions: int, regions: int) -> Overrun | None:

@@ -12,7 +12,14 @@ from typing import Any
 
 from generator.catalog import load
 from generator.errors import PlanError
-from generator.plan.model import BgpSession, CloudRouter, Decision, IpsecPolicy, VpnGateway
+from generator.plan.model import (
+    BgpSession,
+    CloudRouter,
+    Decision,
+    IpsecPolicy,
+    VirtualWanHub,
+    VpnGateway,
+)
 from generator.sizing.sized import Sized
 from generator.wording import counted
 
@@ -63,7 +70,7 @@ def gateway_sku(cloud: str, sites: int, tunnels: int, aggregate_mbps: int) -> Si
     (https://learn.microsoft.com/azure/vpn-gateway/about-gateway-skus): VpnGw1AZ (Generation1)
     650 Mbps; VpnGw2AZ/3AZ (Generation2, as clinicgen deploys them) 1.25 / 2.5 Gbps with 30
     tunnels, VpnGw4AZ/5AZ 5 / 10 Gbps with 100 tunnels; more than 100 S2S tunnels need Virtual
-    WAN, which clinicgen does not generate. Google Cloud HA VPN
+    WAN (`virtual_wan_gateway`, VPN-VWAN-01). Google Cloud HA VPN
     (https://cloud.google.com/network-connectivity/docs/vpn/concepts/topologies-increase-bandwidth):
     a tunnel carries 250,000 packets/s, 1-3 Gbps by packet size, and each pair is counted at one
     tunnel's capacity so the load survives a tunnel down. The table itself: catalog/skus.yaml
@@ -94,8 +101,8 @@ def gateway_sku(cloud: str, sites: int, tunnels: int, aggregate_mbps: int) -> Si
     if not fitting:
         raise PlanError(
             f"{sites} VPN sites need {tunnels} tunnels, more than an Azure VPN gateway carries "
-            f"({table['skus'][-1]['max_tunnels']}); Azure needs Virtual WAN beyond that, which "
-            "clinicgen does not generate: split the practice into several profiles"
+            f"({table['skus'][-1]['max_tunnels']}): the plan needs a Virtual WAN hub "
+            "(virtual_wan_gateway)"
         )
     chosen = next((sku for sku in fitting if sku["max_mbps"] >= aggregate_mbps), fitting[-1])
     shared = "" if chosen["max_mbps"] >= aggregate_mbps else "; sites share it at peak"
@@ -114,6 +121,59 @@ def gateway_sku(cloud: str, sites: int, tunnels: int, aggregate_mbps: int) -> Si
         f"({gateway.max_tunnels} tunnels, {gateway.max_mbps} Mbps){shared}; gateway AS{asn}"
     )
     return Sized(gateway, Decision("VPN-SKU-01", "vpn.sku", gateway.sku, reason))
+
+
+def needs_virtual_wan(cloud: str, tunnels: int) -> bool:
+    """Whether the sites' tunnels pass what the largest Azure VNet gateway carries, so the
+    hub is a Virtual WAN (catalog/skus.yaml vpn_gateways.azure)."""
+    if cloud != "azure":
+        return False
+    table = load("skus")["vpn_gateways"]["azure"]
+    return tunnels > max(int(sku["max_tunnels"]) for sku in table["skus"])
+
+
+def virtual_wan_gateway(
+    sites: int, tunnels: int, aggregate_mbps: int, hub_prefix: str, kept: bool = False
+) -> Sized[VpnGateway]:
+    """VPN-VWAN-01: beyond one VNet gateway's tunnels, a Standard Virtual WAN hub whose VPN
+    gateway has the fewest scale units that carry the sites' aggregate bandwidth on one
+    instance of each unit (an instance down loses none of it), at most the gateway's maximum.
+    `kept`: the practice is back within a VNet gateway's tunnels but its ledger holds the hub,
+    so it stays on it (going back would replace its hub connectivity again).
+
+    Source: catalog/skus.yaml vpn_gateways.azure.virtual_wan (Microsoft Learn Virtual WAN
+    limits: 1,000 VPN connections per hub, 20 Gbps per site-to-site VPN gateway; 'Virtual WAN
+    gateway settings': 1 scale unit = 500 Mbps x 2 instances).
+    """
+    wan = load("skus")["vpn_gateways"]["azure"]["virtual_wan"]
+    per_unit, most = int(wan["mbps_per_instance"]), int(wan["max_scale_units"])
+    wanted = max(1, -(-aggregate_mbps // per_unit))
+    units = min(wanted, most)
+    shared = "" if units == wanted else f"; sites share it at peak ({most} units is the most)"
+    gateway = VpnGateway(
+        sites=sites,
+        tunnels=tunnels,
+        aggregate_mbps=aggregate_mbps,
+        sku=str(wan["sku"]),
+        max_tunnels=int(wan["connections_per_hub"]),
+        max_mbps=units * per_unit,
+        cloud_asn=int(load("vpn")["asn"]["azure"]),
+        virtual_wan=VirtualWanHub(
+            wan_type=str(wan["wan_type"]), address_prefix=hub_prefix, scale_units=units
+        ),
+    )
+    why = (
+        "the ledger holds a Virtual WAN hub: kept" if kept else "more than a VNet gateway's tunnels"
+    )
+    reason = (
+        f"{counted(sites, 'site')}, {counted(tunnels, 'connection')}: {why} -> "
+        f"{wan['wan_type']} Virtual WAN hub {hub_prefix} (at most "
+        f"{gateway.max_tunnels} VPN connections); {aggregate_mbps} Mbps aggregate / {per_unit} "
+        f"Mbps per scale unit with one instance of each down -> {counted(units, 'scale unit')} "
+        f"({units} x {wan['instances_per_unit']} x {per_unit} Mbps){shared}; hub AS"
+        f"{gateway.cloud_asn}"
+    )
+    return Sized(gateway, Decision("VPN-VWAN-01", "vpn.virtual_wan", str(units), reason))
 
 
 def router_regions(region: str, dr_region: str | None) -> Sized[tuple[str, ...]]:

@@ -20,7 +20,11 @@ import pytest
 
 import blueprints.program
 from generator.plan.codec import from_data
-from generator.plan.model import CoreStackPlan, SiteStackPlan
+from generator.plan.model import CoreStackPlan, SiteStackPlan, split_into_stacks
+from generator.preview.runner import run_core, run_site
+from generator.profile.model import Profile
+from generator.sizing import build_plan
+from generator.sizing.vpn import virtual_wan_gateway
 from tests.blueprints.azure.azure_runs import variant as azure_variant
 from tests.blueprints.gcp.gcp_runs import variant as gcp_variant
 from tests.blueprints.practice_runs import run_practice
@@ -35,6 +39,10 @@ PRACTICES = {
         ("brightsmile-far-dr", gcp_variant),
     ],
 }
+
+
+# A virtual hub prefix outside lakeside's pool allocations, for the Virtual WAN run.
+HUB = "10.79.254.0/23"
 
 
 def declare(reason: str, *paths: str) -> dict[str, str]:
@@ -125,6 +133,14 @@ CLOUD_SPECIFIC = {
             # The persona groups' MFA: an Entra ID Conditional Access policy (IAM-MFA-01);
             # Google's 2-Step Verification is set in the Admin console, not by a stack.
             "core.identity.conditional_access",
+            # Past one VNet gateway's 100 tunnels Azure builds a Virtual WAN hub (VPN-VWAN-01);
+            # Google Cloud adds Cloud Routers and HA VPN gateways instead (VPN-RTR-01/02).
+            "core.vpn.virtual_wan.wan_type",
+            "core.vpn.virtual_wan.address_prefix",
+            "core.vpn.virtual_wan.scale_units",
+            "site.site.vpn.virtual_wan",
+            # A Virtual WAN VPN site declares its link speed and the connection its bandwidth.
+            "site.site.vpn.bandwidth_mbps",
         ),
         "azure",
     ),
@@ -185,7 +201,6 @@ NOT_DEPLOYED = {
         "core.workloads.ingest.messages_per_day",
         "core.workloads.telehealth.egress_mbps",
         "core.workloads.telehealth.peak_sessions",
-        "site.site.vpn.bandwidth_mbps",
     ),
     **declare(
         "where the platform facts came from, for the reviewer",
@@ -274,7 +289,28 @@ def read_paths(cloud: str, monkeypatch: pytest.MonkeyPatch) -> set[str]:
     monkeypatch.setattr(blueprints.program, "from_data", tracing_from_data)
     for name, variant in PRACTICES[cloud]:
         run_practice(f"parity-{name}", variant(name))
+    if cloud == "azure":
+        _run_on_a_virtual_wan(azure_variant("lakeside"))
     return seen
+
+
+def _run_on_a_virtual_wan(profile: Profile) -> None:
+    """The Virtual WAN branch of the Azure program, reached without a 101-site practice: the
+    practice's plan with its VNet gateway swapped for a Virtual WAN hub, as VPN-VWAN-01 sizes
+    it past 100 sites."""
+    plan, _ledger = build_plan(profile)
+    assert plan.vpn is not None
+    hub = virtual_wan_gateway(plan.vpn.sites, plan.vpn.tunnels, plan.vpn.aggregate_mbps, HUB)
+    sites = tuple(
+        dataclasses.replace(site, vpn=dataclasses.replace(site.vpn, virtual_wan=True))
+        if site.vpn
+        else site
+        for site in plan.sites
+    )
+    core_plan, site_plans = split_into_stacks(dataclasses.replace(plan, vpn=hub.value, sites=sites))
+    core = run_core(core_plan)
+    for site_plan in site_plans:
+        run_site(site_plan, core)
 
 
 @pytest.fixture(scope="module")

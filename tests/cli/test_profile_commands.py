@@ -42,26 +42,40 @@ def test_validate_plans_the_address_pool_from_scratch(run_cli):
     assert result.stdout == ""
 
 
-def test_validate_finds_a_cloud_ceiling_a_first_run_would_hit(run_cli, tmp_path):
-    # 101 VPN sites: one more than an Azure VPN gateway's site-to-site tunnels. Before the
-    # capacity rules, validate said ok and generate failed while allocating.
+def _offices(tmp_path, count: int):
     document = yaml.safe_load((ROOT / "tests" / "data" / "fifty-sites.yaml").read_text())
     template = document["sites"][0]
     document["sites"] = [
         {
             **template,
             "id": f"office-{index:03d}",
-            "connectivity": {"bandwidth_mbps": 50, "vpn_peer_ip": f"198.51.100.{index + 1}"},
+            "connectivity": {
+                "bandwidth_mbps": 50,
+                "vpn_peer_ip": f"198.51.{100 + index // 250}.{index % 250 + 1}",
+            },
         }
-        for index in range(101)
+        for index in range(count)
     ]
     profile = tmp_path / "big.yaml"
     profile.write_text(yaml.safe_dump(document))
+    return profile
+
+
+def test_validate_finds_a_cloud_ceiling_a_first_run_would_hit(run_cli, tmp_path):
+    # Each office puts three rules in the hub's 'apps' NSG: 327 offices pass Azure's 1,000
+    # rules per NSG. Before the capacity rules, validate said ok and generate failed while
+    # allocating.
+    profile = _offices(tmp_path, 327)
     result = run_cli("validate", profile)
     assert result.exit_code == 2
     (line,) = result.stderr.splitlines()
-    assert line.startswith(f"{profile}: sites: CAP-VPN-01: 101 sites have a ")
-    assert "at most 100 site-to-site tunnels" in line and line.endswith("(got 101)")
+    assert line.startswith(f"{profile}: sites: CAP-NSG-01: the sites' flows put 981 rules in ")
+    assert "at most 326 sites like these" in line and line.endswith("(got 981)")
+
+
+def test_101_vpn_offices_validate_on_azure_a_virtual_wan_hub(run_cli, tmp_path):
+    # One more than a VNet gateway's 100 tunnels: refused (CAP-VPN-01) before Virtual WAN.
+    assert run_cli("validate", _offices(tmp_path, 101)).exit_code == 0
 
 
 @pytest.mark.parametrize("cloud", ["azure", "gcp"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -34,9 +35,10 @@ def test_cache_reruns_only_the_stacks_a_change_affects(gcp_fleet: Path, run_cli)
     cold = run_cli("fleet", "check", gcp_fleet, "--jobs", "1")
     assert cold.exit_code == 0, cold.stderr
     lines = cold.stdout.splitlines()
-    assert lines[0] == (
-        f"{gcp_fleet}/clients/cedar-ortho.yaml: cedar-ortho: 2 stacks, 101 resources:"
-        " 0 compliance failures (0 waived), 0 deployability findings"
+    assert re.fullmatch(
+        rf"{re.escape(str(gcp_fleet))}/clients/cedar-ortho.yaml: cedar-ortho: 2 stacks, \d+"
+        " resources: 0 compliance failures \\(0 waived\\), 0 deployability findings",
+        lines[0],
     )
     assert lines[1] == (
         f"cache: 2 stacks: 0 from the cache (hits), 2 run (misses) ({gcp_fleet}/.clinicgen-cache)"

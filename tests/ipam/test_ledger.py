@@ -185,6 +185,21 @@ def _edits(*changes: tuple[str, object]) -> str:
     return yaml.safe_dump(data, sort_keys=False)
 
 
+def test_azure_priorities_are_unique_per_nsg_and_direction_and_a_bandless_site_is_accepted() -> (
+    None
+):
+    """Azure wants a priority unique in one NSG and direction, not practice-wide: two flows
+    in different NSGs may share one, and a site placed after every band was held has none."""
+    text = _edits(
+        ("sites.main.flows.bastion-to-management", 1000),
+        ("sites.west.priority_base", 0),
+        ("sites.west.flows", {"clinical-to-apps": 1500}),
+    )
+    ledger = parse_ledger(text, "stacks/x.ledger.yaml")
+    west = ledger.site("west")
+    assert west is not None and west.priority_base == 0
+
+
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
@@ -205,9 +220,19 @@ def _edits(*changes: tuple[str, object]) -> str:
             "sites.west.flows.clinical-to-apps: priority 1000 lies outside the site's band 1016-1031",
         ),
         (
-            [("sites.main.flows.bastion-to-management", 1000)],
-            "sites.main.flows.bastion-to-management: priority 1000 is also held by "
+            [("sites.main.flows.admin-to-apps", 1000)],
+            "sites.main.flows.admin-to-apps: priority 1000 is also held by "
             "sites.main.flows.clinical-to-apps",
+        ),
+        (
+            [("sites.west.priority_base", 0), ("sites.west.flows", {"clinical-to-apps": 1000})],
+            "sites.west.flows.clinical-to-apps: priority 1000 is also held by "
+            "sites.main.flows.clinical-to-apps",
+        ),
+        (
+            [("sites.west.priority_base", 0), ("sites.west.flows", {"clinical-to-apps": 4000})],
+            "sites.west.flows.clinical-to-apps: priority 4000 lies outside rule priorities "
+            "1000-3999",
         ),
         (
             [("sites.west.asn", 65001), ("sites.west.bgp", ["169.254.21.4/30"])],

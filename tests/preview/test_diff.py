@@ -9,12 +9,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from generator.errors import DestructiveChangeError
+from generator.preview.comment import diff_comment
 from generator.preview.diff import (
     CREATE,
     DELETE,
     REPLACE,
     UPDATE,
+    diff_data,
     diff_graphs,
+    render_diff,
     replaces_on_change,
     require_safe,
 )
@@ -24,13 +27,18 @@ STACK = "riverside-core"
 
 
 def resource(
-    type_token: str, name: str, inputs: dict[str, Any], *, protect: bool = False
+    type_token: str,
+    name: str,
+    inputs: dict[str, Any],
+    *,
+    protect: bool = False,
+    stack: str = STACK,
 ) -> RegisteredResource:
     return RegisteredResource(
-        urn=f"urn:pulumi:{STACK}::clinicgen::{type_token}::{name}",
+        urn=f"urn:pulumi:{stack}::clinicgen::{type_token}::{name}",
         type=type_token,
         name=name,
-        parent=f"urn:pulumi:{STACK}::clinicgen::pulumi:pulumi:Stack::clinicgen-{STACK}",
+        parent=f"urn:pulumi:{stack}::clinicgen::pulumi:pulumi:Stack::clinicgen-{stack}",
         custom=True,
         protect=protect,
         inputs=inputs,
@@ -171,3 +179,64 @@ def test_diff_is_symmetric(old: list[int], new: list[int]) -> None:
     assert {c.name for c in forward.changes(CREATE)} == {c.name for c in backward.changes(DELETE)}
     assert {c.name for c in forward.changes(CREATE)} == {f"r{p}" for p in set(new) - set(old)}
     assert not forward.changes(UPDATE, REPLACE)
+
+
+NET = "azure-native:network"
+
+
+def _in(stack: str, type_token: str, name: str) -> RegisteredResource:
+    return resource(type_token, name, {"resourceGroupName": "rg"}, stack=stack)
+
+
+def _past_100_sites():
+    """A deployed practice on a VNet gateway, and the same practice past 100 VPN sites."""
+    core, site = "riverside-core", "riverside-site-main"
+    old = {
+        core: [
+            _in(core, f"{NET}:VirtualNetworkGateway", "riverside-network-vpn-gateway"),
+            _in(core, f"{NET}:PublicIPAddress", "riverside-network-vpn-ip"),
+        ],
+        site: [
+            _in(site, f"{NET}:LocalNetworkGateway", "riverside-site-main-local-gateway"),
+            _in(site, f"{NET}:VirtualNetworkGatewayConnection", "riverside-site-main-connection"),
+        ],
+    }
+    new = {
+        core: [
+            _in(core, f"{NET}:VirtualWan", "riverside-network-virtual-wan"),
+            _in(core, f"{NET}:VirtualHub", "riverside-network-virtual-hub"),
+            _in(core, f"{NET}:VpnGateway", "riverside-network-hub-vpn-gateway"),
+        ],
+        site: [
+            _in(site, f"{NET}:VpnSite", "riverside-site-main-vpn-site"),
+            _in(site, f"{NET}:VpnConnection", "riverside-site-main-connection"),
+        ],
+    }
+    return diff_graphs("riverside", "stacks", "riverside.yaml", old, new)
+
+
+def test_crossing_to_virtual_wan_is_blocked_and_says_how_to_migrate() -> None:
+    result = _past_100_sites()
+    steps = result.migration
+    assert "agree a maintenance window" in steps[0]
+    assert "1 site stack (riverside-site-main)" in steps[2]
+    gateway = "urn:pulumi:riverside-core::clinicgen::azure-native:network:VirtualNetworkGateway"
+    assert (
+        f"pulumi destroy --stack riverside-core --target-dependents --target '{gateway}"
+        in (steps[3])
+    )
+    assert "PublicIPAddress::riverside-network-vpn-ip'" in steps[3]
+    assert "pulumi up --stack riverside-core" in steps[4]
+    with pytest.raises(DestructiveChangeError, match="migration steps above"):
+        require_safe(result, allow_destructive=False)
+    require_safe(result, allow_destructive=True)
+    text = render_diff(result, 100)
+    assert "Migration (VNet gateway -> Virtual WAN hub):" in text and "\n  3. Remove" in text
+    assert diff_data(result)["migration"] == list(steps)
+    assert "### Migration (VNet gateway -> Virtual WAN hub)" in diff_comment(result)
+
+
+def test_other_destructive_changes_have_no_migration_steps() -> None:
+    result = diff([rule(1000)], [])
+    assert result.migration == () and diff_data(result)["migration"] == []
+    assert "Migration" not in render_diff(result, 100)

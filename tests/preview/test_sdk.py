@@ -25,15 +25,18 @@ def _requirement_names(requirements: list[str]) -> set[str]:
 
 
 def _imported_sdks(folder: Path) -> set[str]:
+    return {name for path in folder.rglob("*.py") for name in _sdks_imported_by(path)}
+
+
+def _sdks_imported_by(path: Path) -> set[str]:
     found = set()
-    for path in folder.rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = []
-            if isinstance(node, ast.Import):
-                names = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-                names = [node.module]
-            found |= {name.split(".")[0] for name in names if name.startswith("pulumi_")}
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        names = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names = [node.module]
+        found |= {name.split(".")[0] for name in names if name.startswith("pulumi_")}
     return found
 
 
@@ -48,7 +51,21 @@ def test_each_clouds_extra_holds_what_its_blueprints_import() -> None:
         assert needed == {module.replace("_", "-") for module in modules}, cloud
         assert _requirement_names(extras[cloud]) == needed, cloud
     assert extras["all"] == ["clinicgen[azure,gcp]"]
-    assert "clinicgen[all]" in extras["test"]
+    assert "clinicgen[all,policy]" in extras["test"]
+
+
+def test_the_policy_extra_holds_what_the_policy_pack_imports() -> None:
+    """pulumi-policy (the `policy` extra) is imported by generator/policy/pack.py alone."""
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"][
+        "optional-dependencies"
+    ]
+    importing = sorted(
+        path.relative_to(ROOT).as_posix()
+        for path in (ROOT / "generator").rglob("*.py")
+        if "pulumi_policy" in _sdks_imported_by(path)
+    )
+    assert importing == ["generator/policy/pack.py"]
+    assert _requirement_names(extras["policy"]) == {"pulumi-policy"}
 
 
 @pytest.mark.parametrize(

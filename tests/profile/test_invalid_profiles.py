@@ -563,7 +563,8 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
     (
         "waiver-of-a-checkov-id",
         put("waivers", [{"check": "CKV_AZURE_110", "reason": "wrong tool's id"}]),
-        "waivers[0].check: must be a check id like CG-AZ-NET-001 (got 'CKV_AZURE_110')",
+        "waivers[0].check: is a Checkov check: name the resource it is waived for (`resource:`); "
+        "a scanner waiver never covers a whole check (got 'CKV_AZURE_110')",
     ),
     (
         "lone-secure-tag",

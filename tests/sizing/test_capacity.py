@@ -10,8 +10,10 @@ import pytest
 
 from generator.errors import ProfileError
 from generator.ipam import AddressRequest, RangeRequest, SiteRequest, allocate
+from generator.ipam.ledger import rule_group
 from generator.profile.model import Profile
 from generator.sizing import build_plan
+from generator.sizing.capacity import overruns
 from generator.sizing.vpn import site_tunnels
 from tests.sizing.profiles import make_profile, make_site
 
@@ -38,13 +40,27 @@ def test_azure_plans_as_many_vpn_sites_as_one_gateway_carries() -> None:
     assert plan.vpn is not None and plan.vpn.tunnels == 100
 
 
-def test_an_azure_vpn_site_past_the_gateways_100_tunnels_is_refused_with_the_number() -> None:
-    with pytest.raises(ProfileError, match=r"CAP-VPN-01: 101 sites .* at most 100 site-to-site"):
-        build_plan(_practice("azure", 101))
+def test_azure_vpn_sites_past_a_virtual_wan_hubs_1000_connections_are_refused() -> None:
+    (found,) = overruns("azure", 1001, {}, {f"s{i}": 1 for i in range(1001)}, 0)[1:]
+    assert found.rule == "CAP-VPN-01" and found.needed == 1001
+    assert "at most 1000 VPN (branch) connections" in found.message
 
 
-def test_azure_sites_past_the_nsg_priority_bands_are_refused_before_allocation() -> None:
-    assert _overruns(_practice("azure", 188, vpn=False)) == ["CAP-PRI-01"]
+def test_azure_sites_past_the_priority_bands_take_priorities_per_nsg_and_direction() -> None:
+    """188 sites passed Azure's 187 bands of 16 (CAP-PRI-01 before): the sites after the
+    bands take each flow's first free priority in its NSG and direction."""
+    plan, ledger = build_plan(_practice("azure", 188, vpn=False))
+    assert [s.priority_base for s in ledger.sites][-2:] == [3976, 0]
+    last = {f.id: f.priority for f in plan.flows if f.site == "s187"}
+    assert all(1000 <= p <= 3999 for p in last.values())
+    by_rule = {(rule_group("azure", f.id), f.priority) for f in plan.flows}
+    assert len(by_rule) == len(plan.flows)
+
+
+def test_490_lean_azure_sites_plan_on_a_virtual_wan_and_the_nsg_limit_binds_after() -> None:
+    plan, _ledger = build_plan(_practice("azure", 490))
+    assert plan.vpn is not None and plan.vpn.virtual_wan is not None
+    assert _overruns(_practice("azure", 491)) == ["CAP-NSG-01"]
 
 
 def test_google_cloud_has_room_for_500_sites_rule_priority_bands() -> None:

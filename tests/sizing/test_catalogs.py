@@ -168,10 +168,13 @@ STRUCTURAL = {
 
 def _sources(node: Any, path: tuple[str, ...]) -> Iterator[tuple[str, Any, dict[str, Any]]]:
     """Every (path, source text, entry) under `node`; an NSG or firewall rule's `source` is an
-    address, not a citation, and is skipped."""
+    address, not a citation, and is skipped, as are Terraform's attribute names under an
+    export mapping's `blocks` (`cloud_storage_source` is a block, not a citation)."""
     if isinstance(node, dict):
         rule = "access" in node or "destination" in node
         for key, value in node.items():
+            if key == "blocks":
+                continue
             if (key == "source" or key.endswith("_source")) and not rule:
                 yield ".".join((*path, key)), value, node
             else:

@@ -31,13 +31,35 @@ def test_azure_gateway_sku_from_tunnels_and_bandwidth(sites: int, mbps: int, sku
     assert sized.decision.rule == "VPN-SKU-01"
 
 
-@pytest.mark.parametrize("sites", [101, 1001])
-def test_azure_gateway_beyond_100_tunnels_is_a_clear_error(sites: int) -> None:
-    with pytest.raises(
-        PlanError,
-        match="Virtual WAN beyond that, which clinicgen does not generate: split the practice",
-    ):
-        vpn.gateway_sku("azure", sites, sites, 100)
+def test_a_vnet_gateway_is_never_sized_past_100_tunnels() -> None:
+    with pytest.raises(PlanError, match="the plan needs a Virtual WAN hub"):
+        vpn.gateway_sku("azure", 101, 101, 100)
+
+
+@pytest.mark.parametrize(
+    ("cloud", "tunnels", "wanted"),
+    [("azure", 100, False), ("azure", 101, True), ("gcp", 1000, False)],
+)
+def test_azure_past_one_vnet_gateways_100_tunnels_needs_virtual_wan(
+    cloud: str, tunnels: int, wanted: bool
+) -> None:
+    assert vpn.needs_virtual_wan(cloud, tunnels) is wanted
+
+
+@pytest.mark.parametrize(
+    ("mbps", "units", "shared"),
+    [(100, 1, False), (500, 1, False), (501, 2, False), (10_000, 20, False), (10_001, 20, True)],
+)
+def test_virtual_wan_scale_units_carry_the_sites_with_an_instance_down(
+    mbps: int, units: int, shared: bool
+) -> None:
+    sized = vpn.virtual_wan_gateway(150, 150, mbps, "10.64.250.0/23")
+    hub = sized.value.virtual_wan
+    assert hub is not None and hub.scale_units == units and hub.wan_type == "Standard"
+    assert hub.address_prefix == "10.64.250.0/23"
+    assert sized.value.max_mbps == units * 500 and sized.value.max_tunnels == 1000
+    assert sized.decision.rule == "VPN-VWAN-01"
+    assert ("sites share it at peak" in sized.decision.reason) is shared
 
 
 def test_bandwidth_beyond_the_largest_sku_is_shared_not_an_error() -> None:

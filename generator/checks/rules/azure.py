@@ -134,13 +134,27 @@ def subnets(graph: Graph) -> Iterator[SubnetView]:
         for index, subnet in enumerate(items(vnet.inputs.get("subnets"))):
             yield _view(vnet, f"subnets[{index}].", subnet, str(subnet.get("name", "")))
     for subnet in graph.of_type(SUBNET):
-        name = str(subnet.inputs.get("subnetName") or subnet.outputs.get("name") or "")
-        yield _view(subnet, "", subnet.inputs, name)
+        yield _view(subnet, "", subnet.inputs, standalone_subnet_name(subnet))
+
+
+def standalone_subnet_name(subnet: Resource) -> str:
+    """The name of a standalone `Subnet` resource."""
+    return str(subnet.inputs.get("subnetName") or subnet.outputs.get("name") or "")
+
+
+def referenced_subnet_name(graph: Graph, reference: object) -> str:
+    """The name of the subnet an ARM subnet id refers to: the standalone subnet it names (by
+    id, or by the URN an id unknown until deployment was computed from), else the name the
+    id ends in."""
+    subnet = graph.find(reference, SUBNET)
+    return standalone_subnet_name(subnet) if subnet is not None else subnet_name(reference)
 
 
 def _view(holder: Resource, path: str, subnet: Mapping[str, Any], name: str) -> SubnetView:
     prefixes = items(subnet.get("addressPrefix")) + items(subnet.get("addressPrefixes"))
-    nsg_id = str(get(subnet, "networkSecurityGroup.id") or "")
+    reference = get(subnet, "networkSecurityGroup.id")
+    # Kept as it is (not through str()): an id unknown until deployment resolves by URN.
+    nsg_id = reference if isinstance(reference, str) else ""
     return SubnetView(holder, path, name, tuple(str(p) for p in prefixes), nsg_id)
 
 

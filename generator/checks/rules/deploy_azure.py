@@ -14,6 +14,7 @@ from generator.checks.graph import Graph, get, items, port_in
 from generator.checks.model import CheckContext, Resource, Violation
 from generator.checks.registry import Params, Registry
 from generator.checks.rules import azure
+from generator.checks.unknown import Unknown
 
 logic = Registry()
 
@@ -63,7 +64,7 @@ def gateway_subnet_name(graph: Graph, context: CheckContext, params: Params) -> 
     required = params["subnet"]
     for gateway in graph.of_type(*params["types"]):
         for index, config in enumerate(items(gateway.inputs.get("ipConfigurations"))):
-            name = azure.subnet_name(get(config, "subnet.id"))
+            name = azure.referenced_subnet_name(graph, get(config, "subnet.id"))
             if name and name.lower() != required.lower():
                 yield Violation(
                     gateway,
@@ -285,15 +286,36 @@ def _principal(graph: Graph, identity_id: object) -> str:
     return str(identity.outputs.get("principalId") or "") if identity else ""
 
 
-def _grants(graph: Graph, principal: str, scope: str, roles: set[str]) -> list[Resource]:
-    """Role assignments of one of `roles` to `principal` at `scope` or above it."""
+def _grants(graph: Graph, identity: Resource, storage: object, roles: set[str]) -> list[Resource]:
+    """Role assignments of one of `roles` to `identity` at the storage account `storage`
+    refers to, or above it."""
+    account = graph.find(storage, azure.STORAGE)
     return [
         grant
         for grant in graph.of_type(azure.ROLE_ASSIGNMENT)
-        if str(grant.inputs.get("principalId", "")).lower() == principal.lower()
+        if _granted_to(graph, grant, identity)
         and azure.last_segment(grant.inputs.get("roleDefinitionId")) in roles
-        and scope.lower().startswith(str(grant.inputs.get("scope", "")).lower().rstrip("/"))
+        and _covers(graph, grant.inputs.get("scope", ""), storage, account)
     ]
+
+
+def _granted_to(graph: Graph, grant: Resource, identity: Resource) -> bool:
+    principal = grant.inputs.get("principalId", "")
+    computed = graph.computed_from(principal, identity)
+    if computed is not None:
+        return computed
+    own = identity.outputs.get("principalId")
+    if isinstance(own, Unknown):
+        return False  # a principal known now is never the one the identity is yet to get
+    return bool(own) and str(principal).lower() == str(own).lower()
+
+
+def _covers(graph: Graph, scope: object, storage: object, account: Resource | None) -> bool:
+    """Whether a grant's `scope` is the storage account or above it."""
+    computed = graph.computed_from(scope, account) if account is not None else None
+    if computed is not None:
+        return computed
+    return str(storage).lower().startswith(str(scope).lower().rstrip("/"))
 
 
 @logic("CG-AZ-DEP-017")
@@ -302,12 +324,12 @@ def flow_log_identity_role(
 ) -> Iterator[Violation]:
     roles = {guid.lower() for guid in params["writer_roles"]}
     for flow_log in graph.of_type(azure.FLOW_LOG):
-        storage = str(flow_log.inputs.get("storageId", ""))
+        storage = flow_log.inputs.get("storageId")
         for identity_id in items(get(flow_log.inputs, "identity.userAssignedIdentities")):
-            principal = _principal(graph, identity_id)
-            if not principal or not storage:
+            identity = graph.find(identity_id, azure.MANAGED_IDENTITY)
+            if identity is None or not storage:
                 continue  # an identity outside this practice: its grants are not ours to see
-            grants = _grants(graph, principal, storage, roles)
+            grants = _grants(graph, identity, storage, roles)
             if not grants:
                 problem = "holds no role that writes blobs to the flow log's storage account"
             elif not any(graph.depends_on(flow_log, grant) for grant in grants):
@@ -429,4 +451,57 @@ def flow_log_storage_region(
                 flow_log,
                 "storageId",
                 f"stores into {_name(account)} in {there}, not the flow log's region {here}",
+            )
+
+
+@logic("CG-AZ-DEP-028")
+def vpn_gateway_inline_connections(
+    graph: Graph, context: CheckContext, params: Params
+) -> Iterator[Violation]:
+    for gateway in graph.of_type(*params["types"]):
+        listed = items(gateway.inputs.get("connections"))
+        if listed:
+            yield Violation(
+                gateway,
+                "connections",
+                f"lists {len(listed)} connection(s) inline: an update of the gateway deletes "
+                "every VpnConnection it does not list, so each site stack's own would go",
+            )
+
+
+@logic("CG-AZ-DEP-029")
+def hub_vnet_without_gateway(
+    graph: Graph, context: CheckContext, params: Params
+) -> Iterator[Violation]:
+    for joined in graph.of_type(*params["types"]):
+        vnet = str(get(joined.inputs, "remoteVirtualNetwork.id") or "").rstrip("/").lower()
+        if not vnet:
+            continue
+        for gateway in graph.of_type(azure.VNET_GATEWAY):
+            subnets = [
+                str(get(config, "subnet.id") or "").lower()
+                for config in items(gateway.inputs.get("ipConfigurations"))
+            ]
+            if any(subnet.startswith(f"{vnet}/subnets/") for subnet in subnets):
+                yield Violation(
+                    joined,
+                    "remoteVirtualNetwork.id",
+                    f"joins a virtual network that holds the VNet gateway {_name(gateway)}: "
+                    "Azure connects no virtual network with a gateway to a virtual hub",
+                )
+
+
+@logic("CG-AZ-DEP-030")
+def virtual_hub_prefix(graph: Graph, context: CheckContext, params: Params) -> Iterator[Violation]:
+    for hub in graph.of_type(*params["types"]):
+        prefix = hub.inputs.get("addressPrefix")
+        try:
+            length = ipaddress.ip_network(str(prefix)).prefixlen
+        except ValueError:
+            continue
+        if length > params["max_prefix_length"]:
+            yield Violation(
+                hub,
+                "addressPrefix",
+                f"is a /{length}; a virtual hub needs a /{params['max_prefix_length']} or larger",
             )

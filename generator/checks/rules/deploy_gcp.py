@@ -8,10 +8,9 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Iterator
-from typing import Any
 
 from generator.catalog import load
-from generator.checks.graph import Graph, get, items, stack_of
+from generator.checks.graph import Graph, get, items, stack_of, strings
 from generator.checks.model import CheckContext, Resource, Violation
 from generator.checks.registry import Params, Registry
 from generator.checks.rules import gcp
@@ -58,12 +57,26 @@ def depends_on_api(graph: Graph, context: CheckContext, params: Params) -> Itera
         enabling = [s for s in services if s.inputs.get("service") == api]
         if any(_ordered_after(graph, context, resource, service) for service in enabling):
             continue
+        if not enabling and _core_out_of_sight(graph, context, resource):
+            continue
         problem = (
             f"is created without waiting for the projects.Service that enables {api}"
             if enabling
             else f"needs {api}, and no projects.Service enables it"
         )
         yield Violation(resource, "", problem)
+
+
+def _core_out_of_sight(graph: Graph, context: CheckContext, resource: Resource) -> bool:
+    """Whether `resource` is in a site stack analysed without the core stack, which enables
+    the APIs and deploys first: Pulumi's policy engine shows a policy pack one stack at a time,
+    so there the core's services cannot be seen, and `clinicgen check` (every stack) decides."""
+    core = context.core_stack
+    return (
+        bool(core)
+        and stack_of(resource) != core
+        and not any(stack_of(other) == core for other in graph.resources)
+    )
 
 
 def _ordered_after(
@@ -79,31 +92,19 @@ def _ordered_after(
 # -- IAM members --------------------------------------------------------------------------------
 
 
-def _strings(value: Any) -> Iterator[str]:
-    """Every string inside `value`."""
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _strings(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _strings(item)
-
-
 @logic("CG-GCP-DEP-002")
 def templated_service_agents(
     graph: Graph, context: CheckContext, params: Params
 ) -> Iterator[Violation]:
     agent = re.compile("|".join(f"(?:{pattern})" for pattern in params["agent_patterns"]))
-    read = {text for result in (r.result for r in graph.reads) for text in _strings(result)}
+    read = {text for result in (r.result for r in graph.reads) for text in strings(result)}
     for grant in gcp.grants(graph):
         for member in gcp.members(grant):
             email = member.removeprefix("serviceAccount:")
             if not agent.fullmatch(email) or {member, email} & read:
                 continue
             provided = any(
-                {member, email} & set(_strings(other.outputs))
+                {member, email} & set(strings(other.outputs))
                 for other in graph.resources
                 if graph.depends_on(grant, other)
             )

@@ -19,6 +19,7 @@ logic = Registry()
     "CG-AZ-ENC-002",
     "CG-AZ-ENC-003",
     "CG-AZ-ENC-005",
+    "CG-AZ-ENC-007",
     "CG-AZ-KMS-001",
     "CG-AZ-KMS-003",
     "CG-AZ-BAK-001",

@@ -41,7 +41,8 @@ def expected_inventory(run: PracticeRun) -> Counter[str]:
     bastion = int(plan.core.bastion)
     recording = bool(work.telehealth and work.telehealth.recording)
     archives = 1 + (work.imaging is not None) + recording
-    regional_keys = health + bool(work.ehr) + bool(work.ingest)
+    # The disks key encrypts the application servers' disks and the bastion's boot disk.
+    regional_keys = health + bool(work.ehr or bastion) + bool(work.ingest)
     keys = 1 + far + regional_keys
     transfer_roles = len(CONTROLS["transfer"]["source_roles"] + CONTROLS["transfer"]["sink_roles"])
     key_ring_locations = {placement.key_location} | ({placement.copy_region} if far else set())

@@ -1,0 +1,94 @@
+"""A practice past one VNet gateway's 100 tunnels (issue 15): a Standard Virtual WAN hub in the
+core stack, a VPN site and a standalone connection per site stack. The core and two of its 101
+site stacks run under mocks (all of them run in benchmarks/scale_bench.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.checks import CheckContext
+from generator.checks.deployability import evaluate_deployability
+from generator.plan.model import split_into_stacks
+from generator.preview.harness import RegisteredResource, StackRun
+from generator.preview.runner import run_core, run_site
+from generator.sizing import build_plan
+from tests.blueprints.practice_runs import is_secret, of_type
+from tests.sizing.profiles import make_profile, make_site
+
+NET = "azure-native:network"
+SITES = 101
+
+
+@pytest.fixture(scope="module")
+def runs() -> tuple[object, StackRun, list[StackRun]]:
+    profile = make_profile(
+        *(make_site(f"s{i:03d}", vpn=True, workstations=4, phones=2) for i in range(SITES)),
+        cloud="azure",
+    )
+    plan, ledger = build_plan(profile)
+    core_plan, site_plans = split_into_stacks(plan)
+    core = run_core(core_plan)
+    sites = [run_site(site, core) for site in (site_plans[0], site_plans[-1])]
+    return (plan, ledger), core, sites
+
+
+def _one(run: StackRun, kind: str) -> RegisteredResource:
+    (found,) = of_type(run, f"{NET}:{kind}")
+    return found
+
+
+def test_the_core_builds_a_virtual_wan_hub_instead_of_a_vnet_gateway(runs) -> None:
+    (plan, ledger), core, _sites = runs
+    assert of_type(core, f"{NET}:VirtualNetworkGateway") == []
+    wan = _one(core, "VirtualWan")
+    assert wan.inputs["type"] == "Standard"
+    assert wan.inputs["allowBranchToBranchTraffic"] is False
+    hub = _one(core, "VirtualHub")
+    assert hub.inputs["addressPrefix"] == ledger.core.virtual_hub == "10.64.56.0/23"
+    assert hub.inputs["virtualWan"]["id"] == wan.id
+    gateway = _one(core, "VpnGateway")
+    assert gateway.inputs["virtualHub"]["id"] == hub.id
+    assert gateway.inputs["vpnGatewayScaleUnit"] == plan.vpn.virtual_wan.scale_units
+    assert "connections" not in gateway.inputs
+    joined = _one(core, "HubVirtualNetworkConnection")
+    assert joined.inputs["remoteVirtualNetwork"]["id"] == _one(core, "VirtualNetwork").id
+    default = f"{hub.id}/hubRouteTables/defaultRouteTable"
+    assert joined.inputs["routingConfiguration"]["associatedRouteTable"]["id"] == default
+
+
+def test_each_site_stack_holds_its_vpn_site_and_connection_on_the_hub_gateway(runs) -> None:
+    (plan, _ledger), core, sites = runs
+    gateway, wan, hub = (_one(core, k) for k in ("VpnGateway", "VirtualWan", "VirtualHub"))
+    for run in sites:
+        assert of_type(run, f"{NET}:LocalNetworkGateway") == []
+        vpn_site, connection = _one(run, "VpnSite"), _one(run, "VpnConnection")
+        site_id = vpn_site.inputs["vpnSiteName"].rsplit("-", 1)[-1]
+        site = plan.site(site_id)
+        assert site.vpn is not None
+        (link,) = vpn_site.inputs["vpnSiteLinks"]
+        assert link["ipAddress"] == site.vpn.peer_ip
+        assert link["linkProperties"]["linkSpeedInMbps"] == site.vpn.bandwidth_mbps
+        assert vpn_site.inputs["virtualWan"]["id"] == wan.id
+        assert vpn_site.inputs["addressSpace"]["addressPrefixes"] == list(site.vpn.local_prefixes)
+        assert connection.inputs["gatewayName"] == gateway.inputs["gatewayName"]
+        assert connection.inputs["remoteVpnSite"]["id"] == vpn_site.id
+        # The pre-shared key inside makes the whole list travel as a secret.
+        links = connection.inputs["vpnLinkConnections"]
+        assert is_secret(links)
+        (link_connection,) = links["value"]
+        assert link_connection["sharedKey"] == "<secret>"  # the generated password
+        assert link_connection["vpnSiteLink"]["id"] == f"{vpn_site.id}/vpnSiteLinks/primary"
+        assert link_connection["vpnConnectionProtocolType"] == "IKEv2"
+        (policy,) = link_connection["ipsecPolicies"]
+        assert (policy["ipsecEncryption"], policy["dhGroup"]) == ("GCMAES256", "ECP384")
+        routing = connection.inputs["routingConfiguration"]
+        assert routing["associatedRouteTable"]["id"] == f"{hub.id}/hubRouteTables/defaultRouteTable"
+
+
+def test_the_virtual_wan_practice_passes_every_deployability_rule(runs) -> None:
+    (plan, _ledger), core, sites = runs
+    core_plan, _ = split_into_stacks(plan)
+    resources = [r for run in (core, *sites) for r in run.resources]
+    reads = [read for run in (core, *sites) for read in run.reads]
+    report = evaluate_deployability(resources, CheckContext.from_core_plan(core_plan), reads)
+    assert [f.rule for f in report.findings if f.status == "fail"] == []

@@ -1,0 +1,104 @@
+"""Azure past one VNet gateway's 100 tunnels: the Virtual WAN switch (VPN-VWAN-01) and its
+virtual hub prefix in the ledger, which, like every allocation, never moves once given."""
+
+from __future__ import annotations
+
+import dataclasses
+from ipaddress import ip_network
+
+import pytest
+
+from generator.errors import LedgerError
+from generator.ipam import Ledger
+from generator.ipam.ledger import ledger_text, parse_ledger
+from generator.plan.codec import to_data
+from generator.plan.model import Plan, split_into_stacks
+from generator.profile.model import Profile
+from generator.render.handoff import render_handoff
+from generator.render.plan_report import plan_report
+from generator.sizing import build_plan
+from tests.sizing.profiles import make_profile, make_site
+
+
+def _offices(count: int) -> Profile:
+    return make_profile(
+        *(make_site(f"s{i:03d}", workstations=4, phones=2) for i in range(count)), cloud="azure"
+    )
+
+
+@pytest.fixture(scope="module")
+def hundred() -> tuple[Plan, Ledger]:
+    return build_plan(_offices(100))
+
+
+@pytest.fixture(scope="module")
+def wan() -> tuple[Plan, Ledger]:
+    return build_plan(_offices(101))
+
+
+def test_100_vpn_sites_stay_on_a_vnet_gateway_and_their_files_carry_no_virtual_wan(
+    hundred: tuple[Plan, Ledger],
+) -> None:
+    plan, ledger = hundred
+    assert plan.vpn is not None and plan.vpn.sku == "VpnGw5AZ" and plan.vpn.virtual_wan is None
+    assert ledger.core.virtual_hub is None and "virtual_hub" not in ledger_text(ledger)
+    core, sites = split_into_stacks(plan)
+    assert "virtual_wan" not in to_data(core)["vpn"]
+    assert "virtual_wan" not in to_data(sites[0])["site"]["vpn"]
+
+
+def test_the_101st_site_moves_the_hub_to_virtual_wan_and_no_allocation_moves(
+    hundred: tuple[Plan, Ledger], wan: tuple[Plan, Ledger]
+) -> None:
+    plan, ledger = wan
+    assert plan.vpn is not None and plan.vpn.sku == "VirtualWAN"
+    assert plan.vpn.virtual_wan is not None
+    assert plan.vpn.virtual_wan.address_prefix == ledger.core.virtual_hub
+    assert all(site.vpn is not None and site.vpn.virtual_wan for site in plan.sites)
+    hub = ip_network(str(ledger.core.virtual_hub))
+    assert hub.prefixlen == 23
+    blocks = [ip_network(site.block) for site in ledger.sites] + [ip_network(ledger.core.block)]
+    assert not any(hub.overlaps(block) for block in blocks)
+    before = {site.id: site for site in hundred[1].sites}
+    assert all(before[site.id] == site for site in ledger.sites if site.id in before)
+    (decision,) = [d for d in plan.decisions if d.rule == "VPN-VWAN-01"]
+    assert "more than a VNet gateway's tunnels" in decision.reason
+
+
+def test_the_virtual_hub_is_kept_as_sites_come_and_go(wan: tuple[Plan, Ledger]) -> None:
+    plan, ledger = wan
+    _grown, grown_ledger = build_plan(_offices(110), ledger)
+    assert grown_ledger.core.virtual_hub == ledger.core.virtual_hub
+    shrunk, _ = build_plan(_offices(60), grown_ledger)
+    # Back within a VNet gateway's tunnels, but going back would replace the hub again.
+    assert shrunk.vpn is not None and shrunk.vpn.virtual_wan == plan.vpn.virtual_wan
+    (decision,) = [d for d in shrunk.decisions if d.rule == "VPN-VWAN-01"]
+    assert "the ledger holds a Virtual WAN hub: kept" in decision.reason
+
+
+def test_a_ledger_round_trips_its_virtual_hub_and_refuses_one_over_a_site(
+    wan: tuple[Plan, Ledger],
+) -> None:
+    _plan, ledger = wan
+    text = ledger_text(ledger)
+    assert parse_ledger(text, "x.ledger.yaml") == ledger
+    site_block = ledger.sites[0].block
+    clash = ledger_text(
+        dataclasses.replace(ledger, core=dataclasses.replace(ledger.core, virtual_hub=site_block))
+    )
+    with pytest.raises(LedgerError, match=r"overlaps"):
+        parse_ledger(clash, "x.ledger.yaml")
+
+
+def test_the_plan_report_and_handoff_sheets_tell_of_the_virtual_wan_hub(
+    hundred: tuple[Plan, Ledger], wan: tuple[Plan, Ledger]
+) -> None:
+    plan, ledger = wan
+    report = plan_report(plan, "text", 200)
+    (row,) = [line for line in report.splitlines() if "virtual wan" in line]
+    assert f"Standard hub {ledger.core.virtual_hub}" in row and "VPN-VWAN-01" in row
+    two_tunnels = "set\nup one tunnel to each of its two public addresses"
+    assert two_tunnels in render_handoff(plan, plan.sites[0])
+    small = hundred[0]
+    assert "virtual wan" not in plan_report(small, "text", 200)
+    assert two_tunnels not in render_handoff(small, small.sites[0])
