@@ -83,7 +83,18 @@ def summary_line(result: FleetResult, done: str) -> str:
     return line
 
 
-PLAN_COLUMNS = ("client", "cloud", "sites", "stacks", "hub", "firewall", "vpn", "retention", "rpo")
+PLAN_COLUMNS = (
+    "client",
+    "cloud",
+    "sites",
+    "stacks",
+    "hub",
+    "firewall",
+    "vpn",
+    "retention",
+    "rpo",
+    "monthly cost",
+)
 
 
 def _plan_rows(result: FleetResult) -> list[dict[str, str | int]]:
@@ -182,6 +193,7 @@ def summary_data(summary: FleetSummary) -> dict[str, Any]:
                 "sites": len(facts.sites) if facts else None,
                 "stacks": len(facts.stacks) if facts else None,
                 "resources": check.resources if check and not check.problems else None,
+                "monthlyCost": (outcome.plan or {}).get("monthly cost"),
                 "complianceFailures": list(check.failures) if check else [],
                 "waived": check.waived if check else 0,
                 "deployability": list(check.deployability) if check else [],
@@ -210,6 +222,7 @@ def summary_tables(summary: FleetSummary) -> tuple[Table, ...]:
                 state,
                 f"{len(item['complianceFailures'])} ({item['waived']} waived)",
                 str(len(item["deployability"])),
+                item["monthlyCost"] or "-",
                 str(len(item["deviations"])),
                 item["lastGenerated"],
             )
@@ -232,6 +245,7 @@ def summary_tables(summary: FleetSummary) -> tuple[Table, ...]:
                 "resources",
                 "compliance failures",
                 "deployability",
+                "monthly cost",
                 "deviations",
                 "last generated",
             ),

@@ -144,9 +144,10 @@ def load_client(path: Path, standard: FleetStandard) -> tuple[Profile, str]:
     return profile_from_document(document, str(path)), text
 
 
-def plan_headline(plan: Plan) -> dict[str, str]:
-    """The values a fleet-wide plan table shows per client."""
-    return {
+def plan_headline(plan: Plan, *, cost: bool = False) -> dict[str, str]:
+    """The values a fleet-wide plan table shows per client; with `cost`, its monthly cost
+    range at list prices (`generator.cost`)."""
+    headline = {
         # Google Cloud's posture is VPC firewall rules, which have no tier.
         "firewall": plan.core.firewall_tier if plan.cloud == "azure" else "-",
         "vpn": plan.vpn.sku if plan.vpn else "none",
@@ -154,6 +155,16 @@ def plan_headline(plan: Plan) -> dict[str, str]:
         "rpo": f"{plan.backup.rpo_hours} h",
         "hub": plan.core.address_space,
     }
+    if cost:
+        from generator.cost.estimate import estimate_cost
+        from generator.render.cost_report import total_text
+
+        estimate = estimate_cost(plan)
+        unpriced = len(estimate.unpriced)
+        lines = len(estimate.lines)
+        partial = f" ({unpriced} of {lines} lines unpriced)" if 0 < unpriced < lines else ""
+        headline["monthly cost"] = f"{total_text(estimate)}{partial}"
+    return headline
 
 
 def _validate_client(
@@ -180,7 +191,7 @@ def _validate_client(
         client_facts(profile),
         tuple(loosened(profile, plan, standard)),
         tightened(profile, plan, standard),
-        plan=plan_headline(plan),
+        plan=plan_headline(plan, cost=with_ledgers),
     )
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from generator.fleet.report import plan_report
+from generator.fleet.report import PLAN_COLUMNS, plan_report
 from generator.fleet.run import generate_fleet, in_parallel, validate_fleet
 from tests.fleet.conftest import EXAMPLE_FLEET, edit_yaml
 
@@ -147,18 +148,12 @@ def test_plan_lists_every_client(fleet: Path, run_cli) -> None:
     result = run_cli("fleet", "plan", fleet, "--format", "json")
     assert result.exit_code == 0, result.stderr
     assert '"client": "maple-grove"' in result.stdout
+    # Each client's monthly cost at list prices (generator.cost), or why there is none.
+    costs = {row["client"]: row["monthly cost"] for row in json.loads(result.stdout)["clients"]}
+    assert set(costs) == {"maple-grove", "riverside", "cedar-ortho"}
+    assert all(cost.startswith(("$", "unpriced")) for cost in costs.values())
     text = plan_report(validate_fleet(fleet, with_ledgers=True), "text", 120).splitlines()
-    assert text[2].split() == [
-        "client",
-        "cloud",
-        "sites",
-        "stacks",
-        "hub",
-        "firewall",
-        "vpn",
-        "retention",
-        "rpo",
-    ]
+    assert text[2].split() == " ".join(PLAN_COLUMNS).split()
     assert text[3].split()[:2] == ["cedar-ortho", "gcp"]
     # The fleet's floor raises the one-site practice's firewall from none (its own plan).
     assert "standard" in text[4].split()

@@ -17,7 +17,8 @@ from generator.cli.options import format_option
 def command(fleet_dir: Path, jobs: int, output_format: str) -> None:
     """Plan every client of DIR with the allocation ledger its project holds (after `fleet
     generate`), else from scratch, and print one row per client: cloud, sites, stacks, hub
-    range, firewall tier, VPN gateway, record retention and backup RPO. Writes nothing;
+    range, firewall tier, VPN gateway, record retention, backup RPO and monthly cost at
+    list prices (as `clinicgen cost` estimates it). Writes nothing;
     `clinicgen plan` on a client's project shows every value with its reason.
 
     \b

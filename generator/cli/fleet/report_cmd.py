@@ -17,7 +17,8 @@ from generator.cli.options import REPORT_FORMAT_OPTION
 def command(fleet_dir: Path, jobs: int, output_format: str) -> None:
     """Summarise the fleet in DIR: per client its cloud, sites, stacks, resources (its
     generated stacks under mocks, from the `fleet check` cache where it holds them),
-    compliance failures and waivers, deployability findings, where it is stricter than the
+    compliance failures and waivers, deployability findings, monthly cost, where it is
+    stricter than the
     standard, and when its stack files were last generated; then the deviations and the
     findings one per row. Writes nothing but the check cache.
 
