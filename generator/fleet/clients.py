@@ -89,12 +89,14 @@ class Deviation:
     client: str
 
 
-def _loosened(label: str, path: str, rule: str, standard: FleetStandard, value: Any) -> Problem:
+def _loosened(
+    label: str, path: str, rule: str, standard: FleetStandard, minimum: str, value: Any
+) -> Problem:
     return Problem(
         label,
         path,
-        f"loosens the fleet standard: {rule} ({standard.source}: minimums); a client may "
-        "tighten the standard, never loosen it",
+        f"loosens the fleet standard: {rule} ({standard.source}: minimums.{minimum}); a client "
+        "may tighten the standard, never loosen it",
         value,
         True,
     )
@@ -116,6 +118,7 @@ def loosened(profile: Profile, plan: Plan, standard: FleetStandard) -> list[Prob
                 f"compliance must include {', '.join(minimums.compliance)}; "
                 f"{', '.join(missing)} missing",
                 standard,
+                "compliance",
                 list(practice.compliance),
             )
         )
@@ -130,6 +133,7 @@ def loosened(profile: Profile, plan: Plan, standard: FleetStandard) -> list[Prob
                         f"practice.{key}",
                         f"{practice.cloud} regions are {', '.join(allowed)}",
                         standard,
+                        f"regions.{practice.cloud}",
                         region,
                     )
                 )
@@ -163,6 +167,7 @@ def loosened(profile: Profile, plan: Plan, standard: FleetStandard) -> list[Prob
                 "practice.min_firewall_tier",
                 f"the hub firewall tier is at least {floor}",
                 standard,
+                "firewall_tier",
                 stated,
             )
         )
@@ -176,6 +181,7 @@ def loosened(profile: Profile, plan: Plan, standard: FleetStandard) -> list[Prob
                 f"{plan.backup.record_retention_years}: set backup.retention_years to {years} "
                 "or more",
                 standard,
+                "retention_years",
                 profile.backup.retention_years,
             )
         )
@@ -187,6 +193,7 @@ def loosened(profile: Profile, plan: Plan, standard: FleetStandard) -> list[Prob
                 "backup.rpo_hours",
                 f"the backup RPO is at most {rpo} hours",
                 standard,
+                "backup_rpo_hours",
                 plan.backup.rpo_hours,
             )
         )

@@ -38,22 +38,22 @@ NEVER = "; a client may tighten the standard, never loosen it"
         (
             "riverside.yaml",
             lambda d: d.setdefault("backup", {}).update(rpo_hours=48),
-            f"backup.rpo_hours: {LOOSENED}the backup RPO is at most 24 hours (FLEET: minimums){NEVER} (got 48)",
+            f"backup.rpo_hours: {LOOSENED}the backup RPO is at most 24 hours (FLEET: minimums.backup_rpo_hours){NEVER} (got 48)",
         ),
         (
             "riverside.yaml",
             lambda d: d["practice"].update(compliance=["gdpr"]),
-            f"practice.compliance: {LOOSENED}compliance must include hipaa; hipaa missing (FLEET: minimums){NEVER} (got ['gdpr'])",
+            f"practice.compliance: {LOOSENED}compliance must include hipaa; hipaa missing (FLEET: minimums.compliance){NEVER} (got ['gdpr'])",
         ),
         (
             "riverside.yaml",
             lambda d: d["practice"].update(region="northeurope", dr_region="westeurope"),
-            f"practice.dr_region: {LOOSENED}azure regions are eastus, eastus2, centralus, westus2 (FLEET: minimums){NEVER} (got 'westeurope')",
+            f"practice.dr_region: {LOOSENED}azure regions are eastus, eastus2, centralus, westus2 (FLEET: minimums.regions.azure){NEVER} (got 'westeurope')",
         ),
         (
             "riverside.yaml",
             lambda d: d["practice"].update(min_firewall_tier="none"),
-            f"practice.min_firewall_tier: {LOOSENED}the hub firewall tier is at least standard (FLEET: minimums){NEVER} (got 'none')",
+            f"practice.min_firewall_tier: {LOOSENED}the hub firewall tier is at least standard (FLEET: minimums.firewall_tier){NEVER} (got 'none')",
         ),
         (
             "riverside.yaml",
@@ -62,7 +62,7 @@ NEVER = "; a client may tighten the standard, never loosen it"
                 d["practice"].update(jurisdiction=None),
                 d.setdefault("backup", {}).update(retention_years=6),
             ),
-            f"backup.retention_years: {LOOSENED}records are kept at least 7 years; the plan keeps them 6: set backup.retention_years to 7 or more (FLEET: minimums){NEVER} (got 6)",
+            f"backup.retention_years: {LOOSENED}records are kept at least 7 years; the plan keeps them 6: set backup.retention_years to 7 or more (FLEET: minimums.retention_years){NEVER} (got 6)",
         ),
     ],
 )
