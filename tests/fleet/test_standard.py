@@ -104,6 +104,7 @@ def test_starter_standard_is_valid_and_not_overwritten(tmp_path: Path) -> None:
     assert standard.name == "Northwind Health IT"
     assert standard.defaults["practice"]["tags"] == {"managed-by": "northwind-health-it"}
     assert (tmp_path / "msp" / "clients").is_dir()
+    assert (tmp_path / "msp" / ".gitignore").read_text() == ".clinicgen-cache/\n"
     with pytest.raises(OutputError, match="exists; pass --force"):
         write_starter(tmp_path / "msp", "Other")
     assert written.read_text().count("Northwind Health IT") == 1
