@@ -12,6 +12,7 @@ from pulumi_azure_native import recoveryservices as rs
 
 from blueprints.azure import naming
 from blueprints.azure.context import AzureContext
+from blueprints.azure.secret_expiry import secret_attributes
 from blueprints.options import protected
 from generator.plan.model import HostedEhr
 
@@ -58,6 +59,7 @@ class AppServers(pulumi.ComponentResource):
             properties=keyvault.SecretPropertiesArgs(
                 value=pulumi.Output.secret(admin_key.private_key_openssh),
                 content_type="application/x-openssh-key",
+                attributes=secret_attributes(f"{name}-admin-key", args.context, child_opts),
             ),
             opts=child_opts,
         )

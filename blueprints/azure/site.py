@@ -14,6 +14,7 @@ from pulumi_azure_native import keyvault, network
 from blueprints.azure import naming
 from blueprints.azure.context import AzureContext
 from blueprints.azure.network import default_hub_routing
+from blueprints.azure.secret_expiry import secret_attributes
 from blueprints.azure.security_rules import RuleSpec, add_rule
 from generator.plan.model import Flow, IpsecPolicy, SitePlan, SiteVpn
 from generator.render.stack_config import VPN_PRE_SHARED_KEY_OUTPUT, vpn_psk_secret_name
@@ -237,7 +238,11 @@ def _pre_shared_key(
         secret_name=naming.KEY_VAULT_SECRET.check(vpn_psk_secret_name(args.site.id)),
         vault_name=args.key_vault_name,
         resource_group_name=args.key_vault_resource_group,
-        properties=keyvault.SecretPropertiesArgs(value=shared_key, content_type="text/plain"),
+        properties=keyvault.SecretPropertiesArgs(
+            value=shared_key,
+            content_type="text/plain",
+            attributes=secret_attributes(f"{name}-psk", args.context, child_opts),
+        ),
         opts=child_opts,
     )
     return shared_key

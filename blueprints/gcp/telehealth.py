@@ -164,7 +164,7 @@ def _waf_front_end(
                     expression=f"evaluatePreconfiguredWaf('{rule}')"
                 )
             ),
-            description=f"OWASP CRS {rule}",
+            description=f"Cloud Armor preconfigured WAF rule {rule}",
         )
         for index, rule in enumerate(waf["rules"])
     ]

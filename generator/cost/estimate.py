@@ -226,7 +226,31 @@ def _core(plan: Plan) -> Iterator[Quantity]:
         )
 
     always_on = f"always on: {hours} hours a month"
-    if plan.vpn is not None and azure:
+    if plan.vpn is not None and azure and plan.vpn.virtual_wan is not None:
+        hub = plan.vpn.virtual_wan
+        yield line(
+            "vpn",
+            "virtual-hub",
+            f"Virtual WAN {hub.wan_type} virtual hub",
+            hours,
+            "hour",
+            f"virtual-wan/hub-{hub.wan_type}",
+            "VPN-VWAN-01",
+            always_on,
+        )
+        # The same line id as a VNet gateway's: a practice that moves to a Virtual WAN sees
+        # its gateway line change, not one line vanish and another appear.
+        yield line(
+            "vpn",
+            "vpn-gateway",
+            counted(hub.scale_units, "S2S VPN scale unit"),
+            hours * hub.scale_units,
+            "hour",
+            "virtual-wan/s2s-scale-unit",
+            "VPN-VWAN-01",
+            f"the hub's VPN gateway, {always_on} per scale unit",
+        )
+    elif plan.vpn is not None and azure:
         yield line(
             "vpn",
             "vpn-gateway",
@@ -420,6 +444,9 @@ def _site(plan: Plan, site_id: str) -> Iterator[Quantity]:
     hours = hours_per_month()
     tunnels = len(site.vpn.bgp_sessions) if plan.cloud == "gcp" else 1
     tunnel_item = "HA VPN tunnel" if plan.cloud == "gcp" else "site-to-site VPN connection"
+    price_id = "vpn-tunnel/ha" if plan.cloud == "gcp" else "vpn-connection/s2s"
+    if site.vpn.virtual_wan:
+        tunnel_item, price_id = "Virtual WAN S2S connection unit", "virtual-wan/s2s-connection"
     yield Quantity(
         stack,
         site.id,
@@ -429,7 +456,7 @@ def _site(plan: Plan, site_id: str) -> Iterator[Quantity]:
         hours * tunnels,
         hours * tunnels,
         "hour",
-        "vpn-tunnel/ha" if plan.cloud == "gcp" else "vpn-connection/s2s",
+        price_id,
         "VPN-TUN-01" if plan.cloud == "gcp" else None,
         f"{counted(tunnels, 'tunnel')} always on: {hours} hours a month each",
     )

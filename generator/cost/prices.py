@@ -8,6 +8,7 @@ one the item is unpriced there, never given another region's figure silently.
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -15,12 +16,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from generator.cost.model import PriceSource
 from generator.errors import PriceCatalogError
+from generator.yaml_input import YamlInputError, read_yaml_file
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+# A catalog prices a few dozen items in a few regions: far more is damage or the wrong file.
+MAX_CATALOG_BYTES = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -92,9 +94,9 @@ def load_price_catalog(cloud: str, path: Path | None = None) -> PriceCatalog:
     """Read and check the price catalog for `cloud`: the shipped one, or `path`."""
     location = path or default_catalog_path(cloud)
     try:
-        data = yaml.safe_load(location.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
-        raise PriceCatalogError(f"{location}: cannot read the price catalog: {err}") from err
+        data = read_yaml_file(location, MAX_CATALOG_BYTES, "a price catalog")
+    except YamlInputError as err:
+        raise PriceCatalogError(f"{location}: {err}") from err
     return parse_price_catalog(data, str(location), cloud)
 
 
@@ -136,6 +138,8 @@ def _item(price_id: str, entry: Any, where: str) -> CatalogItem:
     regions = {}
     for region, price in _mapping(entry, "regions", here).items():
         at = f"{here}.regions.{region}"
+        if isinstance(price, dict) and isinstance(price.get("captured"), datetime.date):
+            price = {**price, "captured": price["captured"].isoformat()}  # an unquoted date
         captured = _text(price, "captured", at)
         if not _DATE.match(captured):
             raise PriceCatalogError(f"{at}.captured: must be a date YYYY-MM-DD (got {captured!r})")

@@ -52,6 +52,7 @@ class ArmMapping:
     secure: tuple[str, ...]
     source: str
     renames: dict[str, str] = field(default_factory=dict)
+    deploy_time: dict[str, str] = field(default_factory=dict)
 
     @property
     def scope_input(self) -> str | None:
@@ -84,6 +85,7 @@ def arm_mappings() -> dict[str, ArmMapping]:
             secure=tuple(entry.get("secure", ())),
             source=entry["source"],
             renames=dict(entry.get("renames", {})),
+            deploy_time=dict(entry.get("deploy_time", {})),
         )
         for token, entry in catalog["resources"].items()
     }
@@ -233,7 +235,15 @@ def arm_resource(
         elif mapping.properties_input and key == "properties":
             properties.update(_unwrap_secret(value))
         else:
-            properties[mapping.renames.get(key, key)] = value
+            arm_key = mapping.renames.get(key, key)
+            # A list the engine marks secret as a whole (a VPN connection's links, for the key
+            # inside one) keeps its structure only where the catalog's `secure` paths name
+            # every secret in it; otherwise the whole value stays one secure parameter.
+            located = any(path.startswith(f"properties.{arm_key}.") for path in mapping.secure)
+            properties[arm_key] = _unwrap_secret(value) if located else value
+    for sdk_path, arm_path in mapping.renames.items():
+        if "." in sdk_path:
+            _rename_nested(properties, sdk_path.split("."), arm_path.split(".")[-1])
     for path in mapping.sub_resources:
         _restore_sub_resources(properties, path.split("."))
     if properties:
@@ -244,7 +254,19 @@ def arm_resource(
     parameter_stem = re.sub(r"[^A-Za-z0-9]+", "_", resource.name)
     for path in mapping.secure:
         _to_parameter(body, path.split("."), parameter_stem, template, "securestring")
+    for path, kind in mapping.deploy_time.items():
+        _to_parameter(body, path.split("."), parameter_stem, template, kind)
     return _finish_values(body, parameter_stem, template, [])  # type: ignore[no-any-return]
+
+
+def _rename_nested(node: Any, path: list[str], arm_name: str) -> None:
+    head, *rest = path
+    if not isinstance(node, dict) or head not in node:
+        return
+    if rest:
+        _rename_nested(node[head], rest, arm_name)
+    else:
+        node[arm_name] = node.pop(head)
 
 
 def _identity(identity: Any) -> Any:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pulumi
@@ -16,6 +17,7 @@ import pulumi
 from generator import catalog
 
 SUBSCRIPTION_ID = "00000000-0000-4000-8000-000000000000"
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 TENANT_ID = "11111111-1111-4111-8111-111111111111"
 CLIENT_OBJECT_ID = "22222222-2222-4222-8222-222222222222"
 GCP_PROJECT_NUMBER = "123456789012"
@@ -47,6 +49,15 @@ class PreviewMocks(pulumi.runtime.Mocks):
                 **inputs,
                 "publicKeyOpenssh": f"ssh-ed25519 PREVIEW {args.name}",
                 "privateKeyOpenssh": "<secret>",
+            }
+        if args.typ == "time:index/rotating:Rotating":
+            # Set when it is created; a preview creates it at the Unix epoch, so the expiry it
+            # gives reads as the rotation period itself (365 days: 31536000), the same every run.
+            rotation = EPOCH + timedelta(days=int(inputs.get("rotationDays", 0)))
+            return f"{args.name}-id", {
+                **inputs,
+                "rfc3339": EPOCH.isoformat(),
+                "rotationRfc3339": rotation.isoformat(),
             }
         return f"{args.name}-id", inputs
 

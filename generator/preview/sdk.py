@@ -14,7 +14,7 @@ from generator.errors import MissingSdkError
 
 # The modules blueprints/<cloud> imports beyond the core dependencies, by cloud.
 CLOUD_SDKS: dict[str, tuple[str, ...]] = {
-    "azure": ("pulumi_azure_native", "pulumi_azuread", "pulumi_tls"),
+    "azure": ("pulumi_azure_native", "pulumi_azuread", "pulumi_tls", "pulumiverse_time"),
     "gcp": ("pulumi_gcp",),
 }
 CLOUD_NAMES = {"azure": "Azure", "gcp": "Google Cloud"}

@@ -100,6 +100,7 @@ def _cloud_steps(
             "providers": sorted({providers[module] for module in modules}),
             "providers_source": cloud["providers"]["source"],
             "features": [f for f in cloud["features"] if f["when"] in parts],
+            "virtual_wan": plan.vpn.virtual_wan if plan.vpn else None,
         }
     apis = cloud["apis"]
     return {

@@ -231,3 +231,41 @@ def test_subtotals_add_up_to_the_total(example_estimates: list[CostEstimate]) ->
             assert sum(s.high for s in subtotals) == estimate.high
             assert sum(s.lines for s in subtotals) == len(estimate.lines)
         assert {s.key for s in estimate.per_stack()} == {line.stack for line in estimate.lines}
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"\xff\xfe", "is not UTF-8 text"),
+        (b"a: 1\nb: 2\nb: 3\n", "duplicate key 'b'"),
+        (b"cloud: azure\ncurrency: USD\nprices: [1]\n", "prices: must be a mapping"),
+    ],
+)
+def test_a_damaged_price_file_is_refused_naming_it(
+    tmp_path: Path, content: bytes, message: str
+) -> None:
+    path = tmp_path / "prices.yaml"
+    path.write_bytes(content)
+    with pytest.raises(PriceCatalogError, match=rf"{path}.*{message}"):
+        load_price_catalog("azure", path)
+
+
+def test_an_unquoted_capture_date_reads_as_the_date(tmp_path: Path) -> None:
+    path = tmp_path / "prices.yaml"
+    path.write_text(
+        "cloud: azure\ncurrency: USD\nprices:\n  x/y:\n    item: x\n    unit: hour\n    regions:\n"
+        "      eastus: {price: '1', source: page, captured: 2026-12-03}\n"
+    )
+    assert load_price_catalog("azure", path).lookup("x/y", "eastus").captured == "2026-12-03"  # type: ignore[union-attr]
+
+
+def test_a_virtual_wan_practice_counts_its_hub_scale_units_and_connection_units() -> None:
+    sites = tuple(make_site(f"s{i:03d}", workstations=4, phones=2) for i in range(101))
+    plan = build_plan(make_profile(*sites))[0]
+    assert plan.vpn is not None and plan.vpn.virtual_wan is not None
+    lines = {(line.site, line.line_id): line for line in estimate_cost(plan).lines}
+    units = plan.vpn.virtual_wan.scale_units
+    assert lines[(None, "vpn-gateway")].price_id == "virtual-wan/s2s-scale-unit"
+    assert lines[(None, "vpn-gateway")].quantity == 730 * units
+    assert lines[(None, "virtual-hub")].rule_id == "VPN-VWAN-01"
+    assert lines[("s000", "vpn-tunnels")].price_id == "virtual-wan/s2s-connection"

@@ -50,7 +50,7 @@ def test_api_version_is_the_one_the_sdk_uses(token: str) -> None:
 def test_every_input_the_mapping_names_is_an_input_of_the_sdk(token: str) -> None:
     mapping = arm_mappings()[token]
     named = {part for part in mapping.name if not part.startswith("=")}
-    named |= set(mapping.top_level) | set(mapping.renames)
+    named |= set(mapping.top_level) | {name for name in mapping.renames if "." not in name}
     named |= {path.split(".")[0] for path in mapping.sub_resources}
     if mapping.scope == "group":
         named.add("resourceGroupName")
@@ -205,7 +205,7 @@ def test_storage_account_properties_take_their_arm_names() -> None:
 def test_key_vault_secret_keeps_its_attributes_and_never_its_value() -> None:
     token = "azure-native:keyvault:Secret"
     path = {"resourceGroupName": GROUP, "vaultName": "kv-test", "secretName": "vpn-psk-main"}
-    properties = {"contentType": "text/plain", "attributes": {"exp": 1893456000}}
+    properties = {"contentType": "text/plain", "attributes": {"enabled": True}}
     result = ExportResult("arm")
     export_arm(
         [
@@ -222,8 +222,39 @@ def test_key_vault_secret_keeps_its_attributes_and_never_its_value() -> None:
     assert "hunter2" not in text
     template = json.loads(text)
     (body,) = template["resources"]
-    assert body["properties"] == {**properties, "value": "[parameters('psk_value')]"}
+    # secrets.json SecretAttributes.exp (x-ms-client-name Expires)
+    assert body["properties"] == {
+        "contentType": "text/plain",
+        "attributes": {"enabled": True},
+        "value": "[parameters('psk_value')]",
+    }
     assert template["parameters"]["psk_value"]["type"] == "securestring"
+
+
+def test_virtual_wan_connection_links_are_sub_resources_and_never_carry_the_key() -> None:
+    token = "azure-native:network:VpnConnection"
+    path = {"resourceGroupName": GROUP, "gatewayName": "vhgw-test", "connectionName": "cn-main"}
+    site = f"{SUBSCRIPTION}/resourceGroups/{GROUP}/providers/Microsoft.Network/vpnSites/vst-main"
+    link = {
+        "name": "primary",
+        "vpnSiteLink": {"id": f"{site}/vpnSiteLinks/primary"},
+        "vpnConnectionProtocolType": "IKEv2",
+        "sharedKey": "hunter2",
+    }
+    result = ExportResult("arm")
+    inputs = {**path, "remoteVpnSite": {"id": site}, "vpnLinkConnections": secret([link])}
+    export_arm([stack(resource(token, "connection", inputs))], (), result)
+    text = result.files[PurePosixPath(f"test-core/{GROUP}.json")]
+    assert "hunter2" not in text
+    template = json.loads(text)
+    (body,) = template["resources"]
+    assert body["type"] == "Microsoft.Network/vpnGateways/vpnConnections"
+    assert body["name"] == "vhgw-test/cn-main"
+    (restored,) = body["properties"]["vpnLinkConnections"]
+    assert restored["name"] == "primary"
+    assert restored["properties"]["vpnConnectionProtocolType"] == "IKEv2"
+    key = restored["properties"]["sharedKey"]
+    assert key.startswith("[parameters('") and "securestring" in json.dumps(template["parameters"])
 
 
 def test_web_app_identity_is_a_map_of_ids_and_site_config_stays_in_properties() -> None:
@@ -394,3 +425,20 @@ def test_a_waiver_is_written_where_checkov_reads_it_for_the_resources_it_names_o
     assert a["metadata"] == {"checkov": ["checkov:skip=CKV_AZURE_999:because the fixture says so"]}
     assert "metadata" not in b
     assert [(w.check, w.resource) for w in result.waivers] == [("CKV_AZURE_999", "nsg-a")]
+
+
+def test_a_secret_expiry_set_when_deployed_is_an_int_parameter_not_the_previews_stand_in() -> None:
+    token = "azure-native:keyvault:Secret"
+    inputs = {
+        "resourceGroupName": GROUP,
+        "vaultName": "kv-test",
+        "secretName": "psk",
+        "properties": secret({"value": "x", "attributes": {"expires": 31536000}}),
+    }
+    result = ExportResult("arm")
+    export_arm([stack(resource(token, "psk", inputs))], (), result)
+    template = json.loads(result.files[PurePosixPath(f"test-core/{GROUP}.json")])
+    (body,) = template["resources"]
+    name = "psk_exp"
+    assert body["properties"]["attributes"] == {"exp": f"[parameters('{name}')]"}
+    assert template["parameters"][name]["type"] == "int"

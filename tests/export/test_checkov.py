@@ -111,7 +111,7 @@ AZURE_FAMILIES = [
             "properties": {
                 "contentType": "text/plain",
                 "value": "x",
-                "attributes": {"exp": 1893456000},
+                "attributes": {"expires": 1893456000},
             }
         },
         "azure-native:keyvault:Secret",

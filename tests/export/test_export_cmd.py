@@ -31,7 +31,10 @@ def test_azure_export_is_complete_secret_free_and_deterministic(run_cli, tmp_pat
     text = b"".join(files.values()).decode()
     assert SECRET_KEY not in text and "<secret>" not in text
     unexpressed = json.loads(files["unexpressed.json"])
-    assert {item["type"] for item in unexpressed} == {"random:index/randomPassword:RandomPassword"}
+    assert {item["type"] for item in unexpressed} == {
+        "random:index/randomPassword:RandomPassword",
+        "time:index/rotating:Rotating",
+    }
     assert "maple-grove-core/subscription.json" in files
     assert "maple-grove: ARM templates in" in first.stdout
     assert "not exported: maple-grove-site-" in first.stderr

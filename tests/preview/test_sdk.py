@@ -36,7 +36,9 @@ def _sdks_imported_by(path: Path) -> set[str]:
             names = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
             names = [node.module]
-        found |= {name.split(".")[0] for name in names if name.startswith("pulumi_")}
+        found |= {
+            name.split(".")[0] for name in names if name.startswith(("pulumi_", "pulumiverse_"))
+        }
     return found
 
 

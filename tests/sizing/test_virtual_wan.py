@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 from ipaddress import ip_network
+from pathlib import PurePosixPath
 
 import pytest
 
@@ -16,6 +17,7 @@ from generator.plan.model import Plan, split_into_stacks
 from generator.profile.model import Profile
 from generator.render.handoff import render_handoff
 from generator.render.plan_report import plan_report
+from generator.render.runbook import render_runbook
 from generator.sizing import build_plan
 from tests.sizing.profiles import make_profile, make_site
 
@@ -102,3 +104,12 @@ def test_the_plan_report_and_handoff_sheets_tell_of_the_virtual_wan_hub(
     small = hundred[0]
     assert "virtual wan" not in plan_report(small, "text", 200)
     assert two_tunnels not in render_handoff(small, small.sites[0])
+
+
+def test_the_runbook_says_what_the_core_builds_for_the_hub(
+    hundred: tuple[Plan, Ledger], wan: tuple[Plan, Ledger]
+) -> None:
+    plan, ledger = wan
+    text = render_runbook(plan, PurePosixPath("stacks")).body
+    assert f"its hub on\n`{ledger.core.virtual_hub}`" in text
+    assert "Virtual WAN" not in render_runbook(hundred[0], PurePosixPath("stacks")).body

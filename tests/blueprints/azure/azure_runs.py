@@ -57,6 +57,8 @@ DICOM = "azure-native:healthcareapis:DicomService"
 VM = "azure-native:compute:VirtualMachine"
 DISK = "azure-native:compute:Disk"
 SSH_KEY = "tls:index/privateKey:PrivateKey"
+# The expiry date of each Key Vault secret clinicgen writes, kept in Pulumi state.
+SECRET_ROTATION = "time:index/rotating:Rotating"
 APP_SERVICE_PLAN = "azure-native:web:AppServicePlan"
 WEB_APP = "azure-native:web:WebApp"
 FTP_POLICY = "azure-native:web:WebAppFtpAllowed"

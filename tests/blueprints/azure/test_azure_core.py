@@ -128,6 +128,7 @@ def expected_inventory(run: PracticeRun) -> Counter[str]:
             + bool(work.telehealth and work.telehealth.recording),
             a.SSH_KEY: int(bool(work.ehr)),
             a.VAULT_SECRET: int(bool(work.ehr)),
+            a.SECRET_ROTATION: int(bool(work.ehr)),
             a.NIC: vms,
             a.DISK: vms,
             a.VM: vms,

@@ -24,6 +24,7 @@ def expected_site_inventory(site_plan: SiteStackPlan) -> Counter[str]:
             a.LOCAL_GATEWAY: vpn,
             PASSWORD: vpn,
             a.VAULT_SECRET: vpn,
+            a.SECRET_ROTATION: vpn,
             a.CONNECTION: vpn,
             a.RULE: len(site_plan.flows),
         }
@@ -152,3 +153,17 @@ def test_adding_a_site_changes_nothing_in_other_site_stacks(
     for site_id, run in before.sites.items():
         _same(run, after.sites[site_id])
     assert of_type(after.sites[added], a.CONNECTION) and of_type(after.sites[added], a.RULE)
+
+
+def test_every_key_vault_secret_expires_a_rotation_period_after_it_is_created() -> None:
+    from tests.blueprints.azure.azure_runs import practice_run
+
+    run = practice_run("lakeside")
+    days = run.plan.platform.section("key_vault_secrets")["rotation_days"]
+    secrets = [r for r in run.all_resources() if r.type == a.VAULT_SECRET]
+    assert secrets
+    for secret in secrets:
+        properties = secret.inputs["properties"]
+        properties = properties.get("value", properties)  # the whole input is marked secret
+        # The preview creates the rotation at the Unix epoch: the expiry is the period itself.
+        assert properties["attributes"] == {"enabled": True, "expires": days * 86400}
