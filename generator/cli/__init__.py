@@ -37,6 +37,7 @@ Typical session:
   clinicgen cost riverside.yaml          the monthly cost range, line by line, with its sources
   clinicgen export riverside.yaml --out x  ARM templates or Terraform plan JSON for scanners
   clinicgen report riverside.yaml        the approval report: diagram, decisions, findings
+  clinicgen fleet validate northstar     many clients under one MSP standard (fleet --help)
 
 \b
 Exit status: 0 success, 1 failure (e.g. a compliance or deployability finding), 2 invalid input
@@ -84,6 +85,7 @@ def _register() -> None:
         cost_cmd,
         diff_cmd,
         export_cmd,
+        fleet,
         generate_cmd,
         init_cmd,
         plan_cmd,
@@ -107,6 +109,7 @@ def _register() -> None:
         prices_cmd,
         export_cmd,
         report_cmd,
+        fleet,
     ):
         cli.add_command(module.command)
 
