@@ -45,8 +45,9 @@ from generator.ipam import (
 )
 from generator.ipam.ledger_lock import holding_ledger
 from generator.plan.model import Plan, site_stack_name
-from generator.profile import Profile, load_profile
+from generator.profile import Profile, load_profile, profile_from_document
 from generator.profile.json_schema import SCHEMA_FILE, profile_json_schema_text
+from generator.profile.loader import parse_document
 from generator.render.handoff import render_handoff_sheets
 from generator.render.project import (
     REQUIREMENTS,
@@ -74,6 +75,9 @@ if TYPE_CHECKING:
 
 # What a command is told along the way (which ledger it used), for the user's stderr.
 Tell = Callable[[str], None]
+# Called with a profile and its plan before anything is written; raises to refuse the write
+# (a fleet client that loosens its standard).
+Vet = Callable[[Profile, Plan], None]
 
 # Where a Pulumi project keeps its stack files (its stackConfigDir): the repository root's
 # Pulumi.yaml and every generated project say `stacks`.
@@ -192,13 +196,18 @@ def generate_project(
     force: bool = False,
     source: str | None = None,
     tell: Tell | None = None,
+    profile_text: str | None = None,
+    vet: Vet | None = None,
 ) -> GenerationResult:
     """Write a self-contained Pulumi project under `project_dir`: `Pulumi.yaml` named after
     the practice, the program entry, clinicgen's sections of `requirements.txt` and
     `README.md`, a copy of the profile, and the stacks in `stacks/`.
 
     `source` is where the project installs clinicgen from (`render.project.clinicgen_requirement`);
-    without it, what the last generate wrote into the project is kept.
+    without it, what the last generate wrote into the project is kept. `profile_text`, when
+    given, is the profile to plan and copy instead of the file's own text (a fleet client
+    merged over its standard's defaults; `profile_path` still names it). `vet` sees the plan
+    before anything is written and may refuse it.
     """
     return _generate(
         profile_path,
@@ -208,6 +217,8 @@ def generate_project(
         force,
         source=source,
         tell=tell,
+        profile_text=profile_text,
+        vet=vet,
     )
 
 
@@ -221,20 +232,30 @@ def _generate(
     source: str | None = None,
     tell: Tell | None = None,
     project: bool = True,
+    profile_text: str | None = None,
+    vet: Vet | None = None,
 ) -> GenerationResult:
     stacks_dir = root / stacks
-    profile = load_profile(profile_path)
+    if profile_text is None:
+        profile = load_profile(profile_path)
+    else:
+        label = str(profile_path)
+        profile = profile_from_document(parse_document(profile_text, label), label)
     location = find_ledger(profile.practice.id, stacks_dir, ledger_path)
     # From reading the ledger to writing it back, no other run may plan from it.
     with holding_ledger(location, tell):
+        planned = _plan_with_ledger(profile, location, None, None)
+        if vet is not None:
+            vet(planned.profile, planned.plan)
         return _generate_holding_ledger(
-            _plan_with_ledger(profile, location, None, None),
+            planned,
             profile_path,
             root,
             stacks,
             force,
             source=source,
             project=project,
+            profile_text=profile_text,
         )
 
 
@@ -247,6 +268,7 @@ def _generate_holding_ledger(
     *,
     source: str | None,
     project: bool,
+    profile_text: str | None = None,
 ) -> GenerationResult:
     stacks_dir = root / stacks
     plan = planned.plan
@@ -257,7 +279,7 @@ def _generate_holding_ledger(
             source = recorded_source(section_of(REQUIREMENTS, _read_text(root / REQUIREMENTS)))
         files = (
             render_project_files(plan, stacks, source, planned.profile.waivers)
-            + _profile_copy(profile_path, root)
+            + _profile_copy(profile_path, root, profile_text)
             + files
         )
     ledger = GeneratedFile(
@@ -312,14 +334,15 @@ def _read_text(path: Path) -> str | None:
         return None
 
 
-def _profile_copy(profile_path: Path, root: Path) -> list[GeneratedFile]:
+def _profile_copy(profile_path: Path, root: Path, text: str | None) -> list[GeneratedFile]:
     """The JSON Schema a profile's first line names beside it (`init` and the examples point
-    to one there), and the profile, copied into the project it generated unless it is already
-    inside it (a project regenerated from its own copy)."""
+    to one there), and the profile (`text`, else the file's own), copied into the project it
+    generated unless it is already inside it (a project regenerated from its own copy)."""
     schema = GeneratedFile(PurePosixPath(SCHEMA_FILE), profile_json_schema_text(), stamped=False)
     if profile_path.resolve().is_relative_to(root.resolve()):
         return [schema]
-    text = profile_path.read_text(encoding="utf-8")
+    if text is None:
+        text = profile_path.read_text(encoding="utf-8")
     # A copy, not a generated file: it is the profile, byte for byte, for the user to edit.
     return [GeneratedFile(PurePosixPath(profile_path.name), text, stamped=False), schema]
 

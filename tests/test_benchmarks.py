@@ -50,3 +50,17 @@ def test_scale_benchmark_reports_time_memory_and_site_stacks() -> None:
     assert re.search(r"^gcp: 2 sites ", out, re.M), out
     assert re.search(r"^  validate +exit 0 +\d+\.\d\d s +peak +\d+\.\d MB$", out, re.M), out
     assert re.search(r"^  generate +exit 0 .* MB  2 site stacks$", out, re.M), out
+
+
+def test_fleet_benchmark_reports_each_step_and_the_warm_ratio() -> None:
+    out = _run("benchmarks/fleet_bench.py", "--clients", "4", "--check-clients", "2", "--jobs", "1")
+
+    assert re.search(r"^fleet: 4 clients \(2 gcp, 2 azure\), 1-\d+ sites, \d+ stacks", out, re.M), (
+        out
+    )
+    for step in ("fleet validate", "fleet generate \\(cold\\)", "fleet check \\(cold\\)"):
+        assert re.search(rf"^  {step} +exit 0 +\d+\.\d\d s  peak +\d+\.\d MB", out, re.M), out
+    assert re.search(
+        r"^    cache: \d+ stacks: \d+ from the cache \(hits\), 2 run \(misses\)", out, re.M
+    ), out
+    assert re.search(r"^ratio: warm check / changed stacks +\d+\.\d\dx", out, re.M), out

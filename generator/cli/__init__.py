@@ -36,6 +36,7 @@ Typical session:
   clinicgen diff old.yaml riverside.yaml what a change would create, replace or delete
   clinicgen cost riverside.yaml          the monthly cost range, line by line, with its sources
   clinicgen export riverside.yaml --out x  ARM templates or Terraform plan JSON for scanners
+  clinicgen fleet validate northstar     many clients under one MSP standard (fleet --help)
 
 \b
 Exit status: 0 success, 1 failure (e.g. a compliance or deployability finding), 2 invalid input
@@ -83,6 +84,7 @@ def _register() -> None:
         cost_cmd,
         diff_cmd,
         export_cmd,
+        fleet,
         generate_cmd,
         init_cmd,
         plan_cmd,
@@ -104,6 +106,7 @@ def _register() -> None:
         cost_cmd,
         prices_cmd,
         export_cmd,
+        fleet,
     ):
         cli.add_command(module.command)
 

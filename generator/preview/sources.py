@@ -146,20 +146,30 @@ def _plan(cls: type[T], data: dict[str, Any]) -> T:
 
 def run_stacks(stacks: PracticeStacks) -> tuple[StackRun, ...]:
     """Run the core stack, then every site stack against the core's outputs, under mocks."""
+    core_run = run_core_stack(stacks)
+    return (core_run, *(run_site_stack(stacks, site, core_run) for site in stacks.sites))
+
+
+def run_core_stack(stacks: PracticeStacks) -> StackRun:
+    """Run the practice's core stack under mocks."""
     from generator.preview.sdk import require_cloud_sdk
 
     require_cloud_sdk(stacks.cloud)
-    from generator.preview.runner import run_core, run_site
+    from generator.preview.runner import run_core
 
-    core_run = _guarded(core_stack_name(stacks.practice_id), lambda: run_core(stacks.core))
-    site_runs = [
-        _guarded(
-            site_stack_name(stacks.practice_id, site.site.id),
-            lambda site=site: run_site(site, core_run),  # type: ignore[misc]
-        )
-        for site in stacks.sites
-    ]
-    return (core_run, *site_runs)
+    return _guarded(core_stack_name(stacks.practice_id), lambda: run_core(stacks.core))
+
+
+def run_site_stack(stacks: PracticeStacks, site: SiteStackPlan, core_run: StackRun) -> StackRun:
+    """Run one site stack under mocks, its StackReference reading `core_run`'s outputs."""
+    from generator.preview.sdk import require_cloud_sdk
+
+    require_cloud_sdk(stacks.cloud)
+    from generator.preview.runner import run_site
+
+    return _guarded(
+        site_stack_name(stacks.practice_id, site.site.id), lambda: run_site(site, core_run)
+    )
 
 
 def _guarded(stack: str, run: Callable[[], StackRun]) -> StackRun:

@@ -93,6 +93,8 @@ class Practice:
     gcp_project: str | None = None
     # Google Cloud: the core stack sets org policies on the project (needs an org-level role)
     gcp_org_policies: bool = False
+    # Azure: the weakest hub firewall tier the plan may size (NET-FW-01 raises it to this)
+    min_firewall_tier: str | None = None
     tags: dict[str, str] = field(default_factory=dict)
 
 

@@ -301,6 +301,18 @@ def profile_schema() -> dict[str, Any]:
                         " for the organization admin to enforce at folder or organization level.",
                     },
                 },
+                "min_firewall_tier": {
+                    "type": "string",
+                    "nullable": True,
+                    "allowed": list(load("skus")["firewall"]["tiers"]),
+                    "meta": {
+                        "description": "Azure only: the weakest hub firewall the plan may size"
+                        " (`none`: NSGs alone; `standard`; `premium`: IDPS and TLS inspection)."
+                        " The plan sizes the tier from the sites, devices and compliance, then"
+                        " raises it to this floor; an MSP's fleet standard sets it for every"
+                        " client.",
+                    },
+                },
                 "tags": {
                     "type": "dict",
                     "default": {},

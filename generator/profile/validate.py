@@ -10,6 +10,7 @@ import difflib
 import ipaddress
 import re
 from collections.abc import Iterable, Iterator
+from functools import cache
 from typing import Any
 
 import cerberus
@@ -45,7 +46,7 @@ NOT_PUBLIC = tuple(
 )
 
 
-class _ProfileValidator(cerberus.Validator):  # type: ignore[misc]
+class ProfileValidator(cerberus.Validator):  # type: ignore[misc]
     """Cerberus validator with the profile's own value checks."""
 
     def _check_with_count(self, field: str, value: Any) -> None:
@@ -132,14 +133,22 @@ def cidr_problem(value: str) -> str | None:
     return None
 
 
+@cache
+def _profile_validator() -> ProfileValidator:
+    """One validator per process: Cerberus checks and hashes a schema each time a validator
+    is made, which cost more than validating a profile (measured with
+    benchmarks/fleet_bench.py); `validate` starts afresh on every document."""
+    return ProfileValidator(profile_schema())
+
+
 def validate_document(document: dict[str, Any], label: str) -> tuple[dict[str, Any], list[Problem]]:
     """The normalised document (defaults filled) and every problem found in it."""
     key_problems = list(_unwritable_text(document, label))
     if key_problems:
         return document, key_problems
-    validator = _ProfileValidator(profile_schema())
+    validator = _profile_validator()
     valid = validator.validate(document)
-    problems = list(_schema_problems(validator._errors, document, label))
+    problems = list(schema_problems(validator._errors, label, profile_schema()))
     normalised: dict[str, Any] = validator.document if valid else document
     problems.extend(_cross_field_problems(normalised, label, schema_valid=valid))
     return normalised, sorted(problems, key=_problem_order)
@@ -190,27 +199,29 @@ def format_path(path: Iterable[Any]) -> str:
     return text
 
 
-def _schema_problems(errors: Iterable[Any], document: Any, label: str) -> Iterator[Problem]:
+def schema_problems(errors: Iterable[Any], label: str, schema: dict[str, Any]) -> Iterator[Problem]:
+    """Cerberus's errors for a document validated against `schema`, as Problems naming
+    `label`: the profile's, and the fleet standard's (`generator.fleet.standard`)."""
     for error in errors:
         if error.is_group_error or error.is_logic_error:
-            yield from _schema_problems(error.child_errors, document, label)
+            yield from schema_problems(error.child_errors, label, schema)
             continue
         path = format_path(error.document_path)
-        message = _message(error)
+        message = _message(error, schema)
         if error.code == cerberus_errors.REQUIRED_FIELD.code:
             yield Problem(label, path, message)
         else:
             yield Problem(label, path, message, error.value, True)
 
 
-def _message(error: Any) -> str:
+def _message(error: Any, schema: dict[str, Any]) -> str:
     rule, constraint, value = error.rule, error.constraint, error.value
-    meta = (error.schema_path and _meta_at(error)) or {}
+    meta = (error.schema_path and _meta_at(error, schema)) or {}
     if error.code == cerberus_errors.CUSTOM.code:
         return str(error.info[0])
     if error.code == cerberus_errors.UNKNOWN_FIELD.code:
         field = error.document_path[-1]
-        siblings = _sibling_keys(error)
+        siblings = _sibling_keys(error, schema)
         suggestion = _suggest(str(field), siblings)
         known = f"; known keys: {', '.join(siblings)}" if siblings and not suggestion else ""
         return f"unknown key{suggestion}{known}"
@@ -252,15 +263,15 @@ _TYPE_NAMES = {
 }
 
 
-def _meta_at(error: Any) -> dict[str, Any]:
-    rules: Any = profile_schema()
+def _meta_at(error: Any, schema: dict[str, Any]) -> dict[str, Any]:
+    rules: Any = schema
     for step in error.schema_path[:-1]:
         rules = rules[step]
     return dict(rules.get("meta", {})) if isinstance(rules, dict) else {}
 
 
-def _sibling_keys(error: Any) -> list[str]:
-    rules: Any = {"schema": profile_schema()}
+def _sibling_keys(error: Any, schema: dict[str, Any]) -> list[str]:
+    rules: Any = {"schema": schema}
     for part in error.document_path[:-1]:
         rules = rules["schema"]
         if isinstance(part, int):
@@ -325,6 +336,13 @@ def _cross_field_problems(doc: dict[str, Any], label: str, schema_valid: bool) -
             "applies to Google Cloud only; remove it (practice.cloud is azure, whose compliance"
             " initiatives are Azure Policy assignments)",
             practice["gcp_org_policies"],
+        )
+    if cloud == "gcp" and practice.get("min_firewall_tier") is not None:
+        add(
+            "practice.min_firewall_tier",
+            "applies to Azure only; remove it (practice.cloud is gcp, whose firewall posture is"
+            " VPC firewall rules, which have no tier)",
+            practice["min_firewall_tier"],
         )
     _check_pool(practice, add)
     if cloud in _CLOUD_NAMES and isinstance(practice.get("tags"), dict):

@@ -99,7 +99,12 @@ def build_plan(profile: Profile, ledger: Ledger | None = None) -> tuple[Plan, Le
     devices_total = sum(site.devices.endpoint_count() for site in profile.sites)
     firewall = log.take(
         network.firewall_tier(
-            len(profile.sites), devices_total, aggregate, practice.compliance, kinds
+            len(profile.sites),
+            devices_total,
+            aggregate,
+            practice.compliance,
+            kinds,
+            practice.min_firewall_tier,
         )
     )
     bastion = log.take(network.bastion())

@@ -268,10 +268,16 @@ def hub_block_prefix(present: list[int], absent: list[int]) -> Sized[int]:
 
 
 def firewall_tier(
-    sites: int, devices: int, aggregate_mbps: int, compliance: tuple[str, ...], kinds: set[str]
+    sites: int,
+    devices: int,
+    aggregate_mbps: int,
+    compliance: tuple[str, ...],
+    kinds: set[str],
+    floor: str | None = None,
 ) -> Sized[str]:
     """NET-FW-01: NSGs alone for one small site; else Standard, or Premium (IDPS and TLS
-    inspection) for hospitals and HITRUST.
+    inspection) for hospitals and HITRUST; never below the profile's `floor`
+    (`practice.min_firewall_tier`).
 
     Source: catalog/skus.yaml firewall (Azure Firewall features by SKU; HITRUST CSF 09.m);
     clinicgen's choice of tier by size, NSGs alone for one small site
@@ -297,6 +303,10 @@ def firewall_tier(
             f"{counted(sites, 'site')}, {counted(devices, 'device')}, "
             f"{aggregate_mbps} Mbps aggregate: hub firewall"
         )
+    tiers = rule["tiers"]
+    if floor is not None and tiers.index(floor) > tiers.index(tier):
+        why = f"{why}; raised from {tier} to practice.min_firewall_tier {floor}"
+        tier = floor
     return Sized(tier, Decision("NET-FW-01", "core.firewall_tier", tier, f"firewall {tier}: {why}"))
 
 

@@ -312,6 +312,17 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
         "practice.gcp_org_policies: must be true or false (got 'yes')",
     ),
     (
+        "min-firewall-tier-on-gcp",
+        both(GCP, put("practice.min_firewall_tier", "standard")),
+        "practice.min_firewall_tier: applies to Azure only; remove it (practice.cloud is gcp,"
+        " whose firewall posture is VPC firewall rules, which have no tier) (got 'standard')",
+    ),
+    (
+        "min-firewall-tier-unknown",
+        put("practice.min_firewall_tier", "basic"),
+        "practice.min_firewall_tier: must be one of: none, standard, premium (got 'basic')",
+    ),
+    (
         "gcp-bad-project-id",
         both(GCP, put("practice.gcp_project", "Riverside_Prod")),
         "practice.gcp_project: must be a GCP project id: 6-30 lowercase letters, digits or hyphens "

@@ -186,3 +186,18 @@ def test_firewall_tier_boundaries(
     sites: int, devices: int, mbps: int, compliance: tuple[str, ...], kinds: set[str], tier: str
 ) -> None:
     assert network.firewall_tier(sites, devices, mbps, compliance, kinds).value == tier
+
+
+@pytest.mark.parametrize(
+    ("floor", "tier"),
+    [(None, "none"), ("none", "none"), ("standard", "standard"), ("premium", "premium")],
+)
+def test_firewall_tier_floor_raises_a_small_practice(floor: str | None, tier: str) -> None:
+    sized = network.firewall_tier(1, 10, 100, ("hipaa",), {"clinic"}, floor)
+    assert sized.value == tier
+    assert ("min_firewall_tier" in sized.decision.reason) == (tier != "none")
+
+
+def test_firewall_tier_floor_never_lowers_the_sized_tier() -> None:
+    sized = network.firewall_tier(1, 10, 100, ("hitrust",), {"clinic"}, "standard")
+    assert sized.value == "premium"

@@ -1,0 +1,100 @@
+"""The fleet's result cache: what running a stack under mocks gave, kept by what determines it.
+
+A stack's run depends on its stack file, the program that runs it (blueprints), what the
+preview harness and its mocks answer, the catalogs, and the Pulumi SDKs' versions; a site
+stack also on what its core stack exported (its StackReference reads those outputs). So:
+
+    program   sha-256 of every source and catalog file of `generator` and `blueprints`,
+              the Python version, and the versions of Pulumi and each provider SDK
+    core      sha-256(program, "core", core stack file bytes)
+    site      sha-256(program, "site", site stack file bytes, digest of the core's outputs)
+    client    sha-256(program, the client's waivers, the core and site keys): its findings
+
+Keying a site by its core's outputs rather than the core's file means a core that changes
+without changing what it exports (a site added: the core file lists one more site) leaves
+every existing site stack's result valid.
+
+Entries live under the fleet folder, `.clinicgen-cache/`, one file each, written atomically
+(temporary file, then rename: `generator.write.write_text`), so a reader never sees half an
+entry and two runs writing one key write the same bytes. A client's misses are computed under
+a file lock (`filelock`) on that client, so two concurrent runs do not both run its stacks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock
+
+from generator.write import write_text
+
+CACHE_DIR = ".clinicgen-cache"
+# Bump when an entry's layout changes: old entries are then never read.
+LAYOUT = "1"
+_SDK_DISTRIBUTIONS = ("pulumi", "pulumi-azure-native", "pulumi-azuread", "pulumi-tls", "pulumi-gcp")
+_PACKAGES = ("generator", "blueprints")
+
+
+def _version(distribution: str) -> str:
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return "absent"
+
+
+@cache
+def program_fingerprint() -> str:
+    """The digest of everything besides a stack file that decides a stack's run and its
+    findings: clinicgen's and the blueprints' sources and catalogs, Python, the SDKs."""
+    digest = hashlib.sha256(f"layout {LAYOUT}\npython {sys.version}\n".encode())
+    for distribution in _SDK_DISTRIBUTIONS:
+        digest.update(f"{distribution} {_version(distribution)}\n".encode())
+    for package in _PACKAGES:
+        root = Path(__import__(package).__file__ or "").parent
+        for path in sorted(root.rglob("*")):
+            if path.suffix in (".py", ".yaml") and path.is_file():
+                digest.update(f"{path.relative_to(root.parent).as_posix()}\n".encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def key(*parts: str | bytes) -> str:
+    """The sha-256 of `parts`, each length-prefixed so that no two splits collide."""
+    digest = hashlib.sha256()
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        digest.update(f"{len(data)}:".encode())
+        digest.update(data)
+    return digest.hexdigest()
+
+
+class ResultCache:
+    """Entries by kind (`stacks`, `outputs`, `clients`) and key, under `root`."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def _path(self, kind: str, entry: str) -> Path:
+        return self.root / kind / entry[:2] / f"{entry}.json"
+
+    def get(self, kind: str, entry: str) -> Any | None:
+        """The entry's data, or None when there is none (or it cannot be read: a miss)."""
+        try:
+            return json.loads(self._path(kind, entry).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+
+    def put(self, kind: str, entry: str, data: Any) -> None:
+        write_text(self._path(kind, entry), json.dumps(data, sort_keys=True))
+
+    def lock(self, name: str) -> FileLock:
+        """A lock on `name` (a client) shared by every run on this fleet folder."""
+        locks = self.root / "locks"
+        locks.mkdir(parents=True, exist_ok=True)
+        return FileLock(str(locks / f"{name}.lock"))

@@ -1,0 +1,322 @@
+"""Validating, planning and generating every client of a fleet, in parallel processes.
+
+Each client is examined in a worker process of its own (`concurrent.futures`), since sizing
+and rendering are pure Python and one core does one client at a time; the parent gathers
+what the cross-client rules need (practice ids, Google Cloud projects, VPN peer addresses),
+so every problem of every client is reported in one run, in client-file order.
+
+`generate_fleet` checks the whole fleet's profiles and the cross-client rules before writing
+anything; then each client's project is written by the ordinary `--project-dir` generation
+(`generator.pipeline.generate_project`), which leaves a file whose content did not change
+untouched, so an unchanged client gets no write at all. A client whose plan falls short of the
+standard is refused before its own files are written; the other clients are written.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any, TypeVar
+
+from generator.errors import ClinicgenError, Problem, ProfileError
+from generator.fleet.clients import Deviation, loosened, read_client, tightened
+from generator.fleet.standard import (
+    PROJECTS_DIR,
+    FleetError,
+    FleetStandard,
+    client_files,
+    load_standard,
+)
+from generator.plan.model import Plan, core_stack_name, site_stack_name
+from generator.profile import Profile, profile_from_document
+from generator.write import FileStatus, WrittenFile
+
+T = TypeVar("T")
+R = TypeVar("R")
+# Told once per client as its worker finishes (a progress bar).
+Progress = Callable[[], None]
+
+
+@dataclass(frozen=True)
+class ClientFacts:
+    """What the cross-client rules and the fleet's summaries need of one valid client."""
+
+    practice_id: str
+    cloud: str
+    gcp_project: str | None
+    vpn_peers: tuple[tuple[str, str], ...]  # (field path, address)
+    sites: tuple[str, ...]
+
+    @property
+    def stacks(self) -> tuple[str, ...]:
+        """The client's stacks, core first."""
+        return (
+            core_stack_name(self.practice_id),
+            *(site_stack_name(self.practice_id, site) for site in self.sites),
+        )
+
+
+@dataclass(frozen=True)
+class ClientOutcome:
+    """One client file: its facts when its profile is valid, every problem found, where it is
+    stricter than the standard, and (generate) the files written."""
+
+    file: str
+    facts: ClientFacts | None
+    problems: tuple[Problem, ...] = ()
+    deviations: tuple[Deviation, ...] = ()
+    written: tuple[WrittenFile, ...] = ()
+    project: Path | None = None  # where generate wrote the client's project
+    plan: dict[str, str] | None = None  # the plan's headline values, for `fleet plan`
+
+    @property
+    def changed(self) -> int:
+        """How many of the files generate wrote changed (created or updated)."""
+        return sum(1 for item in self.written if item.status is not FileStatus.UNCHANGED)
+
+
+@dataclass(frozen=True)
+class FleetResult:
+    standard: FleetStandard
+    clients: tuple[ClientOutcome, ...]
+    problems: tuple[Problem, ...]  # every client's and the cross-client rules', in file order
+
+    def require_valid(self) -> None:
+        """Raise FleetError with every problem, once the caller has shown what it has."""
+        if self.problems:
+            raise FleetError(list(self.problems))
+
+
+def default_jobs() -> int:
+    """Worker processes by default: one per core this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def in_parallel(
+    task: Callable[[T], R], items: Sequence[T], jobs: int, progress: Progress | None = None
+) -> list[R]:
+    """`task` over `items` in up to `jobs` worker processes, results in `items`' order;
+    in this process when one worker would do."""
+    if jobs <= 1 or len(items) <= 1:
+        results = []
+        for item in items:
+            results.append(task(item))
+            if progress is not None:
+                progress()
+        return results
+    with ProcessPoolExecutor(max_workers=min(jobs, len(items))) as pool:
+        futures = [pool.submit(task, item) for item in items]
+        for _ in as_completed(futures):
+            if progress is not None:
+                progress()
+        return [future.result() for future in futures]
+
+
+def problems_of(err: ClinicgenError, label: str) -> tuple[Problem, ...]:
+    """`err` as the problems of the client file `label`."""
+    if isinstance(err, ProfileError):
+        return tuple(err.problems)
+    return tuple(Problem(label, "", line) for line in err.lines())
+
+
+def client_facts(profile: Profile) -> ClientFacts:
+    """What the cross-client rules and the summaries need of a valid client profile."""
+    return ClientFacts(
+        practice_id=profile.practice.id,
+        cloud=profile.practice.cloud,
+        gcp_project=profile.practice.gcp_project,
+        vpn_peers=tuple(
+            (f"sites[{index}].connectivity.vpn_peer_ip", site.connectivity.vpn_peer_ip)
+            for index, site in enumerate(profile.sites)
+            if site.connectivity.vpn_peer_ip
+        ),
+        sites=tuple(site.id for site in profile.sites),
+    )
+
+
+def load_client(path: Path, standard: FleetStandard) -> tuple[Profile, str]:
+    """The client's effective profile (merged over the standard) and its YAML text."""
+    document, text = read_client(path, standard)
+    return profile_from_document(document, str(path)), text
+
+
+def plan_headline(plan: Plan, *, cost: bool = False) -> dict[str, str]:
+    """The values a fleet-wide plan table shows per client; with `cost`, its monthly cost
+    range at list prices (`generator.cost`)."""
+    headline = {
+        # Google Cloud's posture is VPC firewall rules, which have no tier.
+        "firewall": plan.core.firewall_tier if plan.cloud == "azure" else "-",
+        "vpn": plan.vpn.sku if plan.vpn else "none",
+        "retention": f"{plan.backup.record_retention_years} years",
+        "rpo": f"{plan.backup.rpo_hours} h",
+        "hub": plan.core.address_space,
+    }
+    if cost:
+        from generator.cost.estimate import estimate_cost
+        from generator.render.cost_report import total_text
+
+        estimate = estimate_cost(plan)
+        unpriced = len(estimate.unpriced)
+        lines = len(estimate.lines)
+        partial = f" ({unpriced} of {lines} lines unpriced)" if 0 < unpriced < lines else ""
+        headline["monthly cost"] = f"{total_text(estimate)}{partial}"
+    return headline
+
+
+def _validate_client(
+    path: Path, standard: FleetStandard, fleet_dir: Path, with_ledgers: bool
+) -> ClientOutcome:
+    """Load the client over the standard and plan it: as a first generate would (no ledger),
+    or `with_ledgers` with the ledger its generated project holds, when it has one."""
+    from generator.ipam import default_ledger_path, load_ledger_if_present
+    from generator.pipeline import STACKS_DIR
+    from generator.sizing import build_plan
+
+    label = str(path)
+    try:
+        profile, _ = load_client(path, standard)
+        ledger = None
+        if with_ledgers:
+            stacks = project_dir(fleet_dir, profile.practice.id) / STACKS_DIR
+            ledger = load_ledger_if_present(default_ledger_path(stacks, profile.practice.id))
+        plan, _ledger = build_plan(profile, ledger)
+    except ClinicgenError as err:
+        return ClientOutcome(label, None, problems_of(err, label))
+    return ClientOutcome(
+        label,
+        client_facts(profile),
+        tuple(loosened(profile, plan, standard)),
+        tightened(profile, plan, standard),
+        plan=plan_headline(plan, cost=with_ledgers),
+    )
+
+
+def _read_client(path: Path, standard: FleetStandard) -> ClientOutcome:
+    label = str(path)
+    try:
+        profile, _ = load_client(path, standard)
+    except ClinicgenError as err:
+        return ClientOutcome(label, None, problems_of(err, label))
+    return ClientOutcome(label, client_facts(profile))
+
+
+def project_dir(fleet_dir: Path, practice_id: str) -> Path:
+    """Where `fleet generate` writes a client's Pulumi project."""
+    return fleet_dir / PROJECTS_DIR / practice_id
+
+
+def _refuse_loosened(standard: FleetStandard, profile: Profile, plan: Plan) -> None:
+    problems = loosened(profile, plan, standard)
+    if problems:
+        raise FleetError(problems)
+
+
+def _generate_client(
+    path: Path, standard: FleetStandard, fleet_dir: Path, force: bool
+) -> ClientOutcome:
+    from generator.pipeline import generate_project
+
+    label = str(path)
+    try:
+        profile, text = load_client(path, standard)
+        deviations: list[Deviation] = []
+
+        def vet(planned: Profile, plan: Plan) -> None:
+            _refuse_loosened(standard, planned, plan)
+            deviations.extend(tightened(planned, plan, standard))
+
+        project = project_dir(fleet_dir, profile.practice.id)
+        result = generate_project(path, project, force=force, profile_text=text, vet=vet)
+    except ClinicgenError as err:
+        return ClientOutcome(label, None, problems_of(err, label))
+    return ClientOutcome(
+        label, client_facts(profile), (), tuple(deviations), tuple(result.files), project
+    )
+
+
+# What two clients cannot share, and what the second is told.
+_CLASHES = {
+    "practice.id": "is also {first}'s practice id: stacks and resources are named from it, "
+    "so every client needs its own",
+    "practice.gcp_project": "is also {first}'s Google Cloud project: each client deploys into "
+    "a project of its own",
+    "vpn_peer_ip": "is also a VPN peer of {first}: one device cannot terminate two clients' "
+    "tunnels with one address",
+}
+
+
+def _claims(facts: ClientFacts) -> Iterator[tuple[str, str, str]]:
+    """(clash kind, field path, value) of everything a client claims for itself alone."""
+    yield "practice.id", "practice.id", facts.practice_id
+    if facts.gcp_project:
+        yield "practice.gcp_project", "practice.gcp_project", facts.gcp_project
+    for where, address in facts.vpn_peers:
+        yield "vpn_peer_ip", where, address
+
+
+def cross_client_problems(outcomes: Iterable[ClientOutcome]) -> list[Problem]:
+    """Clients that clash: one practice id, one Google Cloud project or one VPN peer address
+    in two clients (each a stack name, a project or a tunnel endpoint both would claim)."""
+    problems = []
+    claimed: dict[tuple[str, str], str] = {}
+    for outcome in outcomes:
+        if outcome.facts is None:
+            continue
+        for kind, path, value in _claims(outcome.facts):
+            first = claimed.setdefault((kind, value), outcome.file)
+            if first != outcome.file:
+                message = _CLASHES[kind].format(first=first)
+                problems.append(Problem(outcome.file, path, message, value, True))
+    return problems
+
+
+def _result(standard: FleetStandard, outcomes: list[ClientOutcome]) -> FleetResult:
+    problems = [problem for outcome in outcomes for problem in outcome.problems]
+    problems += cross_client_problems(outcomes)
+    order = {outcome.file: index for index, outcome in enumerate(outcomes)}
+    problems.sort(key=lambda problem: order.get(problem.file, -1))
+    return FleetResult(standard, tuple(outcomes), tuple(problems))
+
+
+def _standard_and_clients(fleet_dir: Path) -> tuple[FleetStandard, list[Path]]:
+    standard = load_standard(fleet_dir)
+    clients = client_files(fleet_dir)
+    if not clients:
+        raise FleetError(
+            [Problem(str(fleet_dir / "clients"), "", "no client profiles (clients/*.yaml)")]
+        )
+    return standard, clients
+
+
+def validate_fleet(
+    fleet_dir: Path,
+    *,
+    jobs: int = 1,
+    progress: Progress | None = None,
+    with_ledgers: bool = False,
+) -> FleetResult:
+    """Every client's profile over the standard, planned (from scratch, or `with_ledgers`
+    from its project's ledger), and the cross-client rules. Writes nothing."""
+    standard, clients = _standard_and_clients(fleet_dir)
+    task: Any = partial(
+        _validate_client, standard=standard, fleet_dir=fleet_dir, with_ledgers=with_ledgers
+    )
+    return _result(standard, in_parallel(task, clients, jobs, progress))
+
+
+def generate_fleet(
+    fleet_dir: Path, *, jobs: int = 1, force: bool = False, progress: Progress | None = None
+) -> FleetResult:
+    """Write every client's project under `projects/<practice>/`, unless a profile is invalid
+    or clients clash, in which case nothing is written."""
+    standard, clients = _standard_and_clients(fleet_dir)
+    read: Any = partial(_read_client, standard=standard)
+    checked = _result(standard, in_parallel(read, clients, jobs))
+    if checked.problems:
+        return checked
+    task: Any = partial(_generate_client, standard=standard, fleet_dir=fleet_dir, force=force)
+    return _result(standard, in_parallel(task, clients, jobs, progress))

@@ -1,0 +1,86 @@
+"""`clinicgen fleet check`: stacks under mocks, and a cache that reruns only what changed."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from generator.fleet.cache import ResultCache, key
+from generator.fleet.check import check_fleet
+from generator.fleet.run import generate_fleet
+from tests.fleet.conftest import edit_yaml
+
+
+@pytest.fixture
+def gcp_fleet(fleet: Path) -> Path:
+    """The small fleet with its Google Cloud client alone (fast under mocks), generated."""
+    for name in ("maple-grove.yaml", "riverside.yaml"):
+        (fleet / "clients" / name).unlink()
+    assert not generate_fleet(fleet).problems
+    return fleet
+
+
+def _add_site(fleet: Path) -> None:
+    def add(document: dict) -> None:
+        site = dict(document["sites"][0], id="east", name="Cedar East")
+        site["connectivity"] = {"bandwidth_mbps": 100, "vpn_peer_ip": "192.0.2.141"}
+        document["sites"].append(site)
+
+    edit_yaml(fleet / "clients" / "cedar-ortho.yaml", add)
+
+
+def test_cache_reruns_only_the_stacks_a_change_affects(gcp_fleet: Path, run_cli) -> None:
+    cold = run_cli("fleet", "check", gcp_fleet, "--jobs", "1")
+    assert cold.exit_code == 0, cold.stderr
+    lines = cold.stdout.splitlines()
+    assert re.fullmatch(
+        rf"{re.escape(str(gcp_fleet))}/clients/cedar-ortho.yaml: cedar-ortho: 2 stacks, \d+"
+        " resources: 0 compliance failures \\(0 waived\\), 0 deployability findings",
+        lines[0],
+    )
+    assert lines[1] == (
+        f"cache: 2 stacks: 0 from the cache (hits), 2 run (misses) ({gcp_fleet}/.clinicgen-cache)"
+    )
+    warm = run_cli("fleet", "check", gcp_fleet)
+    assert warm.stdout.splitlines()[:2] == [
+        lines[0],
+        lines[1].replace("0 from", "2 from").replace("2 run", "0 run"),
+    ]
+    _add_site(gcp_fleet)
+    assert not generate_fleet(gcp_fleet).problems
+    after = check_fleet(gcp_fleet)
+    # The core's file changed (it lists the new site) but not what it exports: the existing
+    # site's result stands; the core and the new site run.
+    (client,) = after.clients
+    assert (client.hits, client.misses) == (1, 2)
+    assert [name for name, _ in client.stacks] == [
+        "cedar-ortho-core",
+        "cedar-ortho-site-clinic",
+        "cedar-ortho-site-east",
+    ]
+
+
+def test_no_cache_runs_everything_and_keeps_nothing(gcp_fleet: Path) -> None:
+    result = check_fleet(gcp_fleet, use_cache=False)
+    assert (result.hits, result.misses) == (0, 2)
+    assert not (gcp_fleet / ".clinicgen-cache").exists()
+
+
+def test_check_before_generate_names_the_missing_stack_file(fleet: Path, run_cli) -> None:
+    result = run_cli("fleet", "check", fleet, "--jobs", "1")
+    assert result.exit_code == 2
+    core = fleet / "projects" / "cedar-ortho" / "stacks" / "Pulumi.cedar-ortho-core.yaml"
+    assert (
+        f"{fleet}/clients/cedar-ortho.yaml: {core}: no such stack file: run `clinicgen fleet"
+        " generate` first"
+    ) in result.stderr.splitlines()
+
+
+def test_cache_keys_separate_their_parts(tmp_path: Path) -> None:
+    assert key("ab", "c") != key("a", "bc")
+    cache = ResultCache(tmp_path)
+    assert cache.get("stacks", key("x")) is None
+    cache.put("stacks", key("x"), {"a": 1})
+    assert cache.get("stacks", key("x")) == {"a": 1}

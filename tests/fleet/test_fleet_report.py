@@ -1,0 +1,45 @@
+"""`clinicgen fleet report`: one summary of every client, as text, JSON and Markdown."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from generator.fleet.run import generate_fleet
+from tests.fleet.conftest import edit_yaml
+
+
+@pytest.fixture
+def reported(fleet: Path) -> Path:
+    """The Google Cloud client alone (fast under mocks), generated; its name in Markdown."""
+    for name in ("maple-grove.yaml", "riverside.yaml"):
+        (fleet / "clients" / name).unlink()
+    edit_yaml(fleet / "fleet.yaml", lambda d: d["fleet"].update(name="North*star <b>IT</b>"))
+    assert not generate_fleet(fleet).problems
+    return fleet
+
+
+def test_report_per_client_as_json(reported: Path, run_cli) -> None:
+    result = run_cli("fleet", "report", reported, "--format", "json", "--jobs", "1")
+    assert result.exit_code == 0, result.stderr
+    (client,) = json.loads(result.stdout)["clients"]
+    assert client["client"] == "cedar-ortho"
+    assert (client["cloud"], client["sites"], client["stacks"]) == ("gcp", 1, 2)
+    assert client["resources"] > 50
+    assert client["complianceFailures"] == [] and client["deployability"] == []
+    assert client["deviations"] == [
+        {"path": "backup.rpo_hours", "standard": "24 hours", "client": "12 hours"}
+    ]
+    assert client["lastGenerated"].endswith(" UTC")
+
+
+def test_report_as_text_and_markdown(reported: Path, run_cli) -> None:
+    text = run_cli("fleet", "report", reported).stdout.splitlines()
+    assert text[0] == "Fleet: North*star <b>IT</b>"
+    assert "Stricter than the standard" in text
+    markdown = run_cli("fleet", "report", reported, "--format", "markdown").stdout
+    assert markdown.startswith("### Fleet: North\\*star \\<b\\>IT\\</b\\>\n")
+    assert "| cedar-ortho | backup.rpo\\_hours | 12 hours | 24 hours |" in markdown
+    assert "cache: 2 stacks: 2 from the cache (hits), 0 run (misses)" in markdown
