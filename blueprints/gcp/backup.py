@@ -9,7 +9,7 @@ from typing import Any
 
 import pulumi
 from pulumi import ResourceOptions
-from pulumi_gcp import backupdisasterrecovery, compute, projects
+from pulumi_gcp import backupdisasterrecovery, compute
 
 from blueprints.gcp import naming
 from blueprints.gcp.archives import Archive, ArchiveStore, archive_buckets
@@ -67,20 +67,10 @@ class Backup(pulumi.ComponentResource):
             opts=protected(child_opts),
         )
         if args.instances:
-            # Backup and DR snapshots the instances as the vault's own service agent, so that is
-            # the identity to grant, and only when a plan protects instances (gcp_controls.yaml
-            # backup.vault_agent_role; BackupVault.serviceAccount in the Backup and DR API).
-            agent_role = context.facts("backup")["vault_agent_role"]
-            vault_agent = projects.IAMMember(
-                f"{name}-vault-agent-{naming.role_slug(agent_role)}",
-                project=context.project,
-                role=agent_role,
-                member=vault.service_account.apply(lambda email: f"serviceAccount:{email}"),
-                opts=child_opts,
-            )
-            associated = ResourceOptions.merge(
-                child_opts, ResourceOptions(depends_on=[vault_agent])
-            )
+            # No grant to the vault's service agent: the instances live in the vault's own
+            # project, where Backup and DR needs none (gcp_controls.yaml backup.source). The
+            # cross-project role, Backup and DR Compute Engine Operator, carries
+            # iam.serviceAccounts.actAs project-wide (CG-GCP-IAM-005).
             backup_plan = backupdisasterrecovery.BackupPlan(
                 f"{name}-instances",
                 backup_plan_id=naming.fit(naming.BACKUP, pid, "instances"),
@@ -100,7 +90,7 @@ class Backup(pulumi.ComponentResource):
                     backup_plan=backup_plan.id,
                     resource=instance_id,
                     resource_type=INSTANCE_RESOURCE,
-                    opts=associated,
+                    opts=child_opts,
                 )
         if args.disks:
             schedule = compute.ResourcePolicy(

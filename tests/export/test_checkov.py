@@ -216,7 +216,16 @@ GCP_FAMILIES = [
         "gcp:projects/iAMMember:IAMMember",
         {"project": "p", "member": "serviceAccount:agent@p.iam.gserviceaccount.com"},
         {"role": "roles/iam.serviceAccountUser"},
+        {"role": "roles/logging.logWriter"},
+    ),
+    (
+        # CG-GCP-IAM-005 refuses this role at project level: it includes actAs.
+        "identity-act-as",
+        "CKV_GCP_49",
+        "gcp:projects/iAMMember:IAMMember",
+        {"project": "p", "member": "serviceAccount:agent@p.iam.gserviceaccount.com"},
         {"role": "roles/backupdr.computeEngineOperator"},
+        {"role": "roles/logging.logWriter"},
     ),
 ]
 

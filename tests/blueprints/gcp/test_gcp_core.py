@@ -70,7 +70,8 @@ def expected_inventory(run: PracticeRun) -> Counter[str]:
             g.BUCKET_IAM: (archives * transfer_roles if far else 0) + recording,
             g.VAULT: 1,
             g.BACKUP_PLAN: 1 if vms else 0,
-            g.PROJECT_IAM: 1 if vms else 0,  # the vault's service agent, for its backup plan
+            # No project role for the vault's service agent: the instances share its project.
+            g.PROJECT_IAM: 0,
             g.BACKUP_ASSOCIATION: vms,
             g.RESOURCE_POLICY: 1 if vms + bastion else 0,
             g.DISK_ATTACHMENT: 2 * vms + bastion,  # boot and data disk per server, bastion boot
