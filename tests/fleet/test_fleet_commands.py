@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,21 @@ def test_example_fleet_validates(run_cli) -> None:
     )
     assert "  tighter than the standard: backup.rpo_hours 12 hours (standard: 24 hours)" in lines
     assert lines[-1] == "fleet 'Northstar IT managed practices': 6 clients, 6 valid (38 stacks)"
+
+
+def test_a_bundled_example_validates_under_the_starter_standard(run_cli, tmp_path: Path) -> None:
+    """What `fleet init` writes accepts a real client once its placeholder group is replaced:
+    its tags stay clear of the names clinicgen sets itself."""
+    fleet = tmp_path / "msp"
+    assert run_cli("fleet", "init", fleet).exit_code == 0
+    standard = fleet / "fleet.yaml"
+    placeholder = "00000000-0000-0000-0000-000000000000"
+    text = standard.read_text(encoding="utf-8")
+    assert placeholder in text
+    standard.write_text(text.replace(placeholder, "5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d"))
+    shutil.copy(EXAMPLE_FLEET / "clients" / "maple-grove.yaml", fleet / "clients")
+    result = run_cli("fleet", "validate", fleet, "--jobs", "1")
+    assert result.exit_code == 0, result.stderr
 
 
 LOOSENED = "loosens the fleet standard: "

@@ -102,7 +102,7 @@ def test_starter_standard_is_valid_and_not_overwritten(tmp_path: Path) -> None:
     written = write_starter(tmp_path / "msp", "Northwind Health IT")
     standard = load_standard(tmp_path / "msp")
     assert standard.name == "Northwind Health IT"
-    assert standard.defaults["practice"]["tags"] == {"managed-by": "northwind-health-it"}
+    assert standard.defaults["practice"]["tags"] == {"msp": "northwind-health-it"}
     assert (tmp_path / "msp" / "clients").is_dir()
     assert (tmp_path / "msp" / ".gitignore").read_text() == ".clinicgen-cache/\n"
     with pytest.raises(OutputError, match="exists; pass --force"):
