@@ -47,6 +47,11 @@ def test_gcp_export_writes_a_plan_per_stack(run_cli, tmp_path: Path) -> None:
     assert plan["format_version"] and plan["resource_changes"]
     addresses = {r["address"] for r in plan["planned_values"]["root_module"]["resources"]}
     assert "google_compute_network.harbor-network-vpc" in addresses
+    # The locked audit log bucket and its sink are what a scanner judges log retention by.
+    assert "google_logging_project_bucket_config.harbor-monitoring-logs" in addresses
+    assert "google_logging_project_sink.harbor-monitoring-sink" in addresses
+    unexpressed = json.loads((tmp_path / "unexpressed.json").read_text())
+    assert {item["type"] for item in unexpressed} == {"random:index/randomPassword:RandomPassword"}
 
 
 def test_a_format_of_the_other_cloud_is_refused_naming_file_and_field(
