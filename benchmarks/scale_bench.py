@@ -60,7 +60,9 @@ def measure(command: str, profile: Path, stacks: Path) -> Measured:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sites", type=int, default=500)
     parser.add_argument("--cloud", choices=("azure", "gcp"), action="append")
     parser.add_argument("--commands", nargs="+", choices=COMMANDS, default=list(COMMANDS))
