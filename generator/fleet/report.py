@@ -261,12 +261,17 @@ def summary_tables(summary: FleetSummary) -> tuple[Table, ...]:
 
 
 def render_summary(summary: FleetSummary, output_format: str, width: int) -> str:
-    """The fleet summary as text, JSON or Markdown (a pull-request comment)."""
+    """The fleet summary as text, JSON, Markdown (a pull-request comment) or HTML (one
+    self-contained page in the approval report's style)."""
     if output_format == "json":
         return json.dumps(summary_data(summary), indent=2) + "\n"
     tables = summary_tables(summary)
-    if output_format == "markdown":
+    if output_format in ("markdown", "html"):
+        suffix = "md" if output_format == "markdown" else "html"
         return render(
-            "fleet/report.md.jinja", report_tables=tables, cache=check_lines(summary.checked)
+            f"fleet/report.{suffix}.jinja",
+            fleet=summary.validated.standard.name,
+            report_tables=tables,
+            cache=list(check_lines(summary.checked)),
         )
     return plain_text(tables, width)

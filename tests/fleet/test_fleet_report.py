@@ -43,3 +43,18 @@ def test_report_as_text_and_markdown(reported: Path, run_cli) -> None:
     assert markdown.startswith("### Fleet: North\\*star \\<b\\>IT\\</b\\>\n")
     assert "| cedar-ortho | backup.rpo\\_hours | 12 hours | 24 hours |" in markdown
     assert "cache: 2 stacks: 2 from the cache (hits), 0 run (misses)" in markdown
+
+
+def test_report_as_html_is_one_escaped_page_in_the_approval_reports_style(
+    reported: Path, run_cli
+) -> None:
+    result = run_cli("fleet", "report", reported, "--format", "html", "--jobs", "1")
+    assert result.exit_code == 0, result.stderr
+    page = result.stdout
+    assert page.startswith("<!DOCTYPE html>")
+    # The standard's name is text, never markup, in the title, the heading and the table.
+    assert "<b>IT</b>" not in page
+    assert "<h1>Fleet summary: North*star &lt;b&gt;IT&lt;/b&gt;</h1>" in page
+    assert "<script" not in page and "http" not in page.split("</style>")[0]
+    assert "<td>cedar-ortho</td><td>backup.rpo_hours</td><td>12 hours</td><td>24 hours</td>" in page
+    assert '<p class="subtitle">cache: 2 stacks: ' in page

@@ -7,13 +7,21 @@ from pathlib import Path
 import click
 
 from generator.cli.fleet.options import FLEET_ARGUMENT, JOBS_OPTION, progress_bar
-from generator.cli.options import REPORT_FORMAT_OPTION
+from generator.cli.options import format_option
 
 
 @click.command("report", short_help="One row per client: stacks, resources, findings, deviations.")
 @FLEET_ARGUMENT
 @JOBS_OPTION
-@REPORT_FORMAT_OPTION
+@format_option(
+    "text",
+    "json",
+    "markdown",
+    "html",
+    help_text="text for people (as wide as the terminal, 120 columns when piped), json for "
+    "machines, markdown for a pull-request comment, html for one self-contained page in the "
+    "approval report's style.",
+)
 def command(fleet_dir: Path, jobs: int, output_format: str) -> None:
     """Summarise the fleet in DIR: per client its cloud, sites, stacks, resources (its
     generated stacks under mocks, from the `fleet check` cache where it holds them),
@@ -26,6 +34,7 @@ def command(fleet_dir: Path, jobs: int, output_format: str) -> None:
     Examples:
       clinicgen fleet report northstar
       clinicgen fleet report northstar --format markdown > fleet-report.md
+      clinicgen fleet report northstar --format html > fleet-report.html
     """
     from generator.fleet.check import check_fleet
     from generator.fleet.report import FleetSummary, last_generated, render_summary
