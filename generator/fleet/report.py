@@ -212,7 +212,12 @@ def summary_tables(summary: FleetSummary) -> tuple[Table, ...]:
     rows, deviations, findings = [], [], []
     for item in data["clients"]:
         client = item["client"] or item["file"]
-        state = "invalid" if item["problems"] else str(item["resources"])
+        # A client with no stack files was never checked: it has no findings to count yet.
+        checked = item["lastGenerated"] != "never"
+        if not checked:
+            state = "not generated"
+        else:
+            state = "invalid" if item["problems"] else str(item["resources"])
         rows.append(
             (
                 client,
@@ -220,8 +225,8 @@ def summary_tables(summary: FleetSummary) -> tuple[Table, ...]:
                 str(item["sites"] or "-"),
                 str(item["stacks"] or "-"),
                 state,
-                f"{len(item['complianceFailures'])} ({item['waived']} waived)",
-                str(len(item["deployability"])),
+                f"{len(item['complianceFailures'])} ({item['waived']} waived)" if checked else "-",
+                str(len(item["deployability"])) if checked else "-",
                 item["monthlyCost"] or "-",
                 str(len(item["deviations"])),
                 item["lastGenerated"],

@@ -58,3 +58,15 @@ def test_report_as_html_is_one_escaped_page_in_the_approval_reports_style(
     assert "<script" not in page and "http" not in page.split("</style>")[0]
     assert "<td>cedar-ortho</td><td>backup.rpo_hours</td><td>12 hours</td><td>24 hours</td>" in page
     assert '<p class="subtitle">cache: 2 stacks: ' in page
+
+
+def test_a_client_not_generated_yet_is_said_so_not_counted_clean(fleet: Path, run_cli) -> None:
+    """Before `fleet generate` no stack was checked: the row says so instead of "invalid" and
+    shows no finding counts that would read as a clean result."""
+    for name in ("maple-grove.yaml", "riverside.yaml"):
+        (fleet / "clients" / name).unlink()
+    page = run_cli("fleet", "report", fleet, "--format", "html", "--jobs", "1").stdout
+    assert (
+        "<tr><td>cedar-ortho</td><td>gcp</td><td>1</td><td>2</td><td>not generated</td>"
+        "<td>-</td><td>-</td>" in page
+    )
