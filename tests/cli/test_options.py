@@ -19,34 +19,20 @@ def _options(name: str) -> dict[str, click.Option]:
     }
 
 
+# The commands that read or write the allocation ledger, as README lists them.
+LEDGER_COMMANDS = {"plan", "generate", "preview", "check", "diff", "cost", "export", "report"}
+
+
 def test_every_command_that_reads_or_writes_a_ledger_takes_the_same_ledger_option() -> None:
     ledger = _options("--ledger")
-    assert set(ledger) == {
-        "plan",
-        "generate",
-        "preview",
-        "check",
-        "diff",
-        "cost",
-        "export",
-        "report",
-    }
+    assert set(ledger) == LEDGER_COMMANDS
     assert len({(p.name, p.help, p.default) for p in ledger.values()}) == 1
 
 
 def test_the_stacks_directory_defaults_to_the_pulumi_projects_stack_config_dir() -> None:
     stacks_dir = _options("--stacks-dir")
     # One option, meaning the same everywhere: generate's --out is its other name.
-    assert set(stacks_dir) == {
-        "plan",
-        "generate",
-        "preview",
-        "check",
-        "diff",
-        "cost",
-        "export",
-        "report",
-    }
+    assert set(stacks_dir) == LEDGER_COMMANDS
     assert {p.default for p in stacks_dir.values()} == {DEFAULT_STACKS_DIR}
     assert all(p.help and p.help.startswith(STACKS_DIR_HELP) for p in stacks_dir.values())
     assert _options("--out")["generate"] is stacks_dir["generate"]
