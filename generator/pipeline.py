@@ -20,7 +20,7 @@ over the plan's stacks under mocks with the rendered stack config (`generator.pr
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from shlex import quote
@@ -36,6 +36,7 @@ from generator.errors import (
     Problem,
     ProfileError,
 )
+from generator.generation_record import generation_record
 from generator.ipam import (
     CoreAllocation,
     Ledger,
@@ -58,10 +59,12 @@ from generator.render.project import (
 from generator.render.runbook import render_runbook, runbook_path
 from generator.render.stack_config import PLAN_KEY
 from generator.render.stack_files import render_stack_files, stack_paths
+from generator.render.templating import read_generated_yaml
 from generator.sizing import build_plan
 from generator.write import (
     FileStatus,
     GeneratedFile,
+    PendingWrite,
     WrittenFile,
     commit,
     prepare,
@@ -198,6 +201,7 @@ def generate_project(
     tell: Tell | None = None,
     profile_text: str | None = None,
     vet: Vet | None = None,
+    inputs: str | None = None,
 ) -> GenerationResult:
     """Write a self-contained Pulumi project under `project_dir`: `Pulumi.yaml` named after
     the practice, the program entry, clinicgen's sections of `requirements.txt` and
@@ -207,7 +211,10 @@ def generate_project(
     without it, what the last generate wrote into the project is kept. `profile_text`, when
     given, is the profile to plan and copy instead of the file's own text (a fleet client
     merged over its standard's defaults; `profile_path` still names it). `vet` sees the plan
-    before anything is written and may refuse it.
+    before anything is written and may refuse it. `inputs`, the digest of everything the
+    project is generated from, is recorded with the digest of each file written
+    (`generator.generation_record`), so a later run can tell the project is up to date
+    without planning it.
     """
     return _generate(
         profile_path,
@@ -219,6 +226,7 @@ def generate_project(
         tell=tell,
         profile_text=profile_text,
         vet=vet,
+        inputs=inputs,
     )
 
 
@@ -234,6 +242,7 @@ def _generate(
     project: bool = True,
     profile_text: str | None = None,
     vet: Vet | None = None,
+    inputs: str | None = None,
 ) -> GenerationResult:
     stacks_dir = root / stacks
     if profile_text is None:
@@ -256,6 +265,7 @@ def _generate(
             source=source,
             project=project,
             profile_text=profile_text,
+            inputs=inputs,
         )
 
 
@@ -269,6 +279,7 @@ def _generate_holding_ledger(
     source: str | None,
     project: bool,
     profile_text: str | None = None,
+    inputs: str | None = None,
 ) -> GenerationResult:
     stacks_dir = root / stacks
     plan = planned.plan
@@ -287,10 +298,12 @@ def _generate_holding_ledger(
     )
     # Everything is checked before anything is written. The ledger goes first: it is the
     # record of allocations the stack files are derived from.
-    _refuse_other_practices_stacks(plan, root, stacks)
-    written = commit(
-        prepare(planned.ledger_path.parent, [ledger]) + prepare(root, files, force=force)
-    )
+    pending = prepare(planned.ledger_path.parent, [ledger]) + prepare(root, files, force=force)
+    _refuse_other_practices_stacks(plan, root, stacks, pending)
+    if inputs is not None:
+        # Last, so that it is never newer than a file it lists.
+        pending += prepare(root, [generation_record(root, inputs, pending)])
+    written = commit(pending)
     by_path = {item.path: item for item in written}
     return GenerationResult(
         practice_id=plan.practice.id,
@@ -307,14 +320,19 @@ def _generate_holding_ledger(
     )
 
 
-def _refuse_other_practices_stacks(plan: Plan, root: Path, stacks: PurePosixPath) -> None:
+def _refuse_other_practices_stacks(
+    plan: Plan, root: Path, stacks: PurePosixPath, pending: Sequence[PendingWrite]
+) -> None:
     """OutputError when a stack file this run would write holds another practice's plan: its
     stack would be silently redeployed as this practice's (a practice id from before ids with
-    `-site-` were refused, or a file copied in by hand)."""
+    `-site-` were refused, or a file copied in by hand). A file that already holds what this
+    run writes is this practice's: only the others are read (a regeneration rewrites few)."""
+    replaced = {item.shown: item for item in pending if item.existing not in (None, item.text)}
     foreign = [
         (root / path, owner)
         for _, path in stack_paths(plan, stacks)
-        if (owner := _practice_of(root / path)) not in (None, plan.practice.id)
+        if root / path in replaced
+        and (owner := _practice_of(root / path)) not in (None, plan.practice.id)
     ]
     if foreign:
         raise OutputError(
@@ -633,7 +651,7 @@ def _stale_stack_files(stacks_dir: Path, plan: Plan) -> tuple[Path, ...]:
 def _practice_of(stack_file: Path) -> str | None:
     # Another practice's id can share the prefix (`a` and `a-site-b`): ask the file itself.
     try:
-        config = yaml.safe_load(stack_file.read_text(encoding="utf-8"))["config"]
+        config = read_generated_yaml(stack_file.read_text(encoding="utf-8"))["config"]
         return str(config[PLAN_KEY]["practice"]["id"])
     except (OSError, ValueError, yaml.YAMLError, TypeError, KeyError):
         return None

@@ -32,6 +32,9 @@ from typing import Any
 
 from filelock import FileLock
 
+import generator
+from generator import __version__
+from generator.render.templating import templates_dir
 from generator.write import write_text
 
 CACHE_DIR = ".clinicgen-cache"
@@ -39,6 +42,8 @@ CACHE_DIR = ".clinicgen-cache"
 LAYOUT = "1"
 _SDK_DISTRIBUTIONS = ("pulumi", "pulumi-azure-native", "pulumi-azuread", "pulumi-tls", "pulumi-gcp")
 _PACKAGES = ("generator", "blueprints")
+# What turns a plan into text: templates, YAML, and profile validation's normalisation.
+_TEXT_DISTRIBUTIONS = ("jinja2", "PyYAML", "Cerberus")
 
 
 def _version(distribution: str) -> str:
@@ -46,6 +51,14 @@ def _version(distribution: str) -> str:
         return metadata.version(distribution)
     except metadata.PackageNotFoundError:
         return "absent"
+
+
+def _add_sources(digest: Any, root: Path, name: str, suffixes: tuple[str, ...]) -> None:
+    """Each file under `root` ending in one of `suffixes`: its path (under `name`) and bytes."""
+    for path in sorted(root.rglob("*")):
+        if path.suffix in suffixes and path.is_file():
+            digest.update(f"{name}/{path.relative_to(root).as_posix()}\n".encode())
+            digest.update(path.read_bytes())
 
 
 @cache
@@ -57,10 +70,21 @@ def program_fingerprint() -> str:
         digest.update(f"{distribution} {_version(distribution)}\n".encode())
     for package in _PACKAGES:
         root = Path(__import__(package).__file__ or "").parent
-        for path in sorted(root.rglob("*")):
-            if path.suffix in (".py", ".yaml") and path.is_file():
-                digest.update(f"{path.relative_to(root.parent).as_posix()}\n".encode())
-                digest.update(path.read_bytes())
+        _add_sources(digest, root, package, (".py", ".yaml"))
+    return digest.hexdigest()
+
+
+@cache
+def generation_fingerprint() -> str:
+    """The digest of everything besides a client's effective profile, its standard and its
+    ledger that decides the project `generate` writes: clinicgen's version, sources and
+    catalogs, its templates, and the libraries that shape the text. No Pulumi SDK: generating
+    loads none, and Python's version changes none of the text."""
+    digest = hashlib.sha256(f"layout {LAYOUT}\nclinicgen {__version__}\n".encode())
+    for distribution in _TEXT_DISTRIBUTIONS:
+        digest.update(f"{distribution} {_version(distribution)}\n".encode())
+    _add_sources(digest, Path(generator.__file__).parent, "generator", (".py", ".yaml"))
+    _add_sources(digest, templates_dir(), "templates", (".jinja",))
     return digest.hexdigest()
 
 

@@ -50,16 +50,24 @@ def validated_lines(result: FleetResult) -> Iterator[str]:
             )
 
 
+def _generated_state(outcome: ClientOutcome) -> str:
+    if outcome.skipped:
+        return "unchanged, skipped"
+    if not outcome.changed:
+        return "re-planned, unchanged"
+    return f"{counted(outcome.changed, 'file')} written"
+
+
 def generated_lines(result: FleetResult) -> Iterator[str]:
-    """Per client: where its project went and how many files changed."""
+    """Per client: where its project is, and whether it was skipped as unchanged, re-planned
+    with no file changed, or how many files were written."""
     for outcome, refusal in _accepted(result):
         if refusal is not None:
             yield refusal
         elif outcome.project is None:
             yield f"{outcome.file}: not generated (the fleet has problems)"
         else:
-            changed = outcome.changed
-            state = "unchanged" if not changed else f"{counted(changed, 'file')} written"
+            state = _generated_state(outcome)
             yield f"{outcome.file}: {outcome.project}: {state} ({_facts_text(outcome)})"
 
 
@@ -72,9 +80,13 @@ def summary_line(result: FleetResult, done: str) -> str:
         f"fleet {result.standard.name!r}: {counted(len(result.clients), 'client')}, "
         f"{len(good)} {done} ({counted(stacks, 'stack')})"
     )
-    if done == "generated":
-        unchanged = sum(1 for o in good if o.written and not o.changed)
-        line += f", {unchanged} unchanged"
+    if done == "generated" and not result.problems:
+        skipped = sum(1 for o in good if o.skipped)
+        replanned = sum(1 for o in good if o.written and not o.changed)
+        written = sum(1 for o in good if o.changed)
+        line += f": {skipped} skipped as unchanged, {written} written"
+        if replanned:
+            line += f", {replanned} re-planned with no change"
     if result.problems:
         line += (
             f", {len(result.clients) - len(good)} refused: "

@@ -6,23 +6,28 @@ what the cross-client rules need (practice ids, Google Cloud projects, VPN peer 
 so every problem of every client is reported in one run, in client-file order.
 
 `generate_fleet` checks the whole fleet's profiles and the cross-client rules before writing
-anything; then each client's project is written by the ordinary `--project-dir` generation
+anything, and on the way finds the clients whose projects are up to date: generated from the
+same effective profile, standard and clinicgen, every file as written (the project's
+`generator.generation_record`). Those are skipped, neither planned nor rendered. Every other
+client's project is written by the ordinary `--project-dir` generation
 (`generator.pipeline.generate_project`), which leaves a file whose content did not change
-untouched, so an unchanged client gets no write at all. A client whose plan falls short of the
-standard is refused before its own files are written; the other clients are written.
+untouched and records what it was made from. A client whose plan falls short of the standard
+is refused before its own files are written; the other clients are written.
 """
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
 from generator.errors import ClinicgenError, Problem, ProfileError
+from generator.fleet.cache import generation_fingerprint, key
 from generator.fleet.clients import Deviation, loosened, read_client, tightened
 from generator.fleet.standard import (
     PROJECTS_DIR,
@@ -31,6 +36,7 @@ from generator.fleet.standard import (
     client_files,
     load_standard,
 )
+from generator.generation_record import RECORD_FILE, is_up_to_date
 from generator.plan.model import Plan, core_stack_name, site_stack_name
 from generator.profile import Profile, profile_from_document
 from generator.write import FileStatus, WrittenFile
@@ -63,7 +69,8 @@ class ClientFacts:
 @dataclass(frozen=True)
 class ClientOutcome:
     """One client file: its facts when its profile is valid, every problem found, where it is
-    stricter than the standard, and (generate) the files written."""
+    stricter than the standard (validate), and (generate) the files written, or that its
+    project was up to date and skipped."""
 
     file: str
     facts: ClientFacts | None
@@ -72,11 +79,17 @@ class ClientOutcome:
     written: tuple[WrittenFile, ...] = ()
     project: Path | None = None  # where generate wrote the client's project
     plan: dict[str, str] | None = None  # the plan's headline values, for `fleet plan`
+    skipped: bool = False  # generate: the project was up to date, so it was not planned
 
     @property
     def changed(self) -> int:
-        """How many of the files generate wrote changed (created or updated)."""
-        return sum(1 for item in self.written if item.status is not FileStatus.UNCHANGED)
+        """How many of the project's files generate changed (created or updated); the record
+        of what it was generated from is not one of them."""
+        return sum(
+            1
+            for item in self.written
+            if item.status is not FileStatus.UNCHANGED and item.path.name != RECORD_FILE.name
+        )
 
 
 @dataclass(frozen=True)
@@ -195,13 +208,35 @@ def _validate_client(
     )
 
 
-def _read_client(path: Path, standard: FleetStandard) -> ClientOutcome:
+def generation_inputs(profile_text: str, standard: FleetStandard) -> str:
+    """The digest of what decides a client's project besides its ledger (whose bytes the
+    project's record holds): the effective profile, the whole standard (a minimum the client
+    no longer meets must refuse it) and clinicgen itself."""
+    return key(generation_fingerprint(), profile_text, json.dumps(asdict(standard), sort_keys=True))
+
+
+def _up_to_date(project: Path, practice_id: str, inputs: str) -> bool:
+    """Whether the client's project is up to date (`generator.generation_record`), read under
+    its ledger's lock: a generate of the client running now is seen whole or not at all."""
+    from generator.ipam.ledger_lock import holding_ledger
+    from generator.pipeline import STACKS_DIR, find_ledger
+
+    with holding_ledger(find_ledger(practice_id, project / STACKS_DIR)):
+        return is_up_to_date(project, inputs)
+
+
+def _read_client(path: Path, standard: FleetStandard, fleet_dir: Path) -> ClientOutcome:
+    """The client's facts for the cross-client rules, and whether its project is up to date."""
     label = str(path)
     try:
-        profile, _ = load_client(path, standard)
+        profile, text = load_client(path, standard)
+        project = project_dir(fleet_dir, profile.practice.id)
+        skipped = _up_to_date(project, profile.practice.id, generation_inputs(text, standard))
     except ClinicgenError as err:
         return ClientOutcome(label, None, problems_of(err, label))
-    return ClientOutcome(label, client_facts(profile))
+    return ClientOutcome(
+        label, client_facts(profile), project=project if skipped else None, skipped=skipped
+    )
 
 
 def project_dir(fleet_dir: Path, practice_id: str) -> Path:
@@ -223,19 +258,18 @@ def _generate_client(
     label = str(path)
     try:
         profile, text = load_client(path, standard)
-        deviations: list[Deviation] = []
 
         def vet(planned: Profile, plan: Plan) -> None:
             _refuse_loosened(standard, planned, plan)
-            deviations.extend(tightened(planned, plan, standard))
 
         project = project_dir(fleet_dir, profile.practice.id)
-        result = generate_project(path, project, force=force, profile_text=text, vet=vet)
+        inputs = generation_inputs(text, standard)
+        result = generate_project(
+            path, project, force=force, profile_text=text, vet=vet, inputs=inputs
+        )
     except ClinicgenError as err:
         return ClientOutcome(label, None, problems_of(err, label))
-    return ClientOutcome(
-        label, client_facts(profile), (), tuple(deviations), tuple(result.files), project
-    )
+    return ClientOutcome(label, client_facts(profile), written=tuple(result.files), project=project)
 
 
 # What two clients cannot share, and what the second is told.
@@ -312,11 +346,20 @@ def generate_fleet(
     fleet_dir: Path, *, jobs: int = 1, force: bool = False, progress: Progress | None = None
 ) -> FleetResult:
     """Write every client's project under `projects/<practice>/`, unless a profile is invalid
-    or clients clash, in which case nothing is written."""
+    or clients clash, in which case nothing is written. A client whose project is up to date
+    is skipped (`ClientOutcome.skipped`): nothing in it would change."""
     standard, clients = _standard_and_clients(fleet_dir)
-    read: Any = partial(_read_client, standard=standard)
+    read: Any = partial(_read_client, standard=standard, fleet_dir=fleet_dir)
     checked = _result(standard, in_parallel(read, clients, jobs))
     if checked.problems:
         return checked
+    if progress is not None:
+        for _ in range(sum(1 for outcome in checked.clients if outcome.skipped)):
+            progress()
+    stale = [Path(outcome.file) for outcome in checked.clients if not outcome.skipped]
     task: Any = partial(_generate_client, standard=standard, fleet_dir=fleet_dir, force=force)
-    return _result(standard, in_parallel(task, clients, jobs, progress))
+    generated = iter(in_parallel(task, stale, jobs, progress))
+    return _result(
+        standard,
+        [outcome if outcome.skipped else next(generated) for outcome in checked.clients],
+    )

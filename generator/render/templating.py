@@ -62,6 +62,20 @@ def _escape(char: str) -> str:
     return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
+# libyaml's safe loader where PyYAML was built with it: the same YAML 1.1 safe resolution,
+# about ten times faster than Python's (a fleet reads back every scalar of ~6,000 stack files).
+_FAST_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def read_generated_yaml(text: str) -> Any:
+    """`text` parsed by YAML's safe loader, fast. libyaml refuses a few escapes Python's loader
+    reads (a lone surrogate's `\\ud800`), so those texts are read the slow way."""
+    try:
+        return yaml.load(text, Loader=_FAST_SAFE_LOADER)
+    except yaml.YAMLError:
+        return yaml.safe_load(text)
+
+
 def yaml_value(value: Any) -> str:
     """`value` as one YAML flow scalar or collection that reads back equal to it.
 
@@ -75,7 +89,7 @@ def yaml_value(value: Any) -> str:
     text = json.dumps(value, ensure_ascii=False, sort_keys=True, allow_nan=False)
     if not (text.isascii() and text.isprintable()):
         text = "".join(_escape(char) if _hidden(char) else char for char in text)
-    if yaml.safe_load(text) != value:
+    if read_generated_yaml(text) != value:
         raise ValueError(f"value does not round-trip through YAML: {value!r}")
     return text
 

@@ -193,8 +193,10 @@ def test_generate_writes_each_project_and_nothing_when_unchanged(fleet: Path, ru
     again = run_cli("fleet", "generate", fleet, "--jobs", "2")
     assert again.exit_code == 0, again.stderr
     assert _snapshot(fleet / "projects") == before
-    assert again.stdout.splitlines()[-1].endswith("3 generated (7 stacks), 3 unchanged")
-    assert f"{project}: unchanged (riverside, azure, 2 sites, 3 stacks)" in again.stdout
+    assert again.stdout.splitlines()[-1].endswith(
+        "3 generated (7 stacks): 3 skipped as unchanged, 0 written"
+    )
+    assert f"{project}: unchanged, skipped (riverside, azure, 2 sites, 3 stacks)" in again.stdout
 
 
 def test_generate_refuses_only_the_client_that_loosens(fleet: Path) -> None:

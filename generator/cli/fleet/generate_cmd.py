@@ -24,6 +24,12 @@ def command(fleet_dir: Path, jobs: int, force: bool) -> None:
     are written; the others are written. Files whose content did not change are not touched,
     so regenerating an unchanged fleet changes no byte and no modification time.
 
+    A client is skipped, neither planned nor written, when its project is up to date: its
+    record (.clinicgen-generated.json) shows the same effective profile, standard and
+    clinicgen, and every file it lists still holds what was written. A file edited by hand
+    or deleted makes the client planned again (an edit is refused without --force). The
+    last line counts the clients skipped as unchanged and written.
+
     \b
     Example:
       clinicgen fleet generate northstar --jobs 4
