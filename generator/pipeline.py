@@ -46,9 +46,8 @@ from generator.ipam import (
 )
 from generator.ipam.ledger_lock import holding_ledger
 from generator.plan.model import Plan, site_stack_name
-from generator.profile import Profile, load_profile, profile_from_document
+from generator.profile import Profile, load_profile
 from generator.profile.json_schema import SCHEMA_FILE, profile_json_schema_text
-from generator.profile.loader import parse_document
 from generator.render.handoff import render_handoff_sheets
 from generator.render.project import (
     REQUIREMENTS,
@@ -89,6 +88,15 @@ STACKS_DIR = "stacks"
 
 # Plan from no ledger at all, not even the file: every allocation made afresh.
 NO_LEDGER = Ledger(practice="", cloud="", pool="0.0.0.0/0", core=CoreAllocation(block="0.0.0.0/0"))
+
+
+@dataclass(frozen=True)
+class LoadedProfile:
+    """A profile read and validated by the caller, and the text to copy into the project as
+    that profile (a fleet client merged over its standard's defaults)."""
+
+    profile: Profile
+    text: str
 
 
 @dataclass(frozen=True)
@@ -199,7 +207,7 @@ def generate_project(
     force: bool = False,
     source: str | None = None,
     tell: Tell | None = None,
-    profile_text: str | None = None,
+    loaded: LoadedProfile | None = None,
     vet: Vet | None = None,
     inputs: str | None = None,
 ) -> GenerationResult:
@@ -208,8 +216,8 @@ def generate_project(
     `README.md`, a copy of the profile, and the stacks in `stacks/`.
 
     `source` is where the project installs clinicgen from (`render.project.clinicgen_requirement`);
-    without it, what the last generate wrote into the project is kept. `profile_text`, when
-    given, is the profile to plan and copy instead of the file's own text (a fleet client
+    without it, what the last generate wrote into the project is kept. `loaded`, when given,
+    is the profile to plan and the text to copy instead of reading the file (a fleet client
     merged over its standard's defaults; `profile_path` still names it). `vet` sees the plan
     before anything is written and may refuse it. `inputs`, the digest of everything the
     project is generated from, is recorded with the digest of each file written
@@ -224,7 +232,7 @@ def generate_project(
         force,
         source=source,
         tell=tell,
-        profile_text=profile_text,
+        loaded=loaded,
         vet=vet,
         inputs=inputs,
     )
@@ -240,16 +248,12 @@ def _generate(
     source: str | None = None,
     tell: Tell | None = None,
     project: bool = True,
-    profile_text: str | None = None,
+    loaded: LoadedProfile | None = None,
     vet: Vet | None = None,
     inputs: str | None = None,
 ) -> GenerationResult:
     stacks_dir = root / stacks
-    if profile_text is None:
-        profile = load_profile(profile_path)
-    else:
-        label = str(profile_path)
-        profile = profile_from_document(parse_document(profile_text, label), label)
+    profile = load_profile(profile_path) if loaded is None else loaded.profile
     location = find_ledger(profile.practice.id, stacks_dir, ledger_path)
     # From reading the ledger to writing it back, no other run may plan from it.
     with holding_ledger(location, tell):
@@ -264,7 +268,7 @@ def _generate(
             force,
             source=source,
             project=project,
-            profile_text=profile_text,
+            profile_text=None if loaded is None else loaded.text,
             inputs=inputs,
         )
 

@@ -24,7 +24,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from generator.errors import ClinicgenError, Problem, ProfileError
 from generator.fleet.cache import generation_fingerprint, key
@@ -40,6 +40,9 @@ from generator.generation_record import RECORD_FILE, is_up_to_date
 from generator.plan.model import Plan, core_stack_name, site_stack_name
 from generator.profile import Profile, profile_from_document
 from generator.write import FileStatus, WrittenFile
+
+if TYPE_CHECKING:
+    from generator.pipeline import LoadedProfile
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -225,18 +228,30 @@ def _up_to_date(project: Path, practice_id: str, inputs: str) -> bool:
         return is_up_to_date(project, inputs)
 
 
-def _read_client(path: Path, standard: FleetStandard, fleet_dir: Path) -> ClientOutcome:
+@dataclass(frozen=True)
+class _Examined:
+    """A client before generation: its outcome so far, and the client as read when its
+    project is to be generated (so the generating worker does not read it again)."""
+
+    outcome: ClientOutcome
+    loaded: LoadedProfile | None = None
+
+
+def _examine_client(path: Path, standard: FleetStandard, fleet_dir: Path) -> _Examined:
     """The client's facts for the cross-client rules, and whether its project is up to date."""
+    from generator.pipeline import LoadedProfile
+
     label = str(path)
     try:
         profile, text = load_client(path, standard)
         project = project_dir(fleet_dir, profile.practice.id)
         skipped = _up_to_date(project, profile.practice.id, generation_inputs(text, standard))
     except ClinicgenError as err:
-        return ClientOutcome(label, None, problems_of(err, label))
-    return ClientOutcome(
-        label, client_facts(profile), project=project if skipped else None, skipped=skipped
-    )
+        return _Examined(ClientOutcome(label, None, problems_of(err, label)))
+    facts = client_facts(profile)
+    if skipped:
+        return _Examined(ClientOutcome(label, facts, project=project, skipped=True))
+    return _Examined(ClientOutcome(label, facts), LoadedProfile(profile, text))
 
 
 def project_dir(fleet_dir: Path, practice_id: str) -> Path:
@@ -251,25 +266,26 @@ def _refuse_loosened(standard: FleetStandard, profile: Profile, plan: Plan) -> N
 
 
 def _generate_client(
-    path: Path, standard: FleetStandard, fleet_dir: Path, force: bool
+    client: tuple[Path, LoadedProfile], standard: FleetStandard, fleet_dir: Path, force: bool
 ) -> ClientOutcome:
     from generator.pipeline import generate_project
 
+    path, loaded = client
     label = str(path)
+    facts = client_facts(loaded.profile)
+    project = project_dir(fleet_dir, facts.practice_id)
     try:
-        profile, text = load_client(path, standard)
-
-        def vet(planned: Profile, plan: Plan) -> None:
-            _refuse_loosened(standard, planned, plan)
-
-        project = project_dir(fleet_dir, profile.practice.id)
-        inputs = generation_inputs(text, standard)
         result = generate_project(
-            path, project, force=force, profile_text=text, vet=vet, inputs=inputs
+            path,
+            project,
+            force=force,
+            loaded=loaded,
+            vet=partial(_refuse_loosened, standard),
+            inputs=generation_inputs(loaded.text, standard),
         )
     except ClinicgenError as err:
         return ClientOutcome(label, None, problems_of(err, label))
-    return ClientOutcome(label, client_facts(profile), written=tuple(result.files), project=project)
+    return ClientOutcome(label, facts, written=tuple(result.files), project=project)
 
 
 # What two clients cannot share, and what the second is told.
@@ -349,17 +365,18 @@ def generate_fleet(
     or clients clash, in which case nothing is written. A client whose project is up to date
     is skipped (`ClientOutcome.skipped`): nothing in it would change."""
     standard, clients = _standard_and_clients(fleet_dir)
-    read: Any = partial(_read_client, standard=standard, fleet_dir=fleet_dir)
-    checked = _result(standard, in_parallel(read, clients, jobs))
+    examine: Any = partial(_examine_client, standard=standard, fleet_dir=fleet_dir)
+    examined: list[_Examined] = in_parallel(examine, clients, jobs)
+    checked = _result(standard, [client.outcome for client in examined])
     if checked.problems:
         return checked
+    stale = [(path, e.loaded) for path, e in zip(clients, examined, strict=True) if e.loaded]
     if progress is not None:
-        for _ in range(sum(1 for outcome in checked.clients if outcome.skipped)):
+        for _ in range(len(clients) - len(stale)):
             progress()
-    stale = [Path(outcome.file) for outcome in checked.clients if not outcome.skipped]
     task: Any = partial(_generate_client, standard=standard, fleet_dir=fleet_dir, force=force)
     generated = iter(in_parallel(task, stale, jobs, progress))
     return _result(
         standard,
-        [outcome if outcome.skipped else next(generated) for outcome in checked.clients],
+        [client.outcome if client.loaded is None else next(generated) for client in examined],
     )
