@@ -9,6 +9,8 @@ stack also on what its core stack exported (its StackReference reads those outpu
     core      sha-256(program, "core", core stack file bytes)
     site      sha-256(program, "site", site stack file bytes, digest of the core's outputs)
     client    sha-256(program, the client's waivers, the core and site keys): its findings
+    profile   sha-256(program, the client file's path and bytes, the standard): its practice,
+              sites and waivers, so a client whose stacks are all cached is not read again
 
 Keying a site by its core's outputs rather than the core's file means a core that changes
 without changing what it exports (a site added: the core file lists one more site) leaves
@@ -99,7 +101,7 @@ def key(*parts: str | bytes) -> str:
 
 
 class ResultCache:
-    """Entries by kind (`stacks`, `outputs`, `clients`) and key, under `root`."""
+    """Entries by kind (`stacks`, `outputs`, `clients`, `profiles`) and key, under `root`."""
 
     def __init__(self, root: Path) -> None:
         self.root = root

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
+import generator.fleet.check
 from generator.fleet.cache import ResultCache, key
 from generator.fleet.check import check_fleet
-from generator.fleet.run import generate_fleet
+from generator.fleet.run import generate_fleet, load_client
 from tests.fleet.conftest import edit_yaml
 
 
@@ -84,3 +85,24 @@ def test_cache_keys_separate_their_parts(tmp_path: Path) -> None:
     assert cache.get("stacks", key("x")) is None
     cache.put("stacks", key("x"), {"a": 1})
     assert cache.get("stacks", key("x")) == {"a": 1}
+
+
+def test_a_client_whose_stacks_are_cached_is_not_read_again(
+    gcp_fleet: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert check_fleet(gcp_fleet).misses == 2
+    read = []
+    monkeypatch.setattr(
+        generator.fleet.check, "load_client", lambda *args: read.append(args) or load_client(*args)
+    )
+    assert (check_fleet(gcp_fleet).hits, read) == (2, [])
+    # A changed waiver is a changed file: the client is read, and its findings computed again.
+    edit_yaml(
+        gcp_fleet / "clients" / "cedar-ortho.yaml",
+        lambda d: d.setdefault("waivers", []).append(
+            {"check": "CG-GCP-IAM-002", "resource": "cedar-ortho-x", "reason": "accepted in test"}
+        ),
+    )
+    again = check_fleet(gcp_fleet)
+    assert len(read) == 1
+    assert (again.hits, again.misses) == (2, 0)
