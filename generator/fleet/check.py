@@ -160,8 +160,7 @@ def _client(
         text = path.read_bytes()
     except OSError:
         text = None  # unreadable: reading the profile names the problem
-    standard_text = json.dumps(asdict(standard), sort_keys=True)
-    entry = key(program, "client", str(path), text or b"", standard_text)
+    entry = key(program, "client", str(path), text or b"", standard.canonical_json())
     data = cache.get("profiles", entry) if cache is not None and text is not None else None
     if data is None:
         profile = read()

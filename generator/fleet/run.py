@@ -17,11 +17,10 @@ is refused before its own files are written; the other clients are written.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -215,7 +214,7 @@ def generation_inputs(profile_text: str, standard: FleetStandard) -> str:
     """The digest of what decides a client's project besides its ledger (whose bytes the
     project's record holds): the effective profile, the whole standard (a minimum the client
     no longer meets must refuse it) and clinicgen itself."""
-    return key(generation_fingerprint(), profile_text, json.dumps(asdict(standard), sort_keys=True))
+    return key(generation_fingerprint(), profile_text, standard.canonical_json())
 
 
 def _up_to_date(project: Path, practice_id: str, inputs: str) -> bool:

@@ -16,7 +16,8 @@ exactly where the same value in a profile is.
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
+import json
+from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -77,6 +78,11 @@ class FleetStandard:
     defaults: dict[str, Any]
     minimums: Minimums
     rollout: Rollout
+
+    def canonical_json(self) -> str:
+        """The standard as JSON with sorted keys: what it says, without fleet.yaml's comments
+        and layout (a part of the keys that decide a client's generation and check)."""
+        return json.dumps(asdict(self), sort_keys=True)
 
 
 def _optional(rules: dict[str, Any]) -> dict[str, Any]:
