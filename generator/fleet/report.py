@@ -80,7 +80,7 @@ def summary_line(result: FleetResult, done: str) -> str:
         f"fleet {result.standard.name!r}: {counted(len(result.clients), 'client')}, "
         f"{len(good)} {done} ({counted(stacks, 'stack')})"
     )
-    if done == "generated" and not result.problems:
+    if done == "generated":
         skipped = sum(1 for o in good if o.skipped)
         replanned = sum(1 for o in good if o.written and not o.changed)
         written = sum(1 for o in good if o.changed)

@@ -73,6 +73,9 @@ def test_a_hand_edit_is_noticed_and_refused(fleet: Path, run_cli) -> None:
     result = run_cli("fleet", "generate", fleet)
     assert result.exit_code == 2
     assert f"{stack}: edited since clinicgen wrote it" in result.stderr
+    assert result.stdout.splitlines()[-1].endswith(
+        "2 skipped as unchanged, 0 written, 1 refused: 1 problem"
+    )
     forced = run_cli("fleet", "generate", fleet, "--force")
     assert forced.exit_code == 0, forced.stderr
     assert "a note by hand" not in stack.read_text()
