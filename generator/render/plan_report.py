@@ -194,7 +194,7 @@ def _site(plan: Plan, index: int, rules: _Rules) -> Table:
     ]
     columns = ("segment", "vlan", "cidr", "gateway", "dhcp", "devices", "x growth", "capacity")
     return rules.table(
-        f"Site {site.id}: {site.name} ({site.kind}), block {site.block}",
+        f"Site {site.id}: {site.name} ({site.kind}), block {site.block_label}",
         (*columns, "vpn"),
         rows,
         title_subjects=(f"{where}.block",),
@@ -208,7 +208,7 @@ def _site_overview(plan: Plan, rules: _Rules) -> Table:
                 site.id,
                 site.name,
                 site.kind,
-                site.block,
+                site.block_label,
                 str(len(site.segments)),
                 str(sum(segment.devices for segment in site.segments)),
                 site.vpn.peer_ip if site.vpn is not None else "none",

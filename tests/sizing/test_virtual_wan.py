@@ -38,6 +38,12 @@ def wan() -> tuple[Plan, Ledger]:
     return build_plan(_offices(101))
 
 
+@pytest.fixture(scope="module")
+def crossed(hundred: tuple[Plan, Ledger]) -> tuple[Plan, Ledger]:
+    """The 101st site added to a practice the ledger holds with 100."""
+    return build_plan(_offices(101), hundred[1])
+
+
 def test_100_vpn_sites_stay_on_a_vnet_gateway_and_their_files_carry_no_virtual_wan(
     hundred: tuple[Plan, Ledger],
 ) -> None:
@@ -50,19 +56,26 @@ def test_100_vpn_sites_stay_on_a_vnet_gateway_and_their_files_carry_no_virtual_w
 
 
 def test_the_101st_site_moves_the_hub_to_virtual_wan_and_no_allocation_moves(
-    hundred: tuple[Plan, Ledger], wan: tuple[Plan, Ledger]
+    hundred: tuple[Plan, Ledger], crossed: tuple[Plan, Ledger]
 ) -> None:
-    plan, ledger = wan
+    plan, ledger = crossed
     assert plan.vpn is not None and plan.vpn.sku == "VirtualWAN"
     assert plan.vpn.virtual_wan is not None
     assert plan.vpn.virtual_wan.address_prefix == ledger.core.virtual_hub
     assert all(site.vpn is not None and site.vpn.virtual_wan for site in plan.sites)
     hub = ip_network(str(ledger.core.virtual_hub))
     assert hub.prefixlen == 23
-    blocks = [ip_network(site.block) for site in ledger.sites] + [ip_network(ledger.core.block)]
-    assert not any(hub.overlaps(block) for block in blocks)
+    ranges = [ip_network(site.block) for site in ledger.sites if site.block]
+    ranges += [ip_network(pool.cidr) for pool in ledger.core.segment_pools]
+    assert not any(hub.overlaps(other) for other in [*ranges, ip_network(ledger.core.block)])
+    # The 100 sites placed before keep their blocks, bands and rules; the 101st is pooled.
     before = {site.id: site for site in hundred[1].sites}
-    assert all(before[site.id] == site for site in ledger.sites if site.id in before)
+    assert [site for site in ledger.sites if site.id in before] == list(hundred[1].sites)
+    (new,) = [site for site in ledger.sites if site.id not in before]
+    assert new.pooled and new.flows == () and new.priority_base == 0
+    kept = [flow for flow in plan.flows if flow.site in before]
+    assert kept == list(hundred[0].flows) and not any(f.pooled for f in kept)
+    assert all(flow.pooled for flow in plan.flows if flow.site == new.id)
     (decision,) = [d for d in plan.decisions if d.rule == "VPN-VWAN-01"]
     assert "more than a VNet gateway's tunnels" in decision.reason
 
@@ -84,9 +97,9 @@ def test_a_ledger_round_trips_its_virtual_hub_and_refuses_one_over_a_site(
     _plan, ledger = wan
     text = ledger_text(ledger)
     assert parse_ledger(text, "x.ledger.yaml") == ledger
-    site_block = ledger.sites[0].block
+    pool = ledger.core.segment_pools[0].cidr
     clash = ledger_text(
-        dataclasses.replace(ledger, core=dataclasses.replace(ledger.core, virtual_hub=site_block))
+        dataclasses.replace(ledger, core=dataclasses.replace(ledger.core, virtual_hub=pool))
     )
     with pytest.raises(LedgerError, match=r"overlaps"):
         parse_ledger(clash, "x.ledger.yaml")
@@ -113,3 +126,18 @@ def test_the_runbook_says_what_the_core_builds_for_the_hub(
     text = render_runbook(plan, PurePosixPath("stacks")).body
     assert f"its hub on\n`{ledger.core.virtual_hub}`" in text
     assert "Virtual WAN" not in render_runbook(hundred[0], PurePosixPath("stacks")).body
+
+
+def test_a_pooled_sites_sheet_and_plan_report_say_where_its_vlans_lie(
+    wan: tuple[Plan, Ledger],
+) -> None:
+    plan, ledger = wan
+    site = plan.sites[0]
+    assert site.block is None and site.block_label == "pooled"
+    sheet = render_handoff(plan, site)
+    assert "no address block of its own" in sheet and "None" not in sheet
+    clinical = ledger.sites[0].segment("clinical")
+    assert clinical is not None and f"`{clinical.cidr}`" in sheet
+    report = plan_report(plan, "text", 200)
+    assert f"Site {site.id}: {site.name} ({site.kind}), block pooled" in report
+    assert "None" not in report
