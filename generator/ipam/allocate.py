@@ -82,8 +82,9 @@ class AddressRequest:
     # Azure Virtual WAN: the virtual hub's own /prefix from the pool (0: no virtual hub)
     virtual_hub_prefix: int = 0
     # Azure Virtual WAN: sites new to the ledger are pooled, each segment taken from the pool
-    # of its kind; each kind's pool is this /prefix when it must be made (NET-POOL-01). Empty:
-    # new sites get a block of their own.
+    # of its kind (else each gets a block of its own); a kind's pool is made at its /prefix
+    # here (NET-POOL-01) the first time a pooled site needs it.
+    pool_new_sites: bool = False
     segment_pools: tuple[RangeRequest, ...] = ()
     # the flows of every pooled site, whose rules the core holds with the kind's pool as the
     # site end; each gets a priority kept in the ledger
@@ -335,7 +336,7 @@ class _SitePlace:
     def site(self, want: SiteRequest, previous: SiteAllocation | None) -> SiteAllocation:
         segments_before = previous.segments if previous else ()
         existing = {s.name: (network(s.cidr), s.vlan) for s in segments_before}
-        pooled = previous.pooled if previous else bool(self.request.segment_pools)
+        pooled = previous.pooled if previous else self.request.pool_new_sites
         if pooled:
             placed = self.pools.place(want, existing)
             segments = self.segments(want, placed, lambda name: self.pools.label(name))

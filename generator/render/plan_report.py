@@ -281,6 +281,18 @@ def _hub(plan: Plan, rules: _Rules) -> Table:
                 f"{counted(hub.scale_units, 'VPN gateway scale unit')}"
             )
             rows.append(_Row(("virtual wan", value), ("vpn.virtual_wan",)))
+    for pool in core.segment_pools:
+        rules_here = sum(1 for f in core.pool_flows if _site_end(f) == pool.name)
+        value = (
+            f"{pool.cidr}: the pooled sites' {pool.name} segments, "
+            f"{counted(rules_here, 'core rule')}"
+        )
+        rows.append(
+            _Row(
+                (f"segment pool {pool.name}", value),
+                (f"core.segment_pools.{pool.name}", "core.pool_flows"),
+            )
+        )
     ipsec = plan.ipsec
     value = (
         f"{ipsec.ike_version} {ipsec.ike_encryption}/{ipsec.ike_integrity} {ipsec.dh_group}, "
@@ -289,6 +301,10 @@ def _hub(plan: Plan, rules: _Rules) -> Table:
     )
     rows.append(_Row(("ipsec", value), ("ipsec",)))
     return rules.table(f"Hub network ({plan.cloud})", ("item", "value"), rows)
+
+
+def _site_end(flow: Flow) -> str:
+    return flow.source if flow.direction == SITE_TO_CLOUD else flow.destination
 
 
 def _subnets(plan: Plan, rules: _Rules) -> Table:
@@ -319,11 +335,13 @@ def _flows(plan: Plan, rules: _Rules) -> Table:
                 f"{flow.source} {', '.join(flow.source_cidrs)}",
                 f"{flow.destination} {', '.join(flow.destination_cidrs)}",
                 f"{flow.protocol} {', '.join(str(p) for p in flow.ports)}",
-                str(flow.priority),
+                f"{flow.priority} (the core's rule for the pools)"
+                if flow.pooled
+                else str(flow.priority),
             ),
             (
                 f"flows.{flow.site}",
-                f"sites.{flow.site}.priority_base",
+                "core.pool_flows" if flow.pooled else f"sites.{flow.site}.priority_base",
                 *ends(flow),
             ),
         )

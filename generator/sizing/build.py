@@ -139,6 +139,7 @@ def build_plan(profile: Profile, ledger: Ledger | None = None) -> tuple[Plan, Le
     if pooled:
         request = dataclasses.replace(
             request,
+            pool_new_sites=virtual_wan,
             segment_pools=_segment_pools(sitings, ledger, log) if virtual_wan else (),
             pool_flows=tuple(
                 flow for flow in flows.flow_matrix() if any(flow in flow_ids[s] for s in pooled)

@@ -141,3 +141,57 @@ def test_a_pooled_sites_sheet_and_plan_report_say_where_its_vlans_lie(
     report = plan_report(plan, "text", 200)
     assert f"Site {site.id}: {site.name} ({site.kind}), block pooled" in report
     assert "None" not in report
+
+
+def test_the_plan_report_lists_each_segment_pool_and_marks_pooled_flows(
+    wan: tuple[Plan, Ledger],
+) -> None:
+    plan, ledger = wan
+    report = plan_report(plan, "text", 200)
+    clinical = ledger.core.segment_pool("clinical")
+    assert clinical is not None
+    (row,) = [line for line in report.splitlines() if "segment pool clinical" in line]
+    assert f"{clinical.cidr}: the pooled sites' clinical segments, 1 core rule" in row
+    assert "NET-POOL-01" in row and "FLOW-PRI-01" in row
+    assert "(the core's rule for the pools)" in report
+
+
+def test_adding_a_pooled_site_moves_nothing_and_changes_no_other_stack(
+    wan: tuple[Plan, Ledger],
+) -> None:
+    plan, ledger = wan
+    bigger = _offices(102)
+    # The new site goes first in the profile: order is not identity.
+    reordered = dataclasses.replace(bigger, sites=(bigger.sites[-1], *bigger.sites[:-1]))
+    grown, grown_ledger = build_plan(reordered, ledger)
+    assert grown_ledger.core == ledger.core
+    assert [site for site in grown_ledger.sites if site.id != "s101"] == list(ledger.sites)
+    new = grown_ledger.site("s101")
+    assert new is not None and new.pooled
+    core, sites = split_into_stacks(plan)
+    grown_core, grown_sites = split_into_stacks(grown)
+    # The core's network, its pools and its rules for them, stay as they were (its VPN
+    # gateway's counts of sites and bandwidth are sizing inputs and move, as they always did).
+    assert grown_core.core == core.core and core.core.pool_flows
+    before = {stack.site.id: to_data(stack) for stack in sites}
+    assert {s.site.id: to_data(s) for s in grown_sites if s.site.id != "s101"} == before
+
+
+def test_a_pooled_segment_that_grows_stays_in_its_pool_and_moves_no_other(
+    wan: tuple[Plan, Ledger],
+) -> None:
+    _plan, ledger = wan
+    offices = _offices(101)
+    busy = dataclasses.replace(
+        offices.sites[0], devices=dataclasses.replace(offices.sites[0].devices, workstations=200)
+    )
+    _grown, grown_ledger = build_plan(
+        dataclasses.replace(offices, sites=(busy, *offices.sites[1:])), ledger
+    )
+    assert grown_ledger.core.segment_pools == ledger.core.segment_pools
+    assert grown_ledger.sites[1:] == ledger.sites[1:]
+    pool = ledger.core.segment_pool("clinical")
+    first, before = grown_ledger.sites[0].segment("clinical"), ledger.sites[0].segment("clinical")
+    assert pool is not None and first is not None and before is not None
+    assert ip_network(first.cidr).prefixlen < ip_network(before.cidr).prefixlen
+    assert ip_network(first.cidr).subnet_of(ip_network(pool.cidr))
