@@ -176,14 +176,18 @@ def test_hostile_ledger_files_are_refused_naming_the_file(
     assert result.exception is None or isinstance(result.exception, SystemExit)
 
 
-def _edits(*changes: tuple[str, object]) -> str:
-    data = yaml.safe_load(_ledger_text())
+def _edits(*changes: tuple[str, object], ledger: str | None = None) -> str:
+    """`ledger` (by default `_ledger_text()`) with each change made; a value of None deletes."""
+    data = yaml.safe_load(ledger or _ledger_text())
     for change, value in changes:
         *parents, last = change.split(".")
         node = data
         for key in parents:
             node = node[key]
-        node[last] = value
+        if value is None:
+            del node[last]
+        else:
+            node[last] = value
     return yaml.safe_dump(data, sort_keys=False)
 
 
@@ -332,17 +336,7 @@ def test_a_pooled_ledger_round_trips_with_its_pools_and_pool_rule_priorities() -
 
 
 def _pooled_edits(*changes: tuple[str, object]) -> str:
-    data = yaml.safe_load(_pooled_ledger_text())
-    for change, value in changes:
-        *parents, last = change.split(".")
-        node = data
-        for key in parents:
-            node = node[key]
-        if value is None:
-            del node[last]
-        else:
-            node[last] = value
-    return yaml.safe_dump(data, sort_keys=False)
+    return _edits(*changes, ledger=_pooled_ledger_text())
 
 
 @pytest.mark.parametrize(
