@@ -105,7 +105,8 @@ def allocate(request: AddressRequest, ledger: Ledger | None) -> Allocation:
     try:
         return _allocate(request, ledger)
     except _PoolFull as full:
-        raise AddressPoolError(full.advice(_smallest_pool(request, ledger))) from None
+        pooled = request.pool_new_sites or (ledger is not None and bool(ledger.core.segment_pools))
+        raise AddressPoolError(full.advice(_smallest_pool(request, ledger), pooled)) from None
 
 
 def _smallest_pool(request: AddressRequest, ledger: Ledger | None) -> IPv4Network | None:
@@ -806,13 +807,14 @@ class _PoolFull(Exception):
             "range that size)"
         )
 
-    def advice(self, wider: IPv4Network | None) -> str:
+    def advice(self, wider: IPv4Network | None, pooled: bool) -> str:
         drop = "drop reserved_ranges and on-prem ranges that lie inside it"
         if wider is None:
             return f"{self.problem}: {drop}"
         example = f" ({wider} holds them)" if wider.is_private else ""
+        sites = "every site, with the segment pools," if pooled else "every site"
         return (
-            f"{self.problem}: the hub and every site need at least a /{wider.prefixlen} here"
+            f"{self.problem}: the hub and {sites} need at least a /{wider.prefixlen} here"
             f"{example}; widen practice.address_pool to a /{wider.prefixlen}, or {drop}"
         )
 
