@@ -125,6 +125,9 @@ def test_the_runbook_says_what_the_core_builds_for_the_hub(
     plan, ledger = wan
     text = render_runbook(plan, PurePosixPath("stacks")).body
     assert f"its hub on\n`{ledger.core.virtual_hub}`" in text
+    clinical = ledger.core.segment_pool("clinical")
+    assert clinical is not None and f"clinical `{clinical.cidr}`" in text
+    assert f"the core holds the {len(plan.core.pool_flows)} NSG rules" in text
     assert "Virtual WAN" not in render_runbook(hundred[0], PurePosixPath("stacks")).body
 
 
