@@ -177,7 +177,7 @@ def build_plan(profile: Profile, ledger: Ledger | None = None) -> tuple[Plan, Le
     elif vpn_sites:
         gateway = log.take(vpn.gateway_sku(cloud, len(vpn_sites), sum(tunnels.values()), aggregate))
         gateway = dataclasses.replace(gateway, routers=routers)
-    ipsec = log.take(vpn.ipsec_policy())
+    ipsec = log.take(vpn.ipsec_policy(cloud, practice.vpn_crypto))
     access = _identity_plan(profile, planned, specialties, bastion, log)
     rpo, frequency = log.take(backup.backup_frequency(profile.backup.rpo_hours))
     tiers = load("retention")["backup"]

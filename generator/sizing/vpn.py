@@ -324,16 +324,44 @@ def bgp_sessions(
     return Sized(tuple(sessions), decision)
 
 
-def ipsec_policy() -> Sized[IpsecPolicy]:
-    """VPN-IPS-01: one strong IPsec/IKE policy for every tunnel (IKEv2, AES-GCM-256, P-384).
+def ipsec_suite_names() -> list[str]:
+    """The catalog's IPsec/IKE suites by name, strongest first (catalog/vpn.yaml)."""
+    return list(load("vpn")["ipsec_suites"])
 
-    Source: catalog/vpn.yaml ipsec (NSA CNSA suite; NIST SP 800-77r1).
+
+def ipsec_suite_name(setting: str | None) -> str:
+    """The suite a practice's tunnels use: its `practice.vpn_crypto`, or the strongest."""
+    return setting or ipsec_suite_names()[0]
+
+
+def ipsec_policy(cloud: str, setting: str | None) -> Sized[IpsecPolicy]:
+    """VPN-IPS-01: one IPsec/IKE suite for every site tunnel: the profile's
+    `practice.vpn_crypto`, or the catalog's strongest (CNSA: IKEv2, AES-GCM-256, P-384).
+
+    On Azure each connection carries the suite as its custom IPsec policy, the only proposal
+    the gateway makes or accepts; on Google Cloud each tunnel's cipher suite offers exactly
+    it. Either way the site's device is configured with it from the handoff sheet.
+
+    Source: catalog/vpn.yaml ipsec_suites (NSA CNSA suite; NIST SP 800-77r1; NIST SP 800-57
+    Part 1 for the strength order).
     """
-    data = {k: v for k, v in load("vpn")["ipsec"].items() if k != "source"}
-    policy = IpsecPolicy(**data)
-    reason = (
-        f"{policy.ike_version} {policy.ike_encryption}/{policy.ike_integrity} {policy.dh_group}, "
-        f"ESP {policy.ipsec_encryption}, PFS {policy.pfs_group}, SA {policy.sa_lifetime_seconds} s"
-        f" / {policy.sa_data_size_kb} KB"
+    suites = load("vpn")["ipsec_suites"]
+    name = ipsec_suite_name(setting)
+    policy = IpsecPolicy(**{k: v for k, v in suites[name].items() if k != "source"})
+    where = (
+        "Azure: the connection's custom IPsec policy"
+        if cloud == "azure"
+        else "Google Cloud: each tunnel's cipher suite"
     )
-    return Sized(policy, Decision("VPN-IPS-01", "ipsec", policy.ike_version, reason))
+    chosen = (
+        f"practice.vpn_crypto {name}" if setting else f"{name} (default: no practice.vpn_crypto)"
+    )
+    stronger = ipsec_suite_names()[: ipsec_suite_names().index(name)]
+    weaker = f", weaker than {', '.join(stronger)}" if stronger else ""
+    reason = (
+        f"{chosen}{weaker}: {policy.ike_version} {policy.ike_encryption}/{policy.ike_integrity}"
+        f" {policy.dh_group}, ESP {policy.ipsec_encryption}, PFS {policy.pfs_group}, SA"
+        f" {policy.sa_lifetime_seconds} s / {policy.sa_data_size_kb} KB; {where}, and the site's"
+        " device from its handoff sheet"
+    )
+    return Sized(policy, Decision("VPN-IPS-01", "ipsec", name, reason))
