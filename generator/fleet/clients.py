@@ -173,21 +173,26 @@ def loosened(profile: Profile, plan: Plan, standard: FleetStandard) -> list[Prob
             )
         )
     # A client that names no suite gets the strongest, so it never loosens this minimum.
-    suites = ipsec_suite_names()
-    floor, stated = minimums.vpn_crypto, practice.vpn_crypto
-    if floor and suites.index(ipsec_suite_name(stated)) > suites.index(floor):
-        stronger = suites[: suites.index(floor) + 1]
-        problems.append(
-            _loosened(
-                label,
-                "practice.vpn_crypto",
-                f"site tunnels use the IPsec suite {floor} or a stronger one"
-                f" ({', '.join(stronger)}, strongest first)",
-                standard,
-                "vpn_crypto",
-                stated,
+    suites, floor = ipsec_suite_names(), minimums.vpn_crypto
+    stated = [("practice.vpn_crypto", practice.vpn_crypto)] + [
+        (f"sites[{index}].connectivity.vpn_crypto", site.connectivity.vpn_crypto)
+        for index, site in enumerate(profile.sites)
+        if site.connectivity.vpn_crypto
+    ]
+    for path, suite in stated:
+        if floor and suites.index(ipsec_suite_name(suite)) > suites.index(floor):
+            stronger = suites[: suites.index(floor) + 1]
+            problems.append(
+                _loosened(
+                    label,
+                    path,
+                    f"site tunnels use the IPsec suite {floor} or a stronger one"
+                    f" ({', '.join(stronger)}, strongest first)",
+                    standard,
+                    "vpn_crypto",
+                    suite,
+                )
             )
-        )
     years = minimums.retention_years
     if years and plan.backup.record_retention_years < years:
         problems.append(

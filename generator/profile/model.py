@@ -62,6 +62,7 @@ class Connectivity:
     vpn_peer_ip: str | None = None
     onprem_ranges: tuple[str, ...] = ()
     routing: str | None = None  # static | bgp; None: the cloud's default
+    vpn_crypto: str | None = None  # the site's own IPsec/IKE suite; None: the practice's
 
 
 @dataclass(frozen=True)

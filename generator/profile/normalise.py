@@ -73,6 +73,7 @@ def _site(site: dict[str, Any]) -> Site:
             vpn_peer_ip=connectivity.get("vpn_peer_ip"),
             onprem_ranges=tuple(connectivity.get("onprem_ranges", ())),
             routing=connectivity.get("routing"),
+            vpn_crypto=connectivity.get("vpn_crypto"),
         ),
     )
 

@@ -200,6 +200,16 @@ def profile_schema() -> dict[str, Any]:
                         " always uses bgp.",
                     },
                 },
+                "vpn_crypto": {
+                    "type": "string",
+                    "nullable": True,
+                    "allowed": list(load("vpn")["ipsec_suites"]),
+                    "meta": {
+                        "description": "This site's IPsec/IKE suite, when its VPN device needs"
+                        " another than the practice's `practice.vpn_crypto` (same names);"
+                        " needs `vpn_peer_ip`.",
+                    },
+                },
                 "onprem_ranges": {
                     "type": "list",
                     "default": [],

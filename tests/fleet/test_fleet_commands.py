@@ -78,6 +78,11 @@ NEVER = "; a client may tighten the standard, never loosen it"
         ),
         (
             "riverside.yaml",
+            lambda d: d["sites"][1]["connectivity"].update(vpn_crypto="aes256-sha256-dh14"),
+            f"sites[1].connectivity.vpn_crypto: {LOOSENED}site tunnels use the IPsec suite cnsa or a stronger one (cnsa, strongest first) (FLEET: minimums.vpn_crypto){NEVER} (got 'aes256-sha256-dh14')",
+        ),
+        (
+            "riverside.yaml",
             # No jurisdiction: no rule longer than HIPAA's 6 years, so the override stands.
             lambda d: (
                 d["practice"].update(jurisdiction=None),

@@ -145,6 +145,24 @@ def test_the_profile_picks_the_weaker_suite_and_the_reason_says_it_is_weaker(
     assert where in sized.decision.reason
 
 
+def test_a_site_names_its_own_suite_or_the_practices() -> None:
+    own = vpn.site_ipsec_policy("azure", "annex", "aes256-sha256-dh14", None)
+    assert own.value == vpn.ipsec_policy("azure", "aes256-sha256-dh14").value
+    assert (own.decision.rule, own.decision.subject) == ("VPN-IPS-02", "sites.annex.vpn.ipsec")
+    assert own.decision.reason.startswith(
+        "annex: connectivity.vpn_crypto aes256-sha256-dh14 instead of the practice's cnsa,"
+        " weaker than cnsa: IKEv2 aes-256-cbc"
+    )
+    # Naming the practice's own suite records nothing for the site: its tunnels use the
+    # practice's.
+    same = vpn.site_ipsec_policy("gcp", "annex", "aes256-sha256-dh14", "aes256-sha256-dh14")
+    assert same.value is None
+    assert (
+        same.decision.reason
+        == "annex: connectivity.vpn_crypto aes256-sha256-dh14, the practice's suite"
+    )
+
+
 @pytest.mark.parametrize(
     ("cloud", "setting", "routing"),
     [

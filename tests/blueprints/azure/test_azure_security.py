@@ -3,6 +3,7 @@ Each test names the property it holds; each was seen to fail with the property b
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from typing import Any
 
@@ -431,3 +432,30 @@ def test_every_suite_is_in_azures_ipsec_policy_enums(suite: str) -> None:
     if policy.ipsec_integrity != "aead":
         assert names["integrity"][policy.ipsec_integrity] in set(network.IpsecIntegrity)
     assert names["pfs_group"][policy.pfs_group] in set(network.PfsGroup)
+
+
+def test_a_site_with_its_own_suite_gets_it_on_its_connection_alone(lakeside: PracticeRun) -> None:
+    site_ids = [s.site.id for s in lakeside.site_plans if s.site.vpn is not None]
+    own, other = site_ids[0], site_ids[1]
+    index = next(i for i, s in enumerate(lakeside.profile.sites) if s.id == own)
+    sites = list(lakeside.profile.sites)
+    sites[index] = dataclasses.replace(
+        sites[index],
+        connectivity=dataclasses.replace(
+            sites[index].connectivity, vpn_crypto="aes256-sha256-dh14"
+        ),
+    )
+    plan, _ledger = build_plan(
+        dataclasses.replace(lakeside.profile, sites=tuple(sites)), lakeside.ledger
+    )
+    core_plan, site_plans = split_into_stacks(plan)
+    assert core_plan == lakeside.core_plan
+    by_id = {s.site.id: s for s in site_plans}
+    assert by_id[other] == lakeside.site_plan(other)
+    (connection,) = of_type(run_site(by_id[own], lakeside.core), a.CONNECTION)
+    (policy,) = connection.inputs["ipsecPolicies"]
+    assert (policy["ikeEncryption"], policy["dhGroup"], policy["pfsGroup"]) == (
+        "AES256",
+        "DHGroup2048",
+        "PFS2048",
+    )
