@@ -174,12 +174,12 @@ def loosened(profile: Profile, plan: Plan, standard: FleetStandard) -> list[Prob
         )
     # A client that names no suite gets the strongest, so it never loosens this minimum.
     suites, floor = ipsec_suite_names(), minimums.vpn_crypto
-    stated = [("practice.vpn_crypto", practice.vpn_crypto)] + [
+    suites_named = [("practice.vpn_crypto", practice.vpn_crypto)] + [
         (f"sites[{index}].connectivity.vpn_crypto", site.connectivity.vpn_crypto)
         for index, site in enumerate(profile.sites)
         if site.connectivity.vpn_crypto
     ]
-    for path, suite in stated:
+    for path, suite in suites_named:
         if floor and suites.index(ipsec_suite_name(suite)) > suites.index(floor):
             stronger = suites[: suites.index(floor) + 1]
             problems.append(
