@@ -87,7 +87,8 @@ def vpn_crypto_description() -> str:
         for name, suite in vpn["ipsec_suites"].items()
     ]
     return (
-        f"The IPsec/IKE suite of every site tunnel, strongest first: {'; '.join(suites)}."
+        "The IPsec/IKE suite of every site tunnel but those whose site names its own"
+        f" (`connectivity.vpn_crypto`), strongest first: {'; '.join(suites)}."
         f" Default `{next(iter(vpn['ipsec_suites']))}`, the strongest; pick a weaker one only"
         " for site devices that cannot do the stronger. An MSP's fleet standard may require a"
         " suite at least as strong."
