@@ -432,6 +432,9 @@ def test_every_suite_is_in_azures_ipsec_policy_enums(suite: str) -> None:
     if policy.ipsec_integrity != "aead":
         assert names["integrity"][policy.ipsec_integrity] in set(network.IpsecIntegrity)
     assert names["pfs_group"][policy.pfs_group] in set(network.PfsGroup)
+    hub = names["virtual_wan"]  # a Virtual WAN connection's own names for some groups
+    assert set(hub["dh_group"].values()) <= set(network.DhGroup)
+    assert set(hub["pfs_group"].values()) <= set(network.PfsGroup)
 
 
 def test_a_site_with_its_own_suite_gets_it_on_its_connection_alone(lakeside: PracticeRun) -> None:

@@ -88,8 +88,9 @@ def test_each_site_stack_holds_its_vpn_site_and_connection_on_the_hub_gateway(ru
 
 
 def test_a_virtual_wan_connection_carries_the_weaker_suite_when_the_profile_picks_it(runs) -> None:
-    """The hub's VpnConnection takes the same IpsecPolicy enums as a VNet gateway connection
-    (Microsoft Learn 'Virtual WAN: site-to-site IPsec policies', custom policies)."""
+    """The hub's VpnConnection names MODP group 14 as its custom-policy table does, DHGroup14
+    and PFS14, where a VNet gateway connection says DHGroup2048 and PFS2048 (Microsoft Learn
+    'Virtual WAN: site-to-site IPsec policies', custom policies)."""
     (plan, _ledger), core, _sites = runs
     _core, site_plans = split_into_stacks(plan)
     weaker = vpn.ipsec_policy("azure", "aes256-sha256-dh14").value
@@ -99,12 +100,12 @@ def test_a_virtual_wan_connection_carries_the_weaker_suite_when_the_profile_pick
     assert {key: policy[key] for key in ("ikeEncryption", "ikeIntegrity", "dhGroup")} == {
         "ikeEncryption": "AES256",
         "ikeIntegrity": "SHA256",
-        "dhGroup": "DHGroup2048",
+        "dhGroup": "DHGroup14",
     }
     assert (policy["ipsecEncryption"], policy["ipsecIntegrity"], policy["pfsGroup"]) == (
         "AES256",
         "SHA256",
-        "PFS2048",
+        "PFS14",
     )
 
 
