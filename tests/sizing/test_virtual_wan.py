@@ -198,3 +198,41 @@ def test_a_pooled_segment_that_grows_stays_in_its_pool_and_moves_no_other(
     assert pool is not None and first is not None and before is not None
     assert ip_network(first.cidr).prefixlen < ip_network(before.cidr).prefixlen
     assert ip_network(first.cidr).subnet_of(ip_network(pool.cidr))
+
+
+def test_a_pooled_site_reaches_exactly_what_a_site_with_a_block_reaches(
+    crossed: tuple[Plan, Ledger],
+) -> None:
+    plan, ledger = crossed
+    pools = {pool.name: ip_network(pool.cidr) for pool in ledger.core.segment_pools}
+    rules = {flow.id: flow for flow in plan.core.pool_flows}
+
+    def reach(site: str) -> set[tuple[object, ...]]:
+        return {
+            (f.id, f.direction, f.protocol, f.ports, f.source, f.destination)
+            for f in plan.flows
+            if f.site == site
+        }
+
+    # s100 is the pooled 101st site, s099 was placed with a block: the same office.
+    assert reach("s100") == reach("s099")
+    for flow in (f for f in plan.flows if f.site == "s100"):
+        rule = rules[flow.id]
+        site_end, pool_end = (
+            (flow.source_cidrs, rule.source_cidrs)
+            if flow.direction == "site-to-cloud"
+            else (flow.destination_cidrs, rule.destination_cidrs)
+        )
+        kind = flow.source if flow.direction == "site-to-cloud" else flow.destination
+        assert pool_end == (str(pools[kind]),)
+        assert ip_network(site_end[0]).subnet_of(pools[kind])
+        assert (rule.ports, rule.protocol, rule.priority) == (
+            flow.ports,
+            flow.protocol,
+            flow.priority,
+        )
+    # A pool holds its own kind of segment and nothing else of any site.
+    for site in ledger.sites:
+        for segment in site.segments:
+            inside = {k for k, pool in pools.items() if ip_network(segment.cidr).overlaps(pool)}
+            assert inside == ({segment.name} if site.pooled else set())
