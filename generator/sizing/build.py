@@ -132,6 +132,9 @@ def build_plan(profile: Profile, ledger: Ledger | None = None) -> tuple[Plan, Le
     hub_held = ledger is not None and ledger.core.virtual_hub is not None and bool(vpn_sites)
     virtual_wan = vpn.needs_virtual_wan(cloud, sum(tunnels.values())) or hub_held
     pooled = _pooled_sites(profile, ledger, virtual_wan)
+    # A pooled site gets no block, so the size NET-BLK-01 gave one explains nothing.
+    moot = {f"sites.{site}.block" for site in pooled}
+    log.items = [d for d in log.items if not (d.rule == "NET-BLK-01" and d.subject in moot)]
     _check_capacity(profile, flow_ids, tunnels, len(regions), pooled)
     request = _address_request(
         profile, sitings, subnet_sizes, hub_prefix, flow_ids, tunnels, regions, virtual_wan

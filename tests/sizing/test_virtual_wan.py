@@ -143,6 +143,8 @@ def test_a_pooled_sites_sheet_and_plan_report_say_where_its_vlans_lie(
     assert clinical is not None and f"`{clinical.cidr}`" in sheet
     report = plan_report(plan, "text", 200)
     assert f"Site {site.id}: {site.name} ({site.kind}), block pooled" in report
+    block = [d.rule for d in plan.decisions if d.subject == f"sites.{site.id}.block"]
+    assert block == ["NET-IPAM-01"]
     assert "None" not in report
 
 
