@@ -163,6 +163,14 @@ def _offline_runtime() -> Iterator[None]:
         pulumi_log.debug, pulumi_resource._get_stack_trace = saved
 
 
+def drop_aliases(args: pulumi.ResourceTransformationArgs) -> pulumi.ResourceTransformationResult:
+    """A stack transformation that registers each resource without its aliases: they only
+    matter when a resource is renamed in existing state, never in an offline preview."""
+    opts = args.opts._copy()
+    opts.aliases = None
+    return pulumi.ResourceTransformationResult(props=args.props, opts=opts)
+
+
 class _SharedExecutor(concurrent.futures.ThreadPoolExecutor):
     """The thread pool of every stack's event loop. Closing a loop shuts its default executor
     down; this one outlives them, and its threads end with the process."""

@@ -3,7 +3,7 @@
 The core stack runs first; its outputs become what every site stack's StackReference reads.
 azure-native resources carry about sixty type aliases each, which the Python SDK turns into
 outputs at ~50 ms a resource; aliases only matter when a resource is renamed in existing
-state, so a preview drops them with a stack transformation.
+state, so a preview drops them with a stack transformation (harness.drop_aliases).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import json
 import pulumi
 
 from generator.plan.model import CoreStackPlan, SiteStackPlan, core_stack_name, site_stack_name
-from generator.preview.harness import ORGANIZATION, StackRun, run_stack
+from generator.preview.harness import ORGANIZATION, StackRun, drop_aliases, run_stack
 from generator.preview.mocks import PreviewMocks
 from generator.render.project import project_name
 from generator.render.stack_config import stack_config as stack_file_config
@@ -54,14 +54,8 @@ def _program() -> None:
     """The blueprints program, without aliases."""
     from blueprints.program import main
 
-    pulumi.runtime.register_stack_transformation(_drop_aliases)
+    pulumi.runtime.register_stack_transformation(drop_aliases)
     main()
-
-
-def _drop_aliases(args: pulumi.ResourceTransformationArgs) -> pulumi.ResourceTransformationResult:
-    opts = args.opts._copy()
-    opts.aliases = None
-    return pulumi.ResourceTransformationResult(props=args.props, opts=opts)
 
 
 @functools.cache
