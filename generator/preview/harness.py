@@ -13,6 +13,7 @@ import asyncio
 import concurrent.futures
 import contextlib
 import contextvars
+import gc
 import json
 import os
 from collections.abc import Callable, Iterator, Mapping
@@ -171,6 +172,30 @@ def drop_aliases(args: pulumi.ResourceTransformationArgs) -> pulumi.ResourceTran
     return pulumi.ResourceTransformationResult(props=args.props, opts=opts)
 
 
+@contextlib.contextmanager
+def _collector_paused_while_sdks_load() -> Iterator[None]:
+    """The first run in a process loads the provider SDKs (the program imports them): a few
+    hundred thousand objects that live as long as the process. The cyclic garbage collector
+    is paused meanwhile, since its full collections would rescan that growing heap again and
+    again (about a third of the SDKs' import time, measured with benchmarks/preview_bench.py
+    --imports); then the first run's garbage is collected and the rest frozen, out of the
+    collector's sight, so the full collections that later runs' many short-lived futures
+    trigger stop rescanning it (about a quarter of a large preview's time). Later runs, once
+    the heap is frozen, run as they are."""
+    if gc.get_freeze_count():
+        yield
+        return
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.collect()
+        gc.freeze()
+        if was_enabled:
+            gc.enable()
+
+
 class _SharedExecutor(concurrent.futures.ThreadPoolExecutor):
     """The thread pool of every stack's event loop. Closing a loop shuts its default executor
     down; this one outlives them, and its threads end with the process."""
@@ -222,6 +247,6 @@ def run_stack(
             loop.close()
             asyncio.set_event_loop(None)
 
-    with _offline_runtime():
+    with _offline_runtime(), _collector_paused_while_sdks_load():
         contextvars.Context().run(execute)
     return run

@@ -8,8 +8,6 @@ state, so a preview drops them with a stack transformation (harness.drop_aliases
 
 from __future__ import annotations
 
-import functools
-import gc
 import json
 
 import pulumi
@@ -22,9 +20,7 @@ from generator.render.stack_config import stack_config as stack_file_config
 
 
 def run_core(plan: CoreStackPlan) -> StackRun:
-    run = _run(core_stack_name(plan.practice.id), "core", plan, PreviewMocks())
-    _freeze_loaded_sdks()
-    return run
+    return _run(core_stack_name(plan.practice.id), "core", plan, PreviewMocks())
 
 
 def run_site(plan: SiteStackPlan, core_run: StackRun) -> StackRun:
@@ -56,15 +52,3 @@ def _program() -> None:
 
     pulumi.runtime.register_stack_transformation(drop_aliases)
     main()
-
-
-@functools.cache
-def _freeze_loaded_sdks() -> None:
-    """Once per process, after the first stack has run: the provider SDK modules it loaded
-    are hundreds of thousands of objects that live as long as the process. Frozen, they
-    are out of the garbage collector's sight, so the full collections that a preview's many
-    short-lived futures trigger stop rescanning them: about a quarter of a large preview's
-    time, measured with benchmarks/preview_bench.py. Collecting first keeps the first run's
-    garbage from being frozen with them."""
-    gc.collect()
-    gc.freeze()
