@@ -11,10 +11,12 @@ floors, each a whole process too (benchmarks/floors.py):
 Before timing, each floor is run once through the preview's recorder and must register the
 very resources the preview did. The three processes are timed `--repeat` times, interleaved,
 on each practice: an example of each cloud grown to each `--sites` count (its first site
-copied). The medians are compared; peak memory is each process's largest resident set.
+copied), or the `--profiles` given. The medians are compared; peak memory is each process's
+largest resident set.
 
     .venv/bin/python benchmarks/preview_bench.py            # Azure and GCP, 1 and 50 sites
     .venv/bin/python benchmarks/preview_bench.py --cloud gcp --sites 20
+    .venv/bin/python benchmarks/preview_bench.py --profiles examples/maple-grove.yaml
     .venv/bin/python benchmarks/preview_bench.py --sites 1 --imports  # and what start-up imports
     .venv/bin/python benchmarks/preview_bench.py --profile  # and where the preview's time goes
 
@@ -237,16 +239,22 @@ FLOORS = Path(__file__).resolve().parent / "floors.py"
 PREVIEW = "clinicgen preview"
 
 
-def prepare(cloud: str, sites: int, directory: Path) -> Practice:
-    """Grow the practice, preview it in this process, record it, and check both floors."""
-    profile = practice_profile(cloud, sites, directory)
+def prepare(profile: Path, directory: Path) -> Practice:
+    """Preview the practice in this process, record it, and check both floors."""
     preview = Preview(profile)
     recording = floors.record(preview.runs)
     for typed in (False, True):
         floors.check(recording, preview.runs, typed=typed)
     path = directory / f"{profile.stem}.recording.json"
     path.write_text(json.dumps(recording), encoding="utf-8")
-    return Practice(cloud, sites, profile, path, len(preview.runs), preview.resources)
+    return Practice(
+        preview.stacks.cloud,
+        len(preview.stacks.sites),
+        profile,
+        path,
+        len(preview.runs),
+        preview.resources,
+    )
 
 
 def measure(practice: Practice, repeat: int, directory: Path) -> dict[str, list[Process]]:
@@ -266,7 +274,8 @@ def measure(practice: Practice, repeat: int, directory: Path) -> dict[str, list[
 def report(practice: Practice, runs: dict[str, list[Process]]) -> None:
     sites = f"{practice.sites} site{'s' if practice.sites > 1 else ''}"
     print(
-        f"{practice.cloud}, {sites}: {practice.stacks} stacks, {practice.resources} resources;"
+        f"{practice.profile.name}: {practice.cloud}, {sites}, {practice.stacks} stacks,"
+        f" {practice.resources} resources;"
         f" medians of {len(runs[PREVIEW])} interleaved whole processes"
     )
     seconds = {label: statistics.median(p.seconds for p in done) for label, done in runs.items()}
@@ -304,20 +313,27 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cloud", choices=sorted(TEMPLATES), action="append")
     parser.add_argument("--sites", type=int, nargs="+", default=[1, 50])
+    parser.add_argument(
+        "--profiles", type=Path, nargs="+", help="time these profiles instead (e.g. examples/)"
+    )
     parser.add_argument("--repeat", type=int, default=3, help="timings of each (default 3)")
     parser.add_argument("--imports", action="store_true", help="also show start-up imports")
     parser.add_argument("--profile", action="store_true", help="also show where time goes")
     options = parser.parse_args()
     with tempfile.TemporaryDirectory() as work:
         directory = Path(work)
-        for cloud in options.cloud or sorted(TEMPLATES):
-            for sites in options.sites:
-                practice = prepare(cloud, sites, directory)
-                report(practice, measure(practice, options.repeat, directory))
-                if options.imports:
-                    startup_imports(practice, directory)
-                if options.profile:
-                    where_time_goes(practice.profile)
+        profiles = options.profiles or [
+            practice_profile(cloud, sites, directory)
+            for cloud in options.cloud or sorted(TEMPLATES)
+            for sites in options.sites
+        ]
+        for profile in profiles:
+            practice = prepare(profile, directory)
+            report(practice, measure(practice, options.repeat, directory))
+            if options.imports:
+                startup_imports(practice, directory)
+            if options.profile:
+                where_time_goes(practice.profile)
 
 
 if __name__ == "__main__":

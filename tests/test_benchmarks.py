@@ -24,7 +24,11 @@ def _run(*command: str) -> str:
 def test_preview_benchmark_checks_its_floors_and_prints_both_ratios(cloud: str) -> None:
     out = _run("benchmarks/preview_bench.py", "--cloud", cloud, "--sites", "2", "--repeat", "1")
 
-    assert re.search(rf"^{cloud}, 2 sites: 3 stacks, \d+ resources; medians of 1 ", out, re.M), out
+    assert re.search(
+        rf"^bench-{cloud}-2\.yaml: {cloud}, 2 sites, 3 stacks, \d+ resources; medians of 1 ",
+        out,
+        re.M,
+    ), out
     assert re.search(r"^  clinicgen preview +\d+\.\d\d s  peak +\d+\.\d MB$", out, re.M), out
     ratio = r"\d+\.\d\d s  peak +\d+\.\d MB  preview / floor +\d+\.\d\dx"
     assert re.search(rf"^  typed floor +{ratio}  \(target 1\.3x: (met|NOT met)\)$", out, re.M), out
