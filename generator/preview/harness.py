@@ -182,7 +182,8 @@ def _collector_paused_while_sdks_load() -> Iterator[None]:
     collector's sight, so the full collections that later runs' many short-lived futures
     trigger stop rescanning it (about a quarter of a large preview's time). Later runs, once
     the heap is frozen, run as they are."""
-    if gc.get_freeze_count():
+    global _heap_frozen
+    if _heap_frozen:  # not gc.get_freeze_count(): it walks the whole frozen heap
         yield
         return
     was_enabled = gc.isenabled()
@@ -192,8 +193,12 @@ def _collector_paused_while_sdks_load() -> Iterator[None]:
     finally:
         gc.collect()
         gc.freeze()
+        _heap_frozen = True
         if was_enabled:
             gc.enable()
+
+
+_heap_frozen = False
 
 
 class _SharedExecutor(concurrent.futures.ThreadPoolExecutor):
@@ -222,6 +227,20 @@ def run_stack(
     them. Without `record`, the run goes through Pulumi's own mock monitor and returns no
     resources: what a program costs with nothing of clinicgen's around it.
     """
+    # Around the whole run, so that what only the run itself held (its monitor, event loop
+    # and resource objects) is garbage by the time the first run's heap is frozen.
+    with _collector_paused_while_sdks_load():
+        return _run_stack(stack, config, program, mocks, record, project)
+
+
+def _run_stack(
+    stack: str,
+    config: Mapping[str, str],
+    program: Callable[[], None],
+    mocks: pulumi.runtime.Mocks,
+    record: bool,
+    project: str,
+) -> StackRun:
     run = StackRun(stack=stack, project=project)
     monitor = _RecordingMonitor(mocks, run) if record else pulumi_mocks.MockMonitor(mocks)
 
@@ -247,6 +266,6 @@ def run_stack(
             loop.close()
             asyncio.set_event_loop(None)
 
-    with _offline_runtime(), _collector_paused_while_sdks_load():
+    with _offline_runtime():
         contextvars.Context().run(execute)
     return run
