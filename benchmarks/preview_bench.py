@@ -180,31 +180,34 @@ PYTHON = "Python's library and protobuf, with no caller above"
 
 @dataclass(frozen=True)
 class Process:
-    """One whole process: wall time, peak resident memory, exit status, what it printed to
-    stderr."""
+    """One whole process: wall time, CPU time (user and system, every thread), peak resident
+    memory, exit status, what it printed to stderr."""
 
     seconds: float
+    cpu_seconds: float
     peak_mb: float
     exit_code: int
     stderr: str
 
 
 def whole_process(command: Sequence[str]) -> Process:
-    """Run `command` to its end, output to nowhere: its wall time, and its peak RSS as
-    `/usr/bin/time` reports it (a child forked from this process would report this one's,
-    which it inherits at the fork)."""
+    """Run `command` to its end, output to nowhere: its wall time, and its CPU time and peak
+    RSS as `/usr/bin/time` reports them (a child forked from this process would report this
+    one's peak, which it inherits at the fork). On a busy machine the wall time waits for
+    other processes; the CPU time much less."""
     with tempfile.NamedTemporaryFile("r") as peak, tempfile.TemporaryFile("w+") as stderr:
         start = time.perf_counter()
         result = subprocess.run(
-            [TIME, "-f", "%M", "-o", peak.name, *command],
+            [TIME, "-f", "%M %U %S", "-o", peak.name, *command],
             stdout=subprocess.DEVNULL,
             stderr=stderr,
             check=False,
         )
         seconds = time.perf_counter() - start
         stderr.seek(0)
-        kilobytes = int(peak.read().split()[-1])
-        return Process(seconds, kilobytes / 1024, result.returncode, stderr.read())
+        kilobytes, user, system = peak.read().splitlines()[-1].split()
+        cpu = float(user) + float(system)
+        return Process(seconds, cpu, int(kilobytes) / 1024, result.returncode, stderr.read())
 
 
 TIME = "/usr/bin/time"
@@ -278,15 +281,17 @@ def report(practice: Practice, runs: dict[str, list[Process]]) -> None:
         f" {practice.resources} resources;"
         f" medians of {len(runs[PREVIEW])} interleaved whole processes"
     )
-    seconds = {label: statistics.median(p.seconds for p in done) for label, done in runs.items()}
+    wall = {label: statistics.median(p.seconds for p in done) for label, done in runs.items()}
+    cpu = {label: statistics.median(p.cpu_seconds for p in done) for label, done in runs.items()}
     for label, done in runs.items():
         peak = max(p.peak_mb for p in done)
-        ratio = seconds[PREVIEW] / seconds[label]
-        verdict = ""
-        if label == "typed floor":
-            verdict = f"  (target {TARGET}x: {'met' if ratio <= TARGET else 'NOT met'})"
-        compared = "" if label == PREVIEW else f"  preview / floor {ratio:5.2f}x{verdict}"
-        print(f"  {label:<18} {seconds[label]:6.2f} s  peak {peak:6.1f} MB{compared}")
+        line = f"  {label:<18} {wall[label]:6.2f} s (cpu {cpu[label]:5.2f} s)  peak {peak:6.1f} MB"
+        if label != PREVIEW:
+            ratio = wall[PREVIEW] / wall[label]
+            line += f"  preview / floor {ratio:5.2f}x (cpu {cpu[PREVIEW] / cpu[label]:5.2f}x)"
+            if label == "typed floor":
+                line += f"  (target {TARGET}x: {'met' if ratio <= TARGET else 'NOT met'})"
+        print(line)
 
 
 def startup_imports(practice: Practice, directory: Path, shown: int = 12) -> None:

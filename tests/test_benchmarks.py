@@ -29,8 +29,9 @@ def test_preview_benchmark_checks_its_floors_and_prints_both_ratios(cloud: str) 
         out,
         re.M,
     ), out
-    assert re.search(r"^  clinicgen preview +\d+\.\d\d s  peak +\d+\.\d MB$", out, re.M), out
-    ratio = r"\d+\.\d\d s  peak +\d+\.\d MB  preview / floor +\d+\.\d\dx"
+    times = r"\d+\.\d\d s \(cpu +\d+\.\d\d s\)  peak +\d+\.\d MB"
+    assert re.search(rf"^  clinicgen preview +{times}$", out, re.M), out
+    ratio = rf"{times}  preview / floor +\d+\.\d\dx \(cpu +\d+\.\d\dx\)"
     assert re.search(rf"^  typed floor +{ratio}  \(target 1\.3x: (met|NOT met)\)$", out, re.M), out
     assert re.search(rf"^  generic floor +{ratio}$", out, re.M), out
 
