@@ -1,5 +1,7 @@
 """The floors a preview is measured against: the resources one preview registered, recorded,
-then registered again under trivial mocks by a process that does nothing else.
+then registered again by a process that does nothing else, under trivial mocks that answer
+each resource with the id and state the preview's mocks gave it (no invokes, no stack
+references: their results are already in the recorded inputs).
 
 - The generic floor registers each resource as a generic `pulumi.CustomResource` (components
   as `pulumi.ComponentResource`) with the engine-level inputs it was recorded with: no
@@ -8,9 +10,10 @@ then registered again under trivial mocks by a process that does nothing else.
   token to (`pulumi_azure_native.network.VirtualNetwork`), with its inputs as that class's
   keyword arguments, so it imports the same provider modules and pays for the same typed
   inputs and outputs the real program does; references between resources are the plain
-  values the preview resolved them to, and nested inputs are the SDK's dictionary form
-  (its `...ArgsDict` types) rather than `...Args` objects. Like the preview, it drops the
-  aliases azure-native attaches to every resource (generator.preview.harness.drop_aliases).
+  values the preview resolved them to, and nested inputs are plain dictionaries with the
+  engine's keys, which the SDK sends as they are, rather than `...Args` objects. Like the
+  preview, it drops the aliases azure-native attaches to every resource
+  (generator.preview.harness.drop_aliases).
 
 Both run through the preview's own stack driver (generator.preview.harness.run_stack), so
 what it does to the Pulumi runtime helps the floors as much as the preview. A recording is
