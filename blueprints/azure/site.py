@@ -208,7 +208,7 @@ class SiteConnectivity(pulumi.ComponentResource):
                     connection_bandwidth=vpn.bandwidth_mbps,
                     vpn_connection_protocol_type=ipsec.ike_version,
                     shared_key=shared_key,
-                    ipsec_policies=[azure_ipsec_policy(args.context, ipsec)],
+                    ipsec_policies=[azure_ipsec_policy(args.context, ipsec, virtual_wan=True)],
                     use_policy_based_traffic_selectors=False,
                     enable_bgp=bgp,
                     dpd_timeout_seconds=platform["dpd_timeout_seconds"],
@@ -258,14 +258,20 @@ def _declared_prefixes(vpn: SiteVpn) -> list[str]:
     return list(vpn.local_prefixes)
 
 
-def azure_ipsec_policy(context: AzureContext, ipsec: IpsecPolicy) -> network.IpsecPolicyArgs:
-    """The plan's cloud-neutral IPsec policy in Azure's IpsecPolicy enums."""
+def azure_ipsec_policy(
+    context: AzureContext, ipsec: IpsecPolicy, *, virtual_wan: bool = False
+) -> network.IpsecPolicyArgs:
+    """The plan's cloud-neutral IPsec policy in Azure's IpsecPolicy enums; a Virtual WAN hub's
+    connection takes its own names where its custom-policy table differs (ipsec_names
+    virtual_wan)."""
     names = context.facts("ipsec_names")
+    own = names["virtual_wan"] if virtual_wan else {}
 
     def name(table: str, value: str) -> str:
-        if value not in names[table]:
-            raise ValueError(f"Azure VPN has no {table.replace('_', ' ')} {value!r}")
-        return str(names[table][value])
+        for names_in in (own.get(table, {}), names[table]):
+            if value in names_in:
+                return str(names_in[value])
+        raise ValueError(f"Azure VPN has no {table.replace('_', ' ')} {value!r}")
 
     encryption = name("encryption", ipsec.ipsec_encryption)
     return network.IpsecPolicyArgs(

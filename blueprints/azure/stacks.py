@@ -34,6 +34,7 @@ from generator.plan.model import (
     PracticeInfo,
     SiteStackPlan,
     WorkloadPlan,
+    site_ipsec,
 )
 
 # logical scope (the plan's role-grant scopes) -> {stable target key: ARM id}
@@ -294,7 +295,7 @@ def deploy_site(plan: SiteStackPlan) -> None:
         SiteConnectivityArgs(
             context=stack_context(practice, plan.platform),
             site=site,
-            ipsec=plan.ipsec,
+            ipsec=site_ipsec(site, plan.ipsec),
             flows=plan.flows,
             network_resource_group=core.require_output(outputs.NETWORK_RESOURCE_GROUP),
             vpn_gateway_id=core.require_output(outputs.VPN_GATEWAY_ID)

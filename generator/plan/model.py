@@ -103,6 +103,9 @@ class SiteVpn:
     # on the hub's VPN gateway) rather than to a VNet gateway (local network gateway and
     # connection)
     virtual_wan: bool = field(default=False, metadata=OMIT_DEFAULT)
+    # The site's own IPsec/IKE suite (connectivity.vpn_crypto) where it differs from the
+    # practice's `ipsec`; left out otherwise (`site_ipsec` picks the one its tunnels use)
+    ipsec: IpsecPolicy | None = field(default=None, metadata=OMIT_DEFAULT)
 
 
 @dataclass(frozen=True)
@@ -177,7 +180,8 @@ class VpnGateway:
 
 @dataclass(frozen=True)
 class IpsecPolicy:
-    """The one IPsec/IKE policy every site tunnel uses (strong, explicit; catalog data)."""
+    """An IPsec/IKE suite from the catalog (vpn.yaml ipsec_suites): the practice's, which every
+    site tunnel uses unless the site names its own."""
 
     ike_version: str
     ike_encryption: str
@@ -441,6 +445,13 @@ class SiteStackPlan:
     ipsec: IpsecPolicy
     flows: tuple[Flow, ...]
     platform: PlatformFacts
+
+
+def site_ipsec(site: SitePlan, practice: IpsecPolicy) -> IpsecPolicy:
+    """The IPsec/IKE suite of `site`'s tunnels: its own, or the practice's `practice`."""
+    if site.vpn is not None and site.vpn.ipsec is not None:
+        return site.vpn.ipsec
+    return practice
 
 
 def core_stack_name(practice_id: str) -> str:

@@ -77,6 +77,24 @@ def _cidr(description: str) -> dict[str, Any]:
     }
 
 
+def vpn_crypto_description() -> str:
+    """`practice.vpn_crypto`'s reference text: the catalog's suites, strongest first, each
+    spelled out, so the reference never drifts from the catalog."""
+    vpn = load("vpn")
+    suites = [
+        f"`{name}` ({suite['ike_version']}, {suite['ike_encryption']}, {suite['ike_integrity']},"
+        f" {suite['dh_group']})"
+        for name, suite in vpn["ipsec_suites"].items()
+    ]
+    return (
+        "The IPsec/IKE suite of every site tunnel but those whose site names its own"
+        f" (`connectivity.vpn_crypto`), strongest first: {'; '.join(suites)}."
+        f" Default `{next(iter(vpn['ipsec_suites']))}`, the strongest; pick a weaker one only"
+        " for site devices that cannot do the stronger. An MSP's fleet standard may require a"
+        " suite at least as strong."
+    )
+
+
 @cache
 def profile_schema() -> dict[str, Any]:
     practice = load("practice")
@@ -181,6 +199,16 @@ def profile_schema() -> dict[str, Any]:
                         " cloud routes the site's planned prefixes) or `bgp` (the site router"
                         " advertises them). Default: static on Azure; Google Cloud HA VPN"
                         " always uses bgp.",
+                    },
+                },
+                "vpn_crypto": {
+                    "type": "string",
+                    "nullable": True,
+                    "allowed": list(load("vpn")["ipsec_suites"]),
+                    "meta": {
+                        "description": "This site's IPsec/IKE suite, when its VPN device needs"
+                        " another than the practice's `practice.vpn_crypto` (same names);"
+                        " needs `vpn_peer_ip`.",
                     },
                 },
                 "onprem_ranges": {
@@ -311,6 +339,14 @@ def profile_schema() -> dict[str, Any]:
                         " The plan sizes the tier from the sites, devices and compliance, then"
                         " raises it to this floor; an MSP's fleet standard sets it for every"
                         " client.",
+                    },
+                },
+                "vpn_crypto": {
+                    "type": "string",
+                    "nullable": True,
+                    "allowed": list(load("vpn")["ipsec_suites"]),
+                    "meta": {
+                        "description": vpn_crypto_description(),
                     },
                 },
                 "tags": {

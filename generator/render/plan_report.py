@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from generator.catalog.builtin_names import builtin_name
 from generator.plan.codec import dumps
-from generator.plan.model import Decision, Flow, Plan, RoleGrant, SiteVpn
+from generator.plan.model import Decision, Flow, IpsecPolicy, Plan, RoleGrant, SiteVpn
 from generator.render.layout import PIPE_WIDTH
 from generator.render.tables import Table, plain_text
 from generator.render.templating import render
@@ -281,14 +281,20 @@ def _hub(plan: Plan, rules: _Rules) -> Table:
                 f"{counted(hub.scale_units, 'VPN gateway scale unit')}"
             )
             rows.append(_Row(("virtual wan", value), ("vpn.virtual_wan",)))
-    ipsec = plan.ipsec
-    value = (
+    rows.append(_Row(("ipsec", _ipsec_text(plan.ipsec)), ("ipsec",)))
+    for site in plan.sites:
+        if site.vpn is not None and site.vpn.ipsec is not None:
+            subject = f"sites.{site.id}.vpn.ipsec"
+            rows.append(_Row((f"ipsec at {site.id}", _ipsec_text(site.vpn.ipsec)), (subject,)))
+    return rules.table(f"Hub network ({plan.cloud})", ("item", "value"), rows)
+
+
+def _ipsec_text(ipsec: IpsecPolicy) -> str:
+    return (
         f"{ipsec.ike_version} {ipsec.ike_encryption}/{ipsec.ike_integrity} {ipsec.dh_group}, "
         f"ESP {ipsec.ipsec_encryption}, PFS {ipsec.pfs_group}, "
         f"SA {ipsec.sa_lifetime_seconds} s / {ipsec.sa_data_size_kb} KB"
     )
-    rows.append(_Row(("ipsec", value), ("ipsec",)))
-    return rules.table(f"Hub network ({plan.cloud})", ("item", "value"), rows)
 
 
 def _subnets(plan: Plan, rules: _Rules) -> Table:

@@ -150,7 +150,14 @@ def build_plan(profile: Profile, ledger: Ledger | None = None) -> tuple[Plan, Le
         allocated = placed.site(sizing.site.id)
         assert allocated is not None
         site_plan = _site_plan(
-            cloud, sizing, allocated, tunnels.get(sizing.site.id, 0), routers, virtual_wan, log
+            cloud,
+            sizing,
+            allocated,
+            tunnels.get(sizing.site.id, 0),
+            routers,
+            virtual_wan,
+            practice.vpn_crypto,
+            log,
         )
         site_plans.append(site_plan)
         all_flows.extend(
@@ -177,7 +184,7 @@ def build_plan(profile: Profile, ledger: Ledger | None = None) -> tuple[Plan, Le
     elif vpn_sites:
         gateway = log.take(vpn.gateway_sku(cloud, len(vpn_sites), sum(tunnels.values()), aggregate))
         gateway = dataclasses.replace(gateway, routers=routers)
-    ipsec = log.take(vpn.ipsec_policy())
+    ipsec = log.take(vpn.ipsec_policy(cloud, practice.vpn_crypto))
     access = _identity_plan(profile, planned, specialties, bastion, log)
     rpo, frequency = log.take(backup.backup_frequency(profile.backup.rpo_hours))
     tiers = load("retention")["backup"]
@@ -487,6 +494,7 @@ def _site_plan(
     tunnels: int,
     routers: tuple[CloudRouter, ...],
     virtual_wan: bool,
+    practice_crypto: str | None,
     log: _Decisions,
 ) -> SitePlan:
     site = sizing.site
@@ -550,6 +558,11 @@ def _site_plan(
             bgp_peer_address=peer_address,
             router=next((r for r in routers if r.slot == allocated.router), None),
             virtual_wan=virtual_wan,
+            ipsec=log.take(
+                vpn.site_ipsec_policy(cloud, site.id, site.connectivity.vpn_crypto, practice_crypto)
+            )
+            if site.connectivity.vpn_crypto
+            else None,
         )
     return SitePlan(
         id=site.id,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -29,13 +29,31 @@ from tests.blueprints.azure.azure_runs import variant as azure_variant
 from tests.blueprints.gcp.gcp_runs import variant as gcp_variant
 from tests.blueprints.practice_runs import run_practice
 
+
+def with_own_suite(variant: Callable[[str], Profile]) -> Callable[[str], Profile]:
+    """`variant` with its last VPN site on an IPsec suite of its own (connectivity.vpn_crypto),
+    so the program reads a site's own suite too."""
+
+    def changed(name: str) -> Profile:
+        profile = variant(name)
+        sites = list(profile.sites)
+        index = max(i for i, site in enumerate(sites) if site.connectivity.vpn_peer_ip)
+        connectivity = dataclasses.replace(
+            sites[index].connectivity, vpn_crypto="aes256-sha256-dh14"
+        )
+        sites[index] = dataclasses.replace(sites[index], connectivity=connectivity)
+        return dataclasses.replace(profile, sites=tuple(sites))
+
+    return changed
+
+
 # Practices that together reach every branch of each cloud's program.
 PRACTICES = {
-    "azure": [("lakeside", azure_variant), ("maple-recorded", azure_variant)],
+    "azure": [("lakeside", azure_variant), ("maple-recorded", with_own_suite(azure_variant))],
     "gcp": [
         ("brightsmile", gcp_variant),
         ("harbor-hosted", gcp_variant),
-        ("harbor-recorded", gcp_variant),
+        ("harbor-recorded", with_own_suite(gcp_variant)),
         ("brightsmile-far-dr", gcp_variant),
     ],
 }
@@ -125,6 +143,8 @@ CLOUD_SPECIFIC = {
             # Cloud VPN fixes SA lifetimes itself: the plan's are the site device's to match.
             "site.ipsec.sa_data_size_kb",
             "site.ipsec.sa_lifetime_seconds",
+            "site.site.vpn.ipsec.sa_data_size_kb",
+            "site.site.vpn.ipsec.sa_lifetime_seconds",
             # Azure routes a site statically or with BGP; HA VPN always with BGP, where the site
             # advertises its prefixes and the Azure BGP site peers from its router's address.
             "site.site.vpn.routing",

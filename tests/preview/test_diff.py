@@ -81,6 +81,8 @@ def test_changed_input_is_an_update_naming_the_input() -> None:
         (BUCKET, "location"),
         ("gcp:compute/instance:Instance", "bootDisk.initializeParams.image"),
         ("gcp:compute/subnetwork:Subnetwork", "network"),
+        # Another IPsec suite (practice.vpn_crypto) on Google Cloud: a new tunnel.
+        ("gcp:compute/vPNTunnel:VPNTunnel", "cipherSuite.phase1.dhs[0]"),
     ],
 )
 def test_inputs_the_provider_cannot_change_in_place_replace(type_token: str, path: str) -> None:
