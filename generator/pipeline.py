@@ -58,7 +58,6 @@ from generator.render.project import (
 from generator.render.runbook import render_runbook, runbook_path
 from generator.render.stack_config import PLAN_KEY
 from generator.render.stack_files import render_stack_files, stack_paths
-from generator.render.templating import read_generated_yaml
 from generator.sizing import build_plan
 from generator.write import (
     FileStatus,
@@ -69,6 +68,7 @@ from generator.write import (
     prepare,
     section_of,
 )
+from generator.yaml_input import read_generated_yaml
 
 if TYPE_CHECKING:
     from generator.preview.diff import PracticeDiff

@@ -15,7 +15,7 @@ from blueprints.azure import naming
 from blueprints.azure.context import AzureContext
 from blueprints.azure.network import default_hub_routing
 from blueprints.azure.secret_expiry import secret_attributes
-from blueprints.azure.security_rules import RuleSpec, add_rule
+from blueprints.azure.security_rules import add_rule, flow_rule
 from generator.plan.model import Flow, IpsecPolicy, SitePlan, SiteVpn
 from generator.render.stack_config import VPN_PRE_SHARED_KEY_OUTPUT, vpn_psk_secret_name
 
@@ -37,22 +37,6 @@ class SiteConnectivityArgs:
     virtual_hub_id: pulumi.Input[str] | None = None
 
 
-def flow_rule(site_id: str, flow: Flow) -> tuple[str, RuleSpec]:
-    """The hub subnet whose NSG carries `flow`, and the rule: inbound at the cloud subnet for
-    site-to-cloud flows, outbound at it for cloud-to-site ones."""
-    inbound = flow.direction == "site-to-cloud"
-    return (flow.destination if inbound else flow.source), RuleSpec(
-        rule_name=f"{site_id}-{flow.id}",
-        priority=flow.priority,
-        direction="Inbound" if inbound else "Outbound",
-        sources=flow.source_cidrs,
-        destinations=flow.destination_cidrs,
-        ports=flow.ports,
-        protocol=flow.protocol,
-        description=flow.reason,
-    )
-
-
 def _nsg_name(names: Mapping[str, str], subnet: str) -> str:
     if subnet not in names:
         raise ValueError(
@@ -64,7 +48,8 @@ def _nsg_name(names: Mapping[str, str], subnet: str) -> str:
 class SiteConnectivity(pulumi.ComponentResource):
     """The site's local network gateway (every segment but guest, plus its on-prem ranges), an
     IKEv2 connection with the plan's IPsec policy and a generated pre-shared key kept in Key
-    Vault, and one NSG rule per allowed flow at the plan's priority."""
+    Vault, and one NSG rule per allowed flow at the plan's priority; a pooled site's flows are
+    the core's rules for the segment pools, so it adds none."""
 
     def __init__(
         self, name: str, args: SiteConnectivityArgs, opts: pulumi.ResourceOptions | None = None
@@ -79,6 +64,8 @@ class SiteConnectivity(pulumi.ComponentResource):
             vpn = self._virtual_wan_vpn if site.vpn.virtual_wan else self._vpn
             connection_id = vpn(name, args, site.vpn, args.vpn_gateway_id, child_opts)
         for flow in args.flows:
+            if flow.pooled:
+                continue
             subnet, spec = flow_rule(site.id, flow)
             add_rule(
                 f"{name}-{flow.id}",
@@ -208,7 +195,7 @@ class SiteConnectivity(pulumi.ComponentResource):
                     connection_bandwidth=vpn.bandwidth_mbps,
                     vpn_connection_protocol_type=ipsec.ike_version,
                     shared_key=shared_key,
-                    ipsec_policies=[azure_ipsec_policy(args.context, ipsec)],
+                    ipsec_policies=[azure_ipsec_policy(args.context, ipsec, virtual_wan=True)],
                     use_policy_based_traffic_selectors=False,
                     enable_bgp=bgp,
                     dpd_timeout_seconds=platform["dpd_timeout_seconds"],
@@ -258,14 +245,20 @@ def _declared_prefixes(vpn: SiteVpn) -> list[str]:
     return list(vpn.local_prefixes)
 
 
-def azure_ipsec_policy(context: AzureContext, ipsec: IpsecPolicy) -> network.IpsecPolicyArgs:
-    """The plan's cloud-neutral IPsec policy in Azure's IpsecPolicy enums."""
+def azure_ipsec_policy(
+    context: AzureContext, ipsec: IpsecPolicy, *, virtual_wan: bool = False
+) -> network.IpsecPolicyArgs:
+    """The plan's cloud-neutral IPsec policy in Azure's IpsecPolicy enums; a Virtual WAN hub's
+    connection takes its own names where its custom-policy table differs (ipsec_names
+    virtual_wan)."""
     names = context.facts("ipsec_names")
+    own = names["virtual_wan"] if virtual_wan else {}
 
     def name(table: str, value: str) -> str:
-        if value not in names[table]:
-            raise ValueError(f"Azure VPN has no {table.replace('_', ' ')} {value!r}")
-        return str(names[table][value])
+        for names_in in (own.get(table, {}), names[table]):
+            if value in names_in:
+                return str(names_in[value])
+        raise ValueError(f"Azure VPN has no {table.replace('_', ' ')} {value!r}")
 
     encryption = name("encryption", ipsec.ipsec_encryption)
     return network.IpsecPolicyArgs(

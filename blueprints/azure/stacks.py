@@ -17,7 +17,6 @@ from blueprints.azure.access import AccessGrants, AccessGrantsArgs, principals
 from blueprints.azure.app_servers import AppServers, AppServersArgs
 from blueprints.azure.backup import Backup, BackupArgs
 from blueprints.azure.compliance import Compliance, ComplianceArgs
-from blueprints.azure.conditional_access import PersonaMfa, PersonaMfaArgs
 from blueprints.azure.context import AzureContext
 from blueprints.azure.device_ingest import DeviceIngest, DeviceIngestArgs
 from blueprints.azure.health_data import HealthData, HealthDataArgs
@@ -35,6 +34,7 @@ from generator.plan.model import (
     PracticeInfo,
     SiteStackPlan,
     WorkloadPlan,
+    site_ipsec,
 )
 
 # logical scope (the plan's role-grant scopes) -> {stable target key: ARM id}
@@ -126,6 +126,10 @@ def deploy_core(plan: CoreStackPlan) -> None:
         ),
     )
     if plan.identity.conditional_access:
+        # Imported only here: pulumi_azuread loads its whole package at once (about half a
+        # second), and a practice has this policy only when it opts in.
+        from blueprints.azure.conditional_access import PersonaMfa, PersonaMfaArgs
+
         PersonaMfa(
             f"{pid}-persona-mfa",
             PersonaMfaArgs(context, tuple(persona.group for persona in plan.identity.personas)),
@@ -291,7 +295,7 @@ def deploy_site(plan: SiteStackPlan) -> None:
         SiteConnectivityArgs(
             context=stack_context(practice, plan.platform),
             site=site,
-            ipsec=plan.ipsec,
+            ipsec=site_ipsec(site, plan.ipsec),
             flows=plan.flows,
             network_resource_group=core.require_output(outputs.NETWORK_RESOURCE_GROUP),
             vpn_gateway_id=core.require_output(outputs.VPN_GATEWAY_ID)

@@ -32,6 +32,7 @@ from generator.plan.model import (
     CoreStackPlan,
     GcpProject,
     SiteStackPlan,
+    site_ipsec,
 )
 from generator.render.stack_config import vpn_psk_secret_name
 
@@ -135,7 +136,7 @@ def deploy_site(plan: SiteStackPlan) -> None:
         SiteConnectivityArgs(
             context,
             site=site,
-            ipsec=plan.ipsec,
+            ipsec=site_ipsec(site, plan.ipsec),
             flows=plan.flows,
             secret_id=vpn_psk_secret_name(site.id),
             network=core.require_output(outputs.NETWORK),

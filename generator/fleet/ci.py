@@ -12,9 +12,21 @@ outputs). A wave runs only when the one before it did not fail.
 Credentials are OpenID Connect, never a stored secret: on GitHub, `azure/login` with a
 federated credential and `google-github-actions/auth` with workload identity federation, their
 ids read from each client's GitHub environment (named after the practice, where approvals and
-the ids live); on Azure Pipelines, an `AzureCLI@2` step through a workload identity service
-connection (named after the practice), whose federated token Pulumi's Azure providers read
-(`ARM_USE_OIDC`) and Google Cloud exchanges through workload identity federation.
+the ids live); on Azure Pipelines, each client's workload identity federation service
+connection (named after the practice) hands its federated token (`AzureCLI@2` with
+`addSpnToEnvironment`: `idToken`) to the Pulumi step. Azure Pipelines authorizes service
+connections when a run is queued, so each client's connection is named literally in a step of
+its own that runs only in that client's matrix legs (a matrix variable cannot name one: the run
+fails with "references service connection $(client) which could not be found",
+microsoft/azure-pipelines-tasks#12412). Pulumi's Azure providers exchange the token themselves
+(`ARM_USE_OIDC`, `ARM_OIDC_TOKEN`, Pulumi ESC azure-login's variables). Google Cloud reads it
+through a credential configuration file (AIP-4117 `external_account`, file-sourced, what
+`gcloud iam workload-identity-pools create-cred-config --credential-source-file` writes; written
+by Python so a self-hosted agent needs no gcloud) named by `GOOGLE_APPLICATION_CREDENTIALS`:
+Google's STS exchanges the token (audience `api://AzureADTokenExchange`, which the pool's
+provider must allow) and impersonates the client's service account (Google Cloud, "Configure
+Workload Identity Federation with deployment pipelines": Azure DevOps pipelines "can use a
+Microsoft Entra workload identity federation service connection to obtain an ID token").
 
 The definitions are built as data and dumped as YAML: GitHub's `${{ }}` expressions would
 collide with Jinja's syntax in a template. Action versions and inputs: pulumi/actions v6
@@ -32,6 +44,7 @@ import yaml
 
 from generator import __version__
 from generator.errors import OutputError
+from generator.fleet.changed import Client, fleet_clients
 from generator.fleet.standard import FleetStandard, load_standard
 
 PULUMI_ACTION = "pulumi/actions@v6"
@@ -49,6 +62,23 @@ WAVES = (
 )
 GITHUB_PATH = ".github/workflows/clinicgen-fleet.yml"
 AZURE_DEVOPS_PATH = "azure-pipelines.yml"
+# What an Azure DevOps project needs before the definition runs, at the head of the file.
+AZURE_DEVOPS_SETUP = """#
+# Before the first run:
+# - Variables CLINICGEN_POOL (the agent pool) and PULUMI_BACKEND_URL.
+# - Per client, an Azure Resource Manager service connection with workload identity federation
+#   named after its practice id and authorized for this pipeline; its credentials step names it
+#   literally, since Azure Pipelines resolves service connections when a run is queued. A new
+#   client needs its connection and this file generated again.
+# - Google Cloud clients: per client the variables GCP_WORKLOAD_IDENTITY_PROVIDER_<id> and
+#   GCP_SERVICE_ACCOUNT_<id> (the practice id with hyphens as underscores). The provider, in a
+#   workload identity pool, trusts the connection's token: issuer and subject as the connection's
+#   workload identity federation details show them, allowed audience api://AzureADTokenExchange,
+#   google.subject=assertion.sub; the service account grants roles/iam.workloadIdentityUser to
+#   principal://iam.googleapis.com/projects/NUMBER/locations/global/workloadIdentityPools/POOL/
+#   subject/SUBJECT. The token lives minutes and the service account's access token an hour, so
+#   a `pulumi up` that runs longer than an hour loses its Google credentials.
+"""
 EMPTY_MATRIX = '{"include":[]}'
 
 
@@ -225,28 +255,105 @@ def github_workflow(standard: FleetStandard, fleet: str) -> dict[str, Any]:
     }
 
 
+# Where a job keeps the federated token and the Google credential configuration it is read
+# through: the agent's temporary directory, emptied after every job, never the repository.
+TOKEN_FILE = "$(Agent.TempDirectory)/clinicgen-oidc-token"
+GCP_CREDENTIALS_FILE = "$(Agent.TempDirectory)/clinicgen-gcp-credentials.json"
+# Google's credential configuration for a file-sourced OIDC token (AIP-4117, the file `gcloud
+# iam workload-identity-pools create-cred-config --credential-source-file` writes): Google's
+# STS exchanges the token for a federated one, which impersonates the client's service account.
+GCP_CREDENTIAL_CONFIG = (
+    "import json, os; print(json.dumps({"
+    '"type": "external_account", '
+    '"audience": "//iam.googleapis.com/" + os.environ["GCP_WORKLOAD_IDENTITY_PROVIDER"], '
+    '"subject_token_type": "urn:ietf:params:oauth:token-type:jwt", '
+    '"token_url": "https://sts.googleapis.com/v1/token", '
+    '"service_account_impersonation_url": "https://iamcredentials.googleapis.com/v1/projects/-/'
+    'serviceAccounts/" + os.environ["GCP_SERVICE_ACCOUNT"] + ":generateAccessToken", '
+    '"credential_source": {"file": os.environ["CLINICGEN_TOKEN_FILE"]}}))'
+)
+
+
+def azure_variable_suffix(practice_id: str) -> str:
+    """A practice id as the end of a pipeline variable's name (letters, digits, underscores):
+    practice ids hold no underscore, so the mapping is one to one."""
+    return practice_id.replace("-", "_")
+
+
+def _credentials_step(client: str, cloud: str) -> dict[str, Any]:
+    """One client's federated credentials, for the job's later steps. The service connection
+    is named literally: Azure Pipelines authorizes a pipeline's service connections when a run
+    is queued, before any matrix variable has a value, so `$(client)` cannot name one."""
+    lines = [
+        "set -euo pipefail",
+        # Secret: masked in logs, and handed only to the step that maps it into its env.
+        'echo "##vso[task.setvariable variable=CLINICGEN_OIDC_TOKEN;issecret=true]$idToken"',
+        f'echo "##vso[task.setvariable variable=CLINICGEN_CREDENTIALS_OF]{client}"',
+    ]
+    if cloud == "azure":
+        lines += [
+            'echo "##vso[task.setvariable variable=ARM_CLIENT_ID]$servicePrincipalId"',
+            'echo "##vso[task.setvariable variable=ARM_TENANT_ID]$tenantId"',
+            'echo "##vso[task.setvariable variable=ARM_SUBSCRIPTION_ID]'
+            '$(az account show --query id --output tsv)"',
+        ]
+    else:
+        suffix = azure_variable_suffix(client)
+        lines += [
+            'echo "##vso[task.setvariable variable=GCP_WORKLOAD_IDENTITY_PROVIDER]'
+            f'$(GCP_WORKLOAD_IDENTITY_PROVIDER_{suffix})"',
+            'echo "##vso[task.setvariable variable=GCP_SERVICE_ACCOUNT]'
+            f'$(GCP_SERVICE_ACCOUNT_{suffix})"',
+        ]
+    return {
+        "task": "AzureCLI@2",
+        "displayName": f"Federated credentials of {client}",
+        "condition": f"and(succeeded(), eq(variables['client'], '{client}'))",
+        "inputs": {
+            # The client's workload identity federation service connection, named after it.
+            "azureSubscription": client,
+            "scriptType": "bash",
+            "scriptLocation": "inlineScript",
+            "addSpnToEnvironment": True,
+            "inlineScript": "\n".join(lines) + "\n",
+        },
+    }
+
+
 def _azure_step(fleet: str, command: str) -> dict[str, Any]:
-    """The Pulumi CLI in an AzureCLI@2 script: the service connection's federated token for
-    the Azure providers (and Google Cloud's workload identity federation)."""
+    """The Pulumi CLI with the credentials the client's step left: Azure's providers exchange
+    the federated token themselves (`ARM_USE_OIDC`, `ARM_OIDC_TOKEN`); Google Cloud's read a
+    credential configuration through `GOOGLE_APPLICATION_CREDENTIALS`."""
     work_dir = f"{fleet}/$(project)"
     policy = f" --policy-pack {work_dir}/policy" if command == "preview" else ""
     script = "\n".join(
         [
             "set -euo pipefail",
-            'export ARM_USE_OIDC=true ARM_OIDC_TOKEN="$idToken" ARM_CLIENT_ID="$servicePrincipalId"'
-            ' ARM_TENANT_ID="$tenantId"',
-            'if [ "$(cloud)" = gcp ]; then',
-            '  printf %s "$idToken" > "$(Agent.TempDirectory)/oidc-token"',
-            "  gcloud iam workload-identity-pools create-cred-config"
-            ' "$(GCP_WORKLOAD_IDENTITY_PROVIDER)"'
-            ' --service-account="$(GCP_SERVICE_ACCOUNT)"'
-            ' --credential-source-file="$(Agent.TempDirectory)/oidc-token"'
-            ' --output-file="$(Agent.TempDirectory)/gcp-credentials.json"',
-            '  export GOOGLE_APPLICATION_CREDENTIALS="$(Agent.TempDirectory)/gcp-credentials.json"',
+            # An unset secret would reach the script as its own macro text, so a plain
+            # variable says whose credentials the job holds.
+            'if [ "${CLINICGEN_CREDENTIALS_OF:-}" != "$(client)" ]; then',
+            '  echo "##vso[task.logissue type=error]No credentials step for client $(client):'
+            ' run clinicgen fleet pipeline again since the client was added"',
+            "  exit 1",
+            "fi",
+            'if [ "$(cloud)" = azure ]; then',
+            '  export ARM_USE_OIDC=true ARM_OIDC_TOKEN="$CLINICGEN_OIDC_TOKEN"',
+            "else",
+            '  case "${GCP_WORKLOAD_IDENTITY_PROVIDER:-}" in',
+            "    projects/*/locations/global/workloadIdentityPools/*/providers/*) ;;",
+            '    *) echo "##vso[task.logissue type=error]Set the pipeline variables'
+            " GCP_WORKLOAD_IDENTITY_PROVIDER_<client> (projects/NUMBER/locations/global/"
+            "workloadIdentityPools/POOL/providers/PROVIDER) and GCP_SERVICE_ACCOUNT_<client>"
+            ' for $(client)"; exit 1 ;;',
+            "  esac",
+            "  umask 077",
+            f'  export CLINICGEN_TOKEN_FILE="{TOKEN_FILE}"',
+            '  printf %s "$CLINICGEN_OIDC_TOKEN" > "$CLINICGEN_TOKEN_FILE"',
+            f"  python -c '{GCP_CREDENTIAL_CONFIG}' > \"{GCP_CREDENTIALS_FILE}\"",
+            f'  export GOOGLE_APPLICATION_CREDENTIALS="{GCP_CREDENTIALS_FILE}"',
             "fi",
             'pulumi login "$(PULUMI_BACKEND_URL)"',
             f"cd {work_dir}",
-            "pulumi install",
             'pulumi stack select --create "$(stack)"',
             f'pulumi {command} --stack "$(stack)" --non-interactive'
             + (" --yes" if command == "up" else "")
@@ -254,20 +361,16 @@ def _azure_step(fleet: str, command: str) -> dict[str, Any]:
         ]
     )
     return {
-        "task": "AzureCLI@2",
+        "script": script + "\n",
         "displayName": f"pulumi {command} $(stack)",
-        "inputs": {
-            # One workload identity service connection per client, named after it.
-            "azureSubscription": "$(client)",
-            "scriptType": "bash",
-            "scriptLocation": "inlineScript",
-            "addSpnToEnvironment": True,
-            "inlineScript": script + "\n",
-        },
+        # A secret variable reaches a script only where a step maps it.
+        "env": {"CLINICGEN_OIDC_TOKEN": "$(CLINICGEN_OIDC_TOKEN)"},
     }
 
 
-def _azure_install() -> list[dict[str, Any]]:
+def _azure_install(fleet: str) -> list[dict[str, Any]]:
+    """Python, the Pulumi CLI and the client project's dependencies, before any credential:
+    the federated token is short-lived, so it is fetched just before Pulumi runs."""
     return [
         {"task": "UsePythonVersion@0", "inputs": {"versionSpec": PYTHON}},
         {
@@ -275,12 +378,23 @@ def _azure_install() -> list[dict[str, Any]]:
             '"##vso[task.prependpath]$HOME/.pulumi/bin"',
             "displayName": "Install the Pulumi CLI",
         },
+        {
+            "script": "pulumi install",
+            "workingDirectory": f"{fleet}/$(project)",
+            "displayName": "Install the project",
+        },
     ]
 
 
 def _azure_matrix_job(
-    fleet: str, standard: FleetStandard, name: str, output: str, command: str
+    fleet: str,
+    standard: FleetStandard,
+    name: str,
+    output: str,
+    command: str,
+    clients: list[tuple[str, str]],
 ) -> dict[str, Any]:
+    credentials = [_credentials_step(client, cloud) for client, cloud in clients]
     return {
         "job": name.replace("-", "_"),
         "condition": f"ne(stageDependencies.changed.changed.outputs['set.{output}'], '{{}}')",
@@ -289,12 +403,28 @@ def _azure_matrix_job(
             "maxParallel": str(standard.rollout.max_parallel),
         },
         "pool": {"name": "$(CLINICGEN_POOL)"},
-        "steps": [{"checkout": "self"}, *_azure_install(), _azure_step(fleet, command)],
+        "steps": [
+            {"checkout": "self"},
+            *_azure_install(fleet),
+            *credentials,
+            _azure_step(fleet, command),
+        ],
     }
 
 
-def azure_pipeline(standard: FleetStandard, fleet: str) -> dict[str, Any]:
-    """The Azure Pipelines definition for the fleet at `fleet` (relative to the repository)."""
+def azure_pipeline(
+    standard: FleetStandard, fleet: str, clients: list[Client] | None = None
+) -> dict[str, Any]:
+    """The Azure Pipelines definition for the fleet at `fleet` (relative to the repository),
+    with a credentials step for each of its `clients` in the jobs of their wave."""
+
+    def in_wave(wave: int | None) -> list[tuple[str, str]]:
+        return [
+            (client.facts.practice_id, client.facts.cloud)
+            for client in clients or []
+            if wave is None or wave == (0 if client.canary else 1)
+        ]
+
     set_outputs = [
         "set -euo pipefail",
         # A pull request compares with its target; a merge to main with main before it.
@@ -332,11 +462,11 @@ def azure_pipeline(standard: FleetStandard, fleet: str) -> dict[str, Any]:
         "stage": "preview",
         "dependsOn": "changed",
         "condition": "and(succeeded(), eq(variables['Build.Reason'], 'PullRequest'))",
-        "jobs": [_azure_matrix_job(fleet, standard, "preview", "all", "preview")],
+        "jobs": [_azure_matrix_job(fleet, standard, "preview", "all", "preview", in_wave(None))],
     }
     stages = [changed_stage, preview]
     previous = "changed"
-    for job, _, _ in WAVES:
+    for job, wave, _ in WAVES:
         stage = f"deploy_{job.replace('-', '_')}"
         stages.append(
             {
@@ -344,7 +474,9 @@ def azure_pipeline(standard: FleetStandard, fleet: str) -> dict[str, Any]:
                 "dependsOn": sorted({"changed", previous}),
                 "condition": "and(not(failed()), not(canceled()), "
                 "ne(variables['Build.Reason'], 'PullRequest'))",
-                "jobs": [_azure_matrix_job(fleet, standard, f"deploy-{job}", job, "up")],
+                "jobs": [
+                    _azure_matrix_job(fleet, standard, f"deploy-{job}", job, "up", in_wave(wave))
+                ],
             }
         )
         previous = stage
@@ -372,12 +504,17 @@ def pipeline_text(fleet_dir: Path, ci: str, repository_root: Path | None = None)
             f"{fleet_dir}: is the repository root; keep the fleet in a folder of its own, "
             "which the pipeline's path filters name"
         )
-    data = (github_workflow if ci == "github" else azure_pipeline)(standard, fleet)
+    if ci == "github":
+        data = github_workflow(standard, fleet)
+    else:
+        data = azure_pipeline(standard, fleet, fleet_clients(fleet_dir, standard))
     header = (
         f"# Generated by `clinicgen fleet pipeline {fleet} --ci {ci}`: change {fleet}/fleet.yaml\n"
         "# (rollout) and run it again rather than editing this file. No secret is stored here:\n"
         "# every credential is OpenID Connect, its ids read from CI variables.\n"
     )
+    if ci == "azure-devops":
+        header += AZURE_DEVOPS_SETUP.format(fleet=fleet)
     return header + yaml.dump(data, Dumper=_ScriptDumper, sort_keys=False, width=100)
 
 

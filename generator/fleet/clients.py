@@ -21,6 +21,7 @@ from generator.fleet.standard import CLOUDS, FleetStandard
 from generator.plan.model import Plan
 from generator.profile import Profile
 from generator.profile.loader import read_document
+from generator.sizing.vpn import ipsec_suite_name, ipsec_suite_names
 
 # The effective profile's first lines in a generated project: where it came from.
 EFFECTIVE_HEADER = (
@@ -171,6 +172,27 @@ def loosened(profile: Profile, plan: Plan, standard: FleetStandard) -> list[Prob
                 stated,
             )
         )
+    # A client that names no suite gets the strongest, so it never loosens this minimum.
+    suites, floor = ipsec_suite_names(), minimums.vpn_crypto
+    suites_named = [("practice.vpn_crypto", practice.vpn_crypto)] + [
+        (f"sites[{index}].connectivity.vpn_crypto", site.connectivity.vpn_crypto)
+        for index, site in enumerate(profile.sites)
+        if site.connectivity.vpn_crypto
+    ]
+    for path, suite in suites_named:
+        if floor and suites.index(ipsec_suite_name(suite)) > suites.index(floor):
+            stronger = suites[: suites.index(floor) + 1]
+            problems.append(
+                _loosened(
+                    label,
+                    path,
+                    f"site tunnels use the IPsec suite {floor} or a stronger one"
+                    f" ({', '.join(stronger)}, strongest first)",
+                    standard,
+                    "vpn_crypto",
+                    suite,
+                )
+            )
     years = minimums.retention_years
     if years and plan.backup.record_retention_years < years:
         problems.append(
@@ -233,4 +255,7 @@ def tightened(profile: Profile, plan: Plan, standard: FleetStandard) -> tuple[De
     floor = minimums.firewall_tier
     if practice.cloud == "azure" and floor and plan.core.firewall_tier != floor:
         found.append(Deviation("core.firewall_tier", floor, plan.core.firewall_tier))
+    suites, suite = ipsec_suite_names(), ipsec_suite_name(practice.vpn_crypto)
+    if minimums.vpn_crypto and suites.index(suite) < suites.index(minimums.vpn_crypto):
+        found.append(Deviation("practice.vpn_crypto", minimums.vpn_crypto, suite))
     return tuple(found)

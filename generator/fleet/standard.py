@@ -5,8 +5,9 @@ standard gives **defaults** a client may omit (any profile field a practice shar
 others: compliance, jurisdiction, regions, tags, persona groups, backup objectives; per cloud
 under `defaults.azure` / `defaults.gcp`) and **minimums** a client may tighten but never
 loosen (compliance frameworks, record retention, backup RPO, allowed regions, required
-personas and tags, the hub firewall tier). A minimum a client leaves out is filled in from
-the standard where it has a value to fill (compliance, RPO, firewall tier).
+personas and tags, the hub firewall tier, the site tunnels' IPsec suite). A minimum a client
+leaves out is filled in from the standard where it has a value to fill (compliance, RPO,
+firewall tier); a client that names no IPsec suite gets the strongest.
 
 fleet.yaml is read with the same strict, bounded YAML loader as a profile, and validated with
 Cerberus like one: the defaults against the profile's own schema, so a default is valid
@@ -57,6 +58,8 @@ class Minimums:
     personas: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     firewall_tier: str | None = None
+    # The weakest IPsec/IKE suite a client's tunnels may use (catalog vpn.yaml ipsec_suites)
+    vpn_crypto: str | None = None
 
 
 @dataclass(frozen=True)
@@ -152,6 +155,10 @@ def fleet_schema() -> dict[str, Any]:
                     "type": "string",
                     "allowed": list(load("skus")["firewall"]["tiers"]),
                 },
+                "vpn_crypto": {
+                    "type": "string",
+                    "allowed": list(load("vpn")["ipsec_suites"]),
+                },
             },
         },
         "rollout": {
@@ -203,6 +210,7 @@ def load_standard(fleet_dir: Path) -> FleetStandard:
             personas=tuple(minimums.get("personas", ())),
             tags=tuple(minimums.get("tags", ())),
             firewall_tier=minimums.get("firewall_tier"),
+            vpn_crypto=minimums.get("vpn_crypto"),
         ),
         rollout=Rollout(
             canary=tuple(rollout.get("canary", ())),

@@ -32,7 +32,7 @@ from generator.plan.model import (
 )
 from generator.profile.model import Waiver
 from generator.render.stack_config import KIND_KEY, PLAN_KEY
-from generator.render.templating import read_generated_yaml
+from generator.yaml_input import read_generated_yaml
 
 if TYPE_CHECKING:
     from generator.preview.harness import StackRun

@@ -62,6 +62,7 @@ class Connectivity:
     vpn_peer_ip: str | None = None
     onprem_ranges: tuple[str, ...] = ()
     routing: str | None = None  # static | bgp; None: the cloud's default
+    vpn_crypto: str | None = None  # the site's own IPsec/IKE suite; None: the practice's
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,8 @@ class Practice:
     gcp_org_policies: bool = False
     # Azure: the weakest hub firewall tier the plan may size (NET-FW-01 raises it to this)
     min_firewall_tier: str | None = None
+    # The site tunnels' IPsec/IKE suite (catalog vpn.yaml ipsec_suites); None: the default
+    vpn_crypto: str | None = None
     tags: dict[str, str] = field(default_factory=dict)
 
 

@@ -38,6 +38,7 @@ def build_profile(doc: dict[str, Any], source: str) -> Profile:
             gcp_project=practice.get("gcp_project"),
             gcp_org_policies=bool(practice.get("gcp_org_policies")),
             min_firewall_tier=practice.get("min_firewall_tier"),
+            vpn_crypto=practice.get("vpn_crypto"),
             tags={key: practice["tags"][key] for key in sorted(practice.get("tags", {}))},
         ),
         sites=tuple(_site(site) for site in doc["sites"]),
@@ -72,6 +73,7 @@ def _site(site: dict[str, Any]) -> Site:
             vpn_peer_ip=connectivity.get("vpn_peer_ip"),
             onprem_ranges=tuple(connectivity.get("onprem_ranges", ())),
             routing=connectivity.get("routing"),
+            vpn_crypto=connectivity.get("vpn_crypto"),
         ),
     )
 

@@ -27,6 +27,8 @@ CHECK_ID_PATTERN = r"CG-[A-Z0-9-]+\Z"
 SCANNER_CHECK_PATTERN = r"CKV2?_[A-Z0-9]+_[0-9]+\Z"
 MAX_TEXT = 16_384
 MAX_COUNT = 100_000
+# The most sites one profile holds; Azure's segment pools are sized for this many sites.
+MAX_SITES = 500
 # A container image reference with a registry host, a path, and a tag or a digest: the two
 # clouds pull exactly that (OCI distribution spec reference grammar, simplified).
 IMAGE_PATTERN = (
@@ -75,6 +77,24 @@ def _cidr(description: str) -> dict[str, Any]:
         "check_with": "cidr",
         "meta": {"description": description, "hint": "an IPv4 network like 10.64.0.0/12"},
     }
+
+
+def vpn_crypto_description() -> str:
+    """`practice.vpn_crypto`'s reference text: the catalog's suites, strongest first, each
+    spelled out, so the reference never drifts from the catalog."""
+    vpn = load("vpn")
+    suites = [
+        f"`{name}` ({suite['ike_version']}, {suite['ike_encryption']}, {suite['ike_integrity']},"
+        f" {suite['dh_group']})"
+        for name, suite in vpn["ipsec_suites"].items()
+    ]
+    return (
+        "The IPsec/IKE suite of every site tunnel but those whose site names its own"
+        f" (`connectivity.vpn_crypto`), strongest first: {'; '.join(suites)}."
+        f" Default `{next(iter(vpn['ipsec_suites']))}`, the strongest; pick a weaker one only"
+        " for site devices that cannot do the stronger. An MSP's fleet standard may require a"
+        " suite at least as strong."
+    )
 
 
 @cache
@@ -181,6 +201,16 @@ def profile_schema() -> dict[str, Any]:
                         " cloud routes the site's planned prefixes) or `bgp` (the site router"
                         " advertises them). Default: static on Azure; Google Cloud HA VPN"
                         " always uses bgp.",
+                    },
+                },
+                "vpn_crypto": {
+                    "type": "string",
+                    "nullable": True,
+                    "allowed": list(load("vpn")["ipsec_suites"]),
+                    "meta": {
+                        "description": "This site's IPsec/IKE suite, when its VPN device needs"
+                        " another than the practice's `practice.vpn_crypto` (same names);"
+                        " needs `vpn_peer_ip`.",
                     },
                 },
                 "onprem_ranges": {
@@ -313,6 +343,14 @@ def profile_schema() -> dict[str, Any]:
                         " client.",
                     },
                 },
+                "vpn_crypto": {
+                    "type": "string",
+                    "nullable": True,
+                    "allowed": list(load("vpn")["ipsec_suites"]),
+                    "meta": {
+                        "description": vpn_crypto_description(),
+                    },
+                },
                 "tags": {
                     "type": "dict",
                     "default": {},
@@ -327,7 +365,7 @@ def profile_schema() -> dict[str, Any]:
             "type": "list",
             "required": True,
             "minlength": 1,
-            "maxlength": 500,
+            "maxlength": MAX_SITES,
             "schema": {"type": "dict", "schema": site},
             "meta": {"description": "One entry per physical site."},
         },

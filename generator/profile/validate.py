@@ -463,6 +463,12 @@ def _check_sites(sites: Any, cloud: str | None, add: Any) -> None:
                 "Google Cloud HA VPN routes only with BGP: use bgp or leave it out",
                 "static",
             )
+        if connectivity.get("vpn_crypto") is not None and not connectivity.get("vpn_peer_ip"):
+            add(
+                f"sites[{index}].connectivity.vpn_crypto",
+                "applies to a site with a VPN only: set connectivity.vpn_peer_ip or remove it",
+                connectivity["vpn_crypto"],
+            )
         # One device terminates one site's tunnel: a second site on the same address would
         # replace the first site's connection in the cloud gateway.
         peer_path = f"sites[{index}].connectivity.vpn_peer_ip"

@@ -6,7 +6,13 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 
 from generator.catalog import load
-from generator.plan.model import Plan, SitePlan, core_stack_name, site_stack_name
+from generator.plan.model import (
+    Plan,
+    SitePlan,
+    core_stack_name,
+    site_ipsec,
+    site_stack_name,
+)
 from generator.render.stack_config import (
     VPN_GATEWAY_ADDRESSES_OUTPUT,
     VPN_GATEWAY_BGP_ADDRESS_OUTPUT,
@@ -65,7 +71,7 @@ def render_handoff(plan: Plan, site: SitePlan) -> str:
         # stack exports that region's gateway addresses. Azure has one gateway, in the core.
         gateway_stack=site_stack if practice.cloud == "gcp" else core_stack,
         gateway_bgp_output=VPN_GATEWAY_BGP_ADDRESS_OUTPUT,
-        ipsec=plan.ipsec,
+        ipsec=site_ipsec(site, plan.ipsec),
         flows=[flow for flow in plan.flows if flow.site == site.id],
         secret_store=SECRET_STORES[practice.cloud],
         psk_secret=vpn_psk_secret_name(site.id),

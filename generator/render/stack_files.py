@@ -16,8 +16,9 @@ from generator.plan.model import (
     split_into_stacks,
 )
 from generator.render.stack_config import stack_config
-from generator.render.templating import read_generated_yaml, render
+from generator.render.templating import render
 from generator.write import GeneratedFile
+from generator.yaml_input import read_generated_yaml
 
 # Top-level keys Pulumi itself writes into a stack file (the passphrase salt, a KMS key):
 # regeneration keeps them, since without them the stack's secrets cannot be decrypted.

@@ -324,16 +324,78 @@ def bgp_sessions(
     return Sized(tuple(sessions), decision)
 
 
-def ipsec_policy() -> Sized[IpsecPolicy]:
-    """VPN-IPS-01: one strong IPsec/IKE policy for every tunnel (IKEv2, AES-GCM-256, P-384).
+def ipsec_suite_names() -> list[str]:
+    """The catalog's IPsec/IKE suites by name, strongest first (catalog/vpn.yaml)."""
+    return list(load("vpn")["ipsec_suites"])
 
-    Source: catalog/vpn.yaml ipsec (NSA CNSA suite; NIST SP 800-77r1).
-    """
-    data = {k: v for k, v in load("vpn")["ipsec"].items() if k != "source"}
-    policy = IpsecPolicy(**data)
-    reason = (
-        f"{policy.ike_version} {policy.ike_encryption}/{policy.ike_integrity} {policy.dh_group}, "
-        f"ESP {policy.ipsec_encryption}, PFS {policy.pfs_group}, SA {policy.sa_lifetime_seconds} s"
-        f" / {policy.sa_data_size_kb} KB"
+
+def ipsec_suite_name(setting: str | None) -> str:
+    """The suite a practice's tunnels use: its `practice.vpn_crypto`, or the strongest."""
+    return setting or ipsec_suite_names()[0]
+
+
+def _suite(name: str) -> tuple[IpsecPolicy, str]:
+    """The catalog suite `name` as a policy, and its values in one line, with how it ranks."""
+    suites = load("vpn")["ipsec_suites"]
+    policy = IpsecPolicy(**{k: v for k, v in suites[name].items() if k != "source"})
+    stronger = ipsec_suite_names()[: ipsec_suite_names().index(name)]
+    weaker = f", weaker than {', '.join(stronger)}" if stronger else ""
+    values = (
+        f"{weaker}: {policy.ike_version} {policy.ike_encryption}/{policy.ike_integrity}"
+        f" {policy.dh_group}, ESP {policy.ipsec_encryption}, PFS {policy.pfs_group}, SA"
+        f" {policy.sa_lifetime_seconds} s / {policy.sa_data_size_kb} KB"
     )
-    return Sized(policy, Decision("VPN-IPS-01", "ipsec", policy.ike_version, reason))
+    return policy, values
+
+
+def _applied(cloud: str) -> str:
+    where = (
+        "Azure: the connection's custom IPsec policy"
+        if cloud == "azure"
+        else "Google Cloud: each tunnel's cipher suite"
+    )
+    return f"; {where}, and the site's device from its handoff sheet"
+
+
+def ipsec_policy(cloud: str, setting: str | None) -> Sized[IpsecPolicy]:
+    """VPN-IPS-01: the practice's IPsec/IKE suite, which every site tunnel uses unless the site
+    names its own (VPN-IPS-02): `practice.vpn_crypto`, or the catalog's strongest (CNSA:
+    IKEv2, AES-GCM-256, P-384).
+
+    On Azure each connection carries the suite as its custom IPsec policy, the only proposal
+    the gateway makes or accepts; on Google Cloud each tunnel's cipher suite offers exactly
+    it. Either way the site's device is configured with it from the handoff sheet.
+
+    Source: catalog/vpn.yaml ipsec_suites (NSA CNSA suite; NIST SP 800-77r1; NIST SP 800-57
+    Part 1 for the strength order).
+    """
+    name = ipsec_suite_name(setting)
+    policy, values = _suite(name)
+    chosen = (
+        f"practice.vpn_crypto {name}" if setting else f"{name} (default: no practice.vpn_crypto)"
+    )
+    reason = f"{chosen}{values}{_applied(cloud)}"
+    return Sized(policy, Decision("VPN-IPS-01", "ipsec", name, reason))
+
+
+def site_ipsec_policy(
+    cloud: str, site_id: str, setting: str, practice_setting: str | None
+) -> Sized[IpsecPolicy | None]:
+    """VPN-IPS-02: a site's own IPsec/IKE suite (`connectivity.vpn_crypto`), for a VPN device
+    that needs another than the practice's; None when it names the practice's own.
+
+    Source: catalog/vpn.yaml ipsec_suites; Azure 'Configure custom IPsec/IKE connection
+    policies' (the policy is per connection); Google Cloud VPN tunnels each take their own
+    cipher suite.
+    """
+    practice = ipsec_suite_name(practice_setting)
+    subject = f"sites.{site_id}.vpn.ipsec"
+    if setting == practice:
+        reason = f"{site_id}: connectivity.vpn_crypto {setting}, the practice's suite"
+        return Sized(None, Decision("VPN-IPS-02", subject, setting, reason))
+    policy, values = _suite(setting)
+    reason = (
+        f"{site_id}: connectivity.vpn_crypto {setting} instead of the practice's {practice}"
+        f"{values}{_applied(cloud)}"
+    )
+    return Sized(policy, Decision("VPN-IPS-02", subject, setting, reason))

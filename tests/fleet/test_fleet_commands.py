@@ -73,6 +73,16 @@ NEVER = "; a client may tighten the standard, never loosen it"
         ),
         (
             "riverside.yaml",
+            lambda d: d["practice"].update(vpn_crypto="aes256-sha256-dh14"),
+            f"practice.vpn_crypto: {LOOSENED}site tunnels use the IPsec suite cnsa or a stronger one (cnsa, strongest first) (FLEET: minimums.vpn_crypto){NEVER} (got 'aes256-sha256-dh14')",
+        ),
+        (
+            "riverside.yaml",
+            lambda d: d["sites"][1]["connectivity"].update(vpn_crypto="aes256-sha256-dh14"),
+            f"sites[1].connectivity.vpn_crypto: {LOOSENED}site tunnels use the IPsec suite cnsa or a stronger one (cnsa, strongest first) (FLEET: minimums.vpn_crypto){NEVER} (got 'aes256-sha256-dh14')",
+        ),
+        (
+            "riverside.yaml",
             # No jurisdiction: no rule longer than HIPAA's 6 years, so the override stands.
             lambda d: (
                 d["practice"].update(jurisdiction=None),
@@ -92,6 +102,28 @@ def test_client_that_loosens_the_standard_is_refused(
     assert f"{_client(fleet, client)}: {expected}" in result.stderr.splitlines()
     assert f"{_client(fleet, client)}: refused (" in result.stdout
     assert "Traceback" not in result.stderr
+
+
+def test_a_stronger_vpn_suite_than_the_minimum_is_a_deviation_not_an_error(
+    fleet: Path, run_cli
+) -> None:
+    """A standard that admits the weaker suite: a client that says nothing gets CNSA, which
+    is stricter, and a client that picks the weaker suite meets the standard exactly."""
+    edit_yaml(fleet / "fleet.yaml", lambda d: d["minimums"].update(vpn_crypto="aes256-sha256-dh14"))
+    edit_yaml(
+        _client(fleet, "maple-grove.yaml"),
+        lambda d: d["practice"].update(vpn_crypto="aes256-sha256-dh14"),
+    )
+    result = run_cli("fleet", "validate", fleet, "--jobs", "1")
+    assert result.exit_code == 0, result.stderr
+    deviation = (
+        "  tighter than the standard: practice.vpn_crypto cnsa (standard: aes256-sha256-dh14)"
+    )
+    blocks = result.stdout.split(f"{fleet}/clients/")[1:]
+    by_client = {block.split(":", 1)[0]: block.splitlines() for block in blocks}
+    assert deviation in by_client["riverside.yaml"]
+    assert deviation in by_client["cedar-ortho.yaml"]
+    assert deviation not in by_client["maple-grove.yaml"]
 
 
 def test_required_persona_and_tag_are_named(fleet: Path, run_cli) -> None:

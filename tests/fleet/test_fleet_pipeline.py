@@ -3,10 +3,12 @@ deploy in waves and hold no secret."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -70,7 +72,12 @@ def test_github_deploys_in_waves_with_oidc_and_no_secret(repository: Path) -> No
     assert "--wave 0 --kind core" in jobs["changed"]["steps"][-1]["run"]
 
 
-def test_azure_devops_runs_the_cli_through_a_workload_identity_connection(repository: Path) -> None:
+def _azure_jobs(repository: Path) -> dict[str, dict[str, Any]]:
+    pipeline = yaml.safe_load(pipeline_text(repository / "fleet", "azure-devops", repository))
+    return {job["job"]: job for stage in pipeline["stages"] for job in stage["jobs"]}
+
+
+def test_azure_devops_stages_deploy_in_waves(repository: Path) -> None:
     text = pipeline_text(repository / "fleet", "azure-devops", repository)
     pipeline = yaml.safe_load(text)
     stages = [stage["stage"] for stage in pipeline["stages"]]
@@ -82,11 +89,169 @@ def test_azure_devops_runs_the_cli_through_a_workload_identity_connection(reposi
         "deploy_core",
         "deploy_sites",
     ]
-    step = pipeline["stages"][2]["jobs"][0]["steps"][-1]
-    assert step["task"] == "AzureCLI@2"
-    assert step["inputs"]["addSpnToEnvironment"] is True
-    assert 'pulumi up --stack "$(stack)" --non-interactive --yes' in step["inputs"]["inlineScript"]
-    assert pipeline["stages"][2]["jobs"][0]["strategy"]["maxParallel"] == "3"
+    job = pipeline["stages"][2]["jobs"][0]
+    assert job["strategy"]["maxParallel"] == "3"
+    step = job["steps"][-1]
+    assert 'pulumi up --stack "$(stack)" --non-interactive --yes' in step["script"]
+
+
+def test_azure_devops_names_every_service_connection_literally(repository: Path) -> None:
+    """Azure Pipelines authorizes service connections when a run is queued, before a matrix
+    variable has a value: `azureSubscription: $(client)` fails the whole run ("references
+    service connection $(client) which could not be found"). Each client's credentials step
+    names its connection, and runs only in its client's legs, in the jobs of its wave."""
+    jobs = _azure_jobs(repository)
+    canary = {"maple-grove", "cedar-ortho"}
+    every = {"maple-grove", "riverside", "cedar-ortho"}
+    expected = {
+        "preview": every,
+        "deploy_canary_core": canary,
+        "deploy_canary_sites": canary,
+        "deploy_core": every - canary,
+        "deploy_sites": every - canary,
+    }
+    for name, clients in expected.items():
+        steps = [s for s in jobs[name]["steps"] if s.get("task") == "AzureCLI@2"]
+        assert {s["inputs"]["azureSubscription"] for s in steps} == clients, name
+        for step in steps:
+            client = step["inputs"]["azureSubscription"]
+            assert step["condition"] == f"and(succeeded(), eq(variables['client'], '{client}'))"
+            assert step["inputs"]["addSpnToEnvironment"] is True
+        # The project installs before any credential: the federated token lives minutes.
+        kinds = [s.get("task") or s.get("displayName") for s in jobs[name]["steps"]]
+        assert kinds.index("Install the project") < kinds.index("AzureCLI@2")
+
+
+def _run_pulumi_step(
+    repository: Path, tmp_path: Path, client: str, cloud: str, env: dict[str, str]
+) -> subprocess.CompletedProcess[str]:
+    """The deploy job's Pulumi step as the agent runs it: macros expanded, the step's
+    environment, and a `pulumi` that records what it was given instead of deploying."""
+    (step,) = [
+        s
+        for s in _azure_jobs(repository)["deploy_core"]["steps"]
+        if "script" in s and "pulumi up" in s["script"]
+    ]
+    assert step["env"] == {"CLINICGEN_OIDC_TOKEN": "$(CLINICGEN_OIDC_TOKEN)"}
+    script = step["script"]
+    for macro, value in {
+        "client": client,
+        "cloud": cloud,
+        "project": f"projects/{client}",
+        "stack": f"{client}-core",
+        "Agent.TempDirectory": str(tmp_path / "agent-temp"),
+        "PULUMI_BACKEND_URL": "file://state",
+    }.items():
+        script = script.replace(f"$({macro})", value)
+    (tmp_path / "agent-temp").mkdir()
+    (repository / "fleet" / "projects" / client).mkdir(parents=True)
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake = bin_dir / "pulumi"
+    fake.write_text(
+        "#!/bin/sh\n"
+        f'echo "$*" >> "{tmp_path}/pulumi.log"\n'
+        f'env | grep -E "^(ARM_|GOOGLE_)" | sort >> "{tmp_path}/pulumi.log"\n'
+    )
+    fake.chmod(0o755)
+    return subprocess.run(
+        ["bash", "-c", script],
+        cwd=repository,
+        env={"PATH": f"{bin_dir}:{Path(sys.executable).parent}:/usr/bin:/bin", **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_google_cloud_credentials_come_from_the_connections_token(
+    repository: Path, tmp_path: Path
+) -> None:
+    provider = "projects/123456/locations/global/workloadIdentityPools/msp/providers/ado"
+    done = _run_pulumi_step(
+        repository,
+        tmp_path,
+        "cedar-ortho",
+        "gcp",
+        {
+            "CLINICGEN_OIDC_TOKEN": "header.payload.signature",
+            "CLINICGEN_CREDENTIALS_OF": "cedar-ortho",
+            "GCP_WORKLOAD_IDENTITY_PROVIDER": provider,
+            "GCP_SERVICE_ACCOUNT": "deployer@cedar-ortho-4821.iam.gserviceaccount.com",
+        },
+    )
+    assert done.returncode == 0, done.stderr
+    temp = tmp_path / "agent-temp"
+    token, credentials = temp / "clinicgen-oidc-token", temp / "clinicgen-gcp-credentials.json"
+    assert token.read_text() == "header.payload.signature"
+    assert token.stat().st_mode & 0o077 == 0
+    # Google's credential configuration for a file-sourced OIDC token (AIP-4117).
+    assert json.loads(credentials.read_text()) == {
+        "type": "external_account",
+        "audience": f"//iam.googleapis.com/{provider}",
+        "subject_token_type": "urn:ietf:params:oauth:token-type:jwt",
+        "token_url": "https://sts.googleapis.com/v1/token",
+        "service_account_impersonation_url": "https://iamcredentials.googleapis.com/v1/projects"
+        "/-/serviceAccounts/deployer@cedar-ortho-4821.iam.gserviceaccount.com:generateAccessToken",
+        "credential_source": {"file": str(token)},
+    }
+    log = (tmp_path / "pulumi.log").read_text().splitlines()
+    assert "up --stack cedar-ortho-core --non-interactive --yes" in log
+    assert f"GOOGLE_APPLICATION_CREDENTIALS={credentials}" in log
+    assert not any(line.startswith("ARM_OIDC_TOKEN") for line in log)
+
+
+def test_azure_providers_exchange_the_connections_token_themselves(
+    repository: Path, tmp_path: Path
+) -> None:
+    done = _run_pulumi_step(
+        repository,
+        tmp_path,
+        "riverside",
+        "azure",
+        {
+            "CLINICGEN_OIDC_TOKEN": "header.payload.signature",
+            "CLINICGEN_CREDENTIALS_OF": "riverside",
+            "ARM_CLIENT_ID": "11111111-2222-4333-8444-555555555555",
+            "ARM_TENANT_ID": "66666666-7777-4888-8999-000000000000",
+            "ARM_SUBSCRIPTION_ID": "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee",
+        },
+    )
+    assert done.returncode == 0, done.stderr
+    log = (tmp_path / "pulumi.log").read_text().splitlines()
+    for line in (
+        "ARM_USE_OIDC=true",
+        "ARM_OIDC_TOKEN=header.payload.signature",
+        "ARM_SUBSCRIPTION_ID=aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee",
+    ):
+        assert line in log
+    assert not any(line.startswith("GOOGLE_APPLICATION_CREDENTIALS") for line in log)
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        (
+            {"CLINICGEN_OIDC_TOKEN": "$(CLINICGEN_OIDC_TOKEN)"},
+            "No credentials step for client cedar-ortho: run clinicgen fleet pipeline again",
+        ),
+        (
+            {
+                "CLINICGEN_OIDC_TOKEN": "t",
+                "CLINICGEN_CREDENTIALS_OF": "cedar-ortho",
+                "GCP_WORKLOAD_IDENTITY_PROVIDER": "",
+            },
+            "Set the pipeline variables GCP_WORKLOAD_IDENTITY_PROVIDER_<client>",
+        ),
+    ],
+)
+def test_a_client_without_credentials_stops_before_pulumi_runs(
+    repository: Path, tmp_path: Path, env: dict[str, str], message: str
+) -> None:
+    done = _run_pulumi_step(repository, tmp_path, "cedar-ortho", "gcp", env)
+    assert done.returncode == 1
+    assert message in done.stdout
+    assert not (tmp_path / "pulumi.log").exists()
 
 
 def test_fleet_outside_the_repository_is_refused(fleet: Path, tmp_path: Path) -> None:

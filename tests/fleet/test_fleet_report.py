@@ -35,6 +35,20 @@ def test_report_per_client_as_json(reported: Path, run_cli) -> None:
     assert client["lastGenerated"].endswith(" UTC")
 
 
+def test_report_lists_a_vpn_suite_stronger_than_the_standards_minimum(
+    reported: Path, run_cli
+) -> None:
+    edit_yaml(
+        reported / "fleet.yaml", lambda d: d["minimums"].update(vpn_crypto="aes256-sha256-dh14")
+    )
+    result = run_cli("fleet", "report", reported, "--format", "json", "--jobs", "1")
+    assert result.exit_code == 0, result.stderr
+    (client,) = json.loads(result.stdout)["clients"]
+    assert {"path": "practice.vpn_crypto", "standard": "aes256-sha256-dh14", "client": "cnsa"} in (
+        client["deviations"]
+    )
+
+
 def test_report_as_text_and_markdown(reported: Path, run_cli) -> None:
     text = run_cli("fleet", "report", reported).stdout.splitlines()
     assert text[0] == "Fleet: North*star <b>IT</b>"

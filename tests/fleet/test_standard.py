@@ -23,6 +23,7 @@ def test_example_standard_loads() -> None:
     standard = load_standard(EXAMPLE_FLEET)
     assert standard.minimums.compliance == ("hipaa",)
     assert standard.minimums.firewall_tier == "standard"
+    assert standard.minimums.vpn_crypto == "cnsa"
     assert standard.rollout.canary == ("maple-grove", "cedar-ortho")
 
 
@@ -48,6 +49,10 @@ def test_example_standard_loads() -> None:
         (
             lambda d: d["minimums"].update(firewall_tier="basic"),
             "minimums.firewall_tier: must be one of: none, standard, premium (got 'basic')",
+        ),
+        (
+            lambda d: d["minimums"].update(vpn_crypto="aes-128-cbc"),
+            "minimums.vpn_crypto: must be one of: cnsa, aes256-sha256-dh14 (got 'aes-128-cbc')",
         ),
         (
             lambda d: d["defaults"]["azure"]["practice"].update(cloud="gcp"),
@@ -108,3 +113,6 @@ def test_starter_standard_is_valid_and_not_overwritten(tmp_path: Path) -> None:
     with pytest.raises(OutputError, match="exists; pass --force"):
         write_starter(tmp_path / "msp", "Other")
     assert written.read_text().count("Northwind Health IT") == 1
+    # The starter documents the VPN suite minimum, and what it holds clients to.
+    assert standard.minimums.vpn_crypto == "cnsa"
+    assert "A client picks its suite with practice.vpn_crypto." in written.read_text()

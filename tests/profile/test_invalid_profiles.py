@@ -323,6 +323,20 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
         "practice.min_firewall_tier: must be one of: none, standard, premium (got 'basic')",
     ),
     (
+        "vpn-crypto-unknown",
+        put("practice.vpn_crypto", "aes-128-cbc"),
+        "practice.vpn_crypto: must be one of: cnsa, aes256-sha256-dh14 (got 'aes-128-cbc')",
+    ),
+    (
+        "site-vpn-crypto-without-a-vpn",
+        both(
+            put("sites[0].connectivity.vpn_peer_ip", None),
+            put("sites[0].connectivity.vpn_crypto", "aes256-sha256-dh14"),
+        ),
+        "sites[0].connectivity.vpn_crypto: applies to a site with a VPN only: set"
+        " connectivity.vpn_peer_ip or remove it (got 'aes256-sha256-dh14')",
+    ),
+    (
         "gcp-bad-project-id",
         both(GCP, put("practice.gcp_project", "Riverside_Prod")),
         "practice.gcp_project: must be a GCP project id: 6-30 lowercase letters, digits or hyphens "

@@ -105,13 +105,62 @@ def test_bgp_sessions_use_the_first_two_hosts_of_each_slash_30() -> None:
     assert sized.decision.value == "AS65001"
 
 
-def test_ipsec_policy_is_ikev2_with_aes_gcm_and_pfs_in_neutral_names() -> None:
-    policy = vpn.ipsec_policy().value
+@pytest.mark.parametrize("cloud", ["azure", "gcp"])
+def test_ipsec_policy_defaults_to_cnsa_ikev2_aes_gcm_p384_in_neutral_names(cloud: str) -> None:
+    sized = vpn.ipsec_policy(cloud, None)
+    policy = sized.value
     assert policy.ike_version == "IKEv2"
     assert (policy.ike_encryption, policy.ipsec_encryption) == ("aes-256-gcm", "aes-256-gcm")
     assert policy.ipsec_integrity == "aead"
     # Elliptic-curve groups (CNSA); never the broken MODP groups 1, 2 or 5, never no PFS.
     assert (policy.dh_group, policy.pfs_group) == ("ecp-384", "ecp-384")
+    assert (sized.decision.rule, sized.decision.value) == ("VPN-IPS-01", "cnsa")
+    assert sized.decision.reason.startswith("cnsa (default: no practice.vpn_crypto)")
+
+
+@pytest.mark.parametrize(
+    ("cloud", "where"),
+    [
+        ("azure", "Azure: the connection's custom IPsec policy"),
+        ("gcp", "Google Cloud: each tunnel's cipher suite"),
+    ],
+)
+def test_the_profile_picks_the_weaker_suite_and_the_reason_says_it_is_weaker(
+    cloud: str, where: str
+) -> None:
+    sized = vpn.ipsec_policy(cloud, "aes256-sha256-dh14")
+    policy = sized.value
+    assert (policy.ike_version, policy.ike_encryption, policy.ike_integrity) == (
+        "IKEv2",
+        "aes-256-cbc",
+        "sha-256",
+    )
+    # CBC carries HMAC-SHA-256 as its integrity; group 14 in IKE and for PFS.
+    assert (policy.ipsec_encryption, policy.ipsec_integrity) == ("aes-256-cbc", "sha-256")
+    assert (policy.dh_group, policy.pfs_group) == ("modp-2048", "modp-2048")
+    assert sized.decision.value == "aes256-sha256-dh14"
+    assert sized.decision.reason.startswith(
+        "practice.vpn_crypto aes256-sha256-dh14, weaker than cnsa: IKEv2 aes-256-cbc/sha-256"
+    )
+    assert where in sized.decision.reason
+
+
+def test_a_site_names_its_own_suite_or_the_practices() -> None:
+    own = vpn.site_ipsec_policy("azure", "annex", "aes256-sha256-dh14", None)
+    assert own.value == vpn.ipsec_policy("azure", "aes256-sha256-dh14").value
+    assert (own.decision.rule, own.decision.subject) == ("VPN-IPS-02", "sites.annex.vpn.ipsec")
+    assert own.decision.reason.startswith(
+        "annex: connectivity.vpn_crypto aes256-sha256-dh14 instead of the practice's cnsa,"
+        " weaker than cnsa: IKEv2 aes-256-cbc"
+    )
+    # Naming the practice's own suite records nothing for the site: its tunnels use the
+    # practice's.
+    same = vpn.site_ipsec_policy("gcp", "annex", "aes256-sha256-dh14", "aes256-sha256-dh14")
+    assert same.value is None
+    assert (
+        same.decision.reason
+        == "annex: connectivity.vpn_crypto aes256-sha256-dh14, the practice's suite"
+    )
 
 
 @pytest.mark.parametrize(

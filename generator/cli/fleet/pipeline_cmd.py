@@ -37,10 +37,12 @@ def command(fleet_dir: Path, ci: str, out: Path | None) -> None:
     Credentials are OpenID Connect only, nothing stored: GitHub environments named after
     each practice hold AZURE_CLIENT_ID, AZURE_TENANT_ID, AZURE_SUBSCRIPTION_ID (a federated
     credential) or GCP_WORKLOAD_IDENTITY_PROVIDER and GCP_SERVICE_ACCOUNT, and
-    PULUMI_BACKEND_URL; on Azure Pipelines, one workload identity service connection per
-    practice, named after it, and the pipeline variables CLINICGEN_POOL,
-    PULUMI_BACKEND_URL and, for Google Cloud, GCP_WORKLOAD_IDENTITY_PROVIDER and
-    GCP_SERVICE_ACCOUNT.
+    PULUMI_BACKEND_URL; on Azure Pipelines, one workload identity federation service
+    connection per practice, named after it and in the definition (run this again when a
+    client is added), and the pipeline variables CLINICGEN_POOL, PULUMI_BACKEND_URL and, per
+    Google Cloud client, GCP_WORKLOAD_IDENTITY_PROVIDER_<id> and GCP_SERVICE_ACCOUNT_<id>
+    (hyphens as underscores); the definition's first lines say how Google Cloud trusts the
+    connection's token.
 
     \b
     Examples:

@@ -3,14 +3,26 @@ Each test names the property it holds; each was seen to fail with the property b
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from typing import Any
 
+import pytest
+
 from generator.catalog import load
+from generator.plan.model import split_into_stacks
 from generator.preview.mocks import SUBSCRIPTION_ID
+from generator.preview.runner import run_site
 from generator.render.stack_config import VPN_PRE_SHARED_KEY_OUTPUT
+from generator.sizing import build_plan, vpn
 from tests.blueprints.azure import azure_runs as a
-from tests.blueprints.practice_runs import PASSWORD, PracticeRun, is_secret, of_type
+from tests.blueprints.practice_runs import (
+    PASSWORD,
+    PracticeRun,
+    is_secret,
+    of_type,
+    with_practice,
+)
 
 PLATFORM = load("azure_platform")
 MANAGEMENT_PORTS = {"22", "3389"}
@@ -377,3 +389,76 @@ def test_the_core_keeps_within_the_hub_rules_the_capacity_rules_allow_it(
     for rule in of_type(practice.core, a.RULE):
         per_nsg[rule.inputs["networkSecurityGroupName"]] += 1
     assert max(per_nsg.values()) <= load("limits")["azure"]["hub_rules_per_nsg"]
+
+
+def test_the_weaker_suite_is_the_connections_ipsec_policy_and_leaves_the_core_alone(
+    lakeside: PracticeRun,
+) -> None:
+    """`practice.vpn_crypto: aes256-sha256-dh14` in Azure's IpsecPolicy enums, as Microsoft
+    Learn 'Configure custom IPsec/IKE connection policies' spells them (CBC carries its own
+    SHA256 integrity; DH group 14 is DHGroup2048 in IKE and PFS2048 for PFS)."""
+    profile = with_practice(lakeside.profile, vpn_crypto="aes256-sha256-dh14")
+    plan, _ledger = build_plan(profile, lakeside.ledger)
+    core_plan, site_plans = split_into_stacks(plan)
+    assert core_plan == lakeside.core_plan
+    site_plan = next(s for s in site_plans if s.site.vpn is not None)
+    (connection,) = of_type(run_site(site_plan, lakeside.core), a.CONNECTION)
+    assert connection.inputs["ipsecPolicies"] == [
+        {
+            "ikeEncryption": "AES256",
+            "ikeIntegrity": "SHA256",
+            "dhGroup": "DHGroup2048",
+            "ipsecEncryption": "AES256",
+            "ipsecIntegrity": "SHA256",
+            "pfsGroup": "PFS2048",
+            "saLifeTimeSeconds": 27000,
+            "saDataSizeKilobytes": 102400000,
+        }
+    ]
+
+
+@pytest.mark.parametrize("suite", list(load("vpn")["ipsec_suites"]))
+def test_every_suite_is_in_azures_ipsec_policy_enums(suite: str) -> None:
+    """Each catalog suite translates into values of the installed SDK's enums (the API's)."""
+    from pulumi_azure_native import network
+
+    policy = vpn.ipsec_policy("azure", suite).value
+    names = load("azure_platform")["ipsec_names"]
+    encryption = names["encryption"]
+    assert encryption[policy.ike_encryption] in set(network.IkeEncryption)
+    assert names["integrity"][policy.ike_integrity] in set(network.IkeIntegrity)
+    assert names["dh_group"][policy.dh_group] in set(network.DhGroup)
+    assert encryption[policy.ipsec_encryption] in set(network.IpsecEncryption)
+    if policy.ipsec_integrity != "aead":
+        assert names["integrity"][policy.ipsec_integrity] in set(network.IpsecIntegrity)
+    assert names["pfs_group"][policy.pfs_group] in set(network.PfsGroup)
+    hub = names["virtual_wan"]  # a Virtual WAN connection's own names for some groups
+    assert set(hub["dh_group"].values()) <= set(network.DhGroup)
+    assert set(hub["pfs_group"].values()) <= set(network.PfsGroup)
+
+
+def test_a_site_with_its_own_suite_gets_it_on_its_connection_alone(lakeside: PracticeRun) -> None:
+    site_ids = [s.site.id for s in lakeside.site_plans if s.site.vpn is not None]
+    own, other = site_ids[0], site_ids[1]
+    index = next(i for i, s in enumerate(lakeside.profile.sites) if s.id == own)
+    sites = list(lakeside.profile.sites)
+    sites[index] = dataclasses.replace(
+        sites[index],
+        connectivity=dataclasses.replace(
+            sites[index].connectivity, vpn_crypto="aes256-sha256-dh14"
+        ),
+    )
+    plan, _ledger = build_plan(
+        dataclasses.replace(lakeside.profile, sites=tuple(sites)), lakeside.ledger
+    )
+    core_plan, site_plans = split_into_stacks(plan)
+    assert core_plan == lakeside.core_plan
+    by_id = {s.site.id: s for s in site_plans}
+    assert by_id[other] == lakeside.site_plan(other)
+    (connection,) = of_type(run_site(by_id[own], lakeside.core), a.CONNECTION)
+    (policy,) = connection.inputs["ipsecPolicies"]
+    assert (policy["ikeEncryption"], policy["dhGroup"], policy["pfsGroup"]) == (
+        "AES256",
+        "DHGroup2048",
+        "PFS2048",
+    )

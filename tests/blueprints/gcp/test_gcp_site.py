@@ -16,7 +16,14 @@ from generator.preview.runner import run_core, run_site
 from generator.render.stack_config import VPN_PRE_SHARED_KEY_OUTPUT, vpn_psk_secret_name
 from generator.sizing import build_plan
 from tests.blueprints.gcp import gcp_runs as g
-from tests.blueprints.practice_runs import PASSWORD, PracticeRun, is_secret, run_practice
+from tests.blueprints.gcp.gcp_runs import practice_run
+from tests.blueprints.practice_runs import (
+    PASSWORD,
+    PracticeRun,
+    is_secret,
+    run_practice,
+    with_practice,
+)
 
 CIPHERS = load("gcp_controls")["vpn"]
 
@@ -95,6 +102,34 @@ def test_tunnels_offer_only_the_plans_strong_ciphers(practice: PracticeRun) -> N
             assert suite["phase1"]["dhs"] == [CIPHERS["dh_group"][ipsec.dh_group]]
             assert suite["phase2"]["encryptions"] == [CIPHERS["encryption"][ipsec.ipsec_encryption]]
             assert suite["phase2"]["pfs"] == [CIPHERS["pfs_group"][ipsec.pfs_group]]
+
+
+def test_the_weaker_suite_is_each_tunnels_cipher_suite_in_cloud_vpns_names() -> None:
+    """`practice.vpn_crypto: aes256-sha256-dh14` as Cloud VPN names its ciphers (Google Cloud
+    'Supported IKE ciphers'): CBC needs its integrity algorithm, GCM would carry none."""
+    harbor = practice_run("harbor")
+    profile = with_practice(harbor.profile, vpn_crypto="aes256-sha256-dh14")
+    plan, _ledger = build_plan(profile, harbor.ledger)
+    core_plan, site_plans = split_into_stacks(plan)
+    assert core_plan == harbor.core_plan
+    site_plan = next(s for s in site_plans if s.site.vpn is not None)
+    tunnels = run_site(site_plan, harbor.core).of_type(g.TUNNEL)
+    assert tunnels
+    for tunnel in tunnels:
+        assert tunnel.inputs["ikeVersion"] == 2
+        assert tunnel.inputs["cipherSuite"] == {
+            "phase1": {
+                "encryptions": ["AES-CBC-256"],
+                "integrities": ["HMAC-SHA2-256-128"],
+                "prves": ["PRF-HMAC-SHA2-256"],
+                "dhs": ["Group-14"],
+            },
+            "phase2": {
+                "encryptions": ["AES-CBC-256"],
+                "integrities": ["HMAC-SHA2-256-128"],
+                "pfs": ["Group-14"],
+            },
+        }
 
 
 def test_pre_shared_key_is_generated_and_only_ever_a_secret(practice: PracticeRun) -> None:
