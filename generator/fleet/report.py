@@ -67,13 +67,15 @@ def summary_line(result: FleetResult, done: str) -> str:
     """One line for the whole fleet: clients done, clients refused, problems."""
     refused = {problem.file for problem in result.problems}
     good = [o for o in result.clients if o.file not in refused and o.facts is not None]
-    stacks = sum(len(o.facts.stacks) for o in good if o.facts is not None)
+    # Generate writes nothing for a valid client when another one is refused before writing.
+    done_clients = [o for o in good if o.project is not None] if done == "generated" else good
+    stacks = sum(len(o.facts.stacks) for o in done_clients if o.facts is not None)
     line = (
         f"fleet {result.standard.name!r}: {counted(len(result.clients), 'client')}, "
-        f"{len(good)} {done} ({counted(stacks, 'stack')})"
+        f"{len(done_clients)} {done} ({counted(stacks, 'stack')})"
     )
-    if done == "generated":
-        unchanged = sum(1 for o in good if o.written and not o.changed)
+    if done == "generated" and done_clients:
+        unchanged = sum(1 for o in done_clients if o.written and not o.changed)
         line += f", {unchanged} unchanged"
     if result.problems:
         line += (

@@ -39,6 +39,8 @@ T = TypeVar("T")
 R = TypeVar("R")
 # Told once per client as its worker finishes (a progress bar).
 Progress = Callable[[], None]
+# Told a line for the user (stderr), such as that another run holds a ledger.
+Tell = Callable[[str], None]
 
 
 @dataclass(frozen=True)
@@ -216,7 +218,7 @@ def _refuse_loosened(standard: FleetStandard, profile: Profile, plan: Plan) -> N
 
 
 def _generate_client(
-    path: Path, standard: FleetStandard, fleet_dir: Path, force: bool
+    path: Path, standard: FleetStandard, fleet_dir: Path, force: bool, tell: Tell | None
 ) -> ClientOutcome:
     from generator.pipeline import generate_project
 
@@ -230,7 +232,9 @@ def _generate_client(
             deviations.extend(tightened(planned, plan, standard))
 
         project = project_dir(fleet_dir, profile.practice.id)
-        result = generate_project(path, project, force=force, profile_text=text, vet=vet)
+        result = generate_project(
+            path, project, force=force, profile_text=text, vet=vet, tell=tell
+        )
     except ClinicgenError as err:
         return ClientOutcome(label, None, problems_of(err, label))
     return ClientOutcome(
@@ -309,14 +313,23 @@ def validate_fleet(
 
 
 def generate_fleet(
-    fleet_dir: Path, *, jobs: int = 1, force: bool = False, progress: Progress | None = None
+    fleet_dir: Path,
+    *,
+    jobs: int = 1,
+    force: bool = False,
+    progress: Progress | None = None,
+    tell: Tell | None = None,
 ) -> FleetResult:
     """Write every client's project under `projects/<practice>/`, unless a profile is invalid
-    or clients clash, in which case nothing is written."""
+    or clients clash, in which case nothing is written. `tell` hears when a client's ledger
+    is held by another run (a second `fleet generate`), which this one waits for; a module
+    function, since worker processes call it."""
     standard, clients = _standard_and_clients(fleet_dir)
     read: Any = partial(_read_client, standard=standard)
     checked = _result(standard, in_parallel(read, clients, jobs))
     if checked.problems:
         return checked
-    task: Any = partial(_generate_client, standard=standard, fleet_dir=fleet_dir, force=force)
+    task: Any = partial(
+        _generate_client, standard=standard, fleet_dir=fleet_dir, force=force, tell=tell
+    )
     return _result(standard, in_parallel(task, clients, jobs, progress))
