@@ -187,9 +187,11 @@ def summary_data(summary: FleetSummary) -> dict[str, Any]:
     for outcome in summary.validated.clients:
         check = checks.get(outcome.file)
         facts = outcome.facts
+        invalid = [str(p) for p in summary.validated.problems if p.file == outcome.file]
         clients.append(
             {
                 "file": outcome.file,
+                "valid": not invalid,
                 "client": facts.practice_id if facts else None,
                 "cloud": facts.cloud if facts else None,
                 "sites": len(facts.sites) if facts else None,
@@ -200,8 +202,7 @@ def summary_data(summary: FleetSummary) -> dict[str, Any]:
                 "waived": check.waived if check else 0,
                 "deployability": list(check.deployability) if check else [],
                 "deviations": [asdict(deviation) for deviation in outcome.deviations],
-                "problems": [str(p) for p in summary.validated.problems if p.file == outcome.file]
-                + [str(p) for p in (check.problems if check else ())],
+                "problems": invalid + [str(p) for p in (check.problems if check else ())],
                 "lastGenerated": summary.generated.get(outcome.file, "never"),
             }
         )
@@ -209,17 +210,23 @@ def summary_data(summary: FleetSummary) -> dict[str, Any]:
 
 
 def summary_tables(summary: FleetSummary) -> tuple[Table, ...]:
-    """The summary for people: one row per client, then the deviations and the findings."""
+    """The summary for people: one row per client, then the deviations, the findings and
+    (when there are any) the problems of clients that are invalid or could not be checked."""
     data = summary_data(summary)
-    rows, deviations, findings = [], [], []
+    rows, deviations, findings, problems = [], [], [], []
     for item in data["clients"]:
         client = item["client"] or item["file"]
-        # A client with no stack files was never checked: it has no findings to count yet.
-        checked = item["lastGenerated"] != "never"
-        if not checked:
+        # A client with no stack files was never checked: it has no findings to count yet;
+        # nor has an invalid one (a stack file there may be another client's, or stale).
+        checked = item["valid"] and item["lastGenerated"] != "never"
+        if not item["valid"]:
+            state = "invalid"
+        elif not checked:
             state = "not generated"
         else:
             state = "invalid" if item["problems"] else str(item["resources"])
+        if state == "invalid":
+            problems += [(client, problem) for problem in item["problems"]]
         rows.append(
             (
                 client,
@@ -264,7 +271,7 @@ def summary_tables(summary: FleetSummary) -> tuple[Table, ...]:
             tuple(deviations),
         ),
         Table("Findings", ("client", "check or rule", "severity", "resource"), tuple(findings)),
-    )
+    ) + ((Table("Problems", ("client", "problem"), tuple(problems)),) if problems else ())
 
 
 def render_summary(summary: FleetSummary, output_format: str, width: int) -> str:

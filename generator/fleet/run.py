@@ -232,9 +232,7 @@ def _generate_client(
             deviations.extend(tightened(planned, plan, standard))
 
         project = project_dir(fleet_dir, profile.practice.id)
-        result = generate_project(
-            path, project, force=force, profile_text=text, vet=vet, tell=tell
-        )
+        result = generate_project(path, project, force=force, profile_text=text, vet=vet, tell=tell)
     except ClinicgenError as err:
         return ClientOutcome(label, None, problems_of(err, label))
     return ClientOutcome(

@@ -84,3 +84,30 @@ def test_a_client_not_generated_yet_is_said_so_not_counted_clean(fleet: Path, ru
         "<tr><td>cedar-ortho</td><td>gcp</td><td>1</td><td>2</td><td>not generated</td>"
         "<td>-</td><td>-</td>" in page
     )
+
+
+def test_an_invalid_client_reads_invalid_and_its_problems_are_listed(
+    reported: Path, run_cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A client refused by the cross-client rules (here a copy with the same practice id) is
+    not 'not generated' with no reason given: its row says invalid and the problems follow,
+    so the pull-request comment says why the fleet cannot deploy."""
+    clients = reported / "clients"
+    twin = clients / "twin.yaml"
+    twin.write_text((clients / "cedar-ortho.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setenv("COLUMNS", "160")  # the table layout, not one record per client
+    result = run_cli("fleet", "report", reported, "--jobs", "1")
+    assert result.exit_code == 0, result.stderr
+    text = result.stdout.splitlines()
+    text = result.stdout.splitlines()
+    rows = [line.split()[:7] for line in text if line.startswith("cedar-ortho  gcp")]
+    assert rows[1] == ["cedar-ortho", "gcp", "1", "2", "invalid", "-", "-"]
+    problems = text[text.index("Problems") :]
+    assert problems[2].split() == ["client", "problem"]
+    assert problems[3].startswith("cedar-ortho  ")
+    assert str(twin) in result.stdout.split("Problems")[1]
+    data = json.loads(run_cli("fleet", "report", reported, "--format", "json").stdout)
+    assert [client["valid"] for client in data["clients"]] == [True, False]
+    assert data["clients"][1]["problems"][0].startswith(f"{twin}: practice.id: is also ")
+    markdown = run_cli("fleet", "report", reported, "--format", "markdown").stdout
+    assert "### Problems\n" in markdown
