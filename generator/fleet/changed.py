@@ -143,14 +143,22 @@ def _commit(fleet_dir: Path, ref: str) -> str | None:
     return result.stdout.strip() if result.returncode == 0 else None
 
 
+def repository_root(fleet_dir: Path) -> Path:
+    """The top folder of the git repository that holds `fleet_dir`, or GitError."""
+    result = _run_git(fleet_dir, "rev-parse", "--show-toplevel")
+    if result.returncode != 0:
+        raise GitError(
+            f"{fleet_dir}: not in a git repository: what changed and the CI that deploys it "
+            "come from the repository that holds the fleet (git init, commit the fleet, then "
+            "run this again)"
+        )
+    return Path(result.stdout.strip())
+
+
 def merge_base(fleet_dir: Path, since: str) -> str:
     """The merge base of `since` and HEAD, or GitError saying, in the user's terms, why there
     is none: no repository, no commit yet, a ref git does not know, no shared history."""
-    if _run_git(fleet_dir, "rev-parse", "--is-inside-work-tree").returncode != 0:
-        raise GitError(
-            f"{fleet_dir}: not in a git repository: `fleet changed` compares the fleet's "
-            "commits, so it runs in the repository that holds the fleet"
-        )
+    repository_root(fleet_dir)
     head = _commit(fleet_dir, "HEAD^{commit}")
     if head is None:
         raise GitError(f"{fleet_dir}: its repository has no commit yet: commit the fleet first")

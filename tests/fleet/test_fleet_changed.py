@@ -131,13 +131,19 @@ def test_changed_since_a_ref_gives_the_matrix(fleet: Path, run_cli) -> None:
     assert not (fleet / "written-by-git").exists()
 
 
-def test_changed_outside_git_or_before_a_commit_says_so(fleet: Path, run_cli) -> None:
-    outside = run_cli("fleet", "changed", fleet, "--since", "main")
+@pytest.mark.parametrize(
+    "command", [("changed", "--since", "main"), ("pipeline", "--ci", "github")]
+)
+def test_changed_and_pipeline_outside_git_say_so(fleet: Path, run_cli, command) -> None:
+    outside = run_cli("fleet", command[0], fleet, *command[1:])
     assert outside.exit_code == 2
     assert outside.stderr == (
-        f"{fleet}: not in a git repository: `fleet changed` compares the fleet's commits, so it "
-        "runs in the repository that holds the fleet\n"
+        f"{fleet}: not in a git repository: what changed and the CI that deploys it come from "
+        "the repository that holds the fleet (git init, commit the fleet, then run this again)\n"
     )
+
+
+def test_changed_before_a_first_commit_says_so(fleet: Path, run_cli) -> None:
     _git(fleet, "init", "-q")
     empty = run_cli("fleet", "changed", fleet, "--since", "main")
     assert empty.exit_code == 2
