@@ -21,12 +21,19 @@ def _run(*command: str) -> str:
 
 
 @pytest.mark.parametrize("cloud", ["azure", "gcp"])
-def test_preview_benchmark_checks_its_floor_and_prints_the_ratio(cloud: str) -> None:
+def test_preview_benchmark_checks_its_floors_and_prints_both_ratios(cloud: str) -> None:
     out = _run("benchmarks/preview_bench.py", "--cloud", cloud, "--sites", "2", "--repeat", "1")
 
-    assert re.search(r"^practice: .*, 2 sites, 3 stacks, \d+ resources$", out, re.M), out
-    assert re.search(r"^preview: +\d+\.\d\d s .*size .*run .*check", out, re.M), out
-    assert re.search(r"^ratio: +\d+\.\d\dx +\(target 1\.3x: (met|NOT met)\)$", out, re.M), out
+    assert re.search(
+        rf"^bench-{cloud}-2\.yaml: {cloud}, 2 sites, 3 stacks, \d+ resources; medians of 1 ",
+        out,
+        re.M,
+    ), out
+    times = r"\d+\.\d\d s \(cpu +\d+\.\d\d s\)  peak +\d+\.\d MB"
+    assert re.search(rf"^  clinicgen preview +{times}$", out, re.M), out
+    ratio = rf"{times}  preview / floor +\d+\.\d\dx \(cpu +\d+\.\d\dx\)"
+    assert re.search(rf"^  typed floor +{ratio}  \(target 1\.3x: (met|NOT met)\)$", out, re.M), out
+    assert re.search(rf"^  generic floor +{ratio}$", out, re.M), out
 
 
 def test_plan_benchmark_prints_the_ratio() -> None:

@@ -17,7 +17,6 @@ from blueprints.azure.access import AccessGrants, AccessGrantsArgs, principals
 from blueprints.azure.app_servers import AppServers, AppServersArgs
 from blueprints.azure.backup import Backup, BackupArgs
 from blueprints.azure.compliance import Compliance, ComplianceArgs
-from blueprints.azure.conditional_access import PersonaMfa, PersonaMfaArgs
 from blueprints.azure.context import AzureContext
 from blueprints.azure.device_ingest import DeviceIngest, DeviceIngestArgs
 from blueprints.azure.health_data import HealthData, HealthDataArgs
@@ -127,6 +126,10 @@ def deploy_core(plan: CoreStackPlan) -> None:
         ),
     )
     if plan.identity.conditional_access:
+        # Imported only here: pulumi_azuread loads its whole package at once (about half a
+        # second), and a practice has this policy only when it opts in.
+        from blueprints.azure.conditional_access import PersonaMfa, PersonaMfaArgs
+
         PersonaMfa(
             f"{pid}-persona-mfa",
             PersonaMfaArgs(context, tuple(persona.group for persona in plan.identity.personas)),

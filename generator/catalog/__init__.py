@@ -13,12 +13,14 @@ from typing import Any
 
 import yaml
 
+from generator.yaml_input import FAST_SAFE_LOADER
+
 
 @cache
 def load(name: str) -> dict[str, Any]:
     """The catalog file `<name>.yaml`, parsed with YAML safe loading."""
     text = resources.files(__package__).joinpath(f"{name}.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
+    data = yaml.load(text, Loader=FAST_SAFE_LOADER)
     if not isinstance(data, dict) or "version" not in data:
         raise ValueError(f"catalog {name}.yaml must be a mapping with a version")
     return data

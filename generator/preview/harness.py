@@ -13,6 +13,7 @@ import asyncio
 import concurrent.futures
 import contextlib
 import contextvars
+import gc
 import json
 import os
 from collections.abc import Callable, Iterator, Mapping
@@ -163,6 +164,43 @@ def _offline_runtime() -> Iterator[None]:
         pulumi_log.debug, pulumi_resource._get_stack_trace = saved
 
 
+def drop_aliases(args: pulumi.ResourceTransformationArgs) -> pulumi.ResourceTransformationResult:
+    """A stack transformation that registers each resource without its aliases: they only
+    matter when a resource is renamed in existing state, never in an offline preview."""
+    opts = args.opts._copy()
+    opts.aliases = None
+    return pulumi.ResourceTransformationResult(props=args.props, opts=opts)
+
+
+@contextlib.contextmanager
+def _collector_paused_while_sdks_load() -> Iterator[None]:
+    """The first run in a process loads the provider SDKs (the program imports them): a few
+    hundred thousand objects that live as long as the process. The cyclic garbage collector
+    is paused meanwhile, since its full collections would rescan that growing heap again and
+    again (about a third of the SDKs' import time, measured with benchmarks/preview_bench.py
+    --imports); then the first run's garbage is collected and the rest frozen, out of the
+    collector's sight, so the full collections that later runs' many short-lived futures
+    trigger stop rescanning it (about a quarter of a large preview's time). Later runs, once
+    the heap is frozen, run as they are."""
+    global _heap_frozen
+    if _heap_frozen:  # not gc.get_freeze_count(): it walks the whole frozen heap
+        yield
+        return
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.collect()
+        gc.freeze()
+        _heap_frozen = True
+        if was_enabled:
+            gc.enable()
+
+
+_heap_frozen = False
+
+
 class _SharedExecutor(concurrent.futures.ThreadPoolExecutor):
     """The thread pool of every stack's event loop. Closing a loop shuts its default executor
     down; this one outlives them, and its threads end with the process."""
@@ -189,6 +227,20 @@ def run_stack(
     them. Without `record`, the run goes through Pulumi's own mock monitor and returns no
     resources: what a program costs with nothing of clinicgen's around it.
     """
+    # Around the whole run, so that what only the run itself held (its monitor, event loop
+    # and resource objects) is garbage by the time the first run's heap is frozen.
+    with _collector_paused_while_sdks_load():
+        return _run_stack(stack, config, program, mocks, record, project)
+
+
+def _run_stack(
+    stack: str,
+    config: Mapping[str, str],
+    program: Callable[[], None],
+    mocks: pulumi.runtime.Mocks,
+    record: bool,
+    project: str,
+) -> StackRun:
     run = StackRun(stack=stack, project=project)
     monitor = _RecordingMonitor(mocks, run) if record else pulumi_mocks.MockMonitor(mocks)
 

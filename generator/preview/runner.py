@@ -3,28 +3,24 @@
 The core stack runs first; its outputs become what every site stack's StackReference reads.
 azure-native resources carry about sixty type aliases each, which the Python SDK turns into
 outputs at ~50 ms a resource; aliases only matter when a resource is renamed in existing
-state, so a preview drops them with a stack transformation.
+state, so a preview drops them with a stack transformation (harness.drop_aliases).
 """
 
 from __future__ import annotations
 
-import functools
-import gc
 import json
 
 import pulumi
 
 from generator.plan.model import CoreStackPlan, SiteStackPlan, core_stack_name, site_stack_name
-from generator.preview.harness import ORGANIZATION, StackRun, run_stack
+from generator.preview.harness import ORGANIZATION, StackRun, drop_aliases, run_stack
 from generator.preview.mocks import PreviewMocks
 from generator.render.project import project_name
 from generator.render.stack_config import stack_config as stack_file_config
 
 
 def run_core(plan: CoreStackPlan) -> StackRun:
-    run = _run(core_stack_name(plan.practice.id), "core", plan, PreviewMocks())
-    _freeze_loaded_sdks()
-    return run
+    return _run(core_stack_name(plan.practice.id), "core", plan, PreviewMocks())
 
 
 def run_site(plan: SiteStackPlan, core_run: StackRun) -> StackRun:
@@ -54,23 +50,5 @@ def _program() -> None:
     """The blueprints program, without aliases."""
     from blueprints.program import main
 
-    pulumi.runtime.register_stack_transformation(_drop_aliases)
+    pulumi.runtime.register_stack_transformation(drop_aliases)
     main()
-
-
-def _drop_aliases(args: pulumi.ResourceTransformationArgs) -> pulumi.ResourceTransformationResult:
-    opts = args.opts._copy()
-    opts.aliases = None
-    return pulumi.ResourceTransformationResult(props=args.props, opts=opts)
-
-
-@functools.cache
-def _freeze_loaded_sdks() -> None:
-    """Once per process, after the first stack has run: the provider SDK modules it loaded
-    are hundreds of thousands of objects that live as long as the process. Frozen, they
-    are out of the garbage collector's sight, so the full collections that a preview's many
-    short-lived futures trigger stop rescanning them: about a quarter of a large preview's
-    time, measured with benchmarks/preview_bench.py. Collecting first keeps the first run's
-    garbage from being frozen with them."""
-    gc.collect()
-    gc.freeze()

@@ -20,15 +20,11 @@ from generator.plan.model import (
 from generator.render.stack_config import stack_config
 from generator.render.templating import render
 from generator.write import GeneratedFile
+from generator.yaml_input import FAST_SAFE_LOADER
 
 # Top-level keys Pulumi itself writes into a stack file (the passphrase salt, a KMS key):
 # regeneration keeps them, since without them the stack's secrets cannot be decrypted.
 PULUMI_STACK_KEYS = ("secretsprovider", "encryptedkey", "encryptionsalt")
-
-
-# The read-back parses every stack file whole, 500 of them for a large practice: libyaml's
-# safe loader where PyYAML was built with it (same YAML 1.1 safe resolution), else Python's.
-FAST_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def stack_paths(plan: Plan, stacks: PurePosixPath) -> list[tuple[str, PurePosixPath]]:
@@ -62,8 +58,9 @@ def _stack_file(
 
 
 def _read_back(body: str) -> object:
-    """`body` parsed as YAML, fast. libyaml refuses a few escapes Python's loader reads (a
-    lone surrogate's `\\ud800`), so those files are read the slow way, as before."""
+    """`body` parsed as YAML, fast: a large practice has 500 stack files. libyaml refuses a
+    few escapes Python's loader reads (a lone surrogate's `\\ud800`), so those files are read
+    the slow way, as before."""
     try:
         return yaml.load(body, Loader=FAST_SAFE_LOADER)
     except yaml.YAMLError:

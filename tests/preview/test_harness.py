@@ -85,6 +85,27 @@ def test_a_preview_freezes_the_loaded_sdks_out_of_the_collectors_sight() -> None
     assert int(result.stdout) > 100_000
 
 
+def test_the_first_run_loads_with_the_collector_paused_then_freezes_what_it_loaded() -> None:
+    # A fresh process: the first run of this one may have been another test's.
+    script = (
+        "import gc, pulumi\n"
+        "from generator.preview.harness import run_stack\n"
+        "from tests.preview.test_harness import _WorkerNamingMocks\n"
+        "seen = []\n"
+        "def program():\n"
+        "    seen.append(gc.isenabled())\n"
+        "    pulumi.CustomResource('test:index:Thing', 'thing', {})\n"
+        "run_stack('first', {}, program, _WorkerNamingMocks())\n"
+        "frozen = gc.get_freeze_count()\n"
+        "run_stack('second', {}, program, _WorkerNamingMocks())\n"
+        "print(seen, gc.isenabled(), frozen > 0, gc.get_freeze_count() <= frozen)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == ["[False,", "True]", "True", "True", "True"]
+
+
 def _dependent_program() -> None:
     first = pulumi.CustomResource("test:index:Thing", "first", {"value": 1})
     second = pulumi.CustomResource("test:index:Thing", "second", {"value": 2})

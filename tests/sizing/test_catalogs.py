@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from generator.catalog import load
 
@@ -208,3 +209,10 @@ def test_every_catalogue_section_carries_a_source(name: str) -> None:
         if {(name, "*"), (name, section)} & STRUCTURAL:
             continue
         assert next(_sources(node, (name, section)), None), f"{name}.yaml {section}"
+
+
+@pytest.mark.parametrize("name", CATALOGS)
+def test_every_catalogue_reads_the_same_with_libyaml_as_with_pythons_loader(name: str) -> None:
+    text = (CATALOG_DIR / f"{name}.yaml").read_text(encoding="utf-8")
+
+    assert load(name) == yaml.safe_load(text)

@@ -5,6 +5,8 @@ test_azure_sites.py."""
 from __future__ import annotations
 
 import ipaddress
+import subprocess
+import sys
 from collections import Counter
 
 from blueprints.azure import outputs
@@ -14,6 +16,7 @@ from blueprints.azure.stacks import private_endpoint_services, stack_context
 from generator.catalog import load
 from tests.blueprints.azure import azure_runs as a
 from tests.blueprints.practice_runs import PracticeRun, of_type, run_practice
+from tests.paths import ROOT
 
 PLATFORM = load("azure_platform")
 COMPONENTS = {
@@ -185,6 +188,16 @@ def test_an_opted_in_practice_requires_mfa_for_exactly_its_persona_groups(
 def test_lakeside_opts_in_and_maple_does_not() -> None:
     assert a.practice_run("lakeside").plan.identity.conditional_access
     assert not a.practice_run("maple").plan.identity.conditional_access
+
+
+def test_the_azure_program_loads_entra_ids_sdk_only_for_a_practice_that_opts_in() -> None:
+    # pulumi_azuread loads its whole package on import (about half a second); a fresh
+    # process, as other tests here may have loaded it.
+    script = "import sys, blueprints.azure.stacks; print('pulumi_azuread' in sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"
 
 
 def test_core_exports_what_site_stacks_read(practice: PracticeRun) -> None:
