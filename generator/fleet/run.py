@@ -23,7 +23,13 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from generator.errors import ClinicgenError, Problem, ProfileError
-from generator.fleet.clients import Deviation, loosened, read_client, tightened
+from generator.fleet.clients import (
+    Deviation,
+    loosened,
+    read_client,
+    tightened,
+    traced_to_defaults,
+)
 from generator.fleet.standard import (
     PROJECTS_DIR,
     FleetError,
@@ -141,9 +147,13 @@ def client_facts(profile: Profile) -> ClientFacts:
 
 
 def load_client(path: Path, standard: FleetStandard) -> tuple[Profile, str]:
-    """The client's effective profile (merged over the standard) and its YAML text."""
+    """The client's effective profile (merged over the standard) and its YAML text; a problem
+    with a value the client took from the standard's defaults says where the standard has it."""
     document, text = read_client(path, standard)
-    return profile_from_document(document, str(path)), text
+    try:
+        return profile_from_document(document, str(path)), text
+    except ProfileError as err:
+        raise ProfileError(traced_to_defaults(err.problems, path, standard)) from err
 
 
 def plan_headline(plan: Plan, *, cost: bool = False) -> dict[str, str]:

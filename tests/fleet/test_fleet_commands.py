@@ -189,6 +189,29 @@ def test_invalid_profile_problems_name_the_client_file(fleet: Path, run_cli) -> 
     )
 
 
+def test_a_bad_default_names_where_the_standard_gives_it(fleet: Path, run_cli) -> None:
+    """The client file has nothing to fix when the value came from the standard's defaults
+    (the starter's placeholder group left in place): the problem says where fleet.yaml has
+    it. A client giving the same value itself is told about its own file only."""
+    zero = "00000000-0000-0000-0000-000000000000"
+    edit_yaml(
+        fleet / "fleet.yaml",
+        lambda d: d["defaults"]["azure"]["identity"].update(msp_operators=zero),
+    )
+    edit_yaml(_client(fleet, "riverside.yaml"), lambda d: d["identity"].update(msp_operators=zero))
+    result = run_cli("fleet", "validate", fleet, "--jobs", "1")
+    assert result.exit_code == 2
+    placeholder = (
+        "identity.msp_operators: is the all-zero placeholder `clinicgen init` writes: put the"
+        " real group's object id (Entra ID > Groups > the group > Object Id)"
+    )
+    assert result.stderr.splitlines() == [
+        f"{_client(fleet, 'maple-grove.yaml')}: {placeholder} (the value of {fleet}/fleet.yaml:"
+        f" defaults.azure.identity.msp_operators) (got '{zero}')",
+        f"{_client(fleet, 'riverside.yaml')}: {placeholder} (got '{zero}')",
+    ]
+
+
 def test_parallel_and_serial_runs_agree(fleet: Path) -> None:
     assert validate_fleet(fleet, jobs=2) == validate_fleet(fleet, jobs=1)
     assert in_parallel(abs, [-3, 2, -1], 2) == [3, 2, 1]
