@@ -19,6 +19,7 @@ The rest of a project (the profile copy, ledger, handoff sheets, runbook) deploy
 
 from __future__ import annotations
 
+import re
 import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -38,6 +39,9 @@ from generator.fleet.standard import (
 )
 from generator.pipeline import STACKS_DIR
 
+# Git's null object id (SHA-1 or SHA-256), which a CI system gives as the commit before a
+# push that created its branch (some give an empty string).
+NULL_COMMIT = re.compile(r"(?:0{40}|0{64})?")
 # A project's files that decide how every one of its stacks runs.
 PROGRAM_FILES = ("Pulumi.yaml", "__main__.py", "requirements.txt")
 
@@ -156,12 +160,17 @@ def repository_root(fleet_dir: Path) -> Path:
 
 
 def merge_base(fleet_dir: Path, since: str) -> str:
-    """The merge base of `since` and HEAD, or GitError saying, in the user's terms, why there
-    is none: no repository, no commit yet, a ref git does not know, no shared history."""
+    """The merge base of `since` and HEAD (the empty tree for a null commit: a new branch),
+    or GitError saying, in the user's terms, why there is none: no repository, no commit
+    yet, a ref git does not know, no shared history."""
     repository_root(fleet_dir)
     head = _commit(fleet_dir, "HEAD^{commit}")
     if head is None:
         raise GitError(f"{fleet_dir}: its repository has no commit yet: commit the fleet first")
+    if NULL_COMMIT.fullmatch(since):
+        # The branch is new (GitHub's `before` of the push that created it): nothing came
+        # before it, so compare with the empty tree and every file counts as changed.
+        return _git(fleet_dir, "hash-object", "-t", "tree", "/dev/null")[0]
     base = _commit(fleet_dir, f"{since}^{{commit}}")
     if base is None:
         raise GitError(

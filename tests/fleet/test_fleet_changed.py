@@ -150,6 +150,26 @@ def test_changed_before_a_first_commit_says_so(fleet: Path, run_cli) -> None:
     assert empty.stderr == f"{fleet}: its repository has no commit yet: commit the fleet first\n"
 
 
+def test_a_new_branch_null_before_counts_every_stack(fleet: Path, run_cli) -> None:
+    """A push that creates the branch gives `github.event.before` as forty zeros: there is no
+    earlier commit, so every stack of every client is to deploy, not an error."""
+    _committed(fleet)
+    result = run_cli("fleet", "changed", fleet, "--since", "0" * 40, "--matrix", "github")
+    assert result.exit_code == 0, result.stderr
+    stacks = [item["stack"] for item in json.loads(result.stdout)["include"]]
+    assert sorted(stacks) == sorted(
+        [
+            "cedar-ortho-core",
+            "cedar-ortho-site-clinic",
+            "maple-grove-core",
+            "maple-grove-site-main",
+            "riverside-core",
+            "riverside-site-main",
+            "riverside-site-north",
+        ]
+    )
+
+
 def test_changed_since_a_ref_with_no_shared_history(fleet: Path, run_cli) -> None:
     _committed(fleet)
     _git(fleet, "branch", "first")

@@ -17,7 +17,8 @@ from generator.cli.fleet.options import FLEET_ARGUMENT
     metavar="GIT_REF",
     required=True,
     help="Compare with the merge base of GIT_REF and HEAD (a pull request's target branch, "
-    "such as origin/main).",
+    "such as origin/main). A null commit (forty zeros: GitHub's `before` of the push that "
+    "created the branch) compares with nothing, so every stack counts as changed.",
 )
 @click.option(
     "--matrix",
