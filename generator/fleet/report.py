@@ -202,7 +202,8 @@ def summary_data(summary: FleetSummary) -> dict[str, Any]:
                 "waived": check.waived if check else 0,
                 "deployability": list(check.deployability) if check else [],
                 "deviations": [asdict(deviation) for deviation in outcome.deviations],
-                "problems": invalid + [str(p) for p in (check.problems if check else ())],
+                # An invalid client's check problems (no stack file) follow from its own.
+                "problems": invalid or [str(p) for p in (check.problems if check else ())],
                 "lastGenerated": summary.generated.get(outcome.file, "never"),
             }
         )

@@ -89,25 +89,32 @@ def test_a_client_not_generated_yet_is_said_so_not_counted_clean(fleet: Path, ru
 def test_an_invalid_client_reads_invalid_and_its_problems_are_listed(
     reported: Path, run_cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A client refused by the cross-client rules (here a copy with the same practice id) is
-    not 'not generated' with no reason given: its row says invalid and the problems follow,
-    so the pull-request comment says why the fleet cannot deploy."""
+    """A client refused by the cross-client rules (here a copy under another practice id, in
+    the same Google Cloud project) is not 'not generated' with no reason given: its row says
+    invalid and its own problems follow, not the missing stack files they caused, so the
+    pull-request comment says why the fleet cannot deploy."""
     clients = reported / "clients"
     twin = clients / "twin.yaml"
-    twin.write_text((clients / "cedar-ortho.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    text = (clients / "cedar-ortho.yaml").read_text(encoding="utf-8")
+    twin.write_text(text.replace("id: cedar-ortho\n", "id: cedar-twin\n"), encoding="utf-8")
     monkeypatch.setenv("COLUMNS", "160")  # the table layout, not one record per client
     result = run_cli("fleet", "report", reported, "--jobs", "1")
     assert result.exit_code == 0, result.stderr
-    text = result.stdout.splitlines()
-    text = result.stdout.splitlines()
-    rows = [line.split()[:7] for line in text if line.startswith("cedar-ortho  gcp")]
-    assert rows[1] == ["cedar-ortho", "gcp", "1", "2", "invalid", "-", "-"]
-    problems = text[text.index("Problems") :]
+    lines = result.stdout.splitlines()
+    rows = [line.split()[:7] for line in lines if line.split()[:2] == ["cedar-twin", "gcp"]]
+    assert rows == [["cedar-twin", "gcp", "1", "2", "invalid", "-", "-"]]
+    problems = lines[lines.index("Problems") :]
     assert problems[2].split() == ["client", "problem"]
-    assert problems[3].startswith("cedar-ortho  ")
+    assert problems[3].startswith(f"cedar-twin  {twin}: practice.gcp_project: is also")
     assert str(twin) in result.stdout.split("Problems")[1]
     data = json.loads(run_cli("fleet", "report", reported, "--format", "json").stdout)
     assert [client["valid"] for client in data["clients"]] == [True, False]
-    assert data["clients"][1]["problems"][0].startswith(f"{twin}: practice.id: is also ")
+    assert data["clients"][1]["problems"] == [
+        f"{twin}: practice.gcp_project: is also {clients / 'cedar-ortho.yaml'}'s Google Cloud"
+        " project: each client deploys into a project of its own (got 'cedar-ortho-prod-7310')",
+        f"{twin}: sites[0].connectivity.vpn_peer_ip: is also a VPN peer of"
+        f" {clients / 'cedar-ortho.yaml'}: one device cannot terminate two clients' tunnels with"
+        " one address (got '192.0.2.140')",
+    ]
     markdown = run_cli("fleet", "report", reported, "--format", "markdown").stdout
     assert "### Problems\n" in markdown
