@@ -9,6 +9,8 @@ import pytest
 
 from generator.fleet.run import generate_fleet
 from tests.fleet.conftest import edit_yaml
+from tests.report.browser import chromium, visit
+from tests.report.tools import require
 
 
 @pytest.fixture
@@ -118,3 +120,25 @@ def test_an_invalid_client_reads_invalid_and_its_problems_are_listed(
     ]
     markdown = run_cli("fleet", "report", reported, "--format", "markdown").stdout
     assert "### Problems\n" in markdown
+
+
+def test_the_html_report_renders_in_chromium_and_runs_nothing_from_client_text(
+    reported: Path, run_cli, tmp_path: Path
+) -> None:
+    """Markup in the standard's name and a client's file name stays text in a real browser:
+    no script runs (it would log to the console), no image loads (a request)."""
+    executable = chromium()
+    require(executable, "Chromium (apt-get install chromium)")
+    assert executable is not None
+    hostile = "<script>console.error('ran')</script><img src=x onerror=console.error('img')>"
+    edit_yaml(reported / "fleet.yaml", lambda d: d["fleet"].update(name=f"North {hostile}"))
+    clients = reported / "clients"
+    (clients / "cedar-ortho.yaml").rename(clients / "<img src=y onerror=alert(1)>.yaml")
+    page = tmp_path / "fleet.html"
+    result = run_cli("fleet", "report", reported, "--format", "html", "--jobs", "1")
+    assert result.exit_code == 0, result.stderr
+    page.write_text(result.stdout, encoding="utf-8")
+    seen = visit(page, executable)
+    assert seen.console == []
+    assert seen.requests == [page.resolve().as_uri()]
+    assert seen.png.startswith(b"\x89PNG")
