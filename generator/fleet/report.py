@@ -152,11 +152,14 @@ def check_lines(result: FleetCheck) -> Iterator[str]:
         f"cache: {counted(total, 'stack')}: {result.hits} from the cache (hits), "
         f"{result.misses} run (misses){where}"
     )
-    failing = sum(1 for c in result.clients if c.failures or c.deployability or c.problems)
-    yield (
-        f"fleet {result.standard.name!r}: {counted(len(result.clients), 'client')} checked, "
-        f"{len(result.clients) - failing} passing, {failing} failing"
+    # A client that could not be checked (not generated, unreadable) neither passes nor fails.
+    unchecked = sum(1 for c in result.clients if c.problems)
+    failing = sum(1 for c in result.clients if not c.problems and (c.failures or c.deployability))
+    line = (
+        f"fleet {result.standard.name!r}: {counted(len(result.clients), 'client')}, "
+        f"{len(result.clients) - failing - unchecked} passing, {failing} failing"
     )
+    yield line + (f", {unchecked} not checked" if unchecked else "")
 
 
 # -- the fleet summary: `clinicgen fleet report` ------------------------------------------------

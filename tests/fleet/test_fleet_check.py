@@ -76,6 +76,10 @@ def test_check_before_generate_names_the_missing_stack_file(fleet: Path, run_cli
         f"{fleet}/clients/cedar-ortho.yaml: {core}: no such stack file: run `clinicgen fleet"
         " generate` first"
     ) in result.stderr.splitlines()
+    # Nothing was checked: no client reads as failing its checks.
+    assert result.stdout.splitlines()[-1] == (
+        "fleet 'Northstar IT managed practices': 3 clients, 0 passing, 0 failing, 3 not checked"
+    )
 
 
 def test_cache_keys_separate_their_parts(tmp_path: Path) -> None:
