@@ -22,6 +22,7 @@ this and is read with `FAST_SAFE_LOADER` (`read_generated_yaml`).
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -106,6 +107,10 @@ def read_yaml_file(path: Path, max_bytes: int, kind: str) -> Any:
         with path.open("rb") as stream:
             raw = stream.read(max_bytes + 1)
     except FileNotFoundError as err:
+        if path.is_symlink():
+            # `ls` lists the link, so "no such file" alone would read as false.
+            target = os.readlink(path)
+            raise YamlInputError(f"is a symbolic link to {target}, which does not exist") from err
         raise YamlInputError("no such file") from err
     except IsADirectoryError as err:
         raise YamlInputError(f"is a directory, not {kind} file") from err

@@ -41,7 +41,7 @@ from generator.write import write_text
 
 CACHE_DIR = ".clinicgen-cache"
 # Bump when an entry's layout changes: old entries are then never read.
-LAYOUT = "1"
+LAYOUT = "2"
 _SDK_DISTRIBUTIONS = ("pulumi", "pulumi-azure-native", "pulumi-azuread", "pulumi-tls", "pulumi-gcp")
 _PACKAGES = ("generator", "blueprints")
 # What turns a plan into text: templates, YAML, and profile validation's normalisation.
@@ -100,6 +100,12 @@ def key(*parts: str | bytes) -> str:
     return digest.hexdigest()
 
 
+def _checksum(kind: str, entry: str, data: Any) -> str:
+    """What an entry's data must hash to, with its kind and key: JSON data read back dumps to
+    the same text, so an entry that does not match was not written whole by `put`."""
+    return key(kind, entry, json.dumps(data, sort_keys=True))
+
+
 class ResultCache:
     """Entries by kind (`stacks`, `outputs`, `clients`, `profiles`) and key, under `root`."""
 
@@ -110,14 +116,21 @@ class ResultCache:
         return self.root / kind / entry[:2] / f"{entry}.json"
 
     def get(self, kind: str, entry: str) -> Any | None:
-        """The entry's data, or None when there is none (or it cannot be read: a miss)."""
+        """The entry's data, or None (a miss) when there is none, it cannot be read, or it is
+        not what `put` wrote under this kind and key."""
         try:
-            return json.loads(self._path(kind, entry).read_text(encoding="utf-8"))
+            stored = json.loads(self._path(kind, entry).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
+        if not isinstance(stored, dict) or "data" not in stored:
+            return None
+        if stored.get("sha256") != _checksum(kind, entry, stored["data"]):
+            return None
+        return stored["data"]
 
     def put(self, kind: str, entry: str, data: Any) -> None:
-        write_text(self._path(kind, entry), json.dumps(data, sort_keys=True))
+        stored = {"data": data, "sha256": _checksum(kind, entry, data)}
+        write_text(self._path(kind, entry), json.dumps(stored, sort_keys=True))
 
     def lock(self, name: str) -> FileLock:
         """A lock on `name` (a client) shared by every run on this fleet folder."""

@@ -27,7 +27,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from generator.errors import ClinicgenError, Problem, ProfileError
 from generator.fleet.cache import generation_fingerprint, key
-from generator.fleet.clients import Deviation, loosened, read_client, tightened
+from generator.fleet.clients import (
+    Deviation,
+    loosened,
+    read_client,
+    tightened,
+    traced_to_defaults,
+)
 from generator.fleet.standard import (
     PROJECTS_DIR,
     FleetError,
@@ -47,6 +53,8 @@ T = TypeVar("T")
 R = TypeVar("R")
 # Told once per client as its worker finishes (a progress bar).
 Progress = Callable[[], None]
+# Told a line for the user (stderr), such as that another run holds a ledger.
+Tell = Callable[[str], None]
 
 
 @dataclass(frozen=True)
@@ -154,9 +162,13 @@ def client_facts(profile: Profile) -> ClientFacts:
 
 
 def load_client(path: Path, standard: FleetStandard) -> tuple[Profile, str]:
-    """The client's effective profile (merged over the standard) and its YAML text."""
+    """The client's effective profile (merged over the standard) and its YAML text; a problem
+    with a value the client took from the standard's defaults says where the standard has it."""
     document, text = read_client(path, standard)
-    return profile_from_document(document, str(path)), text
+    try:
+        return profile_from_document(document, str(path)), text
+    except ProfileError as err:
+        raise ProfileError(traced_to_defaults(err.problems, path, standard)) from err
 
 
 def plan_headline(plan: Plan, *, cost: bool = False) -> dict[str, str]:
@@ -217,13 +229,13 @@ def generation_inputs(profile_text: str, standard: FleetStandard) -> str:
     return key(generation_fingerprint(), profile_text, standard.canonical_json())
 
 
-def _up_to_date(project: Path, practice_id: str, inputs: str) -> bool:
+def _up_to_date(project: Path, practice_id: str, inputs: str, tell: Tell | None) -> bool:
     """Whether the client's project is up to date (`generator.generation_record`), read under
     its ledger's lock: a generate of the client running now is seen whole or not at all."""
     from generator.ipam.ledger_lock import holding_ledger
     from generator.pipeline import STACKS_DIR, find_ledger
 
-    with holding_ledger(find_ledger(practice_id, project / STACKS_DIR)):
+    with holding_ledger(find_ledger(practice_id, project / STACKS_DIR), tell):
         return is_up_to_date(project, inputs)
 
 
@@ -236,7 +248,9 @@ class _Examined:
     loaded: LoadedProfile | None = None
 
 
-def _examine_client(path: Path, standard: FleetStandard, fleet_dir: Path) -> _Examined:
+def _examine_client(
+    path: Path, standard: FleetStandard, fleet_dir: Path, tell: Tell | None
+) -> _Examined:
     """The client's facts for the cross-client rules, and whether its project is up to date."""
     from generator.pipeline import LoadedProfile
 
@@ -244,7 +258,8 @@ def _examine_client(path: Path, standard: FleetStandard, fleet_dir: Path) -> _Ex
     try:
         profile, text = load_client(path, standard)
         project = project_dir(fleet_dir, profile.practice.id)
-        skipped = _up_to_date(project, profile.practice.id, generation_inputs(text, standard))
+        inputs = generation_inputs(text, standard)
+        skipped = _up_to_date(project, profile.practice.id, inputs, tell)
     except ClinicgenError as err:
         return _Examined(ClientOutcome(label, None, problems_of(err, label)))
     facts = client_facts(profile)
@@ -265,7 +280,11 @@ def _refuse_loosened(standard: FleetStandard, profile: Profile, plan: Plan) -> N
 
 
 def _generate_client(
-    client: tuple[Path, LoadedProfile], standard: FleetStandard, fleet_dir: Path, force: bool
+    client: tuple[Path, LoadedProfile],
+    standard: FleetStandard,
+    fleet_dir: Path,
+    force: bool,
+    tell: Tell | None,
 ) -> ClientOutcome:
     from generator.pipeline import generate_project
 
@@ -281,6 +300,7 @@ def _generate_client(
             loaded=loaded,
             vet=partial(_refuse_loosened, standard),
             inputs=generation_inputs(loaded.text, standard),
+            tell=tell,
         )
     except ClinicgenError as err:
         return ClientOutcome(label, None, problems_of(err, label))
@@ -358,13 +378,20 @@ def validate_fleet(
 
 
 def generate_fleet(
-    fleet_dir: Path, *, jobs: int = 1, force: bool = False, progress: Progress | None = None
+    fleet_dir: Path,
+    *,
+    jobs: int = 1,
+    force: bool = False,
+    progress: Progress | None = None,
+    tell: Tell | None = None,
 ) -> FleetResult:
     """Write every client's project under `projects/<practice>/`, unless a profile is invalid
     or clients clash, in which case nothing is written. A client whose project is up to date
-    is skipped (`ClientOutcome.skipped`): nothing in it would change."""
+    is skipped (`ClientOutcome.skipped`): nothing in it would change. `tell` hears when a
+    client's ledger is held by another run (a second `fleet generate`), which this one waits
+    for; a module function, since worker processes call it."""
     standard, clients = _standard_and_clients(fleet_dir)
-    examine: Any = partial(_examine_client, standard=standard, fleet_dir=fleet_dir)
+    examine: Any = partial(_examine_client, standard=standard, fleet_dir=fleet_dir, tell=tell)
     examined: list[_Examined] = in_parallel(examine, clients, jobs)
     checked = _result(standard, [client.outcome for client in examined])
     if checked.problems:
@@ -373,7 +400,9 @@ def generate_fleet(
     if progress is not None:
         for _ in range(len(clients) - len(stale)):
             progress()
-    task: Any = partial(_generate_client, standard=standard, fleet_dir=fleet_dir, force=force)
+    task: Any = partial(
+        _generate_client, standard=standard, fleet_dir=fleet_dir, force=force, tell=tell
+    )
     generated = iter(in_parallel(task, stale, jobs, progress))
     return _result(
         standard,

@@ -189,8 +189,13 @@ def load_standard(fleet_dir: Path) -> FleetStandard:
     except YamlInputError as err:
         hint = "; start from `clinicgen fleet init DIR`" if not path.exists() else ""
         raise FleetError([Problem(label, "", f"{err}{hint}")]) from err
+    if document is None:
+        message = "the file is empty; start from `clinicgen fleet init DIR`"
+        raise FleetError([Problem(label, "", message)])
     if not isinstance(document, dict):
-        raise FleetError([Problem(label, "", "a fleet standard must be a mapping of keys")])
+        kind = "list" if isinstance(document, list) else "single value"
+        message = f"a fleet standard must be a mapping of keys to values, not a {kind}"
+        raise FleetError([Problem(label, "", message)])
     schema = fleet_schema()
     validator = ProfileValidator(schema)
     if not validator.validate(document):
