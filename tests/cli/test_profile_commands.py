@@ -105,8 +105,9 @@ def test_init_writes_a_valid_commented_starter(run_cli, tmp_path, cloud):
         # Valid but for the placeholder group ids, which validate refuses until replaced.
         refused = run_cli("validate", profile)
         assert refused.exit_code == 2
-        assert "is the all-zero placeholder `clinicgen init` writes: put the real group's " in (
-            refused.stderr
+        assert (
+            "is the all-zero placeholder `clinicgen init` and `fleet init` write: put the real group's "
+            in (refused.stderr)
         )
         profile.write_text(text.replace(PLACEHOLDER_GUID, "6f1c2a9e-0b7d-4c1e-9a55-2f3e4d5c6b7a"))
     loaded = load_profile(profile)

@@ -202,7 +202,7 @@ def test_a_bad_default_names_where_the_standard_gives_it(fleet: Path, run_cli) -
     result = run_cli("fleet", "validate", fleet, "--jobs", "1")
     assert result.exit_code == 2
     placeholder = (
-        "identity.msp_operators: is the all-zero placeholder `clinicgen init` writes: put the"
+        "identity.msp_operators: is the all-zero placeholder `clinicgen init` and `fleet init` write: put the"
         " real group's object id (Entra ID > Groups > the group > Object Id)"
     )
     assert result.stderr.splitlines() == [

@@ -150,7 +150,7 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
     (
         "placeholder-group-id",
         put("identity.platform_admins", "00000000-0000-0000-0000-000000000000"),
-        "identity.platform_admins: is the all-zero placeholder `clinicgen init` writes: put the "
+        "identity.platform_admins: is the all-zero placeholder `clinicgen init` and `fleet init` write: put the "
         "real group's object id (Entra ID > Groups > the group > Object Id) "
         "(got '00000000-0000-0000-0000-000000000000')",
     ),
