@@ -86,8 +86,14 @@ EMPTY_MATRIX = '{"include":[]}'
 PLAIN_PATH = re.compile(r"[A-Za-z0-9._/-]+")
 
 
-def _install_clinicgen() -> str:
-    return f"python -m pip install 'clinicgen=={__version__}'"
+def _install_clinicgen(extras: str = "") -> str:
+    """The clinicgen that wrote the definitions, with `extras` (`[all]`: the cloud SDKs)."""
+    return f"python -m pip install 'clinicgen{extras}=={__version__}'"
+
+
+# A local policy pack runs on the `python` on PATH (PulumiPolicy.yaml names no virtualenv), not
+# in the project's; its requirements (clinicgen[policy]) go there before `pulumi preview`.
+INSTALL_POLICY_PACK = "python -m pip install -r policy/requirements.txt"
 
 
 def _only_under(
@@ -217,7 +223,16 @@ def github_workflow(standard: FleetStandard, fleet: str) -> dict[str, Any]:
             fleet,
             standard,
             "all",
-            [_github_pulumi(fleet, "preview", **{"comment-on-pr": "true", "policyPacks": policy})],
+            [
+                {
+                    "name": "Install the policy pack",
+                    "run": INSTALL_POLICY_PACK,
+                    "working-directory": f"{fleet}/${{{{ matrix.project }}}}",
+                },
+                _github_pulumi(
+                    fleet, "preview", **{"comment-on-pr": "true", "policyPacks": policy}
+                ),
+            ],
             name="preview ${{ matrix.stack }}",
             needs="changed",
         ),
@@ -228,7 +243,7 @@ def github_workflow(standard: FleetStandard, fleet: str) -> dict[str, Any]:
             "steps": [
                 {"uses": CHECKOUT},
                 {"uses": SETUP_PYTHON, "with": {"python-version": PYTHON}},
-                {"name": "Install clinicgen", "run": f"{_install_clinicgen()[:-1]}[all]'"},
+                {"name": "Install clinicgen", "run": _install_clinicgen("[all]")},
                 {
                     "name": "Post the fleet's check report",
                     "env": {"GH_TOKEN": "${{ github.token }}"},
@@ -422,6 +437,17 @@ def _azure_matrix_job(
         "steps": [
             {"checkout": "self"},
             *_azure_install(fleet),
+            *(
+                [
+                    {
+                        "script": INSTALL_POLICY_PACK,
+                        "workingDirectory": f"{fleet}/$(project)",
+                        "displayName": "Install the policy pack",
+                    }
+                ]
+                if command == "preview"
+                else []
+            ),
             *credentials,
             _azure_step(fleet, command),
         ],

@@ -4,6 +4,7 @@ deploy in waves and hold no secret."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -308,3 +309,46 @@ def test_a_fleet_folder_a_definition_cannot_name_is_refused(
         f"{spaced}: the fleet's folder in its repository, 'North Star', has a character"
     )
     assert not (spaced.parent / ".github").exists()
+
+
+@pytest.mark.parametrize("ci", ["github", "azure-devops"])
+def test_every_pip_install_names_a_valid_requirement(repository: Path, ci: str) -> None:
+    """pip refuses `clinicgen==0.1.0[all]`: extras go before the version (PEP 508)."""
+    from packaging.requirements import Requirement
+
+    text = pipeline_text(repository / "fleet", ci)
+    specs = re.findall(r"pip install '([^']+)'", text)
+    assert specs, "no pinned install in the definition"
+    for spec in specs:
+        requirement = Requirement(spec)
+        assert requirement.name == "clinicgen"
+        assert str(requirement.specifier).startswith("==")
+
+
+def _step_text(step: dict[str, Any]) -> str:
+    return str(step.get("run", "")) + str(step.get("script", "")) + str(step.get("with", ""))
+
+
+@pytest.mark.parametrize("ci", ["github", "azure-devops"])
+def test_the_policy_pack_is_installed_before_the_preview_that_runs_it(
+    repository: Path, ci: str
+) -> None:
+    """PulumiPolicy.yaml names no virtualenv, so the pack runs on the `python` on PATH: its
+    requirements must be installed there, in the project, before `pulumi preview`."""
+    if ci == "github":
+        steps = yaml.safe_load(pipeline_text(repository / "fleet", ci))["jobs"]["preview"]["steps"]
+    else:
+        steps = _azure_jobs(repository)["preview"]["steps"]
+    texts = [_step_text(step) for step in steps]
+    install = next(i for i, text in enumerate(texts) if "policy/requirements.txt" in text)
+    preview = next(i for i, text in enumerate(texts) if "preview" in text and "policy" in text)
+    assert install < preview
+    where = steps[install].get("working-directory") or steps[install].get("workingDirectory")
+    assert where in {"fleet/${{ matrix.project }}", "fleet/$(project)"}
+    deploys = [
+        _step_text(step)
+        for job in (_azure_jobs(repository).values() if ci == "azure-devops" else [])
+        if job["job"] != "preview"
+        for step in job.get("steps", [])
+    ]
+    assert not any("policy/requirements.txt" in text for text in deploys)
