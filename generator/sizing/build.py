@@ -135,7 +135,8 @@ def build_plan(profile: Profile, ledger: Ledger | None = None) -> tuple[Plan, Le
     # A pooled site gets no block, so the size NET-BLK-01 gave one explains nothing.
     moot = {f"sites.{site}.block" for site in pooled}
     log.items = [d for d in log.items if not (d.rule == "NET-BLK-01" and d.subject in moot)]
-    _check_capacity(profile, flow_ids, tunnels, len(regions), pooled)
+    hub_routes = _hub_routes(sitings) if virtual_wan else None
+    _check_capacity(profile, flow_ids, tunnels, len(regions), pooled, hub_routes)
     request = _address_request(
         profile, sitings, subnet_sizes, hub_prefix, flow_ids, tunnels, regions, virtual_wan
     )
@@ -307,16 +308,34 @@ def _with_segment_pools(
     )
 
 
+def _hub_routes(sitings: list[_SiteSizing]) -> dict[str, int]:
+    """The prefixes each VPN site brings to a Virtual WAN hub, counted before anything is
+    placed: one per segment that crosses the VPN, one per on-prem range (VPN-PFX-01)."""
+    return {
+        s.site.id: sum(1 for name in s.sizes if network.crosses_vpn(name))
+        + len(s.site.connectivity.onprem_ranges)
+        for s in sitings
+        if s.site.connectivity.vpn_peer_ip
+    }
+
+
 def _check_capacity(
     profile: Profile,
     flow_ids: dict[str, tuple[str, ...]],
     tunnels: dict[str, int],
     router_regions: int,
     pooled: set[str],
+    hub_routes: dict[str, int] | None,
 ) -> None:
     """Stop before allocating when the practice goes past a ceiling its cloud sets."""
     found = capacity.overruns(
-        profile.practice.cloud, len(profile.sites), flow_ids, tunnels, router_regions, pooled
+        profile.practice.cloud,
+        len(profile.sites),
+        flow_ids,
+        tunnels,
+        router_regions,
+        pooled,
+        hub_routes,
     )
     if found:
         raise ProfileError(
@@ -583,7 +602,7 @@ def _site_plan(
                 required=size.required,
                 capacity=usable(net.prefixlen, reserved),
                 purpose=str(catalog[name]["purpose"]),
-                crosses_vpn=bool(catalog[name].get("crosses_vpn", True)),
+                crosses_vpn=network.crosses_vpn(name),
             )
         )
     site_vpn = None

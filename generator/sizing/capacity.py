@@ -3,8 +3,9 @@
 A profile that passes these on a first run plans, generates and deploys within the clouds'
 documented limits; one that does not fails here, in `clinicgen validate`, with the cloud's
 number and a fix that works on a first run, never at allocation time with advice about the
-ledger. Each limit and its source: catalog/limits.yaml, skus.yaml vpn_gateways (connections
-per Azure Virtual WAN hub), vpn.yaml asn (site ASNs), flows.yaml priorities (rule priority bands).
+ledger. Each limit and its source: catalog/limits.yaml (NSG rules, routes per Azure virtual
+hub, Cloud Routers), skus.yaml vpn_gateways (connections per Azure Virtual WAN hub), vpn.yaml
+asn (site ASNs), flows.yaml priorities (rule priority bands).
 """
 
 from __future__ import annotations
@@ -40,17 +41,21 @@ def overruns(
     tunnels: Mapping[str, int],
     router_regions: int,
     pooled: Set[str] = frozenset(),
+    hub_routes: Mapping[str, int] | None = None,
 ) -> list[Overrun]:
     """Every ceiling `cloud` sets that this practice goes past: `sites` sites in all,
     `flow_ids` the flows allowed at each site, `tunnels` each VPN site's tunnel count,
     `router_regions` the regions whose Cloud Routers may carry them (VPN-RTR-01), `pooled`
-    the Azure sites whose flows are the core's rules for the segment pools."""
+    the Azure sites whose flows are the core's rules for the segment pools, `hub_routes` the
+    prefixes each VPN site brings to the practice's Azure Virtual WAN hub (None without one)."""
     found = [_site_asns(len(tunnels))]
     if cloud == "gcp":
         found.append(_priority_bands(cloud, sites))
     if cloud == "azure":
         found.append(_azure_vpn_sites(len(tunnels)))
         found += _azure_nsg_rules(flow_ids, pooled)
+        if hub_routes is not None:
+            found.append(_azure_hub_routes(hub_routes))
     else:
         found.append(_gcp_bgp_peers(sum(tunnels.values()), router_regions))
     return [overrun for overrun in found if overrun is not None]
@@ -97,6 +102,27 @@ def _azure_vpn_sites(vpn_sites: int) -> Overrun | None:
         f"{vpn_sites} sites have a connectivity.vpn_peer_ip, and an Azure Virtual WAN hub takes "
         f"at most {room} VPN (branch) connections (Microsoft Learn, Virtual WAN limits): "
         f"{SPLIT}, at most {room} VPN sites each",
+    )
+
+
+def _azure_hub_routes(site_prefixes: Mapping[str, int]) -> Overrun | None:
+    """CAP-RTE-01: the routes a Virtual WAN hub accepts from its connections: each VPN site's
+    prefixes (its segments that cross the VPN and its on-prem ranges: the VPN site's address
+    space, or what its router advertises over BGP) and the hub VNet's address space."""
+    limits = load("limits")["azure"]
+    room = int(limits["virtual_hub_routes"])
+    vnet = int(limits["hub_vnet_prefixes"])
+    needed = sum(site_prefixes.values()) + vnet
+    return _past(
+        "CAP-RTE-01",
+        needed,
+        room,
+        f"the {counted(len(site_prefixes), 'VPN site')} bring {needed - vnet} prefixes to the "
+        f"Virtual WAN hub (each site's segments that cross the VPN and its "
+        f"connectivity.onprem_ranges) and the hub VNet {vnet}, {needed} routes, and an Azure "
+        f"virtual hub accepts at most {room} from its connections (Microsoft Learn, Virtual "
+        f"WAN limits): list fewer, wider onprem_ranges (one summary range per site), or "
+        f"{SPLIT}",
     )
 
 

@@ -33,6 +33,11 @@ def segment_catalog() -> dict[str, Any]:
     return dict(load("segments")["segments"])
 
 
+def crosses_vpn(segment: str) -> bool:
+    """Whether a segment kind's traffic enters the site's VPN (segments.yaml `crosses_vpn`)."""
+    return bool(segment_catalog()[segment].get("crosses_vpn", True))
+
+
 def reserved_addresses(where: str) -> int:
     """Addresses a network takes from each range: `onprem`, `azure` or `gcp`."""
     return int(load("segments")["reserved_addresses"][where]["count"])

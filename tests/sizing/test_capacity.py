@@ -5,6 +5,7 @@ failed mid-allocation with advice about deleting retired sites from a ledger it 
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 
 import pytest
 
@@ -44,6 +45,37 @@ def test_azure_vpn_sites_past_a_virtual_wan_hubs_1000_connections_are_refused() 
     (found,) = overruns("azure", 1001, {}, {f"s{i}": 1 for i in range(1001)}, 0)[1:]
     assert found.rule == "CAP-VPN-01" and found.needed == 1001
     assert "at most 1000 VPN (branch) connections" in found.message
+
+
+def test_azure_routes_past_a_virtual_hubs_10000_are_refused_before_anything_is_placed() -> None:
+    """101 VPN sites (a Virtual WAN hub) with 100 on-prem ranges each bring more than 10,000
+    prefixes to the hub, which Azure accepts no more of; nothing checked it before."""
+    ranges = iter(ipaddress.ip_network("172.16.0.0/12").subnets(new_prefix=28))
+    sites = tuple(
+        make_site(
+            f"s{index:03d}",
+            workstations=4,
+            phones=2,
+            onprem=tuple(str(next(ranges)) for _range in range(100)),
+        )
+        for index in range(101)
+    )
+    profile = make_profile(*sites)
+    assert _overruns(profile) == ["CAP-RTE-01"]
+    with pytest.raises(ProfileError) as caught:
+        build_plan(profile)
+    (problem,) = caught.value.problems
+    assert "accepts at most 10000" in problem.message and "onprem_ranges" in problem.message
+
+
+def test_a_virtual_hub_takes_10000_routes_with_the_hub_vnets_own() -> None:
+    sites = {f"s{i}": 1 for i in range(500)}
+    routes = {site: 20 for site in sites} | {"s0": 19}  # 9,999 + the hub VNet's 1 = 10,000
+    assert overruns("azure", 500, {}, sites, 0, frozenset(), routes) == []
+    (found,) = overruns("azure", 500, {}, sites, 0, frozenset(), routes | {"s0": 20})
+    assert (found.rule, found.needed) == ("CAP-RTE-01", 10001)
+    # Behind a VNet gateway (no hub) the rule does not apply.
+    assert overruns("azure", 100, {}, {f"s{i}": 1 for i in range(100)}, 0) == []
 
 
 def test_azure_sites_past_the_priority_bands_take_priorities_per_nsg_and_direction() -> None:
