@@ -194,9 +194,8 @@ def build_plan(profile: Profile, ledger: Ledger | None = None) -> tuple[Plan, Le
         assert placed.core.virtual_hub is not None
         gateway = log.take(
             vpn.virtual_wan_gateway(
-                len(vpn_sites),
+                [site.connectivity.bandwidth_mbps for site in vpn_sites],
                 sum(tunnels.values()),
-                aggregate,
                 placed.core.virtual_hub,
                 kept=not vpn.needs_virtual_wan(cloud, sum(tunnels.values())),
             )

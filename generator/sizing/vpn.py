@@ -7,6 +7,7 @@ a tunnel in docs/architecture.md#segmentation.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from ipaddress import IPv4Network
 from typing import Any
 
@@ -133,20 +134,26 @@ def needs_virtual_wan(cloud: str, tunnels: int) -> bool:
 
 
 def virtual_wan_gateway(
-    sites: int, tunnels: int, aggregate_mbps: int, hub_prefix: str, kept: bool = False
+    site_mbps: Sequence[int], tunnels: int, hub_prefix: str, kept: bool = False
 ) -> Sized[VpnGateway]:
     """VPN-VWAN-01: beyond one VNet gateway's tunnels, a Standard Virtual WAN hub whose VPN
     gateway has the fewest scale units that carry the sites' aggregate bandwidth on one
     instance of each unit (an instance down loses none of it), at most the gateway's maximum.
-    `kept`: the practice is back within a VNet gateway's tunnels but its ledger holds the hub,
-    so it stays on it (going back would replace its hub connectivity again).
+    `site_mbps`: each VPN site's bandwidth; one site's VPN connection carries at most 2 Gbps,
+    so a faster site counts at that. `kept`: the practice is back within a VNet gateway's
+    tunnels but its ledger holds the hub, so it stays on it (going back would replace its hub
+    connectivity again).
 
     Source: catalog/skus.yaml vpn_gateways.azure.virtual_wan (Microsoft Learn Virtual WAN
-    limits: 1,000 VPN connections per hub, 20 Gbps per site-to-site VPN gateway; 'Virtual WAN
-    gateway settings': 1 scale unit = 500 Mbps x 2 instances).
+    limits: 1,000 VPN connections per hub, 20 Gbps per site-to-site VPN gateway, 2 Gbps per VPN
+    connection; 'Virtual WAN gateway settings': 1 scale unit = 500 Mbps x 2 instances).
     """
     wan = load("skus")["vpn_gateways"]["azure"]["virtual_wan"]
     per_unit, most = int(wan["mbps_per_instance"]), int(wan["max_scale_units"])
+    per_connection = int(wan["mbps_per_connection"])
+    sites = len(site_mbps)
+    aggregate_mbps = sum(min(mbps, per_connection) for mbps in site_mbps)
+    capped = sum(1 for mbps in site_mbps if mbps > per_connection)
     wanted = max(1, -(-aggregate_mbps // per_unit))
     units = min(wanted, most)
     shared = "" if units == wanted else f"; sites share it at peak ({most} units is the most)"
@@ -168,12 +175,19 @@ def virtual_wan_gateway(
     reason = (
         f"{counted(sites, 'site')}, {counted(tunnels, 'connection')}: {why} -> "
         f"{wan['wan_type']} Virtual WAN hub {hub_prefix} (at most "
-        f"{gateway.max_tunnels} VPN connections); {aggregate_mbps} Mbps aggregate / {per_unit} "
+        f"{gateway.max_tunnels} VPN connections); {aggregate_mbps} Mbps aggregate"
+        f"{_capped(capped, per_connection)} / {per_unit} "
         f"Mbps per scale unit with one instance of each down -> {counted(units, 'scale unit')} "
         f"({units} x {wan['instances_per_unit']} x {per_unit} Mbps){shared}; hub AS"
         f"{gateway.cloud_asn}"
     )
     return Sized(gateway, Decision("VPN-VWAN-01", "vpn.virtual_wan", str(units), reason))
+
+
+def _capped(sites: int, per_connection: int) -> str:
+    if not sites:
+        return ""
+    return f" ({counted(sites, 'site')} at the {per_connection} Mbps one VPN connection carries)"
 
 
 def router_regions(region: str, dr_region: str | None) -> Sized[tuple[str, ...]]:

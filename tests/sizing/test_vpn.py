@@ -48,18 +48,35 @@ def test_azure_past_one_vnet_gateways_100_tunnels_needs_virtual_wan(
 
 @pytest.mark.parametrize(
     ("mbps", "units", "shared"),
-    [(100, 1, False), (500, 1, False), (501, 2, False), (10_000, 20, False), (10_001, 20, True)],
+    [
+        ((100,), 1, False),
+        ((500,), 1, False),
+        ((250, 251), 2, False),
+        ((2000,) * 5, 20, False),
+        ((2000,) * 5 + (1,), 20, True),
+    ],
 )
 def test_virtual_wan_scale_units_carry_the_sites_with_an_instance_down(
-    mbps: int, units: int, shared: bool
+    mbps: tuple[int, ...], units: int, shared: bool
 ) -> None:
-    sized = vpn.virtual_wan_gateway(150, 150, mbps, "10.64.250.0/23")
+    sized = vpn.virtual_wan_gateway(mbps, 150, "10.64.250.0/23")
     hub = sized.value.virtual_wan
     assert hub is not None and hub.scale_units == units and hub.wan_type == "Standard"
     assert hub.address_prefix == "10.64.250.0/23"
     assert sized.value.max_mbps == units * 500 and sized.value.max_tunnels == 1000
     assert sized.decision.rule == "VPN-VWAN-01"
     assert ("sites share it at peak" in sized.decision.reason) is shared
+
+
+def test_a_site_counts_at_the_2_gbps_its_virtual_wan_connection_carries() -> None:
+    """A 5 Gbps site's one VPN connection carries 2 Gbps (Virtual WAN limits): sized at its
+    5 Gbps, the hub paid for 10 scale units where 4 carry all the connection can."""
+    sized = vpn.virtual_wan_gateway((5000,), 1, "10.64.250.0/23")
+    hub = sized.value.virtual_wan
+    assert hub is not None and hub.scale_units == 4
+    assert "2000 Mbps aggregate (1 site at the 2000 Mbps one VPN connection carries)" in (
+        sized.decision.reason
+    )
 
 
 def test_bandwidth_beyond_the_largest_sku_is_shared_not_an_error() -> None:
