@@ -20,7 +20,7 @@ over the plan's stacks under mocks with the rendered stack config (`generator.pr
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from shlex import quote
@@ -36,6 +36,7 @@ from generator.errors import (
     Problem,
     ProfileError,
 )
+from generator.generation_record import generation_record
 from generator.ipam import (
     CoreAllocation,
     Ledger,
@@ -45,9 +46,8 @@ from generator.ipam import (
 )
 from generator.ipam.ledger_lock import holding_ledger
 from generator.plan.model import Plan, site_stack_name
-from generator.profile import Profile, load_profile, profile_from_document
+from generator.profile import Profile, load_profile
 from generator.profile.json_schema import SCHEMA_FILE, profile_json_schema_text
-from generator.profile.loader import parse_document
 from generator.render.handoff import render_handoff_sheets
 from generator.render.project import (
     REQUIREMENTS,
@@ -62,11 +62,13 @@ from generator.sizing import build_plan
 from generator.write import (
     FileStatus,
     GeneratedFile,
+    PendingWrite,
     WrittenFile,
     commit,
     prepare,
     section_of,
 )
+from generator.yaml_input import read_generated_yaml
 
 if TYPE_CHECKING:
     from generator.preview.diff import PracticeDiff
@@ -86,6 +88,15 @@ STACKS_DIR = "stacks"
 
 # Plan from no ledger at all, not even the file: every allocation made afresh.
 NO_LEDGER = Ledger(practice="", cloud="", pool="0.0.0.0/0", core=CoreAllocation(block="0.0.0.0/0"))
+
+
+@dataclass(frozen=True)
+class LoadedProfile:
+    """A profile read and validated by the caller, and the text to copy into the project as
+    that profile (a fleet client merged over its standard's defaults)."""
+
+    profile: Profile
+    text: str
 
 
 @dataclass(frozen=True)
@@ -196,18 +207,22 @@ def generate_project(
     force: bool = False,
     source: str | None = None,
     tell: Tell | None = None,
-    profile_text: str | None = None,
+    loaded: LoadedProfile | None = None,
     vet: Vet | None = None,
+    inputs: str | None = None,
 ) -> GenerationResult:
     """Write a self-contained Pulumi project under `project_dir`: `Pulumi.yaml` named after
     the practice, the program entry, clinicgen's sections of `requirements.txt` and
     `README.md`, a copy of the profile, and the stacks in `stacks/`.
 
     `source` is where the project installs clinicgen from (`render.project.clinicgen_requirement`);
-    without it, what the last generate wrote into the project is kept. `profile_text`, when
-    given, is the profile to plan and copy instead of the file's own text (a fleet client
+    without it, what the last generate wrote into the project is kept. `loaded`, when given,
+    is the profile to plan and the text to copy instead of reading the file (a fleet client
     merged over its standard's defaults; `profile_path` still names it). `vet` sees the plan
-    before anything is written and may refuse it.
+    before anything is written and may refuse it. `inputs`, the digest of everything the
+    project is generated from, is recorded with the digest of each file written
+    (`generator.generation_record`), so a later run can tell the project is up to date
+    without planning it.
     """
     return _generate(
         profile_path,
@@ -217,8 +232,9 @@ def generate_project(
         force,
         source=source,
         tell=tell,
-        profile_text=profile_text,
+        loaded=loaded,
         vet=vet,
+        inputs=inputs,
     )
 
 
@@ -232,15 +248,12 @@ def _generate(
     source: str | None = None,
     tell: Tell | None = None,
     project: bool = True,
-    profile_text: str | None = None,
+    loaded: LoadedProfile | None = None,
     vet: Vet | None = None,
+    inputs: str | None = None,
 ) -> GenerationResult:
     stacks_dir = root / stacks
-    if profile_text is None:
-        profile = load_profile(profile_path)
-    else:
-        label = str(profile_path)
-        profile = profile_from_document(parse_document(profile_text, label), label)
+    profile = load_profile(profile_path) if loaded is None else loaded.profile
     location = find_ledger(profile.practice.id, stacks_dir, ledger_path)
     # From reading the ledger to writing it back, no other run may plan from it.
     with holding_ledger(location, tell):
@@ -255,7 +268,8 @@ def _generate(
             force,
             source=source,
             project=project,
-            profile_text=profile_text,
+            profile_text=None if loaded is None else loaded.text,
+            inputs=inputs,
         )
 
 
@@ -269,6 +283,7 @@ def _generate_holding_ledger(
     source: str | None,
     project: bool,
     profile_text: str | None = None,
+    inputs: str | None = None,
 ) -> GenerationResult:
     stacks_dir = root / stacks
     plan = planned.plan
@@ -287,10 +302,12 @@ def _generate_holding_ledger(
     )
     # Everything is checked before anything is written. The ledger goes first: it is the
     # record of allocations the stack files are derived from.
-    _refuse_other_practices_stacks(plan, root, stacks)
-    written = commit(
-        prepare(planned.ledger_path.parent, [ledger]) + prepare(root, files, force=force)
-    )
+    pending = prepare(planned.ledger_path.parent, [ledger]) + prepare(root, files, force=force)
+    _refuse_other_practices_stacks(plan, root, stacks, pending)
+    if inputs is not None:
+        # Last, so that it is never newer than a file it lists.
+        pending += prepare(root, [generation_record(root, inputs, pending)])
+    written = commit(pending)
     by_path = {item.path: item for item in written}
     return GenerationResult(
         practice_id=plan.practice.id,
@@ -307,14 +324,19 @@ def _generate_holding_ledger(
     )
 
 
-def _refuse_other_practices_stacks(plan: Plan, root: Path, stacks: PurePosixPath) -> None:
+def _refuse_other_practices_stacks(
+    plan: Plan, root: Path, stacks: PurePosixPath, pending: Sequence[PendingWrite]
+) -> None:
     """OutputError when a stack file this run would write holds another practice's plan: its
     stack would be silently redeployed as this practice's (a practice id from before ids with
-    `-site-` were refused, or a file copied in by hand)."""
+    `-site-` were refused, or a file copied in by hand). A file that already holds what this
+    run writes is this practice's: only the others are read (a regeneration rewrites few)."""
+    replaced = {item.shown: item for item in pending if item.existing not in (None, item.text)}
     foreign = [
         (root / path, owner)
         for _, path in stack_paths(plan, stacks)
-        if (owner := _practice_of(root / path)) not in (None, plan.practice.id)
+        if root / path in replaced
+        and (owner := _practice_of(root / path)) not in (None, plan.practice.id)
     ]
     if foreign:
         raise OutputError(
@@ -633,7 +655,7 @@ def _stale_stack_files(stacks_dir: Path, plan: Plan) -> tuple[Path, ...]:
 def _practice_of(stack_file: Path) -> str | None:
     # Another practice's id can share the prefix (`a` and `a-site-b`): ask the file itself.
     try:
-        config = yaml.safe_load(stack_file.read_text(encoding="utf-8"))["config"]
+        config = read_generated_yaml(stack_file.read_text(encoding="utf-8"))["config"]
         return str(config[PLAN_KEY]["practice"]["id"])
     except (OSError, ValueError, yaml.YAMLError, TypeError, KeyError):
         return None

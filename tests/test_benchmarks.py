@@ -67,6 +67,10 @@ def test_fleet_benchmark_reports_each_step_and_the_warm_ratio() -> None:
     )
     for step in ("fleet validate", "fleet generate \\(cold\\)", "fleet check \\(cold\\)"):
         assert re.search(rf"^  {step} +exit 0 +\d+\.\d\d s  peak +\d+\.\d MB", out, re.M), out
+    # The unchanged fleet is skipped whole: no client is planned again.
+    assert re.search(
+        r"^  fleet generate \(unchanged\) +exit 0 .*: 4 skipped as unchanged, 0 written$", out, re.M
+    ), out
     assert re.search(
         r"^    cache: \d+ stacks: \d+ from the cache \(hits\), 2 run \(misses\)", out, re.M
     ), out

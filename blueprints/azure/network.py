@@ -13,7 +13,7 @@ from pulumi_azure_native import network, privatedns
 from blueprints.azure import naming
 from blueprints.azure.context import AzureContext
 from blueprints.azure.diagnostics import send_to_workspace
-from blueprints.azure.security_rules import RuleSpec, add_rule
+from blueprints.azure.security_rules import RuleSpec, add_rule, flow_rule
 from generator.plan.model import CoreNetwork as CoreNetworkPlan
 from generator.plan.model import VirtualWanHub, VpnGateway
 
@@ -90,6 +90,7 @@ class CoreNetwork(pulumi.ComponentResource):
         route_table_id = self._egress_route_table() if self._has_firewall() else None
         self.subnet_ids = self._subnets(vnet, route_table_id, self._bastion_rules())
         self._hub_rules()
+        self._pool_rules()
         self._gateway_rules()
         self.zone_ids = self._private_dns(vnet)
         wan = args.vpn.virtual_wan if args.vpn else None
@@ -307,6 +308,20 @@ class CoreNetwork(pulumi.ComponentResource):
                     ),
                     self._child_opts,
                 )
+
+    def _pool_rules(self) -> None:
+        """One rule per flow of the pooled sites, the segment kind's pool as its site end: the
+        core holds them, so adding a pooled site adds no rule anywhere."""
+        for flow in self._args.network.pool_flows:
+            # An underscore is in no site id (a slug), so no site's rule can take this name.
+            subnet, spec = flow_rule("pooled_sites", flow)
+            add_rule(
+                f"{self._name}-nsg-{subnet}-pool-{flow.id}",
+                self.nsg_names[subnet],
+                self.resource_group_name,
+                spec,
+                self._child_opts,
+            )
 
     def _required_rules(
         self, subnet: str, rules: list[dict[str, Any]]

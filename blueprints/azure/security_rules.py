@@ -14,6 +14,7 @@ import pulumi
 from pulumi_azure_native import network
 
 from blueprints.azure import naming
+from generator.plan.model import Flow
 
 # Flow protocols as the plan spells them -> NSG protocol names.
 PROTOCOLS = {"tcp": "Tcp", "udp": "Udp", "icmp": "Icmp", "any": "*"}
@@ -32,6 +33,23 @@ class RuleSpec:
     protocol: str = "tcp"
     access: str = "Allow"
     description: str = ""
+
+
+def flow_rule(owner: str, flow: Flow) -> tuple[str, RuleSpec]:
+    """The hub subnet whose NSG carries `flow`, and the rule (named after `owner`, a site id or
+    `pooled_sites`): inbound at the cloud subnet for site-to-cloud flows, outbound at it for
+    cloud-to-site ones."""
+    inbound = flow.direction == "site-to-cloud"
+    return (flow.destination if inbound else flow.source), RuleSpec(
+        rule_name=f"{owner}-{flow.id}",
+        priority=flow.priority,
+        direction="Inbound" if inbound else "Outbound",
+        sources=flow.source_cidrs,
+        destinations=flow.destination_cidrs,
+        ports=flow.ports,
+        protocol=flow.protocol,
+        description=flow.reason,
+    )
 
 
 def add_rule(

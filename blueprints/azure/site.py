@@ -15,7 +15,7 @@ from blueprints.azure import naming
 from blueprints.azure.context import AzureContext
 from blueprints.azure.network import default_hub_routing
 from blueprints.azure.secret_expiry import secret_attributes
-from blueprints.azure.security_rules import RuleSpec, add_rule
+from blueprints.azure.security_rules import add_rule, flow_rule
 from generator.plan.model import Flow, IpsecPolicy, SitePlan, SiteVpn
 from generator.render.stack_config import VPN_PRE_SHARED_KEY_OUTPUT, vpn_psk_secret_name
 
@@ -37,22 +37,6 @@ class SiteConnectivityArgs:
     virtual_hub_id: pulumi.Input[str] | None = None
 
 
-def flow_rule(site_id: str, flow: Flow) -> tuple[str, RuleSpec]:
-    """The hub subnet whose NSG carries `flow`, and the rule: inbound at the cloud subnet for
-    site-to-cloud flows, outbound at it for cloud-to-site ones."""
-    inbound = flow.direction == "site-to-cloud"
-    return (flow.destination if inbound else flow.source), RuleSpec(
-        rule_name=f"{site_id}-{flow.id}",
-        priority=flow.priority,
-        direction="Inbound" if inbound else "Outbound",
-        sources=flow.source_cidrs,
-        destinations=flow.destination_cidrs,
-        ports=flow.ports,
-        protocol=flow.protocol,
-        description=flow.reason,
-    )
-
-
 def _nsg_name(names: Mapping[str, str], subnet: str) -> str:
     if subnet not in names:
         raise ValueError(
@@ -64,7 +48,8 @@ def _nsg_name(names: Mapping[str, str], subnet: str) -> str:
 class SiteConnectivity(pulumi.ComponentResource):
     """The site's local network gateway (every segment but guest, plus its on-prem ranges), an
     IKEv2 connection with the plan's IPsec policy and a generated pre-shared key kept in Key
-    Vault, and one NSG rule per allowed flow at the plan's priority."""
+    Vault, and one NSG rule per allowed flow at the plan's priority; a pooled site's flows are
+    the core's rules for the segment pools, so it adds none."""
 
     def __init__(
         self, name: str, args: SiteConnectivityArgs, opts: pulumi.ResourceOptions | None = None
@@ -79,6 +64,8 @@ class SiteConnectivity(pulumi.ComponentResource):
             vpn = self._virtual_wan_vpn if site.vpn.virtual_wan else self._vpn
             connection_id = vpn(name, args, site.vpn, args.vpn_gateway_id, child_opts)
         for flow in args.flows:
+            if flow.pooled:
+                continue
             subnet, spec = flow_rule(site.id, flow)
             add_rule(
                 f"{name}-{flow.id}",

@@ -87,6 +87,10 @@ class SiteConnectivity(pulumi.ComponentResource):
         # The site's whole block and its on-prem ranges, denied to every other egress: only the
         # flows above (at the ledger's priorities, all smaller numbers) reach the site.
         deny = context.facts("firewall")["site_egress_deny"]
+        if args.site.block is None:
+            raise ValueError(
+                f"site {args.site.id} has no block: segment pools are Azure Virtual WAN's only"
+            )
         compute.Firewall(
             f"{name}-deny-egress",
             name=naming.fit(naming.COMPUTE, *prefix, "deny-egress"),

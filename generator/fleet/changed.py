@@ -5,7 +5,8 @@ The change is what git says differs between the merge base of GIT_REF and HEAD a
 tree, plus untracked files (a pull request's branch against its target, or a working copy
 before commit). What each changed path affects:
 
-    projects/<practice>/stacks/Pulumi.<stack>.yaml   that stack (gone: to destroy)
+    projects/<practice>/stacks/Pulumi.<stack>.yaml   that stack (gone: to destroy, even when
+                                                     its client left the fleet)
     projects/<practice>/Pulumi.yaml, __main__.py,    every stack of the client (what runs
         requirements.txt                             them)
     clients/<file>.yaml                              every stack of that client, unless its
@@ -18,6 +19,7 @@ The rest of a project (the profile copy, ledger, handoff sheets, runbook) deploy
 
 from __future__ import annotations
 
+import re
 import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -37,6 +39,9 @@ from generator.fleet.standard import (
 )
 from generator.pipeline import STACKS_DIR
 
+# Git's null object id (SHA-1 or SHA-256), which a CI system gives as the commit before a
+# push that created its branch (some give an empty string).
+NULL_COMMIT = re.compile(r"(?:0{40}|0{64})?")
 # A project's files that decide how every one of its stacks runs.
 PROGRAM_FILES = ("Pulumi.yaml", "__main__.py", "requirements.txt")
 
@@ -98,17 +103,18 @@ def affected(
 
     for path in paths:
         text = path.as_posix()
+        stack = _stack_of(path) if path.parts[:1] == (PROJECTS_DIR,) else None
         if text == FLEET_FILE:
             for client in clients:
                 profile_changed(client)
         elif path.parts[:1] == (CLIENTS_DIR,) and text in by_file:
             profile_changed(by_file[text])
+        elif stack is not None and not exists(text):
+            # Its client may have left the fleet: the stack is deployed all the same.
+            removed.add(stack)
         elif path.parts[:1] == (PROJECTS_DIR,) and path.parts[1] in by_practice:
             client = by_practice[path.parts[1]]
-            stack = _stack_of(path)
-            if stack is not None and not exists(text):
-                removed.add(stack)
-            elif stack is not None and stack in client.facts.stacks:
+            if stack is not None and stack in client.facts.stacks:
                 wanted.setdefault(client.facts.practice_id, set()).add(stack)
             elif len(path.parts) == 3 and path.name in PROGRAM_FILES:
                 whole(client)
@@ -119,22 +125,68 @@ def affected(
     return Affected(ordered, tuple(sorted(removed)), by_practice)
 
 
-def _git(fleet_dir: Path, *args: str) -> list[str]:
+def _run_git(fleet_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
     try:
-        result = subprocess.run(
+        return subprocess.run(
             ["git", "-C", str(fleet_dir), *args], capture_output=True, text=True, check=False
         )
     except OSError as err:
         raise GitError(f"cannot run git: {err}") from err
+
+
+def _git(fleet_dir: Path, *args: str) -> list[str]:
+    result = _run_git(fleet_dir, *args)
     if result.returncode != 0:
         raise GitError(f"git {' '.join(args)}: {result.stderr.strip() or 'failed'}")
     return [line for line in result.stdout.splitlines() if line]
 
 
+def _commit(fleet_dir: Path, ref: str) -> str | None:
+    """The commit `ref` names, or None. `--end-of-options`: a ref is never read as an option."""
+    result = _run_git(fleet_dir, "rev-parse", "--verify", "--quiet", "--end-of-options", ref)
+    return result.stdout.strip() if result.returncode == 0 else None
+
+
+def repository_root(fleet_dir: Path) -> Path:
+    """The top folder of the git repository that holds `fleet_dir`, or GitError."""
+    result = _run_git(fleet_dir, "rev-parse", "--show-toplevel")
+    if result.returncode != 0:
+        raise GitError(
+            f"{fleet_dir}: not in a git repository: what changed and the CI that deploys it "
+            "come from the repository that holds the fleet (git init, commit the fleet, then "
+            "run this again)"
+        )
+    return Path(result.stdout.strip())
+
+
+def merge_base(fleet_dir: Path, since: str) -> str:
+    """The merge base of `since` and HEAD (the empty tree for a null commit: a new branch),
+    or GitError saying, in the user's terms, why there is none: no repository, no commit
+    yet, a ref git does not know, no shared history."""
+    repository_root(fleet_dir)
+    head = _commit(fleet_dir, "HEAD^{commit}")
+    if head is None:
+        raise GitError(f"{fleet_dir}: its repository has no commit yet: commit the fleet first")
+    if NULL_COMMIT.fullmatch(since):
+        # The branch is new (GitHub's `before` of the push that created it): nothing came
+        # before it, so compare with the empty tree and every file counts as changed.
+        return _git(fleet_dir, "hash-object", "-t", "tree", "/dev/null")[0]
+    base = _commit(fleet_dir, f"{since}^{{commit}}")
+    if base is None:
+        raise GitError(
+            f"--since: no commit named {since!r} in {fleet_dir}'s repository (a branch not "
+            "fetched? CI checkouts need the target branch and its history, e.g. fetch-depth: 0)"
+        )
+    result = _run_git(fleet_dir, "merge-base", base, head)
+    if result.returncode != 0 or not result.stdout.strip():
+        raise GitError(f"--since: {since!r} shares no history with HEAD in {fleet_dir}")
+    return result.stdout.strip()
+
+
 def changed_paths(fleet_dir: Path, since: str) -> list[str]:
     """Paths under `fleet_dir` (relative to it) that differ from the merge base of `since`
     and HEAD, in the working tree or untracked."""
-    base = _git(fleet_dir, "merge-base", since, "HEAD")[0]
+    base = merge_base(fleet_dir, since)
     tracked = _git(fleet_dir, "diff", "--name-only", "--relative", base, "--", ".")
     untracked = _git(fleet_dir, "ls-files", "--others", "--exclude-standard", "--", ".")
     return sorted(set(tracked) | set(untracked))

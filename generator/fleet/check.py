@@ -10,7 +10,9 @@ whole resource graph, as `clinicgen check` does for one practice.
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import asdict, dataclass
 from functools import partial
@@ -135,18 +137,53 @@ class _Runs:
             self.cache.put(kind, entry, data)
 
 
-def _stack_files(profile: Profile, stacks_dir: Path) -> tuple[Path, list[Path]]:
-    practice = profile.practice.id
+@dataclass(frozen=True)
+class _Client:
+    """What checking a client needs of its profile until a stack has to run: its practice,
+    its sites in profile order and its waivers (JSON); and the profile itself, read on demand."""
+
+    practice_id: str
+    sites: tuple[str, ...]
+    waivers: str
+    read: Callable[[], Profile]
+
+
+def _client(
+    path: Path, standard: FleetStandard, cache: ResultCache | None, program: str
+) -> _Client:
+    """The client, from the cache when its file and the standard are as they were: reading
+    and validating a profile costs more than checking a client whose stacks are all cached.
+    Keyed by the client's path and bytes, the standard and the program (which reads them)."""
+    # Read at most once: here on a cache miss, or when a stack has to run.
+    read = functools.cache(lambda: load_client(path, standard)[0])
+    try:
+        text = path.read_bytes()
+    except OSError:
+        text = None  # unreadable: reading the profile names the problem
+    entry = key(program, "client", str(path), text or b"", standard.canonical_json())
+    data = cache.get("profiles", entry) if cache is not None and text is not None else None
+    if data is None:
+        profile = read()
+        data = {
+            "practice": profile.practice.id,
+            "sites": [site.id for site in profile.sites],
+            "waivers": json.dumps([asdict(w) for w in profile.waivers], sort_keys=True),
+        }
+        if cache is not None:
+            cache.put("profiles", entry, data)
+    return _Client(data["practice"], tuple(data["sites"]), data["waivers"], read)
+
+
+def _stack_files(label: str, client: _Client, stacks_dir: Path) -> tuple[Path, list[Path]]:
+    practice = client.practice_id
     core = stacks_dir / f"Pulumi.{core_stack_name(practice)}.yaml"
-    sites = [stacks_dir / f"Pulumi.{site_stack_name(practice, s.id)}.yaml" for s in profile.sites]
+    sites = [stacks_dir / f"Pulumi.{site_stack_name(practice, site)}.yaml" for site in client.sites]
     missing = [path for path in (core, *sites) if not path.is_file()]
     if missing:
         raise FleetError(
             [
                 Problem(
-                    profile.source,
-                    "",
-                    f"{path}: no such stack file: run `clinicgen fleet generate` first",
+                    label, "", f"{path}: no such stack file: run `clinicgen fleet generate` first"
                 )
                 for path in missing
             ]
@@ -159,19 +196,19 @@ def _check_client(
 ) -> ClientCheck:
     label = str(path)
     try:
-        profile, _ = load_client(path, standard)
-        stacks_dir = project_dir(fleet_dir, profile.practice.id) / STACKS_DIR
-        core_file, site_files = _stack_files(profile, stacks_dir)
         cache = ResultCache(fleet_dir / CACHE_DIR) if use_cache else None
-        lock = cache.lock(profile.practice.id) if cache is not None else nullcontext()
+        client = _client(path, standard, cache, program)
+        stacks_dir = project_dir(fleet_dir, client.practice_id) / STACKS_DIR
+        core_file, site_files = _stack_files(label, client, stacks_dir)
+        lock = cache.lock(client.practice_id) if cache is not None else nullcontext()
         with lock:
-            return _check_stacks(profile, label, stacks_dir, core_file, site_files, cache, program)
+            return _check_stacks(client, label, stacks_dir, core_file, site_files, cache, program)
     except ClinicgenError as err:
         return ClientCheck(label, None, problems=problems_of(err, label))
 
 
 def _check_stacks(
-    profile: Profile,
+    client: _Client,
     label: str,
     stacks_dir: Path,
     core_file: Path,
@@ -180,7 +217,7 @@ def _check_stacks(
     program: str,
 ) -> ClientCheck:
     runs = _Runs(cache)
-    practice = profile.practice.id
+    practice = client.practice_id
 
     def practice_stacks() -> PracticeStacks:
         from generator.preview.sources import stacks_from_files
@@ -201,8 +238,7 @@ def _check_stacks(
         runs.put("stacks", core_key, _run_data(core_run))
         runs.put("outputs", core_key, outputs)
     site_keys = [key(program, "site", path.read_bytes(), outputs) for path in site_files]
-    waivers = json.dumps([asdict(waiver) for waiver in profile.waivers], sort_keys=True)
-    client_key = key(program, waivers, core_key, *site_keys)
+    client_key = key(program, client.waivers, core_key, *site_keys)
     summary = runs.cached("clients", client_key)
     if summary is not None:
         # Every stack's result is in the client's entry: nothing runs, nothing is read.
@@ -210,9 +246,9 @@ def _check_stacks(
         return _client_check(label, practice, summary, hits, runs.misses)
     all_runs = [_core(runs, core_key, core_run, practice_stacks)]
     plans = {site.site.id: site for site in practice_stacks().sites}
-    for site, site_key in zip(profile.sites, site_keys, strict=True):
-        all_runs.append(_site(runs, site_key, plans[site.id], all_runs[0], practice_stacks))
-    summary = _findings(practice_stacks(), all_runs, profile)
+    for site, site_key in zip(client.sites, site_keys, strict=True):
+        all_runs.append(_site(runs, site_key, plans[site], all_runs[0], practice_stacks))
+    summary = _findings(practice_stacks(), all_runs, client.read())
     runs.put("clients", client_key, summary)
     return _client_check(label, practice, summary, runs.hits, runs.misses)
 

@@ -37,15 +37,16 @@ google-github-actions/auth v2 (`workload_identity_provider`, `service_account`).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from generator import __version__
-from generator.errors import OutputError
-from generator.fleet.changed import Client, fleet_clients
-from generator.fleet.standard import FleetStandard, load_standard
+from generator.errors import Problem
+from generator.fleet.changed import Client, fleet_clients, repository_root
+from generator.fleet.standard import FleetError, FleetStandard, load_standard
 
 PULUMI_ACTION = "pulumi/actions@v6"
 CHECKOUT = "actions/checkout@v4"
@@ -80,10 +81,25 @@ AZURE_DEVOPS_SETUP = """#
 #   a `pulumi up` that runs longer than an hour loses its Google credentials.
 """
 EMPTY_MATRIX = '{"include":[]}'
+# A fleet folder the definitions can name as is: in path filters (Azure Pipelines' schema
+# allows no space) and, unquoted, in shell scripts.
+PLAIN_PATH = re.compile(r"[A-Za-z0-9._/-]+")
 
 
 def _install_clinicgen() -> str:
     return f"python -m pip install 'clinicgen=={__version__}'"
+
+
+def _only_under(
+    fleet: str, everything: str, trigger: dict[str, Any], *, include: bool = False
+) -> dict[str, Any]:
+    """`trigger` narrowed to changes under the fleet's folder (`everything` is the CI's
+    wildcard for a folder's whole tree); a fleet at the repository's root is the whole
+    repository, so a trigger there has no path filter."""
+    if fleet == ".":
+        return trigger
+    paths = [f"{fleet}/{everything}"]
+    return {**trigger, "paths": {"include": paths} if include else paths}
 
 
 def _changed_step(fleet: str, since: str, ci: str) -> str:
@@ -246,8 +262,8 @@ def github_workflow(standard: FleetStandard, fleet: str) -> dict[str, Any]:
     return {
         "name": f"clinicgen fleet: {standard.name}",
         "on": {
-            "pull_request": {"paths": [f"{fleet}/**"]},
-            "push": {"branches": ["main"], "paths": [f"{fleet}/**"]},
+            "pull_request": _only_under(fleet, "**", {}),
+            "push": _only_under(fleet, "**", {"branches": ["main"]}),
         },
         "permissions": {"contents": "read", "id-token": "write", "pull-requests": "write"},
         "concurrency": {"group": "clinicgen-fleet-${{ github.ref }}", "cancel-in-progress": False},
@@ -482,27 +498,35 @@ def azure_pipeline(
         previous = stage
     return {
         "name": "clinicgen fleet $(Build.BuildId)",
-        "trigger": {"branches": {"include": ["main"]}, "paths": {"include": [f"{fleet}/*"]}},
-        "pr": {"branches": {"include": ["main"]}, "paths": {"include": [f"{fleet}/*"]}},
+        "trigger": _only_under(fleet, "*", {"branches": {"include": ["main"]}}, include=True),
+        "pr": _only_under(fleet, "*", {"branches": {"include": ["main"]}}, include=True),
         "stages": stages,
     }
 
 
-def pipeline_text(fleet_dir: Path, ci: str, repository_root: Path | None = None) -> str:
-    """The CI definition for `ci` (github | azure-devops), as YAML with a header."""
+def default_path(fleet_dir: Path, ci: str) -> Path:
+    """Where the CI system reads its definition: under the top of the fleet's repository."""
+    return repository_root(fleet_dir) / (GITHUB_PATH if ci == "github" else AZURE_DEVOPS_PATH)
+
+
+def pipeline_text(fleet_dir: Path, ci: str) -> str:
+    """The CI definition for `ci` (github | azure-devops), as YAML with a header; paths in it
+    are relative to the top of the git repository that holds the fleet."""
     standard = load_standard(fleet_dir)
-    root = repository_root or Path.cwd()
-    try:
-        fleet = fleet_dir.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError as err:
-        raise OutputError(
-            f"{fleet_dir}: not inside {root}: run `clinicgen fleet pipeline` from the root of "
-            "the repository that holds the fleet, which the CI system checks out"
-        ) from err
-    if fleet == ".":
-        raise OutputError(
-            f"{fleet_dir}: is the repository root; keep the fleet in a folder of its own, "
-            "which the pipeline's path filters name"
+    root = repository_root(fleet_dir)
+    fleet = fleet_dir.resolve().relative_to(root.resolve()).as_posix()
+    if not PLAIN_PATH.fullmatch(fleet):
+        raise FleetError(
+            [
+                Problem(
+                    str(fleet_dir),
+                    "",
+                    f"the fleet's folder in its repository, {fleet!r}, has a character its CI "
+                    "definition cannot carry in path filters and scripts (Azure Pipelines "
+                    "allows no space in a path filter): rename it with letters, digits, '.', "
+                    "'_', '-' and '/' only",
+                )
+            ]
         )
     if ci == "github":
         data = github_workflow(standard, fleet)

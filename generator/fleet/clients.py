@@ -9,7 +9,8 @@ the standard: compliance, the backup RPO and, on Azure, the hub firewall tier fl
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +79,44 @@ def read_client(path: Path, standard: FleetStandard) -> tuple[dict[str, Any], st
     file when the file itself cannot be read)."""
     document = effective_document(read_document(path, str(path)), standard)
     return document, effective_text(document, path, standard)
+
+
+def _lookup(document: Any, path: str) -> bool:
+    """Whether `document` holds a value at the problem path `path` (`a.b[2].c`)."""
+    for step in re.findall(r"[^.\[\]]+|\[\d+\]", path):
+        if step.startswith("[") and isinstance(document, list) and int(step[1:-1]) < len(document):
+            document = document[int(step[1:-1])]
+        elif isinstance(document, dict) and step in document:
+            document = document[step]
+        else:
+            return False
+    return True
+
+
+def traced_to_defaults(
+    problems: list[Problem], path: Path, standard: FleetStandard
+) -> list[Problem]:
+    """`problems` of the client file at `path`, each one whose value the client does not give
+    itself but takes from the standard's defaults saying where the standard has it: the
+    client file holds nothing to fix (a placeholder group left in fleet.yaml, say)."""
+    client = read_document(path, str(path))
+    document = effective_document(client, standard)
+    practice = document.get("practice")
+    cloud = practice.get("cloud") if isinstance(practice, dict) else None
+    traced = []
+    for problem in problems:
+        if problem.file == str(path) and problem.path and not _lookup(client, problem.path):
+            # A cloud's defaults win over the general ones, as in `effective_document`.
+            places = [f"{cloud}.{problem.path}"] if cloud in CLOUDS else []
+            where = next(
+                (place for place in (*places, problem.path) if _lookup(standard.defaults, place)),
+                None,
+            )
+            if where is not None:
+                message = f"{problem.message} (the value of {standard.source}: defaults.{where})"
+                problem = replace(problem, message=message)
+        traced.append(problem)
+    return traced
 
 
 @dataclass(frozen=True)

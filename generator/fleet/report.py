@@ -50,16 +50,24 @@ def validated_lines(result: FleetResult) -> Iterator[str]:
             )
 
 
+def _generated_state(outcome: ClientOutcome) -> str:
+    if outcome.skipped:
+        return "unchanged, skipped"
+    if not outcome.changed:
+        return "re-planned, unchanged"
+    return f"{counted(outcome.changed, 'file')} written"
+
+
 def generated_lines(result: FleetResult) -> Iterator[str]:
-    """Per client: where its project went and how many files changed."""
+    """Per client: where its project is, and whether it was skipped as unchanged, re-planned
+    with no file changed, or how many files were written."""
     for outcome, refusal in _accepted(result):
         if refusal is not None:
             yield refusal
         elif outcome.project is None:
             yield f"{outcome.file}: not generated (the fleet has problems)"
         else:
-            changed = outcome.changed
-            state = "unchanged" if not changed else f"{counted(changed, 'file')} written"
+            state = _generated_state(outcome)
             yield f"{outcome.file}: {outcome.project}: {state} ({_facts_text(outcome)})"
 
 
@@ -67,14 +75,20 @@ def summary_line(result: FleetResult, done: str) -> str:
     """One line for the whole fleet: clients done, clients refused, problems."""
     refused = {problem.file for problem in result.problems}
     good = [o for o in result.clients if o.file not in refused and o.facts is not None]
-    stacks = sum(len(o.facts.stacks) for o in good if o.facts is not None)
+    # Generate writes nothing for a valid client when another one is refused before writing.
+    done_clients = [o for o in good if o.project is not None] if done == "generated" else good
+    stacks = sum(len(o.facts.stacks) for o in done_clients if o.facts is not None)
     line = (
         f"fleet {result.standard.name!r}: {counted(len(result.clients), 'client')}, "
-        f"{len(good)} {done} ({counted(stacks, 'stack')})"
+        f"{len(done_clients)} {done} ({counted(stacks, 'stack')})"
     )
-    if done == "generated":
-        unchanged = sum(1 for o in good if o.written and not o.changed)
-        line += f", {unchanged} unchanged"
+    if done == "generated" and done_clients:
+        skipped = sum(1 for o in done_clients if o.skipped)
+        replanned = sum(1 for o in done_clients if o.written and not o.changed)
+        written = sum(1 for o in done_clients if o.changed)
+        line += f": {skipped} skipped as unchanged, {written} written"
+        if replanned:
+            line += f", {replanned} re-planned with no change"
     if result.problems:
         line += (
             f", {len(result.clients) - len(good)} refused: "
@@ -150,11 +164,14 @@ def check_lines(result: FleetCheck) -> Iterator[str]:
         f"cache: {counted(total, 'stack')}: {result.hits} from the cache (hits), "
         f"{result.misses} run (misses){where}"
     )
-    failing = sum(1 for c in result.clients if c.failures or c.deployability or c.problems)
-    yield (
-        f"fleet {result.standard.name!r}: {counted(len(result.clients), 'client')} checked, "
-        f"{len(result.clients) - failing} passing, {failing} failing"
+    # A client that could not be checked (not generated, unreadable) neither passes nor fails.
+    unchecked = sum(1 for c in result.clients if c.problems)
+    failing = sum(1 for c in result.clients if not c.problems and (c.failures or c.deployability))
+    line = (
+        f"fleet {result.standard.name!r}: {counted(len(result.clients), 'client')}, "
+        f"{len(result.clients) - failing - unchecked} passing, {failing} failing"
     )
+    yield line + (f", {unchecked} not checked" if unchecked else "")
 
 
 # -- the fleet summary: `clinicgen fleet report` ------------------------------------------------
@@ -185,9 +202,11 @@ def summary_data(summary: FleetSummary) -> dict[str, Any]:
     for outcome in summary.validated.clients:
         check = checks.get(outcome.file)
         facts = outcome.facts
+        invalid = [str(p) for p in summary.validated.problems if p.file == outcome.file]
         clients.append(
             {
                 "file": outcome.file,
+                "valid": not invalid,
                 "client": facts.practice_id if facts else None,
                 "cloud": facts.cloud if facts else None,
                 "sites": len(facts.sites) if facts else None,
@@ -198,8 +217,8 @@ def summary_data(summary: FleetSummary) -> dict[str, Any]:
                 "waived": check.waived if check else 0,
                 "deployability": list(check.deployability) if check else [],
                 "deviations": [asdict(deviation) for deviation in outcome.deviations],
-                "problems": [str(p) for p in summary.validated.problems if p.file == outcome.file]
-                + [str(p) for p in (check.problems if check else ())],
+                # An invalid client's check problems (no stack file) follow from its own.
+                "problems": invalid or [str(p) for p in (check.problems if check else ())],
                 "lastGenerated": summary.generated.get(outcome.file, "never"),
             }
         )
@@ -207,17 +226,23 @@ def summary_data(summary: FleetSummary) -> dict[str, Any]:
 
 
 def summary_tables(summary: FleetSummary) -> tuple[Table, ...]:
-    """The summary for people: one row per client, then the deviations and the findings."""
+    """The summary for people: one row per client, then the deviations, the findings and
+    (when there are any) the problems of clients that are invalid or could not be checked."""
     data = summary_data(summary)
-    rows, deviations, findings = [], [], []
+    rows, deviations, findings, problems = [], [], [], []
     for item in data["clients"]:
         client = item["client"] or item["file"]
-        # A client with no stack files was never checked: it has no findings to count yet.
-        checked = item["lastGenerated"] != "never"
-        if not checked:
+        # A client with no stack files was never checked: it has no findings to count yet;
+        # nor has an invalid one (a stack file there may be another client's, or stale).
+        checked = item["valid"] and item["lastGenerated"] != "never"
+        if not item["valid"]:
+            state = "invalid"
+        elif not checked:
             state = "not generated"
         else:
             state = "invalid" if item["problems"] else str(item["resources"])
+        if state == "invalid":
+            problems += [(client, problem) for problem in item["problems"]]
         rows.append(
             (
                 client,
@@ -262,7 +287,7 @@ def summary_tables(summary: FleetSummary) -> tuple[Table, ...]:
             tuple(deviations),
         ),
         Table("Findings", ("client", "check or rule", "severity", "resource"), tuple(findings)),
-    )
+    ) + ((Table("Problems", ("client", "problem"), tuple(problems)),) if problems else ())
 
 
 def render_summary(summary: FleetSummary, output_format: str, width: int) -> str:

@@ -6,10 +6,13 @@ what the cross-client rules need (practice ids, Google Cloud projects, VPN peer 
 so every problem of every client is reported in one run, in client-file order.
 
 `generate_fleet` checks the whole fleet's profiles and the cross-client rules before writing
-anything; then each client's project is written by the ordinary `--project-dir` generation
+anything, and on the way finds the clients whose projects are up to date: generated from the
+same effective profile, standard and clinicgen, every file as written (the project's
+`generator.generation_record`). Those are skipped, neither planned nor rendered. Every other
+client's project is written by the ordinary `--project-dir` generation
 (`generator.pipeline.generate_project`), which leaves a file whose content did not change
-untouched, so an unchanged client gets no write at all. A client whose plan falls short of the
-standard is refused before its own files are written; the other clients are written.
+untouched and records what it was made from. A client whose plan falls short of the standard
+is refused before its own files are written; the other clients are written.
 """
 
 from __future__ import annotations
@@ -20,10 +23,17 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from generator.errors import ClinicgenError, Problem, ProfileError
-from generator.fleet.clients import Deviation, loosened, read_client, tightened
+from generator.fleet.cache import generation_fingerprint, key
+from generator.fleet.clients import (
+    Deviation,
+    loosened,
+    read_client,
+    tightened,
+    traced_to_defaults,
+)
 from generator.fleet.standard import (
     PROJECTS_DIR,
     FleetError,
@@ -31,14 +41,20 @@ from generator.fleet.standard import (
     client_files,
     load_standard,
 )
+from generator.generation_record import RECORD_FILE, is_up_to_date
 from generator.plan.model import Plan, core_stack_name, site_stack_name
 from generator.profile import Profile, profile_from_document
 from generator.write import FileStatus, WrittenFile
+
+if TYPE_CHECKING:
+    from generator.pipeline import LoadedProfile
 
 T = TypeVar("T")
 R = TypeVar("R")
 # Told once per client as its worker finishes (a progress bar).
 Progress = Callable[[], None]
+# Told a line for the user (stderr), such as that another run holds a ledger.
+Tell = Callable[[str], None]
 
 
 @dataclass(frozen=True)
@@ -63,7 +79,8 @@ class ClientFacts:
 @dataclass(frozen=True)
 class ClientOutcome:
     """One client file: its facts when its profile is valid, every problem found, where it is
-    stricter than the standard, and (generate) the files written."""
+    stricter than the standard (validate), and (generate) the files written, or that its
+    project was up to date and skipped."""
 
     file: str
     facts: ClientFacts | None
@@ -72,11 +89,17 @@ class ClientOutcome:
     written: tuple[WrittenFile, ...] = ()
     project: Path | None = None  # where generate wrote the client's project
     plan: dict[str, str] | None = None  # the plan's headline values, for `fleet plan`
+    skipped: bool = False  # generate: the project was up to date, so it was not planned
 
     @property
     def changed(self) -> int:
-        """How many of the files generate wrote changed (created or updated)."""
-        return sum(1 for item in self.written if item.status is not FileStatus.UNCHANGED)
+        """How many of the project's files generate changed (created or updated); the record
+        of what it was generated from is not one of them."""
+        return sum(
+            1
+            for item in self.written
+            if item.status is not FileStatus.UNCHANGED and item.path.name != RECORD_FILE.name
+        )
 
 
 @dataclass(frozen=True)
@@ -139,9 +162,13 @@ def client_facts(profile: Profile) -> ClientFacts:
 
 
 def load_client(path: Path, standard: FleetStandard) -> tuple[Profile, str]:
-    """The client's effective profile (merged over the standard) and its YAML text."""
+    """The client's effective profile (merged over the standard) and its YAML text; a problem
+    with a value the client took from the standard's defaults says where the standard has it."""
     document, text = read_client(path, standard)
-    return profile_from_document(document, str(path)), text
+    try:
+        return profile_from_document(document, str(path)), text
+    except ProfileError as err:
+        raise ProfileError(traced_to_defaults(err.problems, path, standard)) from err
 
 
 def plan_headline(plan: Plan, *, cost: bool = False) -> dict[str, str]:
@@ -195,13 +222,50 @@ def _validate_client(
     )
 
 
-def _read_client(path: Path, standard: FleetStandard) -> ClientOutcome:
+def generation_inputs(profile_text: str, standard: FleetStandard) -> str:
+    """The digest of what decides a client's project besides its ledger (whose bytes the
+    project's record holds): the effective profile, the whole standard (a minimum the client
+    no longer meets must refuse it) and clinicgen itself."""
+    return key(generation_fingerprint(), profile_text, standard.canonical_json())
+
+
+def _up_to_date(project: Path, practice_id: str, inputs: str, tell: Tell | None) -> bool:
+    """Whether the client's project is up to date (`generator.generation_record`), read under
+    its ledger's lock: a generate of the client running now is seen whole or not at all."""
+    from generator.ipam.ledger_lock import holding_ledger
+    from generator.pipeline import STACKS_DIR, find_ledger
+
+    with holding_ledger(find_ledger(practice_id, project / STACKS_DIR), tell):
+        return is_up_to_date(project, inputs)
+
+
+@dataclass(frozen=True)
+class _Examined:
+    """A client before generation: its outcome so far, and the client as read when its
+    project is to be generated (so the generating worker does not read it again)."""
+
+    outcome: ClientOutcome
+    loaded: LoadedProfile | None = None
+
+
+def _examine_client(
+    path: Path, standard: FleetStandard, fleet_dir: Path, tell: Tell | None
+) -> _Examined:
+    """The client's facts for the cross-client rules, and whether its project is up to date."""
+    from generator.pipeline import LoadedProfile
+
     label = str(path)
     try:
-        profile, _ = load_client(path, standard)
+        profile, text = load_client(path, standard)
+        project = project_dir(fleet_dir, profile.practice.id)
+        inputs = generation_inputs(text, standard)
+        skipped = _up_to_date(project, profile.practice.id, inputs, tell)
     except ClinicgenError as err:
-        return ClientOutcome(label, None, problems_of(err, label))
-    return ClientOutcome(label, client_facts(profile))
+        return _Examined(ClientOutcome(label, None, problems_of(err, label)))
+    facts = client_facts(profile)
+    if skipped:
+        return _Examined(ClientOutcome(label, facts, project=project, skipped=True))
+    return _Examined(ClientOutcome(label, facts), LoadedProfile(profile, text))
 
 
 def project_dir(fleet_dir: Path, practice_id: str) -> Path:
@@ -216,26 +280,31 @@ def _refuse_loosened(standard: FleetStandard, profile: Profile, plan: Plan) -> N
 
 
 def _generate_client(
-    path: Path, standard: FleetStandard, fleet_dir: Path, force: bool
+    client: tuple[Path, LoadedProfile],
+    standard: FleetStandard,
+    fleet_dir: Path,
+    force: bool,
+    tell: Tell | None,
 ) -> ClientOutcome:
     from generator.pipeline import generate_project
 
+    path, loaded = client
     label = str(path)
+    facts = client_facts(loaded.profile)
+    project = project_dir(fleet_dir, facts.practice_id)
     try:
-        profile, text = load_client(path, standard)
-        deviations: list[Deviation] = []
-
-        def vet(planned: Profile, plan: Plan) -> None:
-            _refuse_loosened(standard, planned, plan)
-            deviations.extend(tightened(planned, plan, standard))
-
-        project = project_dir(fleet_dir, profile.practice.id)
-        result = generate_project(path, project, force=force, profile_text=text, vet=vet)
+        result = generate_project(
+            path,
+            project,
+            force=force,
+            loaded=loaded,
+            vet=partial(_refuse_loosened, standard),
+            inputs=generation_inputs(loaded.text, standard),
+            tell=tell,
+        )
     except ClinicgenError as err:
         return ClientOutcome(label, None, problems_of(err, label))
-    return ClientOutcome(
-        label, client_facts(profile), (), tuple(deviations), tuple(result.files), project
-    )
+    return ClientOutcome(label, facts, written=tuple(result.files), project=project)
 
 
 # What two clients cannot share, and what the second is told.
@@ -309,14 +378,33 @@ def validate_fleet(
 
 
 def generate_fleet(
-    fleet_dir: Path, *, jobs: int = 1, force: bool = False, progress: Progress | None = None
+    fleet_dir: Path,
+    *,
+    jobs: int = 1,
+    force: bool = False,
+    progress: Progress | None = None,
+    tell: Tell | None = None,
 ) -> FleetResult:
     """Write every client's project under `projects/<practice>/`, unless a profile is invalid
-    or clients clash, in which case nothing is written."""
+    or clients clash, in which case nothing is written. A client whose project is up to date
+    is skipped (`ClientOutcome.skipped`): nothing in it would change. `tell` hears when a
+    client's ledger is held by another run (a second `fleet generate`), which this one waits
+    for; a module function, since worker processes call it."""
     standard, clients = _standard_and_clients(fleet_dir)
-    read: Any = partial(_read_client, standard=standard)
-    checked = _result(standard, in_parallel(read, clients, jobs))
+    examine: Any = partial(_examine_client, standard=standard, fleet_dir=fleet_dir, tell=tell)
+    examined: list[_Examined] = in_parallel(examine, clients, jobs)
+    checked = _result(standard, [client.outcome for client in examined])
     if checked.problems:
         return checked
-    task: Any = partial(_generate_client, standard=standard, fleet_dir=fleet_dir, force=force)
-    return _result(standard, in_parallel(task, clients, jobs, progress))
+    stale = [(path, e.loaded) for path, e in zip(clients, examined, strict=True) if e.loaded]
+    if progress is not None:
+        for _ in range(len(clients) - len(stale)):
+            progress()
+    task: Any = partial(
+        _generate_client, standard=standard, fleet_dir=fleet_dir, force=force, tell=tell
+    )
+    generated = iter(in_parallel(task, stale, jobs, progress))
+    return _result(
+        standard,
+        [client.outcome if client.loaded is None else next(generated) for client in examined],
+    )

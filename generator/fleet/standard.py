@@ -17,7 +17,8 @@ exactly where the same value in a profile is.
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
+import json
+from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -80,6 +81,11 @@ class FleetStandard:
     defaults: dict[str, Any]
     minimums: Minimums
     rollout: Rollout
+
+    def canonical_json(self) -> str:
+        """The standard as JSON with sorted keys: what it says, without fleet.yaml's comments
+        and layout (a part of the keys that decide a client's generation and check)."""
+        return json.dumps(asdict(self), sort_keys=True)
 
 
 def _optional(rules: dict[str, Any]) -> dict[str, Any]:
@@ -183,8 +189,13 @@ def load_standard(fleet_dir: Path) -> FleetStandard:
     except YamlInputError as err:
         hint = "; start from `clinicgen fleet init DIR`" if not path.exists() else ""
         raise FleetError([Problem(label, "", f"{err}{hint}")]) from err
+    if document is None:
+        message = "the file is empty; start from `clinicgen fleet init DIR`"
+        raise FleetError([Problem(label, "", message)])
     if not isinstance(document, dict):
-        raise FleetError([Problem(label, "", "a fleet standard must be a mapping of keys")])
+        kind = "list" if isinstance(document, list) else "single value"
+        message = f"a fleet standard must be a mapping of keys to values, not a {kind}"
+        raise FleetError([Problem(label, "", message)])
     schema = fleet_schema()
     validator = ProfileValidator(schema)
     if not validator.validate(document):

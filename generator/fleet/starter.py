@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from shlex import quote
 
 from generator.errors import OutputError
 from generator.fleet.cache import CACHE_DIR
@@ -17,7 +18,10 @@ def starter_standard(fleet_dir: Path, name: str) -> str:
     """The starter fleet.yaml text for a fleet named `name`."""
     # A tag value both clouds accept: lowercase letters, digits and hyphens.
     name_tag = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:63] or "msp"
-    return render("fleet/fleet.yaml.jinja", name=name, name_tag=name_tag, fleet_dir=fleet_dir)
+    # The folder appears in comments as a shell word: a line break or control character in
+    # its name would end the comment and write YAML, so such a name is shown as DIR.
+    shown = quote(str(fleet_dir)) if str(fleet_dir).isprintable() else "DIR"
+    return render("fleet/fleet.yaml.jinja", name=name, name_tag=name_tag, fleet_dir=shown)
 
 
 def write_starter(fleet_dir: Path, name: str, *, force: bool = False) -> Path:

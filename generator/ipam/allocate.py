@@ -33,6 +33,7 @@ from generator.ipam.ledger import (
     SegmentAllocation,
     SiteAllocation,
     SubnetAllocation,
+    pool_priority_range,
     priority_range,
     rule_group,
 )
@@ -80,6 +81,14 @@ class AddressRequest:
     peers_per_router: int = 0
     # Azure Virtual WAN: the virtual hub's own /prefix from the pool (0: no virtual hub)
     virtual_hub_prefix: int = 0
+    # Azure Virtual WAN: sites new to the ledger are pooled, each segment taken from the pool
+    # of its kind (else each gets a block of its own); a kind's pool is made at its /prefix
+    # here (NET-POOL-01) the first time a pooled site needs it.
+    pool_new_sites: bool = False
+    segment_pools: tuple[RangeRequest, ...] = ()
+    # the flows of every pooled site, whose rules the core holds with the kind's pool as the
+    # site end; each gets a priority kept in the ledger
+    pool_flows: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -96,7 +105,8 @@ def allocate(request: AddressRequest, ledger: Ledger | None) -> Allocation:
     try:
         return _allocate(request, ledger)
     except _PoolFull as full:
-        raise AddressPoolError(full.advice(_smallest_pool(request, ledger))) from None
+        pooled = request.pool_new_sites or (ledger is not None and bool(ledger.core.segment_pools))
+        raise AddressPoolError(full.advice(_smallest_pool(request, ledger), pooled)) from None
 
 
 def _smallest_pool(request: AddressRequest, ledger: Ledger | None) -> IPv4Network | None:
@@ -120,13 +130,22 @@ def _allocate(request: AddressRequest, ledger: Ledger | None) -> Allocation:
         _check_ledger(request, ledger, pool, excluded)
     taken = [net for _label, net in excluded]
     if ledger is not None:
-        taken += [network(site.block) for site in ledger.sites]
+        taken += [network(site.block) for site in ledger.sites if site.block is not None]
+        taken += [network(held.cidr) for held in ledger.core.segment_pools]
         if ledger.core.virtual_hub:
             taken.append(network(ledger.core.virtual_hub))
     core = _core(request, ledger, pool, taken, decisions)
     taken.append(network(core.block))
-    sites = _sites(request, ledger, pool, taken, decisions)
-    core = replace(core, virtual_hub=_virtual_hub(request, ledger, pool, taken, decisions))
+    pools = _SegmentPools.holding(request, ledger, pool, taken, decisions)
+    sites = _sites(request, ledger, pool, taken, decisions, pools)
+    core = replace(
+        core,
+        virtual_hub=_virtual_hub(request, ledger, pool, taken, decisions),
+        segment_pools=pools.allocations(),
+        pool_flows=_pool_flow_priorities(request, ledger, decisions)
+        if any(site.pooled and site.status == "active" for site in sites)
+        else (ledger.core.pool_flows if ledger is not None else ()),
+    )
     result = Ledger(
         practice=request.practice, cloud=request.cloud, pool=str(pool), core=core, sites=sites
     )
@@ -151,7 +170,12 @@ def _check_ledger(
             "(`clinicgen diff` plans a move to another cloud afresh by itself)"
         )
     held = [("core.block", network(ledger.core.block))]
-    held += [(f"sites.{site.id}.block", network(site.block)) for site in ledger.sites]
+    held += [
+        (f"sites.{site.id}.block", network(site.block))
+        for site in ledger.sites
+        if site.block is not None
+    ]
+    held += [(f"core.segment_pools.{p.name}", network(p.cidr)) for p in ledger.core.segment_pools]
     if ledger.core.virtual_hub:
         held.append(("core.virtual_hub", network(ledger.core.virtual_hub)))
     for label, net in held:
@@ -164,7 +188,7 @@ def _check_ledger(
     active = [held[0]] + [
         (f"sites.{site.id}.block", network(site.block))
         for site in ledger.sites
-        if site.id in requested
+        if site.id in requested and site.block is not None
     ]
     for label, net in active:
         for source, other in excluded:
@@ -200,7 +224,7 @@ def _core(
         )
         existing = {}
     placed = _place(
-        block,
+        lambda _name: block,
         existing,
         request.core_subnets,
         lambda name, prefix: (
@@ -214,7 +238,12 @@ def _core(
         subnets.append(SubnetAllocation(name=name, cidr=str(net), active=active))
         if active:
             decisions.append(
-                Decision(how.rule, f"core.subnets.{name}.cidr", str(net), how.reason(name, block))
+                Decision(
+                    how.rule,
+                    f"core.subnets.{name}.cidr",
+                    str(net),
+                    how.reason(name, f"block {block}"),
+                )
             )
     return CoreAllocation(block=str(block), subnets=tuple(subnets))
 
@@ -258,6 +287,7 @@ def _sites(
     pool: IPv4Network,
     taken: list[IPv4Network],
     decisions: list[Decision],
+    pools: _SegmentPools,
 ) -> tuple[SiteAllocation, ...]:
     recorded = {site.id: site for site in ledger.sites} if ledger is not None else {}
     wanted = {site.id: site for site in request.sites}
@@ -266,12 +296,13 @@ def _sites(
         if site.id in wanted:
             continue
         sites.append(replace(site, status="retired"))
+        held = f"block {site.block}" if site.block else "segments in the segment pools"
         decisions.append(
             Decision(
                 RETIRED,
                 f"ledger.sites.{site.id}",
-                site.block,
-                f"site '{site.id}' is no longer in the profile: its block {site.block}, VLANs, "
+                site.block or "pooled",
+                f"site '{site.id}' is no longer in the profile: its {held}, VLANs, "
                 "priorities and ASN stay reserved in the ledger as retired, never reused",
             )
         )
@@ -281,7 +312,7 @@ def _sites(
         if entry.id not in wanted:
             continue
         holders = sites + list(recorded.values())
-        place = _SitePlace(request, pool, taken, holders, decisions, link_local)
+        place = _SitePlace(request, pool, taken, holders, decisions, link_local, pools)
         sites.append(place.site(wanted[entry.id], recorded.get(entry.id)))
     order = {site.id: index for index, site in enumerate(pending)}
     return tuple(sorted(sites, key=lambda site: order[site.id]))
@@ -297,17 +328,42 @@ class _SitePlace:
     holders: list[SiteAllocation]
     decisions: list[Decision]
     link_local: _LinkLocal
+    pools: _SegmentPools
 
     @property
     def cloud(self) -> str:
         return self.request.cloud
 
     def site(self, want: SiteRequest, previous: SiteAllocation | None) -> SiteAllocation:
-        block = self.block(want, previous)
         segments_before = previous.segments if previous else ()
         existing = {s.name: (network(s.cidr), s.vlan) for s in segments_before}
+        pooled = previous.pooled if previous else self.request.pool_new_sites
+        if pooled:
+            placed = self.pools.place(want, existing)
+            segments = self.segments(want, placed, lambda name: self.pools.label(name))
+            asn, bgp = self.bgp(want, previous)
+            self.decisions.append(
+                Decision(
+                    KEPT if previous else PLACED,
+                    f"sites.{want.id}.block",
+                    "pooled",
+                    f"site '{want.id}' is pooled (placed on the Virtual WAN hub): each segment "
+                    "from the segment pool of its kind, its flows the core's rules for the "
+                    "pools",
+                )
+            )
+            return SiteAllocation(
+                id=want.id,
+                status="active",
+                block=None,
+                priority_base=NO_BAND,
+                segments=segments,
+                asn=asn,
+                bgp=bgp,
+            )
+        block = self.block(want, previous)
         placed = _place(
-            block,
+            lambda _name: block,
             existing,
             want.segments,
             lambda name, prefix: (
@@ -317,20 +373,7 @@ class _SitePlace:
                 "block is then released) and regenerate"
             ),
         )
-        segments = []
-        for name, (net, vlan, how, active) in placed.items():
-            segments.append(SegmentAllocation(name=name, vlan=vlan, cidr=str(net), active=active))
-            if active:
-                gateway, first, last = lan_addresses(net)
-                self.decisions.append(
-                    Decision(
-                        how.rule,
-                        f"sites.{want.id}.segments.{name}.cidr",
-                        str(net),
-                        f"{how.reason(name, block)}; VLAN {vlan}; gateway {gateway}, "
-                        f"DHCP {first}-{last}",
-                    )
-                )
+        segments = self.segments(want, placed, lambda _name: f"block {block}")
         base = previous.priority_base if previous else self.free_band(want.id)
         asn, bgp = self.bgp(want, previous)
         router = self.router(want, previous, len(bgp))
@@ -345,6 +388,28 @@ class _SitePlace:
             bgp=bgp,
             router=router,
         )
+
+    def segments(
+        self,
+        want: SiteRequest,
+        placed: dict[str, tuple[IPv4Network, int, _How, bool]],
+        where: Callable[[str], str],
+    ) -> tuple[SegmentAllocation, ...]:
+        segments = []
+        for name, (net, vlan, how, active) in placed.items():
+            segments.append(SegmentAllocation(name=name, vlan=vlan, cidr=str(net), active=active))
+            if active:
+                gateway, first, last = lan_addresses(net)
+                self.decisions.append(
+                    Decision(
+                        how.rule,
+                        f"sites.{want.id}.segments.{name}.cidr",
+                        str(net),
+                        f"{how.reason(name, where(name))}; VLAN {vlan}; gateway {gateway}, "
+                        f"DHCP {first}-{last}",
+                    )
+                )
+        return tuple(segments)
 
     def block(self, want: SiteRequest, previous: SiteAllocation | None) -> IPv4Network:
         subject = f"sites.{want.id}.block"
@@ -505,6 +570,131 @@ class _SitePlace:
 
 
 @dataclass
+class _SegmentPools:
+    """Azure Virtual WAN: one pool per segment kind, carved from the address pool the first
+    time a pooled site needs that kind and never moved, and what each pooled site holds in it
+    (inactive segments too, so their addresses are not handed out again)."""
+
+    request: AddressRequest
+    pool: IPv4Network
+    taken: list[IPv4Network]
+    decisions: list[Decision]
+    cidrs: dict[str, IPv4Network]
+    members: dict[str, dict[str, IPv4Network]]  # kind -> site id -> segment
+
+    @classmethod
+    def holding(
+        cls,
+        request: AddressRequest,
+        ledger: Ledger | None,
+        pool: IPv4Network,
+        taken: list[IPv4Network],
+        decisions: list[Decision],
+    ) -> _SegmentPools:
+        held = ledger.core.segment_pools if ledger is not None else ()
+        pools = cls(request, pool, taken, decisions, {p.name: network(p.cidr) for p in held}, {})
+        for kind, cidr in pools.cidrs.items():
+            decisions.append(
+                Decision(
+                    KEPT, f"core.segment_pools.{kind}", str(cidr), f"{kind} pool kept (ledger)"
+                )
+            )
+        for site in ledger.sites if ledger is not None else ():
+            if site.pooled:
+                for segment in site.segments:
+                    pools.members.setdefault(segment.name, {})[site.id] = network(segment.cidr)
+        return pools
+
+    def cidr(self, kind: str) -> IPv4Network:
+        """The pool of `kind`, made now (first fit in the address pool) if it is new."""
+        if kind in self.cidrs:
+            return self.cidrs[kind]
+        prefix = next((r.prefix for r in self.request.segment_pools if r.name == kind), None)
+        if prefix is None:
+            raise PlanError(
+                f"a pooled site has a '{kind}' segment and the ledger holds no '{kind}' segment "
+                "pool: the profile is no longer on a Virtual WAN hub, where pools are made"
+            )
+        made = _pool_fit(self.pool, self.taken, prefix, f"the {kind} segment pool")
+        self.taken.append(made)
+        self.cidrs[kind] = made
+        self.decisions.append(
+            Decision(
+                PLACED,
+                f"core.segment_pools.{kind}",
+                str(made),
+                f"{kind} segment pool: first free /{prefix} in pool {self.pool} -> {made}, "
+                f"fixed for good: every pooled site's {kind} segment is placed inside it",
+            )
+        )
+        return made
+
+    def label(self, kind: str) -> str:
+        return f"the {kind} pool {self.cidrs[kind]}"
+
+    def place(
+        self, want: SiteRequest, existing: dict[str, tuple[IPv4Network, int]]
+    ) -> dict[str, tuple[IPv4Network, int, _How, bool]]:
+        def outside(kind: str) -> list[IPv4Network]:
+            return [net for site, net in self.members.get(kind, {}).items() if site != want.id]
+
+        placed = _place(
+            self.cidr,
+            existing,
+            want.segments,
+            lambda kind, prefix: (
+                f"the {kind} segment pool {self.cidrs[kind]} has no free /{prefix} left for "
+                f"site '{want.id}': a pool never moves and holds every pooled site's {kind} "
+                "segment. Lower the site's device counts, delete retired sites from the "
+                "ledger to release their segments, or split the practice into several "
+                "profiles (each its own practice id and address_pool)"
+            ),
+            outside,
+        )
+        for kind, (net, *_rest) in placed.items():
+            self.members.setdefault(kind, {})[want.id] = net
+        return placed
+
+    def allocations(self) -> tuple[SubnetAllocation, ...]:
+        return tuple(SubnetAllocation(name=k, cidr=str(net)) for k, net in self.cidrs.items())
+
+
+def _pool_flow_priorities(
+    request: AddressRequest, ledger: Ledger | None, decisions: list[Decision]
+) -> tuple[FlowPriority, ...]:
+    """The priority of the core's rule for each flow of the pooled sites: kept once given,
+    else the first free in its NSG and direction in flows.yaml priorities.pools. Flows no
+    pooled site has any more keep theirs, so that a returning flow keeps its rule's place."""
+    first, last = pool_priority_range()
+    pinned = {f.flow: f.priority for f in ledger.core.pool_flows} if ledger is not None else {}
+    used = {(*rule_group(request.cloud, flow), p) for flow, p in pinned.items()}
+    for flow in request.pool_flows:
+        if flow in pinned:
+            continue
+        group = rule_group(request.cloud, flow)
+        free = next((p for p in range(first, last + 1) if (*group, p) not in used), None)
+        if free is None:
+            raise PlanError(
+                f"no free rule priority in {first}-{last} for the core's rule for flow '{flow}' "
+                "of the pooled sites: delete flows no pooled site has from core.pool_flows in "
+                "the ledger"
+            )
+        pinned[flow] = free
+        used.add((*group, free))
+    listed = ", ".join(f"{flow} {pinned[flow]}" for flow in request.pool_flows)
+    decisions.append(
+        Decision(
+            PRIORITY_RULE,
+            "core.pool_flows",
+            listed or "none",
+            "one core rule per flow of the pooled sites, each at the first priority free in its "
+            f"NSG and direction in {first}-{last}, kept for good: {listed or 'no flows'}",
+        )
+    )
+    return tuple(FlowPriority(flow=flow, priority=prio) for flow, prio in pinned.items())
+
+
+@dataclass
 class _LinkLocal:
     """The link-local ranges for BGP sessions (vpn.yaml bgp_link_local): the lowest free one
     first, never one a site in the ledger holds. Kept as the set of busy range starts, since a
@@ -545,17 +735,20 @@ class _How:
     rule: str
     text: str
 
-    def reason(self, name: str, block: IPv4Network) -> str:
-        return f"{name}: {self.text} in block {block}"
+    def reason(self, name: str, where: str) -> str:
+        return f"{name}: {self.text} in {where}"
 
 
 def _place(
-    block: IPv4Network,
+    container: Callable[[str], IPv4Network],
     existing: dict[str, tuple[IPv4Network, int]],
     requests: tuple[RangeRequest, ...],
     full: Callable[[str, int], str],
+    outside: Callable[[str], list[IPv4Network]] = lambda _name: [],
 ) -> dict[str, tuple[IPv4Network, int, _How, bool]]:
-    """Ranges for `requests` inside `block`: existing ones kept or grown, new ones first fit.
+    """Ranges for `requests`, each inside its `container` (a site's block, or a segment
+    pool), clear of the others placed here and of what `outside` holds there (other sites'
+    segments in a pool): existing ones kept or grown, new ones first fit.
 
     Largest first, so that power-of-two ranges pack without gaps. Existing names no longer
     requested stay held (inactive), so their addresses are not handed to anything else.
@@ -572,7 +765,9 @@ def _place(
         current = held.get(req.name)
         if current is None or req.name in result:
             continue
+        block = container(req.name)
         others = [net for name, net in held.items() if name != req.name]
+        others += outside(req.name)
         wider = grow_in_place(current, req.prefix, block, others)
         if wider is not None:
             how = _How(GROWN, f"grew in place {current} -> {wider}")
@@ -586,7 +781,7 @@ def _place(
     for req in wanted:
         if req.name in held:
             continue
-        net = first_fit(block, held.values(), req.prefix)
+        net = first_fit(container(req.name), [*held.values(), *outside(req.name)], req.prefix)
         if net is None:
             raise PlanError(full(req.name, req.prefix))
         held[req.name] = net
@@ -612,13 +807,14 @@ class _PoolFull(Exception):
             "range that size)"
         )
 
-    def advice(self, wider: IPv4Network | None) -> str:
+    def advice(self, wider: IPv4Network | None, pooled: bool) -> str:
         drop = "drop reserved_ranges and on-prem ranges that lie inside it"
         if wider is None:
             return f"{self.problem}: {drop}"
         example = f" ({wider} holds them)" if wider.is_private else ""
+        sites = "every site, with the segment pools," if pooled else "every site"
         return (
-            f"{self.problem}: the hub and every site need at least a /{wider.prefixlen} here"
+            f"{self.problem}: the hub and {sites} need at least a /{wider.prefixlen} here"
             f"{example}; widen practice.address_pool to a /{wider.prefixlen}, or {drop}"
         )
 

@@ -64,11 +64,13 @@ class FlowPriority:
 
 @dataclass(frozen=True)
 class SiteAllocation:
-    """Everything allocated to one site, keyed by its stable id."""
+    """Everything allocated to one site, keyed by its stable id. A pooled site (Azure, placed
+    after the practice moved to a Virtual WAN hub) has no block and no rules of its own: each
+    of its segments lies in the core's pool of its kind (`CoreAllocation.segment_pools`)."""
 
     id: str
     status: str
-    block: str
+    block: str | None
     priority_base: int
     segments: tuple[SegmentAllocation, ...] = ()
     flows: tuple[FlowPriority, ...] = ()
@@ -81,15 +83,26 @@ class SiteAllocation:
     def segment(self, name: str) -> SegmentAllocation | None:
         return next((s for s in self.segments if s.name == name), None)
 
+    @property
+    def pooled(self) -> bool:
+        return self.block is None
+
 
 @dataclass(frozen=True)
 class CoreAllocation:
     """The hub block and its subnets; on Azure beyond one VNet gateway, the Virtual WAN hub's
-    own address prefix, outside the block (the hub VNet joins the virtual hub)."""
+    own address prefix, outside the block (the hub VNet joins the virtual hub), one segment
+    pool per segment kind the pooled sites have, and the priority of the core's rule for each
+    flow of the pooled sites."""
 
     block: str
     subnets: tuple[SubnetAllocation, ...] = ()
     virtual_hub: str | None = None
+    segment_pools: tuple[SubnetAllocation, ...] = ()
+    pool_flows: tuple[FlowPriority, ...] = ()
+
+    def segment_pool(self, kind: str) -> SubnetAllocation | None:
+        return next((p for p in self.segment_pools if p.name == kind), None)
 
 
 @dataclass(frozen=True)
@@ -160,6 +173,16 @@ def ledger_text(ledger: Ledger) -> str:
             "block": ledger.core.block,
             **({"virtual_hub": ledger.core.virtual_hub} if ledger.core.virtual_hub else {}),
             "subnets": {s.name: {"cidr": s.cidr, "active": s.active} for s in ledger.core.subnets},
+            **(
+                {"segment_pools": {p.name: p.cidr for p in ledger.core.segment_pools}}
+                if ledger.core.segment_pools
+                else {}
+            ),
+            **(
+                {"pool_flows": {f.flow: f.priority for f in ledger.core.pool_flows}}
+                if ledger.core.pool_flows
+                else {}
+            ),
         },
         "sites": {site.id: _site_data(site) for site in ledger.sites},
     }
@@ -168,6 +191,15 @@ def ledger_text(ledger: Ledger) -> str:
 
 
 def _site_data(site: SiteAllocation) -> dict[str, Any]:
+    segments = {s.name: {"vlan": s.vlan, "cidr": s.cidr, "active": s.active} for s in site.segments}
+    if site.pooled:
+        return {
+            "status": site.status,
+            "pooled": True,
+            "asn": site.asn,
+            "bgp": list(site.bgp),
+            "segments": segments,
+        }
     return {
         "status": site.status,
         "block": site.block,
@@ -175,9 +207,7 @@ def _site_data(site: SiteAllocation) -> dict[str, Any]:
         "asn": site.asn,
         "bgp": list(site.bgp),
         **({"router": site.router} if site.router is not None else {}),
-        "segments": {
-            s.name: {"vlan": s.vlan, "cidr": s.cidr, "active": s.active} for s in site.segments
-        },
+        "segments": segments,
         "flows": {f.flow: f.priority for f in site.flows},
     }
 
@@ -218,6 +248,15 @@ class _Reader:
                 virtual_hub=self.cidr(core, "virtual_hub", "core.virtual_hub")
                 if core.get("virtual_hub") is not None
                 else None,
+                segment_pools=tuple(
+                    SubnetAllocation(
+                        name=str(kind), cidr=self.cidr_value(cidr, f"core.segment_pools.{kind}")
+                    )
+                    for kind, cidr in self.mapping(
+                        core, "segment_pools", "core.segment_pools", required=False
+                    ).items()
+                ),
+                pool_flows=self.priorities(core, "pool_flows", "core.pool_flows"),
             ),
             sites=tuple(
                 self.site(str(site_id), entry)
@@ -241,15 +280,27 @@ class _Reader:
         router = data.get("router")
         if router is not None and not (_is_int(router) and router >= 0):
             self.problem(f"{where}.router", "must be a Cloud Router slot (0 or more)", router)
-        flows = self.mapping(data, "flows", f"{where}.flows", required=False)
-        for flow, priority in flows.items():
-            if not _is_int(priority):
-                self.problem(f"{where}.flows.{flow}", "must be an integer priority", priority)
+        pooled = data.get("pooled", False)
+        if not isinstance(pooled, bool):
+            self.problem(f"{where}.pooled", "must be true or false", pooled)
+            pooled = False
+        if pooled:
+            # Its segments lie in the core's pools and its flows are the core's rules.
+            for key in ("block", "priority_base", "flows", "router"):
+                if key in data:
+                    self.problem(
+                        f"{where}.{key}",
+                        "a pooled site has none (its segments are in core.segment_pools, its "
+                        "flows are the core's core.pool_flows)",
+                        data[key],
+                    )
         return SiteAllocation(
             id=site_id,
             status=str(status),
-            block=self.cidr(data, "block", f"{where}.block"),
-            priority_base=self.integer(data, "priority_base", f"{where}.priority_base"),
+            block=None if pooled else self.cidr(data, "block", f"{where}.block"),
+            priority_base=NO_BAND
+            if pooled
+            else self.integer(data, "priority_base", f"{where}.priority_base"),
             segments=tuple(
                 SegmentAllocation(
                     name=str(name),
@@ -259,14 +310,22 @@ class _Reader:
                 )
                 for name, entry in self.entries(data, "segments", f"{where}.segments")
             ),
-            flows=tuple(
-                FlowPriority(flow=str(flow), priority=int(priority))
-                for flow, priority in flows.items()
-                if _is_int(priority)
-            ),
+            flows=() if pooled else self.priorities(data, "flows", f"{where}.flows"),
             asn=int(asn) if _is_int(asn) else None,
             bgp=tuple(self.cidr_value(item, f"{where}.bgp[{i}]") for i, item in enumerate(bgp)),
             router=int(router) if _is_int(router) else None,
+        )
+
+    def priorities(self, data: dict[str, Any], key: str, path: str) -> tuple[FlowPriority, ...]:
+        """Flow id -> rule priority."""
+        flows = self.mapping(data, key, path, required=False)
+        for flow, priority in flows.items():
+            if not _is_int(priority):
+                self.problem(f"{path}.{flow}", "must be an integer priority", priority)
+        return tuple(
+            FlowPriority(flow=str(flow), priority=int(priority))
+            for flow, priority in flows.items()
+            if _is_int(priority)
         )
 
     def is_mapping(self, value: Any, path: str) -> bool:
@@ -344,7 +403,8 @@ def _overlaps(ledger: Ledger) -> list[str]:
     tops: list[tuple[str, IPv4Network]] = [("core.block", network(ledger.core.block))]
     if ledger.core.virtual_hub:
         tops.append(("core.virtual_hub", network(ledger.core.virtual_hub)))
-    tops += [(f"sites.{s.id}.block", network(s.block)) for s in ledger.sites]
+    tops += [(f"core.segment_pools.{p.name}", network(p.cidr)) for p in ledger.core.segment_pools]
+    tops += [(f"sites.{s.id}.block", network(s.block)) for s in ledger.sites if s.block]
     pool = network(ledger.pool)
     for label, net in tops:
         if not net.subnet_of(pool):
@@ -354,9 +414,38 @@ def _overlaps(ledger: Ledger) -> list[str]:
         "core", network(ledger.core.block), [(s.name, s.cidr) for s in ledger.core.subnets]
     )
     for site in ledger.sites:
-        problems += _inside(
-            f"sites.{site.id}", network(site.block), [(s.name, s.cidr) for s in site.segments]
-        )
+        if site.block is not None:
+            problems += _inside(
+                f"sites.{site.id}", network(site.block), [(s.name, s.cidr) for s in site.segments]
+            )
+    return problems + _pooled_overlaps(ledger)
+
+
+def _pooled_overlaps(ledger: Ledger) -> list[str]:
+    """Every pooled site's segment lies in the pool of its kind, apart from every other."""
+    problems: list[str] = []
+    members: dict[str, list[tuple[str, IPv4Network]]] = {
+        pool.name: [] for pool in ledger.core.segment_pools
+    }
+    for site in ledger.sites:
+        if not site.pooled:
+            continue
+        for segment in site.segments:
+            label, net = f"sites.{site.id}.segments.{segment.name}", network(segment.cidr)
+            pool = ledger.core.segment_pool(segment.name)
+            if pool is None:
+                problems.append(
+                    f"{label}: a pooled site's segment needs core.segment_pools.{segment.name}, "
+                    "which the ledger does not hold"
+                )
+            elif not net.subnet_of(network(pool.cidr)):
+                problems.append(
+                    f"{label}: {net} lies outside core.segment_pools.{segment.name} {pool.cidr}"
+                )
+            else:
+                members[segment.name].append((label, net))
+    for labelled in members.values():
+        problems += _pairwise(labelled)
     return problems
 
 
@@ -364,6 +453,13 @@ def priority_range(cloud: str) -> tuple[int, int, int]:
     """The site rule priorities on `cloud`: first, last and the band each site owns."""
     limits = load("flows")["priorities"]
     return int(limits["first"]), int(limits["last"][cloud]), int(limits["band"])
+
+
+def pool_priority_range() -> tuple[int, int]:
+    """Azure: the priorities of the core's rules for pooled sites' flows (flows.yaml
+    priorities.pools), first and last."""
+    pools = load("flows")["priorities"]["pools"]
+    return int(pools["first"]), int(pools["last"])
 
 
 # A site's priority_base when every band was taken before it (Azure): its flows' priorities
@@ -393,6 +489,7 @@ def _allocation_problems(ledger: Ledger) -> list[str]:
     bands: dict[int, str] = {}
     flow_owner: dict[tuple[str, str, int], str] = {}
     asn_owner: dict[int, str] = {}
+    problems += _pool_flow_problems(ledger, flow_owner)
     for site in ledger.sites:
         where = f"sites.{site.id}"
         vlan_owner: dict[int, str] = {}
@@ -404,6 +501,10 @@ def _allocation_problems(ledger: Ledger) -> list[str]:
                     f"({vlans['first']}-{vlans['last']})"
                 )
             problems += _taken(vlan_owner, segment.vlan, path, f"VLAN {segment.vlan}")
+        if site.asn is not None:
+            problems += _asn_problems(site, asns["site_ranges"], asn_owner)
+        if site.pooled:
+            continue
         base = site.priority_base
         bandless = base == NO_BAND and ledger.cloud == "azure"
         if not bandless and not (first <= base <= last - band + 1 and (base - first) % band == 0):
@@ -423,12 +524,38 @@ def _allocation_problems(ledger: Ledger) -> list[str]:
                 )
             key = (*rule_group(ledger.cloud, flow.flow), flow.priority)
             problems += _taken(flow_owner, key, path, f"priority {flow.priority}")
-        if site.asn is not None:
-            ranges = [(int(first), int(last)) for first, last in asns["site_ranges"]]
-            if not any(first <= site.asn <= last for first, last in ranges):
-                listed = ", ".join(f"{first}-{last}" for first, last in ranges)
-                problems.append(f"{where}.asn: {site.asn} is not a site ASN ({listed})")
-            problems += _taken(asn_owner, site.asn, f"{where}.asn", f"ASN {site.asn}")
+    return problems
+
+
+def _asn_problems(
+    site: SiteAllocation, site_ranges: list[list[int]], owners: dict[int, str]
+) -> list[str]:
+    assert site.asn is not None
+    where = f"sites.{site.id}.asn"
+    ranges = [(int(first), int(last)) for first, last in site_ranges]
+    problems = []
+    if not any(first <= site.asn <= last for first, last in ranges):
+        listed = ", ".join(f"{first}-{last}" for first, last in ranges)
+        problems.append(f"{where}: {site.asn} is not a site ASN ({listed})")
+    return problems + _taken(owners, site.asn, where, f"ASN {site.asn}")
+
+
+def _pool_flow_problems(ledger: Ledger, owners: dict[tuple[str, str, int], str]) -> list[str]:
+    """The core's rules for pooled sites' flows: each priority in the pools' range, unique in
+    its NSG and direction (with the sites' own, which `owners` collects next)."""
+    if not ledger.core.pool_flows:
+        return []
+    first, last = pool_priority_range()
+    problems = []
+    for flow in ledger.core.pool_flows:
+        path = f"core.pool_flows.{flow.flow}"
+        if not first <= flow.priority <= last:
+            problems.append(
+                f"{path}: priority {flow.priority} lies outside the pools' rule priorities "
+                f"{first}-{last}"
+            )
+        key = (*rule_group(ledger.cloud, flow.flow), flow.priority)
+        problems += _taken(owners, key, path, f"priority {flow.priority}")
     return problems
 
 

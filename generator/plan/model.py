@@ -115,11 +115,18 @@ class SitePlan:
     kind: str
     staff: int
     specialties: tuple[str, ...]
-    block: str  # the site's allocation from the pool; every segment lies inside it
+    # the site's allocation from the pool; every segment lies inside it. None: a pooled site
+    # (Azure Virtual WAN), each segment in the core's pool of its kind (CoreNetwork.segment_pools)
+    block: str | None
     segments: tuple[Segment, ...]
     onprem_ranges: tuple[str, ...]
     vpn: SiteVpn | None
     priority_base: int  # first firewall/NSG rule priority reserved for this site (ledger)
+
+    @property
+    def block_label(self) -> str:
+        """The block, or `pooled` for a site whose segments are in the segment pools."""
+        return self.block or "pooled"
 
 
 @dataclass(frozen=True)
@@ -136,6 +143,14 @@ class Subnet:
 
 
 @dataclass(frozen=True)
+class SegmentPool:
+    """Azure Virtual WAN: the range every pooled site's segment of one kind is placed in."""
+
+    name: str  # segment kind (catalog key): clinical, admin, medical-devices, ...
+    cidr: str
+
+
+@dataclass(frozen=True)
 class CoreNetwork:
     address_space: str
     subnets: tuple[Subnet, ...]
@@ -143,6 +158,10 @@ class CoreNetwork:
     bastion: bool
     # GCP: the VPC's dynamic routing mode (GLOBAL once sites' tunnels end in a second region)
     routing_mode: str | None = None
+    # Azure Virtual WAN: the segment pools, and the core's one rule per flow of the pooled
+    # sites, its site end the pool of the flow's segment kind (`site` is "" on these flows)
+    segment_pools: tuple[SegmentPool, ...] = field(default=(), metadata=OMIT_DEFAULT)
+    pool_flows: tuple[Flow, ...] = field(default=(), metadata=OMIT_DEFAULT)
 
     def subnet(self, name: str) -> Subnet:
         for subnet in self.subnets:
@@ -209,6 +228,9 @@ class Flow:
     destination_cidrs: tuple[str, ...] = ()
     priority: int = 0  # NSG / firewall rule priority, stable through the ledger
     reason: str = ""
+    # a pooled site's flow: the core's rule for the segment pool admits it (the rule in
+    # CoreNetwork.pool_flows with this id and `priority`), the site's stack holds no rule
+    pooled: bool = field(default=False, metadata=OMIT_DEFAULT)
 
 
 @dataclass(frozen=True)

@@ -294,6 +294,13 @@ def hub_migration(diff: PracticeDiff) -> tuple[str, ...]:
         if any(c.action == DELETE and c.type in SITE_TUNNEL for c in stack.changes)
     ]
     listed = ", ".join(sites)
+    added = [stack.name for stack in diff.stacks if stack.status == "new"]
+    pooled = (
+        f" New with this change, {counted(len(added), 'site stack')} ({', '.join(added)}): "
+        "each holds only that, its site pooled and its flows the core's rules."
+        if added
+        else ""
+    )
     return (
         "The hub moves from a VNet gateway to a Virtual WAN hub, which replaces every site's "
         "tunnel. Azure joins no VNet holding a VNet gateway to a virtual hub and deletes no "
@@ -309,8 +316,11 @@ def hub_migration(diff: PracticeDiff) -> tuple[str, ...]:
         + " ".join(f"--target '{urn}'" for urn in core_targets)
         + "`.",
         f"Generate the new stack files and deploy the core: `pulumi up --stack {core.name}` "
-        "(the Virtual WAN, its hub, the hub's VPN gateway and the hub VNet connection), then "
-        "each site stack: `pulumi up --stack STACK` (its VPN site and connection).",
+        "(the Virtual WAN, its hub, the hub's VPN gateway, the hub VNet connection, and for "
+        "the sites placed from now on, whose segments come from the segment pools, one NSG "
+        "rule per flow), then each site stack: `pulumi up --stack STACK` (its VPN site and "
+        "connection; a site placed before keeps its block, VLANs and NSG rules, so nothing "
+        f"changes on its LAN).{pooled}",
         "Point each site's VPN device at both of the hub gateway's public addresses (core "
         "output vpnGatewayAddresses, on the regenerated handoff sheets) with the same "
         "pre-shared key; a BGP site peers with the hub gateway's BGP addresses "

@@ -32,6 +32,7 @@ from generator.plan.model import (
 )
 from generator.profile.model import Waiver
 from generator.render.stack_config import KIND_KEY, PLAN_KEY
+from generator.yaml_input import read_generated_yaml
 
 if TYPE_CHECKING:
     from generator.preview.harness import StackRun
@@ -154,7 +155,7 @@ def stacks_from_files(directory: Path, practice_id: str | None = None) -> Practi
 
 def _read_stack_file(path: Path) -> tuple[str, str, dict[str, Any]]:
     try:
-        config = yaml.safe_load(path.read_text(encoding="utf-8"))["config"]
+        config = read_generated_yaml(path.read_text(encoding="utf-8"))["config"]
         kind, plan = config[KIND_KEY], config[PLAN_KEY]
         practice = str(plan["practice"]["id"])
     except (OSError, yaml.YAMLError, TypeError, KeyError) as err:

@@ -27,6 +27,8 @@ CHECK_ID_PATTERN = r"CG-[A-Z0-9-]+\Z"
 SCANNER_CHECK_PATTERN = r"CKV2?_[A-Z0-9]+_[0-9]+\Z"
 MAX_TEXT = 16_384
 MAX_COUNT = 100_000
+# The most sites one profile holds; Azure's segment pools are sized for this many sites.
+MAX_SITES = 500
 # A container image reference with a registry host, a path, and a tag or a digest: the two
 # clouds pull exactly that (OCI distribution spec reference grammar, simplified).
 IMAGE_PATTERN = (
@@ -363,7 +365,7 @@ def profile_schema() -> dict[str, Any]:
             "type": "list",
             "required": True,
             "minlength": 1,
-            "maxlength": 500,
+            "maxlength": MAX_SITES,
             "schema": {"type": "dict", "schema": site},
             "meta": {"description": "One entry per physical site."},
         },

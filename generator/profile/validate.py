@@ -424,8 +424,8 @@ def _check_identity(identity: Any, cloud: Any, add: Any) -> None:
         if cloud == "azure" and group == PLACEHOLDER_GUID:
             add(
                 f"identity.{persona}",
-                "is the all-zero placeholder `clinicgen init` writes: put the real group's "
-                "object id (Entra ID > Groups > the group > Object Id)",
+                "is the all-zero placeholder `clinicgen init` and `fleet init` write: put the "
+                "real group's object id (Entra ID > Groups > the group > Object Id)",
                 group,
             )
         elif cloud == "azure" and not GUID.match(group):

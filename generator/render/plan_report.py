@@ -194,7 +194,7 @@ def _site(plan: Plan, index: int, rules: _Rules) -> Table:
     ]
     columns = ("segment", "vlan", "cidr", "gateway", "dhcp", "devices", "x growth", "capacity")
     return rules.table(
-        f"Site {site.id}: {site.name} ({site.kind}), block {site.block}",
+        f"Site {site.id}: {site.name} ({site.kind}), block {site.block_label}",
         (*columns, "vpn"),
         rows,
         title_subjects=(f"{where}.block",),
@@ -208,7 +208,7 @@ def _site_overview(plan: Plan, rules: _Rules) -> Table:
                 site.id,
                 site.name,
                 site.kind,
-                site.block,
+                site.block_label,
                 str(len(site.segments)),
                 str(sum(segment.devices for segment in site.segments)),
                 site.vpn.peer_ip if site.vpn is not None else "none",
@@ -281,6 +281,18 @@ def _hub(plan: Plan, rules: _Rules) -> Table:
                 f"{counted(hub.scale_units, 'VPN gateway scale unit')}"
             )
             rows.append(_Row(("virtual wan", value), ("vpn.virtual_wan",)))
+    for pool in core.segment_pools:
+        rules_here = sum(1 for f in core.pool_flows if _site_end(f) == pool.name)
+        value = (
+            f"{pool.cidr}: the pooled sites' {pool.name} segments, "
+            f"{counted(rules_here, 'core rule')}"
+        )
+        rows.append(
+            _Row(
+                (f"segment pool {pool.name}", value),
+                (f"core.segment_pools.{pool.name}", "core.pool_flows"),
+            )
+        )
     rows.append(_Row(("ipsec", _ipsec_text(plan.ipsec)), ("ipsec",)))
     for site in plan.sites:
         if site.vpn is not None and site.vpn.ipsec is not None:
@@ -295,6 +307,10 @@ def _ipsec_text(ipsec: IpsecPolicy) -> str:
         f"ESP {ipsec.ipsec_encryption}, PFS {ipsec.pfs_group}, "
         f"SA {ipsec.sa_lifetime_seconds} s / {ipsec.sa_data_size_kb} KB"
     )
+
+
+def _site_end(flow: Flow) -> str:
+    return flow.source if flow.direction == SITE_TO_CLOUD else flow.destination
 
 
 def _subnets(plan: Plan, rules: _Rules) -> Table:
@@ -325,11 +341,13 @@ def _flows(plan: Plan, rules: _Rules) -> Table:
                 f"{flow.source} {', '.join(flow.source_cidrs)}",
                 f"{flow.destination} {', '.join(flow.destination_cidrs)}",
                 f"{flow.protocol} {', '.join(str(p) for p in flow.ports)}",
-                str(flow.priority),
+                f"{flow.priority} (the core's rule for the pools)"
+                if flow.pooled
+                else str(flow.priority),
             ),
             (
                 f"flows.{flow.site}",
-                f"sites.{flow.site}.priority_base",
+                "core.pool_flows" if flow.pooled else f"sites.{flow.site}.priority_base",
                 *ends(flow),
             ),
         )

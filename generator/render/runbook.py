@@ -111,6 +111,8 @@ def _cloud_steps(
             "providers_source": cloud["providers"]["source"],
             "features": [f for f in cloud["features"] if f["when"] in parts],
             "virtual_wan": plan.vpn.virtual_wan if plan.vpn else None,
+            "segment_pools": plan.core.segment_pools,
+            "pool_rules": len(plan.core.pool_flows),
         }
     apis = cloud["apis"]
     return {

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
-import yaml
-
 from generator.errors import OutputError
 from generator.plan.model import (
     CoreStackPlan,
@@ -20,7 +18,7 @@ from generator.plan.model import (
 from generator.render.stack_config import stack_config
 from generator.render.templating import render
 from generator.write import GeneratedFile
-from generator.yaml_input import FAST_SAFE_LOADER
+from generator.yaml_input import read_generated_yaml
 
 # Top-level keys Pulumi itself writes into a stack file (the passphrase salt, a KMS key):
 # regeneration keeps them, since without them the stack's secrets cannot be decrypted.
@@ -52,16 +50,6 @@ def _stack_file(
     config = stack_config(kind, stack_plan)
     body = render("stacks/Pulumi.stack.yaml.jinja", config=config)
     # The reviewed file is exactly what deploys: prove it reads back as the plan.
-    if _read_back(body) != {"config": config}:
+    if read_generated_yaml(body) != {"config": config}:
         raise OutputError(f"{path}: the rendered stack file does not read back as its plan")
     return GeneratedFile(path, body, kept_keys=PULUMI_STACK_KEYS)
-
-
-def _read_back(body: str) -> object:
-    """`body` parsed as YAML, fast: a large practice has 500 stack files. libyaml refuses a
-    few escapes Python's loader reads (a lone surrogate's `\\ud800`), so those files are read
-    the slow way, as before."""
-    try:
-        return yaml.load(body, Loader=FAST_SAFE_LOADER)
-    except yaml.YAMLError:
-        return yaml.safe_load(body)

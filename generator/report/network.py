@@ -155,7 +155,7 @@ def _card(site: SitePlan) -> SiteCard:
         id=site.id,
         name=site.name,
         kind=site.kind,
-        block=site.block,
+        block=site.block_label,
         tunnel=tunnel,
         segments=tuple(
             SegmentBox(s.name, s.vlan, s.cidr, s.devices, s.capacity, s.crosses_vpn)

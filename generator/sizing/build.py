@@ -29,6 +29,7 @@ from generator.plan.model import (
     Plan,
     PracticeInfo,
     Segment,
+    SegmentPool,
     SitePlan,
     SiteVpn,
     Subnet,
@@ -36,6 +37,7 @@ from generator.plan.model import (
     WorkloadPlan,
 )
 from generator.profile.model import Profile, Site
+from generator.profile.schema import MAX_SITES
 from generator.sizing import (
     backup,
     capacity,
@@ -125,14 +127,27 @@ def build_plan(profile: Profile, ledger: Ledger | None = None) -> tuple[Plan, Le
     regions: tuple[str, ...] = ()
     if cloud == "gcp" and vpn_sites:
         regions = log.take(vpn.router_regions(practice.region, practice.dr_region))
-    _check_capacity(profile, flow_ids, tunnels, len(regions))
     # Once on a Virtual WAN hub a practice stays on it: going back below 101 sites would
     # replace its hub connectivity a second time for nothing.
     hub_held = ledger is not None and ledger.core.virtual_hub is not None and bool(vpn_sites)
     virtual_wan = vpn.needs_virtual_wan(cloud, sum(tunnels.values())) or hub_held
+    pooled = _pooled_sites(profile, ledger, virtual_wan)
+    # A pooled site gets no block, so the size NET-BLK-01 gave one explains nothing.
+    moot = {f"sites.{site}.block" for site in pooled}
+    log.items = [d for d in log.items if not (d.rule == "NET-BLK-01" and d.subject in moot)]
+    _check_capacity(profile, flow_ids, tunnels, len(regions), pooled)
     request = _address_request(
         profile, sitings, subnet_sizes, hub_prefix, flow_ids, tunnels, regions, virtual_wan
     )
+    if pooled:
+        request = dataclasses.replace(
+            request,
+            pool_new_sites=virtual_wan,
+            segment_pools=_segment_pools(sitings, ledger, log) if virtual_wan else (),
+            pool_flows=tuple(
+                flow for flow in flows.flow_matrix() if any(flow in flow_ids[s] for s in pooled)
+            ),
+        )
     allocation = allocate(request, ledger)
     log.items.extend(allocation.decisions)
     placed = allocation.ledger
@@ -144,6 +159,9 @@ def build_plan(profile: Profile, ledger: Ledger | None = None) -> tuple[Plan, Le
 
     core = _core_network(cloud, placed, subnet_sizes, firewall, bastion, mode)
     subnet_cidrs = {s.name: s.cidr for s in core.subnets}
+    pool_priorities = {f.flow: f.priority for f in placed.core.pool_flows}
+    if pooled:
+        core = _with_segment_pools(core, placed, request.pool_flows, pool_priorities)
     site_plans: list[SitePlan] = []
     all_flows: list[Flow] = []
     for sizing in sitings:
@@ -160,15 +178,16 @@ def build_plan(profile: Profile, ledger: Ledger | None = None) -> tuple[Plan, Le
             log,
         )
         site_plans.append(site_plan)
-        all_flows.extend(
-            flows.site_flows(
-                sizing.site.id,
-                flow_ids[sizing.site.id],
-                {segment.name: segment.cidr for segment in site_plan.segments},
-                subnet_cidrs,
-                {f.flow: f.priority for f in allocated.flows},
-            )
+        site_flows = flows.site_flows(
+            sizing.site.id,
+            flow_ids[sizing.site.id],
+            {segment.name: segment.cidr for segment in site_plan.segments},
+            subnet_cidrs,
+            pool_priorities if allocated.pooled else {f.flow: f.priority for f in allocated.flows},
         )
+        if allocated.pooled:
+            site_flows = tuple(dataclasses.replace(flow, pooled=True) for flow in site_flows)
+        all_flows.extend(site_flows)
     gateway: VpnGateway | None = None
     if virtual_wan:
         assert placed.core.virtual_hub is not None
@@ -243,15 +262,61 @@ def build_plan(profile: Profile, ledger: Ledger | None = None) -> tuple[Plan, Le
     return plan, placed
 
 
+def _pooled_sites(profile: Profile, ledger: Ledger | None, virtual_wan: bool) -> set[str]:
+    """The sites whose segments come from the segment pools: those the ledger holds as
+    pooled, and on a Virtual WAN hub every site new to the ledger. A site placed before keeps
+    its block, its band and its own rules."""
+    recorded = {site.id: site for site in ledger.sites} if ledger is not None else {}
+    return {
+        site.id
+        for site in profile.sites
+        if (recorded[site.id].pooled if site.id in recorded else virtual_wan)
+    }
+
+
+def _segment_pools(
+    sitings: list[_SiteSizing], ledger: Ledger | None, log: _Decisions
+) -> tuple[RangeRequest, ...]:
+    """The size of each segment kind's pool not in the ledger yet (NET-POOL-01), for every
+    kind a site of the profile has: room for the profile's limit of sites less those that keep
+    blocks of their own (the ledger's, retired ones too, whose blocks stay held)."""
+    held = {pool.name for pool in ledger.core.segment_pools} if ledger is not None else set()
+    blocks = sum(1 for site in ledger.sites if not site.pooled) if ledger is not None else 0
+    room = max(MAX_SITES - blocks, 1)
+    requests = []
+    for kind in network.segment_catalog():
+        prefixes = [s.sizes[kind].prefix for s in sitings if kind in s.sizes]
+        if prefixes and kind not in held:
+            prefix = log.take(network.segment_pool_prefix(kind, prefixes, len(sitings), room))
+            requests.append(RangeRequest(kind, prefix))
+    return tuple(requests)
+
+
+def _with_segment_pools(
+    core: CoreNetwork, placed: Ledger, pool_flows: tuple[str, ...], priorities: dict[str, int]
+) -> CoreNetwork:
+    """The core network with its segment pools and its one rule per flow of the pooled sites,
+    the pool of the flow's segment kind as the site end."""
+    pools = {pool.name: pool.cidr for pool in placed.core.segment_pools}
+    return dataclasses.replace(
+        core,
+        segment_pools=tuple(SegmentPool(name, cidr) for name, cidr in pools.items()),
+        pool_flows=flows.site_flows(
+            "", pool_flows, pools, {s.name: s.cidr for s in core.subnets}, priorities
+        ),
+    )
+
+
 def _check_capacity(
     profile: Profile,
     flow_ids: dict[str, tuple[str, ...]],
     tunnels: dict[str, int],
     router_regions: int,
+    pooled: set[str],
 ) -> None:
     """Stop before allocating when the practice goes past a ceiling its cloud sets."""
     found = capacity.overruns(
-        profile.practice.cloud, len(profile.sites), flow_ids, tunnels, router_regions
+        profile.practice.cloud, len(profile.sites), flow_ids, tunnels, router_regions, pooled
     )
     if found:
         raise ProfileError(

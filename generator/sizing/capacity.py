@@ -10,7 +10,7 @@ per Azure Virtual WAN hub), vpn.yaml asn (site ASNs), flows.yaml priorities (rul
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Set
 from dataclasses import dataclass
 
 from generator.catalog import load
@@ -39,16 +39,18 @@ def overruns(
     flow_ids: Mapping[str, tuple[str, ...]],
     tunnels: Mapping[str, int],
     router_regions: int,
+    pooled: Set[str] = frozenset(),
 ) -> list[Overrun]:
     """Every ceiling `cloud` sets that this practice goes past: `sites` sites in all,
     `flow_ids` the flows allowed at each site, `tunnels` each VPN site's tunnel count,
-    `router_regions` the regions whose Cloud Routers may carry them (VPN-RTR-01)."""
+    `router_regions` the regions whose Cloud Routers may carry them (VPN-RTR-01), `pooled`
+    the Azure sites whose flows are the core's rules for the segment pools."""
     found = [_site_asns(len(tunnels))]
     if cloud == "gcp":
         found.append(_priority_bands(cloud, sites))
     if cloud == "azure":
         found.append(_azure_vpn_sites(len(tunnels)))
-        found += _azure_nsg_rules(flow_ids)
+        found += _azure_nsg_rules(flow_ids, pooled)
     else:
         found.append(_gcp_bgp_peers(sum(tunnels.values()), router_regions))
     return [overrun for overrun in found if overrun is not None]
@@ -98,12 +100,23 @@ def _azure_vpn_sites(vpn_sites: int) -> Overrun | None:
     )
 
 
-def _azure_nsg_rules(flow_ids: Mapping[str, tuple[str, ...]]) -> list[Overrun | None]:
-    """CAP-NSG-01: every site flow is a rule in the NSG of the hub subnet at its cloud end."""
+def _azure_nsg_rules(
+    flow_ids: Mapping[str, tuple[str, ...]], pooled: Set[str]
+) -> list[Overrun | None]:
+    """CAP-NSG-01: a rule in the NSG of the hub subnet at its cloud end for every flow of a
+    site with a block of its own, and one for each flow of the pooled sites together (the
+    core's rule for the segment pool, whatever their number)."""
     limits = load("limits")["azure"]
     room = int(limits["nsg_rules_per_nsg"]) - int(limits["hub_rules_per_nsg"])
     matrix = flow_matrix()
-    per_site = [Counter(_cloud_end(matrix[flow]) for flow in flows) for flows in flow_ids.values()]
+    pool_flows = {flow for site, flows in flow_ids.items() if site in pooled for flow in flows}
+    per_site = [
+        Counter(_cloud_end(matrix[flow]) for flow in flows)
+        for site, flows in flow_ids.items()
+        if site not in pooled
+    ]
+    if pool_flows:
+        per_site.append(Counter(_cloud_end(matrix[flow]) for flow in pool_flows))
     per_nsg = sum(per_site, Counter[str]())
     return [
         _past(
@@ -112,8 +125,9 @@ def _azure_nsg_rules(flow_ids: Mapping[str, tuple[str, ...]]) -> list[Overrun | 
             room,
             f"the sites' flows put {count} rules in the hub's '{subnet}' NSG, and Azure allows "
             f"{limits['nsg_rules_per_nsg']} rules per NSG, {limits['hub_rules_per_nsg']} of "
-            f"them kept for the hub's own (limits.yaml; each site's flows are its own rules, "
-            f"so that adding a site changes no other stack): {SPLIT}, at most "
+            f"them kept for the hub's own (limits.yaml; the flows of each site placed before "
+            f"the practice moved to a Virtual WAN hub are its own rules, so that adding a site "
+            f"changes no other stack): {SPLIT}, at most "
             f"{room // _busiest(per_site, subnet)} sites like these each",
         )
         for subnet, count in sorted(per_nsg.items())

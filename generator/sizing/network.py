@@ -182,6 +182,30 @@ def site_block_prefix(site_id: str, segment_prefixes: list[int]) -> Sized[int]:
     return Sized(prefix, Decision("NET-BLK-01", f"sites.{site_id}.block", f"/{prefix}", reason))
 
 
+def segment_pool_prefix(
+    kind: str, segment_prefixes: list[int], sites: int, room: int
+) -> Sized[int]:
+    """NET-POOL-01 (Azure Virtual WAN): the pool every pooled site's `kind` segment is placed
+    in, sized once for good: `room` sites (the profile's limit less the sites that keep blocks
+    of their own) at the average `kind` segment of the profile's `sites` sites today
+    (`segment_prefixes`, one per site that has the segment), rounded up to a power of two.
+
+    Source: docs/architecture.md#segment-pools (a pool never moves: every pooled site's rules
+    are the core's, with the pool as their site end).
+    """
+    total = sum(size_of(prefix) for prefix in segment_prefixes)
+    needed = -(-total * room // sites)
+    prefix = prefix_for(needed, min_prefix())
+    reason = (
+        f"{kind}: {counted(len(segment_prefixes), 'site')} of {sites} have the segment, "
+        f"{total} addresses in all; room for {room} sites at that average = {needed} "
+        f"addresses -> /{prefix}"
+    )
+    return Sized(
+        prefix, Decision("NET-POOL-01", f"core.segment_pools.{kind}", f"/{prefix}", reason)
+    )
+
+
 def subnet_catalog(cloud: str) -> dict[str, Any]:
     return dict(load("cloud_subnets")[cloud])
 

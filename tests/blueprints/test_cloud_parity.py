@@ -19,12 +19,12 @@ from typing import Any
 import pytest
 
 import blueprints.program
+from generator.ipam.ledger import Ledger
 from generator.plan.codec import from_data
 from generator.plan.model import CoreStackPlan, SiteStackPlan, split_into_stacks
 from generator.preview.runner import run_core, run_site
 from generator.profile.model import Profile
 from generator.sizing import build_plan
-from generator.sizing.vpn import virtual_wan_gateway
 from tests.blueprints.azure.azure_runs import variant as azure_variant
 from tests.blueprints.gcp.gcp_runs import variant as gcp_variant
 from tests.blueprints.practice_runs import run_practice
@@ -161,6 +161,19 @@ CLOUD_SPECIFIC = {
             "site.site.vpn.virtual_wan",
             # A Virtual WAN VPN site declares its link speed and the connection its bandwidth.
             "site.site.vpn.bandwidth_mbps",
+            # Sites placed on a Virtual WAN hub are pooled: the core holds one NSG rule per
+            # flow for all of them, their own stacks none.
+            "core.core.pool_flows[].id",
+            "core.core.pool_flows[].source",
+            "core.core.pool_flows[].destination",
+            "core.core.pool_flows[].protocol",
+            "core.core.pool_flows[].ports",
+            "core.core.pool_flows[].direction",
+            "core.core.pool_flows[].source_cidrs",
+            "core.core.pool_flows[].destination_cidrs",
+            "core.core.pool_flows[].priority",
+            "core.core.pool_flows[].reason",
+            "site.flows[].pooled",
         ),
         "azure",
     ),
@@ -246,6 +259,14 @@ NOT_DEPLOYED = {
         "site.site.segments[].required",
         "site.site.segments[].vlan",
     ),
+    **declare(
+        "the segment pools hold the pooled sites' segments: the core's rules read their ranges"
+        " from its pool flows, which name no site and are never a site's pooled flow",
+        "core.core.segment_pools[].name",
+        "core.core.segment_pools[].cidr",
+        "core.core.pool_flows[].site",
+        "core.core.pool_flows[].pooled",
+    ),
 }
 
 
@@ -316,18 +337,19 @@ def read_paths(cloud: str, monkeypatch: pytest.MonkeyPatch) -> set[str]:
 
 def _run_on_a_virtual_wan(profile: Profile) -> None:
     """The Virtual WAN branch of the Azure program, reached without a 101-site practice: the
-    practice's plan with its VNet gateway swapped for a Virtual WAN hub, as VPN-VWAN-01 sizes
-    it past 100 sites."""
-    plan, _ledger = build_plan(profile)
-    assert plan.vpn is not None
-    hub = virtual_wan_gateway(plan.vpn.sites, plan.vpn.tunnels, plan.vpn.aggregate_mbps, HUB)
-    sites = tuple(
-        dataclasses.replace(site, vpn=dataclasses.replace(site.vpn, virtual_wan=True))
-        if site.vpn
-        else site
-        for site in plan.sites
+    practice planned from a ledger that holds a Virtual WAN hub and none of its sites, so it
+    stays on the hub (VPN-VWAN-01) and every site is pooled."""
+    _plan, ledger = build_plan(profile)
+    on_a_hub = Ledger(
+        ledger.practice,
+        ledger.cloud,
+        ledger.pool,
+        dataclasses.replace(ledger.core, virtual_hub=HUB),
     )
-    core_plan, site_plans = split_into_stacks(dataclasses.replace(plan, vpn=hub.value, sites=sites))
+    plan, _ledger = build_plan(profile, on_a_hub)
+    assert plan.vpn is not None and plan.vpn.virtual_wan is not None
+    assert plan.core.pool_flows
+    core_plan, site_plans = split_into_stacks(plan)
     core = run_core(core_plan)
     for site_plan in site_plans:
         run_site(site_plan, core)

@@ -48,6 +48,18 @@ CEDAR = Client("clients/cedar.yaml", ClientFacts("cedar", "gcp", "p", (), ("clin
         (["projects/cedar/requirements.txt"], {"cedar": ("cedar-core", "cedar-site-clinic")}, ()),
         (["projects/cedar/README.md", "projects/cedar/stacks/handoff/x.md", "docs/x.md"], {}, ()),
         (["projects/cedar/stacks/Pulumi.cedar-site-gone.yaml"], {}, ("cedar-site-gone",)),
+        # A client that left the fleet: its profile and its whole project are gone, and every
+        # one of its stacks is still deployed until someone destroys it.
+        (
+            [
+                "clients/gone.yaml",
+                "projects/gone/Pulumi.yaml",
+                "projects/gone/stacks/Pulumi.gone-core.yaml",
+                "projects/gone/stacks/Pulumi.gone-site-a.yaml",
+            ],
+            {},
+            ("gone-core", "gone-site-a"),
+        ),
     ],
 )
 def test_what_each_change_affects(changed, stacks, removed) -> None:
@@ -109,9 +121,63 @@ def test_changed_since_a_ref_gives_the_matrix(fleet: Path, run_cli) -> None:
             },
         ]
     }
-    unknown = run_cli("fleet", "changed", fleet, "--since", "no-such-ref")
-    assert unknown.exit_code == 2
-    assert unknown.stderr.startswith("git merge-base no-such-ref HEAD: fatal:")
+    for ref in ("no-such-ref", "--output=written-by-git"):
+        unknown = run_cli("fleet", "changed", fleet, "--since", ref)
+        assert unknown.exit_code == 2
+        assert unknown.stderr.startswith(
+            f"--since: no commit named {ref!r} in {fleet}'s repository"
+        )
+    # A ref that looks like an option stays a ref: git wrote nothing.
+    assert not (fleet / "written-by-git").exists()
+
+
+@pytest.mark.parametrize(
+    "command", [("changed", "--since", "main"), ("pipeline", "--ci", "github")]
+)
+def test_changed_and_pipeline_outside_git_say_so(fleet: Path, run_cli, command) -> None:
+    outside = run_cli("fleet", command[0], fleet, *command[1:])
+    assert outside.exit_code == 2
+    assert outside.stderr == (
+        f"{fleet}: not in a git repository: what changed and the CI that deploys it come from "
+        "the repository that holds the fleet (git init, commit the fleet, then run this again)\n"
+    )
+
+
+def test_changed_before_a_first_commit_says_so(fleet: Path, run_cli) -> None:
+    _git(fleet, "init", "-q")
+    empty = run_cli("fleet", "changed", fleet, "--since", "main")
+    assert empty.exit_code == 2
+    assert empty.stderr == f"{fleet}: its repository has no commit yet: commit the fleet first\n"
+
+
+def test_a_new_branch_null_before_counts_every_stack(fleet: Path, run_cli) -> None:
+    """A push that creates the branch gives `github.event.before` as forty zeros: there is no
+    earlier commit, so every stack of every client is to deploy, not an error."""
+    _committed(fleet)
+    result = run_cli("fleet", "changed", fleet, "--since", "0" * 40, "--matrix", "github")
+    assert result.exit_code == 0, result.stderr
+    stacks = [item["stack"] for item in json.loads(result.stdout)["include"]]
+    assert sorted(stacks) == sorted(
+        [
+            "cedar-ortho-core",
+            "cedar-ortho-site-clinic",
+            "maple-grove-core",
+            "maple-grove-site-main",
+            "riverside-core",
+            "riverside-site-main",
+            "riverside-site-north",
+        ]
+    )
+
+
+def test_changed_since_a_ref_with_no_shared_history(fleet: Path, run_cli) -> None:
+    _committed(fleet)
+    _git(fleet, "branch", "first")
+    _git(fleet, "checkout", "-q", "--orphan", "other")
+    _git(fleet, "commit", "-qm", "unrelated")
+    result = run_cli("fleet", "changed", fleet, "--since", "first")
+    assert result.exit_code == 2
+    assert result.stderr == f"--since: 'first' shares no history with HEAD in {fleet}\n"
 
 
 def test_matrix_filters_by_wave_and_kind_for_each_ci(fleet: Path, run_cli) -> None:

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
+import generator.fleet.check
 from generator.fleet.cache import ResultCache, key
 from generator.fleet.check import check_fleet
-from generator.fleet.run import generate_fleet
+from generator.fleet.run import generate_fleet, load_client
 from tests.fleet.conftest import edit_yaml
 
 
@@ -76,6 +77,10 @@ def test_check_before_generate_names_the_missing_stack_file(fleet: Path, run_cli
         f"{fleet}/clients/cedar-ortho.yaml: {core}: no such stack file: run `clinicgen fleet"
         " generate` first"
     ) in result.stderr.splitlines()
+    # Nothing was checked: no client reads as failing its checks.
+    assert result.stdout.splitlines()[-1] == (
+        "fleet 'Northstar IT managed practices': 3 clients, 0 passing, 0 failing, 3 not checked"
+    )
 
 
 def test_cache_keys_separate_their_parts(tmp_path: Path) -> None:
@@ -84,3 +89,64 @@ def test_cache_keys_separate_their_parts(tmp_path: Path) -> None:
     assert cache.get("stacks", key("x")) is None
     cache.put("stacks", key("x"), {"a": 1})
     assert cache.get("stacks", key("x")) == {"a": 1}
+
+
+def test_a_client_whose_stacks_are_cached_is_not_read_again(
+    gcp_fleet: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert check_fleet(gcp_fleet).misses == 2
+    read = []
+    monkeypatch.setattr(
+        generator.fleet.check, "load_client", lambda *args: read.append(args) or load_client(*args)
+    )
+    assert (check_fleet(gcp_fleet).hits, read) == (2, [])
+    # A changed waiver is a changed file: the client is read, and its findings computed again.
+    edit_yaml(
+        gcp_fleet / "clients" / "cedar-ortho.yaml",
+        lambda d: d.setdefault("waivers", []).append(
+            {"check": "CG-GCP-IAM-002", "resource": "cedar-ortho-x", "reason": "accepted in test"}
+        ),
+    )
+    again = check_fleet(gcp_fleet)
+    assert len(read) == 1
+    assert (again.hits, again.misses) == (2, 0)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda text: "{}", id="valid JSON, not an entry"),
+        pytest.param(lambda text: text[: len(text) // 2], id="cut short"),
+        pytest.param(lambda text: text.replace('"a": 1', '"a": 2'), id="data edited"),
+        pytest.param(lambda text: "[1, 2]", id="a list"),
+    ],
+)
+def test_a_damaged_cache_entry_is_a_miss(tmp_path: Path, damage) -> None:
+    cache = ResultCache(tmp_path)
+    cache.put("clients", key("x"), {"a": 1})
+    (entry,) = tmp_path.rglob("*.json")
+    entry.write_text(damage(entry.read_text(encoding="utf-8")), encoding="utf-8")
+    assert cache.get("clients", key("x")) is None
+
+
+def test_an_entry_copied_under_another_key_is_a_miss(tmp_path: Path) -> None:
+    cache = ResultCache(tmp_path)
+    cache.put("clients", key("x"), {"failures": []})
+    cache.put("clients", key("y"), {"failures": [{"check": "CG-1"}]})
+    source, target = (tmp_path / "clients" / k[:2] / f"{k}.json" for k in (key("x"), key("y")))
+    target.write_bytes(source.read_bytes())
+    assert cache.get("clients", key("y")) is None
+
+
+def test_check_reruns_what_a_damaged_cache_holds_and_rewrites_it(gcp_fleet: Path, run_cli) -> None:
+    """Entries that are valid JSON but not what check wrote (a findings entry with its failures
+    removed, a stack entry of the wrong shape) are run again, not trusted nor a traceback."""
+    cold = run_cli("fleet", "check", gcp_fleet, "--jobs", "1")
+    assert cold.exit_code == 0, cold.stderr
+    for entry in (gcp_fleet / ".clinicgen-cache").rglob("*.json"):
+        entry.write_text("{}" if "clients" in entry.parts else '{"stack": 1}', encoding="utf-8")
+    again = run_cli("fleet", "check", gcp_fleet, "--jobs", "1")
+    assert again.exit_code == 0, again.stderr
+    assert again.stdout == cold.stdout
+    warm = run_cli("fleet", "check", gcp_fleet, "--jobs", "1")
+    assert "2 from the cache (hits), 0 run (misses)" in warm.stdout

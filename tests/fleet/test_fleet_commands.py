@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ import pytest
 
 from generator.fleet.report import PLAN_COLUMNS, plan_report
 from generator.fleet.run import generate_fleet, in_parallel, validate_fleet
+from generator.ipam import default_ledger_path, ledger_lock
 from tests.fleet.conftest import EXAMPLE_FLEET, edit_yaml
 
 
@@ -187,6 +189,29 @@ def test_invalid_profile_problems_name_the_client_file(fleet: Path, run_cli) -> 
     )
 
 
+def test_a_bad_default_names_where_the_standard_gives_it(fleet: Path, run_cli) -> None:
+    """The client file has nothing to fix when the value came from the standard's defaults
+    (the starter's placeholder group left in place): the problem says where fleet.yaml has
+    it. A client giving the same value itself is told about its own file only."""
+    zero = "00000000-0000-0000-0000-000000000000"
+    edit_yaml(
+        fleet / "fleet.yaml",
+        lambda d: d["defaults"]["azure"]["identity"].update(msp_operators=zero),
+    )
+    edit_yaml(_client(fleet, "riverside.yaml"), lambda d: d["identity"].update(msp_operators=zero))
+    result = run_cli("fleet", "validate", fleet, "--jobs", "1")
+    assert result.exit_code == 2
+    placeholder = (
+        "identity.msp_operators: is the all-zero placeholder `clinicgen init` and `fleet init` write: put the"
+        " real group's object id (Entra ID > Groups > the group > Object Id)"
+    )
+    assert result.stderr.splitlines() == [
+        f"{_client(fleet, 'maple-grove.yaml')}: {placeholder} (the value of {fleet}/fleet.yaml:"
+        f" defaults.azure.identity.msp_operators) (got '{zero}')",
+        f"{_client(fleet, 'riverside.yaml')}: {placeholder} (got '{zero}')",
+    ]
+
+
 def test_parallel_and_serial_runs_agree(fleet: Path) -> None:
     assert validate_fleet(fleet, jobs=2) == validate_fleet(fleet, jobs=1)
     assert in_parallel(abs, [-3, 2, -1], 2) == [3, 2, 1]
@@ -225,8 +250,10 @@ def test_generate_writes_each_project_and_nothing_when_unchanged(fleet: Path, ru
     again = run_cli("fleet", "generate", fleet, "--jobs", "2")
     assert again.exit_code == 0, again.stderr
     assert _snapshot(fleet / "projects") == before
-    assert again.stdout.splitlines()[-1].endswith("3 generated (7 stacks), 3 unchanged")
-    assert f"{project}: unchanged (riverside, azure, 2 sites, 3 stacks)" in again.stdout
+    assert again.stdout.splitlines()[-1].endswith(
+        "3 generated (7 stacks): 3 skipped as unchanged, 0 written"
+    )
+    assert f"{project}: unchanged, skipped (riverside, azure, 2 sites, 3 stacks)" in again.stdout
 
 
 def test_generate_refuses_only_the_client_that_loosens(fleet: Path) -> None:
@@ -247,6 +274,44 @@ def test_generate_writes_nothing_when_clients_clash(fleet: Path, run_cli) -> Non
     assert result.exit_code == 2
     assert not (fleet / "projects").exists()
     assert "is also" in result.stderr
+    # Nothing was written, and the summary says so rather than counting valid clients.
+    assert result.stdout.splitlines()[-1] == (
+        "fleet 'Northstar IT managed practices': 3 clients, 0 generated (0 stacks), 1 refused:"
+        " 1 problem"
+    )
+
+
+def test_a_second_generate_waits_for_a_client_another_run_holds_and_says_so(
+    fleet: Path, run_cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two `fleet generate` runs at once: the second waits for each client the first is
+    writing, saying so on stderr instead of hanging silently, and loses nothing."""
+    for name in ("maple-grove.yaml", "riverside.yaml"):
+        _client(fleet, name).unlink()
+    stacks = fleet / "projects" / "cedar-ortho" / "stacks"
+    ledger = default_ledger_path(stacks, "cedar-ortho")
+    waiting = threading.Event()
+
+    def holder(path: Path) -> str:
+        waiting.set()
+        return "the other fleet generate"
+
+    monkeypatch.setattr(ledger_lock, "_holder", holder)
+    results = []
+    with ledger_lock.holding_ledger(ledger):
+        second = threading.Thread(
+            target=lambda: results.append(run_cli("fleet", "generate", fleet, "--jobs", "1"))
+        )
+        second.start()
+        assert waiting.wait(60)
+        assert not stacks.exists()
+    second.join(60)
+    (result,) = results
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == (
+        f"{ledger}: in use by the other fleet generate; waiting up to 300 s for it to finish\n"
+    )
+    assert (stacks / "Pulumi.cedar-ortho-site-clinic.yaml").is_file()
 
 
 def test_init_writes_a_standard_validate_reads(tmp_path: Path, run_cli) -> None:

@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 import yaml
 
-from generator.errors import OutputError
 from generator.fleet.ci import pipeline_text
 from tests.fleet.conftest import edit_yaml
 
@@ -25,8 +24,9 @@ SCHEMAS = {
 
 @pytest.fixture
 def repository(fleet: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The small fleet as the `fleet/` folder of a repository, the current directory."""
+    """The small fleet as the `fleet/` folder of a git repository, the current directory."""
     edit_yaml(fleet / "fleet.yaml", lambda d: d["rollout"].update(max_parallel=3))
+    subprocess.run(["git", "init", "-q", str(fleet.parent)], check=True)
     monkeypatch.chdir(fleet.parent)
     return fleet.parent
 
@@ -47,7 +47,7 @@ def test_pipeline_passes_its_ci_schema(repository: Path, run_cli, ci: str) -> No
 
 
 def test_github_deploys_in_waves_with_oidc_and_no_secret(repository: Path) -> None:
-    text = pipeline_text(repository / "fleet", "github", repository)
+    text = pipeline_text(repository / "fleet", "github")
     assert "secrets." not in text
     workflow = yaml.safe_load(text)
     assert workflow["permissions"]["id-token"] == "write"
@@ -73,12 +73,12 @@ def test_github_deploys_in_waves_with_oidc_and_no_secret(repository: Path) -> No
 
 
 def _azure_jobs(repository: Path) -> dict[str, dict[str, Any]]:
-    pipeline = yaml.safe_load(pipeline_text(repository / "fleet", "azure-devops", repository))
+    pipeline = yaml.safe_load(pipeline_text(repository / "fleet", "azure-devops"))
     return {job["job"]: job for stage in pipeline["stages"] for job in stage["jobs"]}
 
 
 def test_azure_devops_stages_deploy_in_waves(repository: Path) -> None:
-    text = pipeline_text(repository / "fleet", "azure-devops", repository)
+    text = pipeline_text(repository / "fleet", "azure-devops")
     pipeline = yaml.safe_load(text)
     stages = [stage["stage"] for stage in pipeline["stages"]]
     assert stages == [
@@ -254,9 +254,57 @@ def test_a_client_without_credentials_stops_before_pulumi_runs(
     assert not (tmp_path / "pulumi.log").exists()
 
 
-def test_fleet_outside_the_repository_is_refused(fleet: Path, tmp_path: Path) -> None:
-    elsewhere = tmp_path / "elsewhere"
-    elsewhere.mkdir()
-    with pytest.raises(OutputError, match="run `clinicgen fleet pipeline` from the root"):
-        pipeline_text(fleet, "github", elsewhere)
-    assert shutil.which("git") is not None
+@pytest.mark.parametrize("ci", ["github", "azure-devops"])
+def test_run_from_inside_the_fleet_it_writes_at_the_repository_top(
+    repository: Path, run_cli, monkeypatch: pytest.MonkeyPatch, ci: str
+) -> None:
+    """The repository's top is git's, not the current directory: run from the fleet's own
+    folder, the definition still goes where the CI system reads it and names the fleet's
+    folder, not `.`."""
+    monkeypatch.chdir(repository / "fleet")
+    result = run_cli("fleet", "pipeline", ".", "--ci", ci)
+    assert result.exit_code == 0, result.stderr
+    path = repository / (
+        ".github/workflows/clinicgen-fleet.yml" if ci == "github" else "azure-pipelines.yml"
+    )
+    assert result.stdout == f"wrote {path}\n"
+    assert path.read_text(encoding="utf-8") == pipeline_text(repository / "fleet", ci)
+    assert "clinicgen fleet changed fleet --since" in path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("ci", ["github", "azure-devops"])
+def test_a_fleet_at_the_repository_top_has_no_path_filter(
+    fleet: Path, tmp_path: Path, ci: str
+) -> None:
+    """A repository that is the fleet: every change is the fleet's, and the definition
+    passes the CI schema."""
+    subprocess.run(["git", "init", "-q", str(fleet)], check=True)
+    out = tmp_path / f"{ci}.yml"
+    out.write_text(pipeline_text(fleet, ci), encoding="utf-8")
+    checker = Path(sys.executable).parent / "check-jsonschema"
+    checked = subprocess.run(
+        [str(checker), *SCHEMAS[ci], str(out)], capture_output=True, text=True, check=False
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    pipeline = yaml.safe_load(out.read_text(encoding="utf-8"))
+    triggers = (
+        [pipeline["on"]["pull_request"], pipeline["on"]["push"]]
+        if ci == "github"
+        else [pipeline["trigger"], pipeline["pr"]]
+    )
+    assert all("paths" not in trigger for trigger in triggers)
+    assert "clinicgen fleet changed . --since" in out.read_text(encoding="utf-8")
+
+
+def test_a_fleet_folder_a_definition_cannot_name_is_refused(
+    fleet: Path, tmp_path: Path, run_cli
+) -> None:
+    spaced = tmp_path / "msp" / "North Star"
+    shutil.copytree(fleet, spaced)
+    subprocess.run(["git", "init", "-q", str(spaced.parent)], check=True)
+    result = run_cli("fleet", "pipeline", spaced, "--ci", "github")
+    assert result.exit_code == 2
+    assert result.stderr.startswith(
+        f"{spaced}: the fleet's folder in its repository, 'North Star', has a character"
+    )
+    assert not (spaced.parent / ".github").exists()

@@ -116,3 +116,38 @@ def test_starter_standard_is_valid_and_not_overwritten(tmp_path: Path) -> None:
     # The starter documents the VPN suite minimum, and what it holds clients to.
     assert standard.minimums.vpn_crypto == "cnsa"
     assert "A client picks its suite with practice.vpn_crypto." in written.read_text()
+
+
+@pytest.mark.parametrize(
+    ("folder", "shown"),
+    [
+        ("north star", "'{path}'"),
+        ("nl\nversion: 2\nfleet: {name: x}", "DIR"),
+        ("esc\x1b]0;title\x07", "DIR"),
+    ],
+)
+def test_starter_names_any_folder_as_data(tmp_path: Path, folder: str, shown: str) -> None:
+    """The folder's name is in the starter's comments as the shell word to type; a name with a
+    line break or an escape character would have written YAML into the standard (a second
+    `version`) or made it unreadable, so it is shown as DIR."""
+    written = write_starter(tmp_path / folder, "Acme IT")
+    standard = load_standard(tmp_path / folder)
+    assert standard.name == "Acme IT"
+    line = f"#   clinicgen fleet validate {shown.format(path=tmp_path / folder)}    every client, "
+    assert line + "every problem, one summary" in written.read_text(encoding="utf-8").splitlines()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "the file is empty; start from `clinicgen fleet init DIR`"),
+        ("# only a comment\n", "the file is empty; start from `clinicgen fleet init DIR`"),
+        ("- version: 1\n", "a fleet standard must be a mapping of keys to values, not a list"),
+        ("northstar\n", "a fleet standard must be a mapping of keys to values, not a single value"),
+    ],
+)
+def test_a_standard_that_is_not_a_mapping_says_what_it_is(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    (tmp_path / "fleet.yaml").write_text(text, encoding="utf-8")
+    assert _problems(tmp_path) == [f"{tmp_path}/fleet.yaml: {message}"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from ipaddress import ip_network
 from typing import Any
 
 import pytest
@@ -120,3 +121,41 @@ def test_bgp_sessions_are_added_when_a_site_needs_more_tunnels() -> None:
     after = allocate(more, ledger).ledger.site("a")
     assert after is not None
     assert after.bgp == ("169.254.0.0/30", "169.254.0.4/30")
+
+
+def _pooled_request(sites: int, pool_prefix: int = 27) -> AddressRequest:
+    return AddressRequest(
+        "p",
+        "azure",
+        "10.64.0.0/16",
+        (),
+        24,
+        (),
+        tuple(
+            SiteRequest(f"s{i}", 27, (RangeRequest("clinical", 28, 10),), ("clinical-to-apps",), 1)
+            for i in range(sites)
+        ),
+        virtual_hub_prefix=23,
+        pool_new_sites=True,
+        segment_pools=(RangeRequest("clinical", pool_prefix),),
+        pool_flows=("clinical-to-apps",),
+    )
+
+
+def test_pooled_sites_fill_their_kinds_pool_first_fit_and_keep_their_places() -> None:
+    first = allocate(_pooled_request(2), None).ledger
+    (pool,) = first.core.segment_pools
+    placed = [segment.cidr for site in first.sites for segment in site.segments]
+    assert placed == [str(net) for net in ip_network(pool.cidr).subnets(new_prefix=28)]
+    assert first.core.pool_flows[0].priority == 500
+    again = allocate(_pooled_request(2), first).ledger
+    assert again == first
+
+
+def test_a_pooled_site_past_its_kinds_full_pool_is_told_which_pool_is_full() -> None:
+    first = allocate(_pooled_request(2), None).ledger
+    with pytest.raises(
+        PlanError,
+        match=r"the clinical segment pool 10\.64\.\S+/27 has no free /28 left for site 's2'",
+    ):
+        allocate(_pooled_request(3), first)

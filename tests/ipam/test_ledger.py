@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,7 @@ from hypothesis import strategies as st
 
 from generator.errors import LedgerError
 from generator.ipam import (
+    Ledger,
     default_ledger_path,
     ledger_text,
     load_ledger,
@@ -26,6 +29,7 @@ MAPLE = ROOT / "examples" / "maple-grove.yaml"
 LAKESIDE = ROOT / "examples" / "lakeside-health.yaml"
 
 
+@cache
 def _ledger_text() -> str:
     profile = make_profile(
         make_site("main", workstations=30, phones=10, guest_wifi_peak=20),
@@ -126,7 +130,8 @@ JUNK = st.one_of(
 @settings(max_examples=150, deadline=None)
 @given(st.data())
 def test_any_hand_edit_is_read_or_refused_with_a_ledger_error(data: st.DataObject) -> None:
-    document = yaml.safe_load(_ledger_text())
+    pooled = data.draw(st.booleans())
+    document = yaml.safe_load(_pooled_ledger_text() if pooled else _ledger_text())
     path = data.draw(st.sampled_from(_leaves(document)))
     junk = data.draw(JUNK)
     if path:
@@ -174,14 +179,18 @@ def test_hostile_ledger_files_are_refused_naming_the_file(
     assert result.exception is None or isinstance(result.exception, SystemExit)
 
 
-def _edits(*changes: tuple[str, object]) -> str:
-    data = yaml.safe_load(_ledger_text())
+def _edits(*changes: tuple[str, object], ledger: str | None = None) -> str:
+    """`ledger` (by default `_ledger_text()`) with each change made; a value of None deletes."""
+    data = yaml.safe_load(ledger or _ledger_text())
     for change, value in changes:
         *parents, last = change.split(".")
         node = data
         for key in parents:
             node = node[key]
-        node[last] = value
+        if value is None:
+            del node[last]
+        else:
+            node[last] = value
     return yaml.safe_dump(data, sort_keys=False)
 
 
@@ -298,3 +307,90 @@ def test_a_google_cloud_sites_router_slot_round_trips_and_a_bad_one_is_named() -
     assert "    router: 0\n" in text and parse_ledger(text, "x") == ledger
     with pytest.raises(LedgerError, match=r"sites\.main\.router: must be a Cloud Router slot"):
         parse_ledger(text.replace("    router: 0\n", "    router: -1\n"), "x")
+
+
+@cache
+def _pooled_ledger_text() -> str:
+    """The `_ledger_text` practice planned from a ledger that holds a Virtual WAN hub and no
+    site yet: both sites are pooled."""
+    profile = make_profile(
+        make_site("main", workstations=30, phones=10, guest_wifi_peak=20),
+        make_site("west", workstations=5, phones=2, vpn=False),
+    )
+    placed = build_plan(profile)[1]
+    hub = Ledger(
+        placed.practice,
+        placed.cloud,
+        placed.pool,
+        dataclasses.replace(placed.core, virtual_hub="10.79.254.0/23"),
+    )
+    return ledger_text(build_plan(profile, hub)[1])
+
+
+def test_a_pooled_ledger_round_trips_with_its_pools_and_pool_rule_priorities() -> None:
+    text = _pooled_ledger_text()
+    ledger = parse_ledger(text, "stacks/x.ledger.yaml")
+    assert ledger_text(ledger) == text
+    assert all(site.pooled and site.block is None for site in ledger.sites)
+    assert {pool.name for pool in ledger.core.segment_pools} >= {"clinical", "voice", "guest"}
+    assert [f.flow for f in ledger.core.pool_flows][:1] == ["clinical-to-apps"]
+    data = yaml.safe_load(text)
+    assert data["sites"]["main"]["pooled"] is True
+    assert "block" not in data["sites"]["main"] and "flows" not in data["sites"]["main"]
+
+
+def _pooled_edits(*changes: tuple[str, object]) -> str:
+    return _edits(*changes, ledger=_pooled_ledger_text())
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        (
+            [("sites.main.segments.clinical.cidr", "10.79.253.0/24")],
+            "sites.main.segments.clinical: 10.79.253.0/24 lies outside core.segment_pools.clinical",
+        ),
+        (
+            [("core.segment_pools.voice", None)],
+            "sites.main.segments.voice: a pooled site's segment needs core.segment_pools.voice, "
+            "which the ledger does not hold",
+        ),
+        (
+            [("sites.main.block", "10.79.0.0/24")],
+            "sites.main.block: a pooled site has none",
+        ),
+        (
+            [("core.pool_flows.clinical-to-apps", 1000)],
+            "core.pool_flows.clinical-to-apps: priority 1000 lies outside the pools' rule "
+            "priorities 500-999",
+        ),
+        (
+            [("core.pool_flows.admin-to-apps", 500)],
+            "core.pool_flows.admin-to-apps: priority 500 is also held by "
+            "core.pool_flows.clinical-to-apps",
+        ),
+    ],
+)
+def test_a_pooled_ledger_that_contradicts_itself_is_refused(
+    changes: list[tuple[str, object]], message: str
+) -> None:
+    with pytest.raises(LedgerError) as caught:
+        parse_ledger(_pooled_edits(*changes), "stacks/x.ledger.yaml")
+    assert any(
+        line.startswith(f"stacks/x.ledger.yaml: {message}")
+        for line in str(caught.value).splitlines()
+    ), str(caught.value)
+
+
+def test_pooled_segments_overlapping_each_other_or_a_pool_over_the_hub_are_refused() -> None:
+    data = yaml.safe_load(_pooled_ledger_text())
+    main = data["sites"]["main"]["segments"]["clinical"]["cidr"]
+    overlap = _pooled_edits(("sites.west.segments.clinical.cidr", main))
+    with pytest.raises(LedgerError, match=r"sites\.\w+\.segments\.clinical .* overlaps sites\.\w+"):
+        parse_ledger(overlap, "x.ledger.yaml")
+    over_hub = _pooled_edits(("core.segment_pools.payment", data["core"]["block"]))
+    with pytest.raises(
+        LedgerError,
+        match=r"overlaps core\.segment_pools\.payment|core\.segment_pools\.payment .* overlaps",
+    ):
+        parse_ledger(over_hub, "x.ledger.yaml")

@@ -190,8 +190,9 @@ def _in(stack: str, type_token: str, name: str) -> RegisteredResource:
     return resource(type_token, name, {"resourceGroupName": "rg"}, stack=stack)
 
 
-def _past_100_sites():
-    """A deployed practice on a VNet gateway, and the same practice past 100 VPN sites."""
+def _past_100_sites(added: dict[str, list[RegisteredResource]] | None = None):
+    """A deployed practice on a VNet gateway, and the same practice past 100 VPN sites (with
+    the stacks of the sites `added` with the change)."""
     core, site = "riverside-core", "riverside-site-main"
     old = {
         core: [
@@ -213,6 +214,7 @@ def _past_100_sites():
             _in(site, f"{NET}:VpnSite", "riverside-site-main-vpn-site"),
             _in(site, f"{NET}:VpnConnection", "riverside-site-main-connection"),
         ],
+        **(added or {}),
     }
     return diff_graphs("riverside", "stacks", "riverside.yaml", old, new)
 
@@ -220,6 +222,8 @@ def _past_100_sites():
 def test_crossing_to_virtual_wan_is_blocked_and_says_how_to_migrate() -> None:
     result = _past_100_sites()
     steps = result.migration
+    assert "a site placed before keeps its block, VLANs and NSG rules" in steps[4]
+    assert "new with this change" not in steps[4]
     assert "agree a maintenance window" in steps[0]
     assert "1 site stack (riverside-site-main)" in steps[2]
     gateway = "urn:pulumi:riverside-core::clinicgen::azure-native:network:VirtualNetworkGateway"
@@ -236,6 +240,22 @@ def test_crossing_to_virtual_wan_is_blocked_and_says_how_to_migrate() -> None:
     assert "Migration (VNet gateway -> Virtual WAN hub):" in text and "\n  3. Remove" in text
     assert diff_data(result)["migration"] == list(steps)
     assert "### Migration (VNet gateway -> Virtual WAN hub)" in diff_comment(result)
+
+
+def test_the_migration_says_the_sites_added_with_it_are_pooled() -> None:
+    added = "riverside-site-new"
+    result = _past_100_sites(
+        {
+            added: [
+                _in(added, f"{NET}:VpnSite", "riverside-site-new-vpn-site"),
+                _in(added, f"{NET}:VpnConnection", "riverside-site-new-connection"),
+            ]
+        }
+    )
+    assert (
+        "New with this change, 1 site stack (riverside-site-new): each holds only that, its "
+        "site pooled and its flows the core's rules."
+    ) in result.migration[4]
 
 
 def test_other_destructive_changes_have_no_migration_steps() -> None:

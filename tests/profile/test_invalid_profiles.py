@@ -150,7 +150,7 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
     (
         "placeholder-group-id",
         put("identity.platform_admins", "00000000-0000-0000-0000-000000000000"),
-        "identity.platform_admins: is the all-zero placeholder `clinicgen init` writes: put the "
+        "identity.platform_admins: is the all-zero placeholder `clinicgen init` and `fleet init` write: put the "
         "real group's object id (Entra ID > Groups > the group > Object Id) "
         "(got '00000000-0000-0000-0000-000000000000')",
     ),
@@ -671,6 +671,13 @@ def test_unreadable_profile_is_reported(run_cli, tmp_path, text, expected):
 
 def test_missing_file_and_oversized_file(run_cli, tmp_path):
     _check(run_cli, tmp_path / "absent.yaml", "no such file")
+    dangling = tmp_path / "linked.yaml"
+    dangling.symlink_to(tmp_path / "moved-away.yaml")
+    _check(
+        run_cli,
+        dangling,
+        f"is a symbolic link to {tmp_path / 'moved-away.yaml'}, which does not exist",
+    )
     big = tmp_path / "big.yaml"
     big.write_text("# " + "x" * 1_048_576)
     _check(run_cli, big, "is larger than 1048576 bytes, the most a profile file may be")

@@ -90,6 +90,13 @@ def test_yaml_value_reads_back_equal(value: Any) -> None:
     assert yaml.safe_load(text) == value
 
 
+@pytest.mark.parametrize("value", [1e-05, [1e-05], {"a": 1e-05}])
+def test_yaml_value_proves_what_is_not_yaml_by_construction(value: Any) -> None:
+    # JSON's 1e-05 is a string to YAML 1.1: only the read-back can tell.
+    with pytest.raises(ValueError, match="does not round-trip"):
+        yaml_value(value)
+
+
 @UNTIMED
 @given(hostile_text.filter(lambda text: not _has_surrogate(text)))
 def test_yaml_value_reads_back_equal_with_libyaml(text: str) -> None:

@@ -57,10 +57,33 @@ def test_azure_sites_past_the_priority_bands_take_priorities_per_nsg_and_directi
     assert len(by_rule) == len(plan.flows)
 
 
-def test_490_lean_azure_sites_plan_on_a_virtual_wan_and_the_nsg_limit_binds_after() -> None:
-    plan, _ledger = build_plan(_practice("azure", 490))
+def test_500_lean_azure_vpn_sites_are_pooled_and_their_flows_one_core_rule_each() -> None:
+    plan, ledger = build_plan(_practice("azure", 500))
     assert plan.vpn is not None and plan.vpn.virtual_wan is not None
-    assert _overruns(_practice("azure", 491)) == ["CAP-NSG-01"]
+    assert all(site.pooled for site in ledger.sites)
+    assert [(f.id, f.site) for f in plan.core.pool_flows] == [
+        ("clinical-to-apps", ""),
+        ("bastion-to-management", ""),
+        ("shared-to-management-snmp", ""),
+        ("management-to-shared-logs", ""),
+    ]
+
+
+def test_lean_azure_sites_without_a_vpn_keep_their_own_rules_and_the_nsg_limit_binds() -> None:
+    # No tunnel, no Virtual WAN hub: each site's flows are rules of its own, two of them in
+    # 'shared' (network management's), so 491 sites are past its 980.
+    assert _overruns(_practice("azure", 491, vpn=False)) == ["CAP-NSG-01"]
+
+
+def test_the_nsg_rules_are_each_block_sites_own_and_one_per_flow_of_the_pooled() -> None:
+    flows = {f"s{i}": ("clinical-to-apps", "admin-to-apps") for i in range(1000)}
+    # 20 sites with blocks x 2 rules + 2 core rules for the 980 pooled sites: 42 in 'apps'.
+    assert overruns("azure", 1000, flows, {}, 0, {f"s{i}" for i in range(20, 1000)}) == []
+    # 490 x 2 + 2 = 982 rules, and 'apps' has room for 980 beside the hub's own.
+    (found,) = overruns("azure", 1000, flows, {}, 0, {f"s{i}" for i in range(490, 1000)})
+    assert (found.rule, found.needed) == ("CAP-NSG-01", 982)
+    (unpooled,) = overruns("azure", 1000, flows, {}, 0)
+    assert unpooled.needed == 2000
 
 
 def test_google_cloud_has_room_for_500_sites_rule_priority_bands() -> None:

@@ -17,7 +17,8 @@ from generator.cli.fleet.options import FLEET_ARGUMENT
     metavar="GIT_REF",
     required=True,
     help="Compare with the merge base of GIT_REF and HEAD (a pull request's target branch, "
-    "such as origin/main).",
+    "such as origin/main). A null commit (forty zeros: GitHub's `before` of the push that "
+    "created the branch) compares with nothing, so every stack counts as changed.",
 )
 @click.option(
     "--matrix",
@@ -39,14 +40,16 @@ def command(
     fleet_dir: Path, since: str, matrix: str | None, wave: int | None, kind: str | None
 ) -> None:
     """Print, as JSON, the clients and stacks that what changed in DIR since GIT_REF affects:
-    a changed stack file is its stack; a changed client profile, or anything else in a
-    client's project, is every stack of that client; a changed fleet.yaml is every stack.
-    Uncommitted and untracked files count as changed.
+    a changed stack file is its stack; a changed Pulumi.yaml, __main__.py or requirements.txt
+    of a client's project is every stack of that client (the rest of a project, such as its
+    handoff sheets, deploys nothing); a changed client profile, or fleet.yaml, is every stack
+    of that client, or of every client, unless the project was regenerated too: then its
+    stack files say what changed. Uncommitted and untracked files count as changed.
 
     The JSON has `clients` (each with its stacks, core first), `removed` (stacks whose file
-    is gone: to destroy by hand) and `matrix.include`, one entry per stack (client, stack,
-    project, cloud, kind, and wave: 0 for the standard's canary clients, 1 for the rest),
-    ordered canaries first, cores before sites.
+    is gone, a departed client's too: to destroy by hand) and `matrix.include`, one entry
+    per stack (client, stack, project, cloud, kind, and wave: 0 for the standard's canary
+    clients, 1 for the rest), ordered canaries first, cores before sites.
 
     \b
     Examples:

@@ -23,7 +23,7 @@ from generator.cli.fleet.options import FLEET_ARGUMENT
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write it here [default: .github/workflows/clinicgen-fleet.yml or "
-    "azure-pipelines.yml under the repository root, the current directory].",
+    "azure-pipelines.yml at the top of the git repository that holds DIR].",
 )
 def command(fleet_dir: Path, ci: str, out: Path | None) -> None:
     """Write the CI definition for the fleet in DIR, for the MSP's own runners.
@@ -49,9 +49,9 @@ def command(fleet_dir: Path, ci: str, out: Path | None) -> None:
       clinicgen fleet pipeline northstar --ci github
       clinicgen fleet pipeline northstar --ci azure-devops --out azure-pipelines.yml
     """
-    from generator.fleet.ci import AZURE_DEVOPS_PATH, GITHUB_PATH, pipeline_text
+    from generator.fleet.ci import default_path, pipeline_text
     from generator.write import write_text
 
-    path = out or Path(GITHUB_PATH if ci == "github" else AZURE_DEVOPS_PATH)
+    path = out or default_path(fleet_dir, ci)
     changed = write_text(path, pipeline_text(fleet_dir, ci))
     click.echo(f"{'wrote' if changed else 'unchanged'} {path}")

@@ -26,9 +26,11 @@ def command(fleet_dir: Path, jobs: int, output_format: str) -> None:
     """Summarise the fleet in DIR: per client its cloud, sites, stacks, resources (its
     generated stacks under mocks, from the `fleet check` cache where it holds them),
     compliance failures and waivers, deployability findings, monthly cost, where it is
-    stricter than the
-    standard, and when its stack files were last generated; then the deviations and the
-    findings one per row. Writes nothing but the check cache.
+    stricter than the standard, and when its stack files were last generated; then the
+    deviations and the findings one per row, and the problems of any invalid client (its
+    row reads invalid).
+    Writes nothing but the check cache; exits 0 whenever it prints the summary, so that a
+    pipeline can post it.
 
     \b
     Examples:

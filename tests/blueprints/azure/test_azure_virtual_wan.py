@@ -46,7 +46,7 @@ def test_the_core_builds_a_virtual_wan_hub_instead_of_a_vnet_gateway(runs) -> No
     assert wan.inputs["type"] == "Standard"
     assert wan.inputs["allowBranchToBranchTraffic"] is False
     hub = _one(core, "VirtualHub")
-    assert hub.inputs["addressPrefix"] == ledger.core.virtual_hub == "10.64.56.0/23"
+    assert hub.inputs["addressPrefix"] == ledger.core.virtual_hub == "10.64.4.0/23"
     assert hub.inputs["virtualWan"]["id"] == wan.id
     gateway = _one(core, "VpnGateway")
     assert gateway.inputs["virtualHub"]["id"] == hub.id
@@ -85,6 +85,34 @@ def test_each_site_stack_holds_its_vpn_site_and_connection_on_the_hub_gateway(ru
         assert (policy["ipsecEncryption"], policy["dhGroup"]) == ("GCMAES256", "ECP384")
         routing = connection.inputs["routingConfiguration"]
         assert routing["associatedRouteTable"]["id"] == f"{hub.id}/hubRouteTables/defaultRouteTable"
+
+
+def test_the_pooled_sites_flows_are_the_cores_rules_with_the_pools_as_site_end(runs) -> None:
+    (plan, ledger), core, sites = runs
+    pools = {pool.name: pool.cidr for pool in ledger.core.segment_pools}
+    assert {pool.name: pool.cidr for pool in plan.core.segment_pools} == pools
+    rules = {
+        r.inputs["securityRuleName"]: r.inputs
+        for r in of_type(core, f"{NET}:SecurityRule")
+        if "pooled_sites" in r.inputs["securityRuleName"]
+    }
+    priorities = {f.flow: f.priority for f in ledger.core.pool_flows}
+    flows = {flow.id for flow in plan.flows}
+    assert flows and {name.split("-", 1)[1] for name in rules} == flows
+    clinical = rules["pooled_sites-clinical-to-apps"]
+    assert clinical["sourceAddressPrefix"] == pools["clinical"]
+    assert clinical["destinationAddressPrefix"] == plan.core.subnet("apps").cidr
+    assert (clinical["direction"], clinical["priority"]) == (
+        "Inbound",
+        priorities["clinical-to-apps"],
+    )
+    snmp = rules["pooled_sites-shared-to-management-snmp"]
+    assert snmp["direction"] == "Outbound"
+    assert snmp["destinationAddressPrefix"] == pools["management"]
+    # One rule per flow whatever the number of sites, and none in any site's stack.
+    assert len(rules) == len(plan.core.pool_flows) < SITES
+    for run in sites:
+        assert of_type(run, f"{NET}:SecurityRule") == []
 
 
 def test_a_virtual_wan_connection_carries_the_weaker_suite_when_the_profile_picks_it(runs) -> None:
