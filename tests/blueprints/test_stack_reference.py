@@ -70,12 +70,3 @@ def test_require_reads_what_require_output_reads(
         name: SECRET_SIG in json.dumps(run.named(f"{name}-ours").inputs) for name in outputs
     }
     assert read_secret == secret
-
-
-def test_a_missing_output_is_an_error_naming_it() -> None:
-    def program() -> None:
-        core = core_stack_reference("p-core")
-        pulumi.CustomResource("test:index:Reader", "reader", {"value": core.require("absent")})
-
-    with pytest.raises(Exception, match="absent"):
-        run_stack("p-site-a", {}, program, _CoreMocks({"network": "net-1"}, None))
