@@ -297,19 +297,17 @@ def deploy_site(plan: SiteStackPlan) -> None:
             site=site,
             ipsec=site_ipsec(site, plan.ipsec),
             flows=plan.flows,
-            network_resource_group=core.require_output(outputs.NETWORK_RESOURCE_GROUP),
-            vpn_gateway_id=core.require_output(outputs.VPN_GATEWAY_ID)
-            if site.vpn is not None
-            else None,
-            virtual_wan_id=core.require_output(outputs.VIRTUAL_WAN_ID)
+            network_resource_group=core.require(outputs.NETWORK_RESOURCE_GROUP),
+            vpn_gateway_id=core.require(outputs.VPN_GATEWAY_ID) if site.vpn is not None else None,
+            virtual_wan_id=core.require(outputs.VIRTUAL_WAN_ID)
             if site.vpn is not None and site.vpn.virtual_wan
             else None,
-            virtual_hub_id=core.require_output(outputs.VIRTUAL_HUB_ID)
+            virtual_hub_id=core.require(outputs.VIRTUAL_HUB_ID)
             if site.vpn is not None and site.vpn.virtual_wan
             else None,
-            nsg_names=core.require_output(outputs.NSG_NAMES),
-            key_vault_name=core.require_output(outputs.KEY_VAULT_NAME),
-            key_vault_resource_group=core.require_output(outputs.KEY_VAULT_RESOURCE_GROUP),
+            nsg_names=core.require(outputs.NSG_NAMES),
+            key_vault_name=core.require(outputs.KEY_VAULT_NAME),
+            key_vault_resource_group=core.require(outputs.KEY_VAULT_RESOURCE_GROUP),
         ),
     )
 

@@ -25,7 +25,7 @@ from blueprints.gcp.monitoring import Monitoring, MonitoringArgs
 from blueprints.gcp.network import CoreNetwork, CoreNetworkArgs
 from blueprints.gcp.site import CoreVpn, SiteConnectivity, SiteConnectivityArgs
 from blueprints.gcp.telehealth import Telehealth, TelehealthArgs
-from blueprints.stack_reference import core_stack_reference
+from blueprints.stack_reference import CoreStackReference, core_stack_reference
 from generator.plan.model import (
     ArchivePlacement,
     CloudRouter,
@@ -139,7 +139,7 @@ def deploy_site(plan: SiteStackPlan) -> None:
             ipsec=site_ipsec(site, plan.ipsec),
             flows=plan.flows,
             secret_id=vpn_psk_secret_name(site.id),
-            network=core.require_output(outputs.NETWORK),
+            network=core.require(outputs.NETWORK),
             # Only a site with a VPN peer needs a router and gateway; the core has its own.
             # A stack file written before VPN-RTR-02 names no router: the hub's, at home.
             vpn=_core_vpn(core, site.vpn.router or CloudRouter(slot=0, region=context.location))
@@ -149,17 +149,15 @@ def deploy_site(plan: SiteStackPlan) -> None:
     )
 
 
-def _core_vpn(core: pulumi.StackReference, router: CloudRouter) -> CoreVpn:
+def _core_vpn(core: CoreStackReference, router: CloudRouter) -> CoreVpn:
     """The core's Cloud Router at the site's slot and the HA VPN gateway of its region."""
     slot = str(router.slot)
     return CoreVpn(
-        router=core.require_output(outputs.ROUTERS).apply(lambda links: links[slot]),
-        router_name=core.require_output(outputs.ROUTER_NAMES).apply(lambda names: names[slot]),
+        router=core.require(outputs.ROUTERS).apply(lambda links: links[slot]),
+        router_name=core.require(outputs.ROUTER_NAMES).apply(lambda names: names[slot]),
         region=router.region,
-        gateway=core.require_output(outputs.VPN_GATEWAYS).apply(
-            lambda gateways: gateways[router.region]
-        ),
-        gateway_addresses=core.require_output(outputs.VPN_GATEWAY_ADDRESSES).apply(
+        gateway=core.require(outputs.VPN_GATEWAYS).apply(lambda gateways: gateways[router.region]),
+        gateway_addresses=core.require(outputs.VPN_GATEWAY_ADDRESSES).apply(
             lambda addresses: addresses[router.region]
         ),
     )

@@ -16,6 +16,7 @@ import contextvars
 import gc
 import json
 import os
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -83,9 +84,37 @@ class StackRun:
         return match
 
 
+class _InputKeepingMocks(pulumi.runtime.Mocks):
+    """`mocks`, remembering on each thread the inputs of the last resource they answered, as
+    the mock monitor deserialized them from the request: the recording monitor keeps those
+    rather than deserializing the same request again. (The state they answer with is
+    recorded from the response, as the program receives it: serializing turns the sentinels
+    a mock may answer with, unknowns and secrets, into what they stand for.)"""
+
+    def __init__(self, mocks: pulumi.runtime.Mocks) -> None:
+        self._mocks = mocks
+        self.inputs = threading.local()
+
+    def new_resource(
+        self, args: pulumi.runtime.MockResourceArgs
+    ) -> tuple[str | None, dict[str, Any]]:
+        self.inputs.value = args.inputs
+        return self._mocks.new_resource(args)
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> Any:
+        return self._mocks.call(args)
+
+    def register_transform(self, transform: Any) -> None:
+        self._mocks.register_transform(transform)
+
+    def register_invoke_transform(self, transform: Any) -> None:
+        self._mocks.register_invoke_transform(transform)
+
+
 class _RecordingMonitor(pulumi_mocks.MockMonitor):
     def __init__(self, mocks: pulumi.runtime.Mocks, run: StackRun) -> None:
-        super().__init__(mocks)
+        self._mocks_keeping_inputs = _InputKeepingMocks(mocks)
+        super().__init__(self._mocks_keeping_inputs)
         self._run = run
 
     def RegisterResource(self, request: Any) -> Any:  # gRPC method name
@@ -99,7 +128,7 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
                     parent=request.parent,
                     custom=bool(request.custom),
                     protect=bool(request.protect),
-                    inputs=_plain(pulumi_mocks.rpc.deserialize_properties(request.object)),
+                    inputs=_plain(self._mocks_keeping_inputs.inputs.value),
                     id=response.id,
                     outputs=_plain(pulumi_mocks.rpc.deserialize_properties(response.object)),
                     dependencies=_dependencies(request),

@@ -5,9 +5,12 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import pulumi
+import pytest
+from pulumi.runtime import rpc as pulumi_rpc
 
 from generator.preview.harness import run_stack
 from tests.paths import ROOT
@@ -151,3 +154,72 @@ def test_what_the_program_reads_from_the_cloud_is_kept_apart_from_what_it_builds
         ("test:index:getAgent", "read-by-test:index:getAgent"),
     ]
     assert run.resources == []
+
+
+class _AnsweringMocks(_WorkerNamingMocks):
+    """Answers with state the inputs do not hold: a computed address and a value the engine
+    cannot know in a preview."""
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        state = {**args.inputs, "address": f"10.0.0.{len(args.name)}"}
+        return f"{args.name}-id", {**state, "later": pulumi_rpc.UNKNOWN}
+
+
+def _nested_program() -> None:
+    # `address: None` asks for the output the mocks answer, and sends no input.
+    first = pulumi.CustomResource(
+        "test:index:Thing", "first", {"tags": {"b": "2", "a": "1"}, "address": None}
+    )
+    pulumi.CustomResource(
+        "test:index:Thing",
+        "second",
+        {"address": first.address, "rules": [{"port": 443, "open": True}], "key": first.id},  # type: ignore[attr-defined]
+    )
+
+
+def test_each_resource_records_the_inputs_the_mocks_got_and_the_state_they_answered() -> None:
+    run = run_stack("answers", {}, _nested_program, _AnsweringMocks())
+
+    assert run.named("second").inputs == {
+        "address": "10.0.0.5",
+        "key": "first-id",
+        "rules": [{"open": True, "port": 443}],
+    }
+    assert run.named("first").outputs == {
+        "address": "10.0.0.5",
+        "later": "<computed>",
+        "tags": {"a": "1", "b": "2"},
+    }
+
+
+def _things(count: int) -> Callable[[], None]:
+    def program() -> None:
+        for number in range(count):
+            pulumi.CustomResource("test:index:Thing", f"thing-{number}", {"number": number})
+
+    return program
+
+
+def test_recording_a_resource_deserializes_its_request_once_and_its_response_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The mock monitor deserializes the request for the mocks, the program the response for
+    # its outputs; recording reuses the mocks' inputs and deserializes only the response once
+    # more: three a resource, where deserializing the request again would make it four.
+    deserialized = 0
+    counted = pulumi_rpc.deserialize_properties
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        nonlocal deserialized
+        deserialized += 1
+        return counted(*args, **kwargs)
+
+    monkeypatch.setattr(pulumi_rpc, "deserialize_properties", counting)
+    per_run = []
+    for count in (1, 4):
+        deserialized = 0
+        run = run_stack("counted", {}, _things(count), _WorkerNamingMocks())
+        per_run.append(deserialized)
+
+    assert len(run.resources) == 4
+    assert per_run[1] - per_run[0] == 3 * 3
