@@ -290,6 +290,10 @@ def _run_stack(
             # set_mocks makes and finishes a root stack of its own; a fresh one, as the real
             # entry point makes, is what records `pulumi.export` as stack outputs.
             pulumi_settings.ROOT.set(None)
+            # set_mocks leaves the set of pending output tasks as it was, and a fresh context
+            # reads the one every run before it shared: a run that failed leaves its tasks
+            # there, bound to its closed loop, and the next run would wait on them.
+            pulumi_settings.SETTINGS.outputs = set()
             _sync_await(run_in_stack(program))
         finally:
             loop.close()

@@ -223,3 +223,30 @@ def test_recording_a_resource_deserializes_its_request_once_and_its_response_onc
 
     assert len(run.resources) == 4
     assert per_run[1] - per_run[0] == 3 * 3
+
+
+class _EchoMocks(pulumi.runtime.Mocks):
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        return f"{args.name}-id", dict(args.inputs)
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[Any]]:
+        return {}, []
+
+
+def test_a_run_that_fails_leaves_nothing_for_the_next_run() -> None:
+    """A program that fails mid-run (a missing core output, say) leaves output tasks pending on
+    its closed loop; the next run in the process (`fleet check` runs many) must not wait on
+    them ("Event loop is closed")."""
+
+    def failing() -> None:
+        base = pulumi.CustomResource("test:index:Thing", "base", {"value": "a"})
+        missing = base.id.apply(lambda _: {}["absent"])
+        pulumi.CustomResource("test:index:Thing", "reader", {"value": missing})
+
+    def passing() -> None:
+        pulumi.CustomResource("test:index:Thing", "next", {"value": "b"})
+
+    with pytest.raises(KeyError, match="absent"):
+        run_stack("p-failing", {}, failing, _EchoMocks())
+    run = run_stack("p-passing", {}, passing, _EchoMocks())
+    assert [r.name for r in run.resources if r.type == "test:index:Thing"] == ["next"]
