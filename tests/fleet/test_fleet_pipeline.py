@@ -329,26 +329,31 @@ def _step_text(step: dict[str, Any]) -> str:
     return str(step.get("run", "")) + str(step.get("script", "")) + str(step.get("with", ""))
 
 
+def _steps_by_job(repository: Path, ci: str) -> dict[str, list[dict[str, Any]]]:
+    """Each job's steps, by job name (GitHub's `preview` and `deploy-*`, Azure's `preview`
+    and `deploy_*`)."""
+    if ci == "github":
+        jobs = yaml.safe_load(pipeline_text(repository / "fleet", ci))["jobs"]
+        return {name: job.get("steps", []) for name, job in jobs.items()}
+    return {name: job.get("steps", []) for name, job in _azure_jobs(repository).items()}
+
+
 @pytest.mark.parametrize("ci", ["github", "azure-devops"])
 def test_the_policy_pack_is_installed_before_the_preview_that_runs_it(
     repository: Path, ci: str
 ) -> None:
     """PulumiPolicy.yaml names no virtualenv, so the pack runs on the `python` on PATH: its
-    requirements must be installed there, in the project, before `pulumi preview`."""
-    if ci == "github":
-        steps = yaml.safe_load(pipeline_text(repository / "fleet", ci))["jobs"]["preview"]["steps"]
-    else:
-        steps = _azure_jobs(repository)["preview"]["steps"]
+    requirements must be installed there, in the project, before `pulumi preview`; a deploy
+    runs no pack, so installs none."""
+    jobs = _steps_by_job(repository, ci)
+    steps = jobs["preview"]
     texts = [_step_text(step) for step in steps]
     install = next(i for i, text in enumerate(texts) if "policy/requirements.txt" in text)
     preview = next(i for i, text in enumerate(texts) if "preview" in text and "policy" in text)
     assert install < preview
     where = steps[install].get("working-directory") or steps[install].get("workingDirectory")
     assert where in {"fleet/${{ matrix.project }}", "fleet/$(project)"}
-    deploys = [
-        _step_text(step)
-        for job in (_azure_jobs(repository).values() if ci == "azure-devops" else [])
-        if job["job"] != "preview"
-        for step in job.get("steps", [])
-    ]
-    assert not any("policy/requirements.txt" in text for text in deploys)
+    deploys = [name for name in jobs if name.startswith("deploy")]
+    assert deploys
+    for name in deploys:
+        assert not any("policy/requirements.txt" in _step_text(step) for step in jobs[name])
